@@ -1,0 +1,162 @@
+//! Plain record types: what goes into the store and what comes back. The app maps engine events onto these.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::transition::{JobStep, TransitionKind};
+
+/// Everything known about a job when it is created (before anything is sent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    /// Local id chosen by the app (e.g. `j-…`); unique in the store.
+    pub job_id: String,
+    pub sov_id: String,
+    pub environment_name: String,
+    pub base_url: String,
+    pub update_type: Option<String>,
+    pub client_ref: Option<String>,
+    pub extra_data: serde_json::Value,
+    pub output_formats: Vec<String>,
+    pub download_dir: PathBuf,
+    /// In upload order: a file's position here is the `file_index` of its upload transitions.
+    pub input_files: Vec<InputFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputFile {
+    pub name: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputRecord {
+    pub filename: String,
+    pub description: String,
+    pub url: String,
+    pub local_path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// The last error of a job, in the UI's `{code, message, detail}` shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastError {
+    pub code: String,
+    pub message: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Running,
+    Finished,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Finished => "finished",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Running, Self::Finished, Self::Failed, Self::Cancelled]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+}
+
+/// One recorded transition, in the order it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    /// Increases with every transition in the store; orders a job's transitions.
+    pub seq: i64,
+    #[serde(flatten)]
+    pub kind: TransitionKind,
+    pub detail: String,
+    pub at_ms: i64,
+}
+
+/// A row of "Recent updates".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobSummary {
+    pub job_id: String,
+    pub created_at_ms: i64,
+    pub sov_id: String,
+    pub update_id: Option<String>,
+    pub environment_name: String,
+    pub status: JobStatus,
+    pub step: JobStep,
+    pub file_names: Vec<String>,
+    pub output_formats: Vec<String>,
+    pub last_error: Option<LastError>,
+}
+
+/// A job with everything recorded about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobDetail {
+    pub job_id: String,
+    pub created_at_ms: i64,
+    pub sov_id: String,
+    pub update_id: Option<String>,
+    pub environment_name: String,
+    pub base_url: String,
+    pub update_type: Option<String>,
+    pub client_ref: Option<String>,
+    pub extra_data: serde_json::Value,
+    pub output_formats: Vec<String>,
+    pub download_dir: PathBuf,
+    pub status: JobStatus,
+    pub step: JobStep,
+    pub last_error: Option<LastError>,
+    pub input_files: Vec<InputFile>,
+    pub transitions: Vec<Transition>,
+    pub outputs: Vec<OutputRecord>,
+    /// Child rows (transitions, files, outputs) that could not be read and were left out.
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// A row left out of a result because it could not be read; the others are still returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedRow {
+    pub job_id: String,
+    /// Which table the row is in (`jobs`, `transitions`, `input_files`, `outputs`).
+    pub table: &'static str,
+    pub reason: String,
+}
+
+/// A result list plus the rows that had to be skipped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// Which slice of the newest-first history to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl Page {
+    pub fn first(limit: usize) -> Self {
+        Self { offset: 0, limit }
+    }
+
+    pub fn next(self) -> Self {
+        Self {
+            offset: self.offset + self.limit,
+            limit: self.limit,
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! [`JobRunner`]: what the app and the tests use to run jobs that are recorded as they happen.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use sov_history::{HistoryError, HistoryStore, JobDetail, JobStatus};
+use sov_update::{
+    Job, JobError, JobOutcome, JobProgress, JobSpec, PollConfig, ProgressCallback, ResumePoint,
+    ResumeSpec, SovFixerClient,
+};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::JobsError;
+use crate::outputs::OutputFetch;
+use crate::recorder::JobRecorder;
+use crate::request;
+
+/// How a job run ended: the engine's own result type.
+pub type JobResult = Result<JobOutcome, JobError>;
+
+/// Progress of any of several jobs (resume at startup): the job id, then its snapshot.
+pub type JobEvents = Arc<dyn Fn(&str, &JobProgress) + Send + Sync>;
+
+/// A job running in the background.
+pub struct RunningJob {
+    pub job_id: String,
+    pub cancel: CancellationToken,
+    pub task: JoinHandle<JobResult>,
+    /// History writes that failed show up here (`JobRecorder::warnings`).
+    pub recorder: Arc<JobRecorder>,
+}
+
+/// Runs update jobs against one SOV Fixer environment and records each in the history.
+pub struct JobRunner {
+    store: Arc<HistoryStore>,
+    client: SovFixerClient,
+    environment_name: String,
+    poll: PollConfig,
+    running: Arc<Mutex<HashMap<String, CancellationToken>>>,
+}
+
+impl JobRunner {
+    /// `environment_name` is what the history shows ("prod", "demo", …).
+    pub fn new(
+        store: Arc<HistoryStore>,
+        client: SovFixerClient,
+        environment_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            store,
+            client,
+            environment_name: environment_name.into(),
+            poll: PollConfig::default(),
+            running: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    pub fn with_poll(mut self, poll: PollConfig) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    pub fn store(&self) -> &Arc<HistoryStore> {
+        &self.store
+    }
+
+    pub(crate) fn client(&self) -> &SovFixerClient {
+        &self.client
+    }
+
+    /// Records a new job (input files with name, size and SHA-256) and runs it in the background.
+    /// The history is written before each request is sent, so the job survives a crash.
+    pub async fn start(
+        &self,
+        spec: JobSpec,
+        on_progress: Option<JobEvents>,
+    ) -> Result<RunningJob, JobsError> {
+        let job_id = request::new_job_id();
+        let base_url = self.client.api_base().to_string();
+        let environment = self.environment_name.clone();
+        let record_spec = spec.clone();
+        let record_id = job_id.clone();
+        // Hashing reads every input file: keep it off the async workers.
+        let new_job = tokio::task::spawn_blocking(move || {
+            request::new_job(&record_id, &record_spec, &environment, &base_url)
+        })
+        .await
+        .map_err(|e| {
+            sov_update::UpdateError::new(sov_update::ErrorKind::Internal, e.to_string())
+        })?;
+        let recorder = match self.store.create_job(&new_job) {
+            Ok(()) => JobRecorder::new(Arc::clone(&self.store), job_id.clone()),
+            // A history from a newer version is read-only: the update still runs, unrecorded,
+            // and the warning says so (the store's message names the way out).
+            Err(error @ HistoryError::ReadOnly { .. }) => {
+                JobRecorder::unrecorded(Arc::clone(&self.store), job_id.clone(), error.to_string())
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let recorder = Arc::new(recorder);
+        let callback = recorder.callback(on_progress.map(|events| for_job(events, &job_id)));
+        let cancel = CancellationToken::new();
+        let job = Job::new(
+            self.client.clone(),
+            self.poll.clone(),
+            callback,
+            cancel.clone(),
+        );
+        Ok(self.spawn(job_id, recorder, cancel, async move { job.run(spec).await }))
+    }
+
+    /// Starts a recorded job again as a *new* job (same SOV, files, formats and extra data).
+    pub async fn retry(
+        &self,
+        job_id: &str,
+        on_progress: Option<JobEvents>,
+    ) -> Result<RunningJob, JobsError> {
+        let detail = self.store.get_job(job_id)?;
+        self.start(request::spec_from_detail(&detail), on_progress)
+            .await
+    }
+
+    /// Downloads a finished job's outputs again from the server: the ones whose local file is gone
+    /// (or no longer has the recorded size), or all of them when none is missing.
+    pub async fn redownload(
+        &self,
+        job_id: &str,
+        on_progress: Option<JobEvents>,
+    ) -> Result<RunningJob, JobsError> {
+        let detail = self.store.get_job(job_id)?;
+        let update_id = detail
+            .update_id
+            .clone()
+            .ok_or_else(|| JobsError::NoUpdateId {
+                job_id: job_id.to_owned(),
+            })?;
+        if detail.status != JobStatus::Finished {
+            return Err(JobsError::NotFinished {
+                job_id: job_id.to_owned(),
+            });
+        }
+        self.check_environment(&detail)?;
+        let present: HashSet<String> = detail
+            .outputs
+            .iter()
+            .filter(|output| {
+                std::fs::metadata(&output.local_path).is_ok_and(|meta| meta.len() == output.size)
+            })
+            .map(|output| output.filename.clone())
+            .collect();
+        let skip = if present.len() == detail.outputs.len() {
+            HashSet::new()
+        } else {
+            present
+        };
+        let forward = on_progress.map(|events| for_job(events, job_id));
+        Ok(self.fetch_outputs(&detail, update_id, skip, forward))
+    }
+
+    /// Asks a running job to stop. An update already started keeps running on SOV Fixer.
+    pub fn cancel(&self, job_id: &str) -> bool {
+        match lock(&self.running).get(job_id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn is_running(&self, job_id: &str) -> bool {
+        lock(&self.running).contains_key(job_id)
+    }
+
+    /// `Job::resume` for a recorded job, recorded by a recorder that knows its past.
+    pub fn resume_job(
+        &self,
+        detail: &JobDetail,
+        update_id: String,
+        from: ResumePoint,
+        on_progress: Option<ProgressCallback>,
+    ) -> RunningJob {
+        let recorder = Arc::new(JobRecorder::resuming(Arc::clone(&self.store), detail));
+        let callback = recorder.callback(on_progress);
+        let cancel = CancellationToken::new();
+        let job = Job::new(
+            self.client.clone(),
+            self.poll.clone(),
+            callback,
+            cancel.clone(),
+        );
+        let spec = ResumeSpec {
+            sov_id: Some(detail.sov_id.clone()),
+            update_id,
+            from,
+            download_dir: detail.download_dir.clone(),
+        };
+        self.spawn(detail.job_id.clone(), recorder, cancel, async move {
+            job.resume(spec).await
+        })
+    }
+
+    /// Downloads the outputs of `detail` not in `skip`, then ends the job as finished.
+    pub(crate) fn fetch_outputs(
+        &self,
+        detail: &JobDetail,
+        update_id: String,
+        skip: HashSet<String>,
+        on_progress: Option<ProgressCallback>,
+    ) -> RunningJob {
+        let recorder = Arc::new(JobRecorder::resuming(Arc::clone(&self.store), detail));
+        let cancel = CancellationToken::new();
+        let fetch = OutputFetch {
+            client: self.client.clone(),
+            sov_id: Some(detail.sov_id.clone()),
+            update_id,
+            download_dir: detail.download_dir.clone(),
+            skip,
+            recorder: Arc::clone(&recorder),
+            forward: on_progress,
+            cancel: cancel.clone(),
+        };
+        self.spawn(detail.job_id.clone(), recorder, cancel, fetch.run())
+    }
+
+    /// A job recorded against another server is not touched with this runner's key.
+    pub(crate) fn check_environment(&self, detail: &JobDetail) -> Result<(), JobsError> {
+        let recorded = detail.base_url.trim().trim_end_matches('/');
+        let ours = self.client.api_base().as_str().trim_end_matches('/');
+        // Jobs from before base URLs were recorded have none; they can only be from this setup.
+        if recorded.is_empty() || recorded == ours {
+            return Ok(());
+        }
+        Err(JobsError::OtherEnvironment {
+            job_id: detail.job_id.clone(),
+            base_url: detail.base_url.clone(),
+        })
+    }
+
+    fn spawn(
+        &self,
+        job_id: String,
+        recorder: Arc<JobRecorder>,
+        cancel: CancellationToken,
+        work: impl std::future::Future<Output = JobResult> + Send + 'static,
+    ) -> RunningJob {
+        lock(&self.running).insert(job_id.clone(), cancel.clone());
+        let running = Arc::clone(&self.running);
+        let finished_id = job_id.clone();
+        let task = tokio::spawn(async move {
+            let result = work.await;
+            lock(&running).remove(&finished_id);
+            result
+        });
+        RunningJob {
+            job_id,
+            cancel,
+            task,
+            recorder,
+        }
+    }
+}
+
+/// The caller's multi-job callback, bound to one job id.
+pub(crate) fn for_job(events: JobEvents, job_id: &str) -> ProgressCallback {
+    let job_id = job_id.to_owned();
+    Arc::new(move |progress: &JobProgress| events(&job_id, progress))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}

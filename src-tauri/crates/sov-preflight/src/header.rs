@@ -1,0 +1,189 @@
+//! Checks of the header row: blank, duplicate and unknown column names, and which columns
+//! identify the building.
+
+use std::collections::HashMap;
+
+use crate::attributes::{known_attributes, value_type, ValueType};
+use crate::distance::damerau_levenshtein;
+use crate::findings::{column_letter, Detail, Findings};
+use crate::identity::IdentityColumns;
+use crate::report::Severity;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Column {
+    /// The name as written in the file.
+    pub name: String,
+    pub value_type: Option<ValueType>,
+    /// The known name this column should be renamed to by the one-click fix.
+    pub rename_to: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    pub columns: Vec<Column>,
+    pub identity: Option<IdentityColumns>,
+    /// Columns from this index on have no name (Excel often saves empty columns at the end).
+    pub trailing_blank_from: usize,
+    pub recognized: u64,
+}
+
+pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
+    let trailing_blank_from = names
+        .iter()
+        .rposition(|name| !name.trim().is_empty())
+        .map_or(0, |last_named| last_named + 1);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut canonical: Vec<Option<&'static str>> = Vec::with_capacity(names.len());
+    let mut columns = Vec::with_capacity(names.len());
+    let mut recognized = 0;
+    for (index, name) in names.into_iter().enumerate() {
+        let trimmed = name.trim();
+        let letter = column_letter(index);
+        let mut column = Column {
+            name: name.clone(),
+            value_type: None,
+            rename_to: None,
+        };
+        let exact = known_attributes()
+            .iter()
+            .copied()
+            .find(|known| *known == name);
+        let known = exact.or_else(|| {
+            known_attributes()
+                .iter()
+                .copied()
+                .find(|known| known.eq_ignore_ascii_case(trimmed))
+        });
+        canonical.push(known);
+        if trimmed.is_empty() {
+            if index < trailing_blank_from {
+                findings.push(Severity::Error, "blank_column_name", None, Some((index, &letter)), || Detail {
+                    value: None,
+                    message: format!("Column {letter} has no name in the header row."),
+                    suggestion: format!("Type the attribute name in cell {letter}1, or delete the column if it is not needed."),
+                });
+            }
+            columns.push(column);
+            continue;
+        }
+        if let Some(first) = seen.insert(trimmed.to_ascii_lowercase(), index) {
+            let first_letter = column_letter(first);
+            findings.push(Severity::Error, "duplicate_column", None, Some((index, &name)), || Detail {
+                value: None,
+                message: format!("The column `{trimmed}` appears twice (columns {first_letter} and {letter})."),
+                suggestion: "Keep one of the two columns: merge their values into one and delete the other.".into(),
+            });
+        }
+        column.value_type = known.and_then(value_type);
+        match (exact, known) {
+            (Some(_), _) => recognized += 1,
+            (None, Some(known)) if trimmed == known => {
+                column.rename_to = Some(known);
+                findings.push(Severity::Error, "column_name_spaces", None, Some((index, &name)), || Detail {
+                    value: None,
+                    message: format!("The column name `{name}` has spaces before or after it, so the server would not recognize `{known}`."),
+                    suggestion: format!("Rename the column to `{known}`."),
+                });
+            }
+            (None, Some(known)) => {
+                column.rename_to = Some(known);
+                findings.push(Severity::Warning, "column_case_mismatch", None, Some((index, &name)), || Detail {
+                    value: None,
+                    message: format!("`{name}` differs from the known column `{known}` only in capital letters; the server may not accept it."),
+                    suggestion: format!("Rename the column to `{known}`."),
+                });
+            }
+            (None, None) => match near_miss(trimmed) {
+                Some(suggested) => {
+                    column.rename_to = Some(suggested);
+                    findings.push(Severity::Error, "unknown_column_near_miss", None, Some((index, &name)), || Detail {
+                        value: None,
+                        message: format!("`{name}` is not a known column. Did you mean `{suggested}`?"),
+                        suggestion: format!("Rename the column to `{suggested}`."),
+                    });
+                }
+                None => findings.push(Severity::Warning, "unknown_column", None, Some((index, &name)), || Detail {
+                    value: None,
+                    message: format!("`{name}` is not in this app's list of building attributes; the server may reject it as an unknown attribute."),
+                    suggestion: "Check the spelling against the attribute names of the SOV, or delete the column if it is not a building attribute.".into(),
+                }),
+            },
+        }
+        columns.push(column);
+    }
+    let identity = identity_columns(&canonical, findings);
+    Header {
+        columns,
+        identity,
+        trailing_blank_from,
+        recognized,
+    }
+}
+
+/// The known name a misspelling is close to: within 2 edits, or 20 % of a long name, and
+/// never more than a third of a short one (so `id` does not become `zip`).
+fn near_miss(name: &str) -> Option<&'static str> {
+    let lowered = name.to_ascii_lowercase();
+    let length = lowered.chars().count();
+    let allowed = (length / 5).max(2).min(length / 3).max(1);
+    known_attributes()
+        .iter()
+        .copied()
+        .map(|known| (damerau_levenshtein(&lowered, known), known))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
+}
+
+fn identity_columns(
+    canonical: &[Option<&'static str>],
+    findings: &mut Findings,
+) -> Option<IdentityColumns> {
+    let find = |wanted: &str| canonical.iter().position(|name| *name == Some(wanted));
+    let item_key = find("item_key");
+    let (sheet_name, sheet_row) = (find("sheet_name"), find("sheet_row_number"));
+    let sheet = sheet_name.zip(sheet_row);
+    if item_key.is_some() || sheet.is_some() {
+        return Some(IdentityColumns { item_key, sheet });
+    }
+    let (message, suggestion) = match (sheet_name, sheet_row) {
+        (Some(_), None) => (
+            "The file has a `sheet_name` column but no `sheet_row_number` column, so its rows cannot be matched to buildings.",
+            "Add a `sheet_row_number` column with each building's row number in the original SOV sheet, or use an `item_key` column instead.",
+        ),
+        (None, Some(_)) => (
+            "The file has a `sheet_row_number` column but no `sheet_name` column, so its rows cannot be matched to buildings.",
+            "Add a `sheet_name` column with the name of each building's sheet in the original SOV, or use an `item_key` column instead.",
+        ),
+        _ => (
+            "The file has no column that says which building each row updates.",
+            "Add an `item_key` column, or both a `sheet_name` and a `sheet_row_number` column.",
+        ),
+    };
+    findings.push(
+        Severity::Error,
+        "missing_identity_columns",
+        None,
+        None,
+        || Detail {
+            value: None,
+            message: message.into(),
+            suggestion: suggestion.into(),
+        },
+    );
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::near_miss;
+
+    #[test]
+    fn near_misses_are_close_and_far_names_are_not() {
+        assert_eq!(near_miss("sheet_row_numbah"), Some("sheet_row_number"));
+        assert_eq!(near_miss("cty"), Some("city"));
+        assert_eq!(near_miss("lattitude"), Some("latitude"));
+        assert_eq!(near_miss("id"), None);
+        assert_eq!(near_miss("roof_age_years"), None);
+    }
+}

@@ -1,0 +1,52 @@
+//! Pre-flight check of SOV corrections files (CSV, or an Excel sheet): finds every problem we
+//! can detect locally before anything is sent, offers safe one-click fixes, and splits a file
+//! into upload batches that are streamed, never written to disk.
+//!
+//! Everything here is synchronous and streaming: memory does not grow with the file's size
+//! (duplicate detection keeps one 64-bit hash per row: 8 bytes, whatever the row holds).
+
+mod attributes;
+mod check;
+mod csv_out;
+mod decode;
+mod detect;
+mod distance;
+mod duplicates;
+mod error;
+mod findings;
+mod fixes;
+mod header;
+mod identity;
+mod options;
+mod report;
+mod source;
+mod upload;
+mod utf8_guard;
+mod values;
+
+use std::path::{Path, PathBuf};
+
+pub use attributes::known_attributes;
+pub use error::PreflightError;
+pub use fixes::apply_fixes;
+pub use options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
+pub use report::{FileKind, FileReport, Finding, Fix, Preview, Severity, Summary};
+pub use upload::{plan_upload, UploadPart, UploadPlan};
+
+/// Checks the files of one job, including buildings targeted by more than one file.
+pub fn check_files(paths: &[PathBuf], options: &CheckOptions) -> Vec<FileReport> {
+    let mut job = check::JobTargets::default();
+    paths
+        .iter()
+        .map(|path| {
+            let scan = check::scan(path, options, &job);
+            job.add(scan.report.file_name.clone(), scan.targets);
+            scan.report
+        })
+        .collect()
+}
+
+/// Checks one file on its own.
+pub fn check_file(path: &Path, options: &CheckOptions) -> FileReport {
+    check::scan(path, options, &check::JobTargets::default()).report
+}

@@ -1,0 +1,25 @@
+//! Options of the pre-flight check.
+
+/// Rows per upload batch when the caller does not choose: small enough that one rejected
+/// batch costs little, large enough that typical corrections files go in one request.
+pub const DEFAULT_ROWS_PER_BATCH: usize = 25_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// Excel sheet to read; the first sheet when `None`. Ignored for CSV files.
+    pub sheet: Option<String>,
+    /// Findings kept per kind of problem (code and column); the rest are counted in `more_count`.
+    pub max_findings_per_kind: usize,
+    /// Data rows shown in the report preview.
+    pub preview_rows: usize,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self {
+            sheet: None,
+            max_findings_per_kind: 1,
+            preview_rows: 5,
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The pre-flight report (serde, snake_case), as described in the architecture document.
+
+use serde::{Deserialize, Serialize};
+
+/// What a file turned out to be, judged by its content first and its name second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Csv,
+    Excel,
+    Pdf,
+    Image,
+    Zip,
+    OfficeDocument,
+    Binary,
+    /// The file could not be opened at all (missing, no permission).
+    Unreadable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// One problem found, in the user's terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Stable identifier of the kind of problem (e.g. `unknown_column_near_miss`).
+    pub code: String,
+    pub file: String,
+    /// Row number as Excel shows it (header = row 1); `None` for file- or column-wide findings.
+    pub row: Option<u64>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub message: String,
+    pub suggestion: String,
+    /// How many further rows had the same problem and were left out of the report.
+    pub more_count: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Data rows (not counting the header or empty rows).
+    pub rows: u64,
+    pub columns: u64,
+    /// Columns whose name is exactly a known building attribute.
+    pub recognized_columns: u64,
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+/// A one-click fix `apply_fixes` can make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// `rename_column`, `drop_empty_columns`, `drop_empty_rows`, `strip_bom`, `convert_encoding`,
+    /// `convert_delimiter` or `convert_excel`.
+    pub id: String,
+    pub label: String,
+}
+
+/// The first rows of the file, as they will be sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Everything the pre-flight check found about one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReport {
+    pub path: String,
+    pub file_name: String,
+    pub kind: FileKind,
+    pub summary: Summary,
+    /// Things the user should know that are not problems (encoding, delimiter, sheet used).
+    pub notices: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub fixes: Vec<Fix>,
+    pub preview: Preview,
+    /// True when at least one finding is an error: the file must not be uploaded as is.
+    pub blocking: bool,
+}
+
+impl FileReport {
+    /// The findings with a given code, for callers that react to one kind of problem.
+    pub fn findings_with_code<'a>(
+        &'a self,
+        code: &'a str,
+    ) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings
+            .iter()
+            .filter(move |finding| finding.code == code)
+    }
+}

@@ -1,0 +1,112 @@
+//! Excel workbooks: the chosen sheet is read and converted, a missing sheet is explained.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::io::Read;
+
+use sov_preflight::{apply_fixes, check_file, plan_upload, CheckOptions, FileKind, Severity};
+use support::{assert_finding, only, write_xlsx};
+
+fn workbook(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("corrections.xlsx");
+    write_xlsx(
+        &path,
+        &[
+            (
+                "Corrections",
+                &[
+                    &[
+                        "sheet_name",
+                        "sheet_row_number",
+                        "bldg_name",
+                        "const__bldg_year_built",
+                    ],
+                    &["Sheet1", "2", "Normal, House", "1969"],
+                ],
+            ),
+            ("Notes", &[&["bldg_name"], &["just notes"]]),
+        ],
+    );
+    path
+}
+
+#[test]
+fn first_sheet_is_read_by_default_and_numbers_stay_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = check_file(&workbook(dir.path()), &CheckOptions::default());
+    assert_eq!(report.kind, FileKind::Excel);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    assert_eq!(
+        report.preview.rows,
+        [["Sheet1", "2", "Normal, House", "1969"]]
+    );
+    assert_eq!(
+        report.notices,
+        ["This is an Excel workbook: rows are read from the sheet `Corrections` and will be sent as CSV. The workbook has 2 sheets; choose another sheet if your corrections are elsewhere."]
+    );
+    assert_eq!(report.fixes[0].id, "convert_excel");
+}
+
+#[test]
+fn a_named_sheet_is_read_and_a_missing_one_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = workbook(dir.path());
+    let notes = CheckOptions {
+        sheet: Some("Notes".into()),
+        ..CheckOptions::default()
+    };
+    let report = check_file(&path, &notes);
+    assert_eq!(report.preview.header, ["bldg_name"]);
+    only(&report, "missing_identity_columns");
+
+    let missing = CheckOptions {
+        sheet: Some("Sheet9".into()),
+        ..CheckOptions::default()
+    };
+    let report = check_file(&path, &missing);
+    assert_finding(
+        only(&report, "sheet_not_found"),
+        Severity::Error,
+        "corrections.xlsx",
+        None,
+        None,
+        None,
+        "`corrections.xlsx` has no sheet named `Sheet9`. Its sheets are: `Corrections`, `Notes`.",
+        "Choose one of the workbook's sheets.",
+    );
+}
+
+#[test]
+fn excel_is_converted_to_csv_by_the_fix_and_by_the_upload_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = workbook(dir.path());
+    let expected = "sheet_name,sheet_row_number,bldg_name,const__bldg_year_built\nSheet1,2,\"Normal, House\",1969\n";
+
+    let (fixed, report) = apply_fixes(&path, &CheckOptions::default()).unwrap();
+    assert_eq!(fixed, dir.path().join("corrections (fixed).csv"));
+    assert_eq!(std::fs::read_to_string(&fixed).unwrap(), expected);
+    assert_eq!(report.kind, FileKind::Csv);
+    assert!(report.findings.is_empty() && report.fixes.is_empty());
+
+    let plan = plan_upload(&path, &CheckOptions::default(), None).unwrap();
+    assert_eq!(plan.parts().len(), 1);
+    assert_eq!(plan.parts()[0].file_name, "corrections.csv");
+    let mut sent = String::new();
+    plan.open_part(0)
+        .unwrap()
+        .read_to_string(&mut sent)
+        .unwrap();
+    assert_eq!(sent, expected);
+    assert_eq!(plan.parts()[0].byte_len, expected.len() as u64);
+}
+
+#[test]
+fn a_zip_named_like_a_workbook_is_refused_as_a_zip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fake.xlsx");
+    std::fs::copy(support::corpus("corrections.zip"), &path).unwrap();
+    let report = check_file(&path, &CheckOptions::default());
+    assert_eq!(report.kind, FileKind::Zip);
+    only(&report, "unsupported_file_type");
+}

@@ -1,0 +1,176 @@
+//! The command line: commands, options and the help text (exit codes included).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::duration::parse_duration;
+use crate::extra_data::parse_key_value;
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    done
+  1    unexpected error (a file or folder could not be used, an internal error)
+  2    bad usage (unknown option, malformed -E KEY=VALUE, repeated -E key, empty id)
+  3    the pre-flight check found a blocking problem in a corrections file
+  4    no API key found, or SOV Fixer rejected it
+  5    SOV Fixer refused the request or the update failed (unknown SOV or update id,
+       unknown column, output format not enabled, processing failed)
+  6    timed out: the --deadline passed (the update keeps running on SOV Fixer), or
+       `status --download` was asked for an update that has not finished
+  7    network failure: SOV Fixer could not be reached or kept failing
+  130  cancelled with Ctrl-C
+
+The API key is found, in this order: --auth-token, SOVFIXER_AUTH_TOKEN_<PRD|PRDEU|STG|DEV>,
+SOVFIXER_AUTH_TOKEN, then the same keys in the [sovfixer] section of ~/.pingintel.ini.";
+
+/// Push corrected building attributes into an existing SOV on SOV Fixer and download the
+/// regenerated outputs.
+#[derive(Debug, Parser)]
+#[command(name = "sov-update", version, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after the command, as with `sovfixerapi`.
+#[derive(Debug, Args)]
+pub struct GlobalOptions {
+    /// SOV Fixer environment.
+    #[arg(short = 'e', long, global = true, value_enum, default_value_t = EnvironmentName::Prod)]
+    pub environment: EnvironmentName,
+    /// Base URL of the API, overriding the environment's host (e.g. a sandbox).
+    #[arg(short = 'u', long, global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// API key (otherwise taken from the environment or ~/.pingintel.ini).
+    #[arg(long, global = true, value_name = "TOKEN", hide_default_value = true)]
+    pub auth_token: Option<String>,
+    /// One JSON object per line on stdout instead of human output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Show the raw detail of errors; -vv also names the server and where the API key came from.
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Accepted for compatibility; sov-update never prompts and never overwrites a file.
+    #[arg(long, global = true)]
+    pub noinput: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvironmentName {
+    Prod,
+    Prodeu,
+    Staging,
+    Dev,
+}
+
+impl EnvironmentName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Prod => "prod",
+            Self::Prodeu => "prodeu",
+            Self::Staging => "staging",
+            Self::Dev => "dev",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a whole update: check, upload, start, wait, download.
+    #[command(alias = "update")]
+    Run(RunArgs),
+    /// Only run the pre-flight check on corrections files.
+    Check(CheckArgs),
+    /// Look at, wait for, or collect an update started earlier.
+    Status(StatusArgs),
+    /// List the output formats this account may request.
+    #[command(alias = "list-output-formats")]
+    Formats(FormatsArgs),
+    /// Serve a local sandbox of the SOV Fixer API until Ctrl-C.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The id of the SOV to update (e.g. s-no-ping-hggcsk).
+    pub sov_id: String,
+    /// Corrections files (CSV), uploaded in this order.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format to produce (repeatable; see `sov-update formats`).
+    #[arg(short = 'o', long = "output-format", value_name = "FORMAT")]
+    pub output_formats: Vec<String>,
+    /// extra_data entry, e.g. -E insured_name="Acme Corp" (repeatable; the value may contain `=`).
+    #[arg(short = 'E', long = "extra-data", alias = "extra_data", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub extra_data: Vec<(String, String)>,
+    /// Integration (datasource) code to apply (repeatable).
+    #[arg(short = 'I', long = "integrations", value_name = "ABBR")]
+    pub integrations: Vec<String>,
+    /// Update type: SCRUB, AIR, RMS, RMS_ANALYSIS, API, COMPLETE or PINGREADY.
+    #[arg(long)]
+    pub update_type: Option<String>,
+    /// Your own reference for this update.
+    #[arg(long)]
+    pub client_ref: Option<String>,
+    /// URL SOV Fixer calls when the update has finished.
+    #[arg(long)]
+    pub callback_url: Option<String>,
+    /// Folder for the outputs (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Return as soon as the update is started (prints its id).
+    #[arg(long)]
+    pub nowait: bool,
+    /// Stop waiting for processing after this long (e.g. 90s, 10m, 2h); the update keeps running.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub deadline: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Corrections files (CSV or Excel).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The update id printed by `run` (e.g. s-no-ping-hggcsk-r001).
+    pub update_id: String,
+    /// Wait until the update has finished.
+    #[arg(long)]
+    pub wait: bool,
+    /// Download the outputs of the finished update.
+    #[arg(long)]
+    pub download: bool,
+    /// Folder for the outputs (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// With --wait: stop waiting after this long (e.g. 90s, 10m, 2h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub deadline: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct FormatsArgs {
+    /// Only the formats enabled for this SOV's organization.
+    #[arg(long, value_name = "SOVID")]
+    pub sovid: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The API key the sandbox accepts.
+    #[arg(long, default_value = "sandbox-token")]
+    pub token: String,
+    /// How long an update takes from start to COMPLETE, in milliseconds.
+    #[arg(long, default_value_t = 3000)]
+    pub processing_ms: u64,
+}

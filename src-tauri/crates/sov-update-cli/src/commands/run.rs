@@ -1,0 +1,229 @@
+//! `sov-update run`: pre-flight check, then the whole update through the engine.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sov_preflight::{check_files, CheckOptions, FileReport, Severity};
+use sov_update::{
+    ErrorKind, Job, JobError, JobSpec, Phase, PollConfig, ProgressCallback, StartRequest, Step,
+    UpdateError, UpdateType,
+};
+
+use super::{deadline_message, fail, resume_command};
+use crate::cli::{GlobalOptions, RunArgs};
+use crate::connection::{connect, connection_flags, Failure};
+use crate::events::{ErrorInfo, Event, OutputInfo, Summary};
+use crate::exit_code;
+use crate::extra_data::extra_data_map;
+use crate::interrupt::Interrupt;
+use crate::output::Output;
+use crate::watcher::Watcher;
+
+const COMMAND: &str = "run";
+
+pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt: &Interrupt) -> u8 {
+    let extra_data = match extra_data_map(&args.extra_data) {
+        Ok(map) => map,
+        Err(message) => {
+            return fail(
+                out,
+                COMMAND,
+                exit_code::USAGE,
+                ErrorInfo::local("invalid_input", message),
+            )
+        }
+    };
+    let connection = match connect(global) {
+        Ok(connection) => connection,
+        Err(Failure { exit_code, error }) => return fail(out, COMMAND, exit_code, error),
+    };
+    if out.verbose() >= 2 {
+        out.note(&connection.description);
+    }
+    if let Some(blocked) = preflight(&args.files, out, interrupt).await {
+        return blocked;
+    }
+    let download_dir = match download_dir(args.out.as_deref()) {
+        Ok(dir) => dir,
+        Err(failure) => return fail(out, COMMAND, failure.exit_code, failure.error),
+    };
+    let spec = JobSpec {
+        sov_id: args.sov_id.clone(),
+        files: args.files.clone(),
+        update_type: args.update_type.as_deref().map(UpdateType::parse),
+        client_ref: args.client_ref.clone(),
+        callback_url: args.callback_url.clone(),
+        start: StartRequest {
+            extra_data,
+            output_formats: args.output_formats.clone(),
+            integrations: (!args.integrations.is_empty()).then(|| args.integrations.clone()),
+            ..StartRequest::default()
+        },
+        download_dir,
+        // `preflight` above has just checked every file and stopped on a blocking one.
+        preflight_checked: true,
+        ..JobSpec::default()
+    };
+    let poll = PollConfig {
+        deadline: args.deadline.or(PollConfig::default().deadline),
+        ..PollConfig::default()
+    };
+    let cancel = interrupt.child_token();
+    let watcher = Arc::new(Watcher::new(
+        out.clone(),
+        args.nowait.then(|| cancel.clone()),
+    ));
+    let callback_watcher = watcher.clone();
+    let callback: ProgressCallback = Arc::new(move |progress| callback_watcher.observe(progress));
+    let job = Job::new(connection.client, poll, callback, cancel);
+    let result = job.run(spec).await;
+
+    let mut summary = Summary::new(COMMAND, "done", exit_code::DONE);
+    summary.sov_id = Some(args.sov_id.clone());
+    summary.outputs = watcher.saved_outputs();
+    summary.server_status = watcher.server_status();
+    match result {
+        Ok(outcome) => {
+            summary.note = Some(match outcome.outputs.len() {
+                0 => format!(
+                    "Update {} finished without output files.",
+                    outcome.update_id
+                ),
+                count => format!(
+                    "Done: update {}, {count} output(s) saved.",
+                    outcome.update_id
+                ),
+            });
+            summary.update_id = Some(outcome.update_id);
+            summary.outputs = outcome.outputs.iter().map(OutputInfo::from).collect();
+        }
+        Err(failure) if watcher.reached_nowait_stop() && !interrupt.was_pressed() => {
+            let update_id = failure.update_id.unwrap_or_default();
+            summary.outcome = "started".to_owned();
+            summary.note = Some(format!(
+                "Update {update_id} is started and keeps running on SOV Fixer."
+            ));
+            summary.resume_command = Some(resume_command(global, &update_id, args.out.as_deref()));
+            summary.update_id = Some(update_id);
+        }
+        Err(failure) => describe_failure(&mut summary, failure, global, &args, &watcher),
+    }
+    let code = summary.exit_code;
+    out.finish(summary);
+    code
+}
+
+/// Checks every file first; a blocking problem ends the command before anything is sent.
+async fn preflight(files: &[PathBuf], out: &Output, interrupt: &Interrupt) -> Option<u8> {
+    let paths = files.to_vec();
+    let checking =
+        tokio::task::spawn_blocking(move || check_files(&paths, &CheckOptions::default()));
+    let reports: Vec<FileReport> = tokio::select! {
+        checked = checking => match checked {
+            Ok(reports) => reports,
+            Err(error) => {
+                let error = ErrorInfo::local("internal", error.to_string());
+                return Some(fail(out, COMMAND, exit_code::UNEXPECTED, error));
+            }
+        },
+        _ = interrupt.pressed() => {
+            let error = ErrorInfo::from_update_error(&UpdateError::cancelled(), Some(Step::Validate));
+            return Some(fail(out, COMMAND, exit_code::CANCELLED, error));
+        }
+    };
+    for report in &reports {
+        // A clean file needs no line in human output; JSON consumers get every report.
+        if out.is_json() || report.blocking || !report.findings.is_empty() {
+            out.event(&Event::Preflight {
+                report: Box::new(report.clone()),
+            });
+        }
+    }
+    let blocked = reports.iter().find(|r| r.blocking)?;
+    let problems: Vec<String> = blocked
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .take(3)
+        .map(|f| match f.row {
+            Some(row) => format!("row {row}: {}", f.message),
+            None => f.message.clone(),
+        })
+        .collect();
+    let error = UpdateError::new(
+        ErrorKind::PreflightBlocked {
+            file: blocked.file_name.clone(),
+            problems,
+        },
+        format!("pre-flight check of {} found blocking errors", blocked.path),
+    );
+    Some(fail(
+        out,
+        COMMAND,
+        exit_code::PREFLIGHT_BLOCKED,
+        ErrorInfo::from_update_error(&error, None),
+    ))
+}
+
+pub fn download_dir(out: Option<&Path>) -> Result<PathBuf, Failure> {
+    let dir = match out {
+        Some(dir) => dir.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    std::path::absolute(&dir).map_err(|e| Failure {
+        exit_code: exit_code::UNEXPECTED,
+        error: ErrorInfo::local(
+            "file_error",
+            format!("The folder {} cannot be used: {e}.", dir.display()),
+        ),
+    })
+}
+
+fn describe_failure(
+    summary: &mut Summary,
+    failure: JobError,
+    global: &GlobalOptions,
+    args: &RunArgs,
+    watcher: &Watcher,
+) {
+    let code = exit_code::for_error(&failure.error);
+    summary.exit_code = code;
+    summary.outcome = exit_code::outcome_word(code).to_owned();
+    let mut error = ErrorInfo::from_update_error(&failure.error, Some(failure.step));
+    if code == exit_code::TIMED_OUT {
+        deadline_message(&mut error, failure.update_id.as_deref());
+    }
+    summary.error = Some(error);
+    let Some(update_id) = failure.update_id else {
+        return;
+    };
+    let resume = resume_command(global, &update_id, args.out.as_deref());
+    let started = matches!(
+        watcher.last_active_phase(),
+        Some(Phase::Queued | Phase::Processing | Phase::Downloading)
+    );
+    match (code, started) {
+        (exit_code::CANCELLED, false) if watcher.last_active_phase() == Some(Phase::Starting) => {
+            summary.note = Some(format!(
+                "Cancelled while starting update {update_id}; it may or may not have started. \
+                 Check with: sov-update{} status {update_id}",
+                connection_flags(global)
+            ));
+            summary.resume_command = Some(resume);
+        }
+        (exit_code::CANCELLED, false) => {
+            summary.note = Some(format!(
+                "Cancelled before update {update_id} was started: SOV Fixer will not process it. \
+                 Run the same command again to send the corrections."
+            ));
+        }
+        (_, true) => {
+            summary.note = Some(format!("Update {update_id} keeps running on SOV Fixer."));
+            summary.resume_command = Some(resume);
+        }
+        _ => {
+            summary.note = Some(format!("The update id was {update_id}."));
+        }
+    }
+    summary.update_id = Some(update_id);
+}

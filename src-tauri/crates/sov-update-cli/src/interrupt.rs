@@ -1,0 +1,72 @@
+//! Ctrl-C: the first one cancels the running job through the engine's cancellation token.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone)]
+pub struct Interrupt {
+    token: CancellationToken,
+    pressed: Arc<AtomicBool>,
+}
+
+impl Interrupt {
+    /// Installs the handler now (before any work starts), so an early Ctrl-C is not lost.
+    pub fn install() -> std::io::Result<Self> {
+        let token = CancellationToken::new();
+        let pressed = Arc::new(AtomicBool::new(false));
+        let listener = Listener::new()?;
+        let interrupt = Self {
+            token: token.clone(),
+            pressed: pressed.clone(),
+        };
+        tokio::spawn(async move {
+            listener.wait().await;
+            pressed.store(true, Ordering::SeqCst);
+            token.cancel();
+        });
+        Ok(interrupt)
+    }
+
+    /// A token cancelled on Ctrl-C; cancelling it does not count as a Ctrl-C.
+    pub fn child_token(&self) -> CancellationToken {
+        self.token.child_token()
+    }
+
+    pub fn was_pressed(&self) -> bool {
+        self.pressed.load(Ordering::SeqCst)
+    }
+
+    pub async fn pressed(&self) {
+        self.token.cancelled().await;
+    }
+}
+
+#[cfg(unix)]
+struct Listener(tokio::signal::unix::Signal);
+
+#[cfg(unix)]
+impl Listener {
+    fn new() -> std::io::Result<Self> {
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map(Self)
+    }
+
+    async fn wait(mut self) {
+        self.0.recv().await;
+    }
+}
+
+#[cfg(not(unix))]
+struct Listener;
+
+#[cfg(not(unix))]
+impl Listener {
+    fn new() -> std::io::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn wait(self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

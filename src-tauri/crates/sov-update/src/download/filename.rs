@@ -1,0 +1,136 @@
+//! Safe local names for server-chosen output filenames.
+
+use std::path::{Path, PathBuf};
+
+/// Longest name we write, in bytes; well under the 255-byte limit of common file systems, leaving
+/// room for a ` (123)` suffix.
+const MAX_NAME_BYTES: usize = 150;
+const FALLBACK_NAME: &str = "output";
+
+const WINDOWS_RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Turns a server filename into a single, harmless file name: only the last path component is
+/// kept, characters Windows or Unix reject are replaced, `..` runs and leading/trailing dots and
+/// spaces go, reserved device names get a `_` prefix, the length is bounded and it is never empty.
+pub fn sanitize_filename(raw: &str) -> String {
+    let last = raw
+        .split(['/', '\\'])
+        .rev()
+        .find(|part| !part.trim().is_empty())
+        .unwrap_or("");
+    let mut name: String = last
+        .chars()
+        .map(|c| match c {
+            '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    while name.contains("..") {
+        name = name.replace("..", ".");
+    }
+    let mut name = name
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_owned();
+    if name.is_empty() || name.chars().all(|c| c == '_') {
+        name = FALLBACK_NAME.to_owned();
+    }
+    let stem = name.split('.').next().unwrap_or("").trim_end();
+    if WINDOWS_RESERVED
+        .iter()
+        .any(|reserved| reserved.eq_ignore_ascii_case(stem))
+    {
+        name = format!("_{name}");
+    }
+    bound_length(&name)
+}
+
+/// Cuts the stem so the whole name fits, keeping a short extension.
+fn bound_length(name: &str) -> String {
+    if name.len() <= MAX_NAME_BYTES {
+        return name.to_owned();
+    }
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 16 => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    let budget = MAX_NAME_BYTES - extension.len();
+    let mut cut = String::new();
+    for c in stem.chars() {
+        if cut.len() + c.len_utf8() > budget {
+            break;
+        }
+        cut.push(c);
+    }
+    format!("{}{extension}", cut.trim_end())
+}
+
+/// `name`, then `stem (2).ext`, `stem (3).ext`, … inside `dir`.
+pub(crate) fn candidate_path(dir: &Path, name: &str, index: u32) -> PathBuf {
+    if index <= 1 {
+        return dir.join(name);
+    }
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => dir.join(format!("{stem} ({index}).{ext}")),
+        _ => dir.join(format!("{name} ({index})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_ordinary_names() {
+        assert_eq!(
+            sanitize_filename("Acme Corp 2026-06.json"),
+            "Acme Corp 2026-06.json"
+        );
+    }
+
+    #[test]
+    fn hostile_names_become_single_safe_components() {
+        assert_eq!(sanitize_filename("../../x"), "x");
+        assert_eq!(sanitize_filename("..\\..\\evil.csv"), "evil.csv");
+        assert_eq!(sanitize_filename("/etc/passwd"), "passwd");
+        assert_eq!(sanitize_filename(".."), FALLBACK_NAME);
+        assert_eq!(sanitize_filename(""), FALLBACK_NAME);
+        assert_eq!(sanitize_filename("   "), FALLBACK_NAME);
+        assert_eq!(sanitize_filename("CON"), "_CON");
+        assert_eq!(sanitize_filename("con.json"), "_con.json");
+        assert_eq!(sanitize_filename("LPT1.csv"), "_LPT1.csv");
+        assert_eq!(sanitize_filename("a\u{0}b\nc\u{7f}.json"), "a_b_c_.json");
+        assert_eq!(sanitize_filename("what?.json"), "what_.json");
+        assert_eq!(sanitize_filename("a..b.json"), "a.b.json");
+        assert_eq!(sanitize_filename(".hidden"), "hidden");
+        assert_eq!(sanitize_filename("trailing. . "), "trailing");
+    }
+
+    #[test]
+    fn long_names_are_bounded_and_keep_their_extension() {
+        let long = format!("{}.json", "a".repeat(300));
+        let safe = sanitize_filename(&long);
+        assert!(safe.len() <= MAX_NAME_BYTES);
+        assert!(safe.ends_with(".json"));
+        let multibyte = "é".repeat(300);
+        let safe = sanitize_filename(&multibyte);
+        assert!(safe.len() <= MAX_NAME_BYTES && !safe.is_empty());
+    }
+
+    #[test]
+    fn numbered_candidates() {
+        let dir = Path::new("out");
+        assert_eq!(
+            candidate_path(dir, "Acme Corp 2026-06.json", 1),
+            dir.join("Acme Corp 2026-06.json")
+        );
+        assert_eq!(
+            candidate_path(dir, "Acme Corp 2026-06.json", 2),
+            dir.join("Acme Corp 2026-06 (2).json")
+        );
+        assert_eq!(candidate_path(dir, "README", 3), dir.join("README (3)"));
+    }
+}

@@ -1,0 +1,466 @@
+//! The update job: an explicit state machine from validation to saved outputs.
+
+mod poll;
+mod progress;
+mod validate;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+pub use poll::PollConfig;
+pub use progress::{
+    DownloadProgress, JobError, JobProgress, Phase, ProcessingProgress, ProgressCallback, Step,
+    UploadProgress,
+};
+
+use crate::client::{
+    InitiateUpdateRequest, RequestStatus, SovFixerClient, StartRequest, UpdateStatus, UpdateType,
+    UploadSource,
+};
+use crate::download::SavedOutput;
+use crate::error::{ErrorKind, UpdateError};
+use poll::{FinishEstimate, StallDetector};
+use progress::Reporter;
+
+/// A new update: which SOV, which corrections, what to produce and where to save it.
+#[derive(Debug, Clone, Default)]
+pub struct JobSpec {
+    pub sov_id: String,
+    pub files: Vec<PathBuf>,
+    pub update_type: Option<UpdateType>,
+    pub client_ref: Option<String>,
+    pub callback_url: Option<String>,
+    /// extra_data, output_formats and the optional pass-through fields of `start`.
+    pub start: StartRequest,
+    pub download_dir: PathBuf,
+    /// Send files even if the pre-flight check found blocking errors.
+    pub override_preflight: bool,
+    /// Rows per add_locations request; `None` = the pre-flight crate's default.
+    pub rows_per_batch: Option<usize>,
+    /// The caller has just run the pre-flight check on these files and refuses to go on when one blocks
+    /// (the CLI does, to print the findings): the engine does not read every file a second time for it.
+    pub preflight_checked: bool,
+}
+
+/// Where to pick up an update that already exists on the server.
+#[derive(Debug, Clone)]
+pub enum ResumePoint {
+    /// Files are uploaded but the update was not started (or the start failed).
+    Start(StartRequest),
+    /// The update was started: poll until it finishes, then download (also right for an update
+    /// that has already finished).
+    Poll,
+}
+
+/// Attach to an existing update id (CLI `status --wait --download`, app resume after restart).
+#[derive(Debug, Clone)]
+pub struct ResumeSpec {
+    pub sov_id: Option<String>,
+    pub update_id: String,
+    pub from: ResumePoint,
+    pub download_dir: PathBuf,
+}
+
+/// What a successful job produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobOutcome {
+    pub update_id: String,
+    pub outputs: Vec<SavedOutput>,
+}
+
+/// One update job. Progress goes through the callback given to `new`; `cancel` stops it at any
+/// moment (an update already started keeps running on the server; it can be resumed by id).
+pub struct Job {
+    client: SovFixerClient,
+    poll: PollConfig,
+    callback: ProgressCallback,
+    cancel: CancellationToken,
+}
+
+type StepResult<T> = Result<T, (Step, UpdateError)>;
+
+impl Job {
+    pub fn new(
+        client: SovFixerClient,
+        poll: PollConfig,
+        callback: ProgressCallback,
+        cancel: CancellationToken,
+    ) -> Self {
+        Self {
+            client,
+            poll,
+            callback,
+            cancel,
+        }
+    }
+
+    /// Validate, initiate, upload every file, start, poll, download.
+    pub async fn run(&self, spec: JobSpec) -> Result<JobOutcome, JobError> {
+        let reporter = Reporter::new(self.callback.clone(), Some(spec.sov_id.clone()));
+        reporter.update(|p| p.phase = Phase::Validating);
+        let result = self.run_steps(&spec, &reporter).await;
+        self.finish(&reporter, result)
+    }
+
+    /// Attach to an existing update without initiating or uploading anything.
+    pub async fn resume(&self, spec: ResumeSpec) -> Result<JobOutcome, JobError> {
+        let reporter = Reporter::new(self.callback.clone(), spec.sov_id.clone());
+        let update_id = spec.update_id.clone();
+        reporter.update(|p| {
+            p.update_id = Some(update_id.clone());
+            p.phase = match spec.from {
+                ResumePoint::Start(_) => Phase::Starting,
+                ResumePoint::Poll => Phase::Queued,
+            };
+        });
+        let result = async {
+            if let ResumePoint::Start(start) = &spec.from {
+                match self.start(&reporter, &update_id, start).await {
+                    // Not pending any more means it was started (perhaps by the session that
+                    // was interrupted): carry on and collect the outputs.
+                    Err((_, error)) if matches!(error.kind(), ErrorKind::JobNotPending) => {}
+                    other => other?,
+                }
+            }
+            let outputs = self
+                .poll_and_download(&reporter, &update_id, &spec.download_dir)
+                .await?;
+            Ok(JobOutcome {
+                update_id: update_id.clone(),
+                outputs,
+            })
+        }
+        .await;
+        self.finish(&reporter, result)
+    }
+
+    async fn run_steps(&self, spec: &JobSpec, reporter: &Reporter) -> StepResult<JobOutcome> {
+        if self.cancel.is_cancelled() {
+            return Err((Step::Validate, UpdateError::cancelled()));
+        }
+        let input = validate::ValidationInput {
+            sov_id: spec.sov_id.clone(),
+            files: spec.files.clone(),
+            download_dir: spec.download_dir.clone(),
+            override_preflight: spec.override_preflight,
+            rows_per_batch: spec.rows_per_batch,
+            preflight_checked: spec.preflight_checked,
+        };
+        let sources = self
+            .cancellable(async move {
+                tokio::task::spawn_blocking(move || validate::validate_input(&input))
+                    .await
+                    .map_err(|e| UpdateError::new(ErrorKind::Internal, e.to_string()))?
+            })
+            .await
+            .map_err(|e| (Step::Validate, e))?;
+        reporter.update(|p| p.phase = Phase::Initiating);
+        let request = InitiateUpdateRequest {
+            update_type: spec.update_type.clone(),
+            callback_url: spec.callback_url.clone(),
+            client_ref: spec.client_ref.clone(),
+        };
+        let initiated = self
+            .cancellable(self.client.initiate_update(&spec.sov_id, &request))
+            .await
+            .map_err(|e| (Step::Initiate, e))?;
+        let update_id = initiated.id;
+        reporter.update(|p| p.update_id = Some(update_id.clone()));
+        self.upload_all(reporter, &update_id, &sources).await?;
+        self.start(reporter, &update_id, &spec.start).await?;
+        let outputs = self
+            .poll_and_download(reporter, &update_id, &spec.download_dir)
+            .await?;
+        Ok(JobOutcome { update_id, outputs })
+    }
+
+    async fn upload_all(
+        &self,
+        reporter: &Reporter,
+        update_id: &str,
+        sources: &[Box<dyn UploadSource>],
+    ) -> StepResult<()> {
+        let bytes_total: u64 = sources.iter().map(|s| s.byte_len()).sum();
+        let mut bytes_before: u64 = 0;
+        for (index, source) in sources.iter().enumerate() {
+            let base = UploadProgress {
+                file_index: index + 1,
+                file_count: sources.len(),
+                file_name: source.file_name().to_owned(),
+                file_bytes_sent: 0,
+                file_bytes_total: source.byte_len(),
+                bytes_sent: bytes_before,
+                bytes_total,
+            };
+            let starting = base.clone();
+            reporter.update(move |p| {
+                p.phase = Phase::Uploading;
+                p.upload = Some(starting);
+            });
+            let tick_reporter = reporter.clone();
+            let tick_base = base.clone();
+            let on_bytes: crate::client::BytesSent = Arc::new(move |sent: u64| {
+                let mut upload = tick_base.clone();
+                upload.file_bytes_sent = sent;
+                upload.bytes_sent = tick_base.bytes_sent + sent;
+                tick_reporter.update_throttled(move |p| p.upload = Some(upload));
+            });
+            self.cancellable(
+                self.client
+                    .add_locations(update_id, source.as_ref(), Some(on_bytes)),
+            )
+            .await
+            .map_err(|e| (Step::Upload, e.with_file(source.file_name())))?;
+            bytes_before += source.byte_len();
+            let mut done = base;
+            done.file_bytes_sent = done.file_bytes_total;
+            done.bytes_sent = bytes_before;
+            reporter.update(move |p| p.upload = Some(done));
+        }
+        Ok(())
+    }
+
+    async fn start(
+        &self,
+        reporter: &Reporter,
+        update_id: &str,
+        start: &StartRequest,
+    ) -> StepResult<()> {
+        reporter.update(|p| p.phase = Phase::Starting);
+        self.cancellable(self.client.start(update_id, start))
+            .await
+            .map_err(|e| (Step::Start, e))?;
+        reporter.update(|p| p.phase = Phase::Queued);
+        Ok(())
+    }
+
+    async fn poll_and_download(
+        &self,
+        reporter: &Reporter,
+        update_id: &str,
+        download_dir: &std::path::Path,
+    ) -> StepResult<Vec<SavedOutput>> {
+        let finished = self
+            .poll_until_finished(reporter, update_id)
+            .await
+            .map_err(|e| (Step::Process, e))?;
+        let outputs = successful_outputs(&finished).map_err(|e| (Step::Process, e))?;
+        let outputs = self
+            .with_urls(update_id, outputs)
+            .map_err(|e| (Step::Download, e))?;
+        self.download_all(reporter, &outputs, download_dir).await
+    }
+
+    async fn poll_until_finished(
+        &self,
+        reporter: &Reporter,
+        update_id: &str,
+    ) -> Result<UpdateStatus, UpdateError> {
+        let started = tokio::time::Instant::now();
+        let mut stall = StallDetector::new(self.poll.stall_after);
+        let mut estimate = FinishEstimate::default();
+        let mut poll_count: u32 = 0;
+        loop {
+            let status = self.cancellable(self.client.status(update_id)).await?;
+            let request = &status.request;
+            let stalled =
+                stall.observe(request.pct_complete, request.last_health_status.as_deref());
+            let phase = match request.status {
+                RequestStatus::Pending => Phase::Queued,
+                _ => Phase::Processing,
+            };
+            let processing = ProcessingProgress {
+                status: request.status.as_str().to_owned(),
+                pct_complete: request.pct_complete,
+                health: request.last_health_status.clone(),
+            };
+            reporter.update(move |p| {
+                p.phase = phase;
+                p.processing = Some(processing);
+                p.stalled = stalled;
+            });
+            if request.status.is_terminal() {
+                return Ok(status);
+            }
+            if phase == Phase::Processing {
+                estimate.observe(request.pct_complete);
+            }
+            let mut wait =
+                estimate.wait(self.poll.interval(poll_count), self.poll.initial_interval);
+            if let Some(deadline) = self.poll.deadline {
+                let left = deadline.saturating_sub(started.elapsed());
+                if left.is_zero() {
+                    return Err(UpdateError::new(
+                        ErrorKind::DeadlinePassed,
+                        format!(
+                            "update {update_id} still {} after {} s of waiting",
+                            request.status.as_str(),
+                            deadline.as_secs()
+                        ),
+                    ));
+                }
+                wait = wait.min(left);
+            }
+            self.cancellable(async {
+                tokio::time::sleep(wait).await;
+                Ok(())
+            })
+            .await?;
+            poll_count = poll_count.saturating_add(1);
+        }
+    }
+
+    async fn download_all(
+        &self,
+        reporter: &Reporter,
+        outputs: &[crate::client::OutputFile],
+        download_dir: &std::path::Path,
+    ) -> StepResult<Vec<SavedOutput>> {
+        let mut saved = Vec::with_capacity(outputs.len());
+        for (index, output) in outputs.iter().enumerate() {
+            let base = DownloadProgress {
+                output_index: index + 1,
+                output_count: outputs.len(),
+                filename: output
+                    .filename
+                    .clone()
+                    .unwrap_or_else(|| output.url.clone()),
+                bytes_received: 0,
+                bytes_total: None,
+            };
+            let starting = base.clone();
+            reporter.update(move |p| {
+                p.phase = Phase::Downloading;
+                p.download = Some(starting);
+            });
+            let tick_reporter = reporter.clone();
+            let on_bytes: crate::download::BytesReceived = Arc::new(move |received, total| {
+                let mut download = base.clone();
+                download.bytes_received = received;
+                download.bytes_total = total;
+                tick_reporter.update_throttled(move |p| p.download = Some(download));
+            });
+            let file = self
+                .cancellable(
+                    self.client
+                        .download_output(output, download_dir, Some(on_bytes)),
+                )
+                .await
+                .map_err(|e| (Step::Download, e))?;
+            saved.push(file.clone());
+            reporter.update(move |p| {
+                if let Some(download) = &mut p.download {
+                    download.bytes_received = file.size;
+                    download.bytes_total = Some(file.size);
+                }
+                p.outputs.push(file);
+            });
+        }
+        Ok(saved)
+    }
+
+    /// Fills in the contract's URL for outputs listed with a filename but no URL.
+    fn with_urls(
+        &self,
+        update_id: &str,
+        outputs: Vec<crate::client::OutputFile>,
+    ) -> Result<Vec<crate::client::OutputFile>, UpdateError> {
+        outputs
+            .into_iter()
+            .map(|mut output| {
+                if output.url.trim().is_empty() {
+                    let Some(filename) = output.filename.as_deref() else {
+                        return Err(UpdateError::new(
+                            ErrorKind::ServerError { status: None },
+                            "an output was listed with neither a URL nor a filename",
+                        ));
+                    };
+                    output.url = self.client.output_url(update_id, filename).to_string();
+                }
+                Ok(output)
+            })
+            .collect()
+    }
+
+    /// Runs `future` unless the job is cancelled first; dropping it aborts any request in flight
+    /// and deletes a partial download.
+    async fn cancellable<T>(
+        &self,
+        future: impl Future<Output = Result<T, UpdateError>>,
+    ) -> Result<T, UpdateError> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(UpdateError::cancelled()),
+            result = future => result,
+        }
+    }
+
+    fn finish(
+        &self,
+        reporter: &Reporter,
+        result: StepResult<JobOutcome>,
+    ) -> Result<JobOutcome, JobError> {
+        match result {
+            Ok(outcome) => {
+                reporter.update(|p| {
+                    p.phase = Phase::Done;
+                    p.stalled = false;
+                });
+                Ok(outcome)
+            }
+            Err((step, error)) => {
+                let cancelled = matches!(error.kind(), ErrorKind::Cancelled);
+                let failure = JobError {
+                    step,
+                    error,
+                    update_id: reporter.snapshot().update_id,
+                };
+                let reported = failure.clone();
+                reporter.update(move |p| {
+                    p.phase = if cancelled {
+                        Phase::Cancelled
+                    } else {
+                        Phase::Failed
+                    };
+                    p.error = Some(reported);
+                });
+                Err(failure)
+            }
+        }
+    }
+}
+
+/// The outputs of a finished update, or why it failed.
+fn successful_outputs(
+    status: &UpdateStatus,
+) -> Result<Vec<crate::client::OutputFile>, UpdateError> {
+    let failed = |result_status: &str, message: &str| {
+        UpdateError::new(
+            ErrorKind::JobFailed {
+                status: result_status.to_owned(),
+                message: message.to_owned(),
+            },
+            serde_json::to_string(status).unwrap_or_default(),
+        )
+    };
+    match (&status.request.status, &status.result) {
+        (RequestStatus::Complete, Some(result)) if result.is_success() => {
+            Ok(result.outputs.clone())
+        }
+        (_, Some(result)) => Err(failed(
+            result.status.as_deref().unwrap_or("FAILED"),
+            result
+                .message
+                .as_deref()
+                .or(status.request.last_health_status.as_deref())
+                .unwrap_or("no reason given"),
+        )),
+        (_, None) => Err(failed(
+            status.request.status.as_str(),
+            "the update finished without a result",
+        )),
+    }
+}

@@ -1,0 +1,167 @@
+//! The Validating step: is the job's input usable, and how is it sent? Runs the pre-flight check
+//! and turns each file into upload parts (converted from Excel or split into batches as needed,
+//! streamed, never written to disk).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sov_preflight::{CheckOptions, FileReport, PreflightError, Severity, UploadPlan};
+
+use crate::client::{FileUpload, UploadSource};
+use crate::error::{ErrorKind, UpdateError};
+
+/// Problems quoted in a blocked file's message; the full list is in the pre-flight report.
+const PROBLEMS_QUOTED: usize = 3;
+
+/// What `validate_input` needs from the job.
+pub(crate) struct ValidationInput {
+    pub sov_id: String,
+    pub files: Vec<PathBuf>,
+    pub download_dir: PathBuf,
+    pub override_preflight: bool,
+    pub rows_per_batch: Option<usize>,
+    pub preflight_checked: bool,
+}
+
+/// Checks everything before a request is made; returns the parts to upload, in order.
+/// Synchronous and file-bound: run it on a blocking thread.
+pub(crate) fn validate_input(
+    input: &ValidationInput,
+) -> Result<Vec<Box<dyn UploadSource>>, UpdateError> {
+    if input.sov_id.trim().is_empty() {
+        return Err(invalid(
+            "The SOV id is empty. Paste the id of the SOV to update.",
+        ));
+    }
+    if input.files.is_empty() {
+        return Err(invalid(
+            "No corrections file was chosen. Add at least one CSV file.",
+        ));
+    }
+    if input.download_dir.as_os_str().is_empty() {
+        return Err(invalid(
+            "No download folder was chosen. Choose where the outputs go.",
+        ));
+    }
+    for path in &input.files {
+        require_readable(path)?;
+    }
+    let options = CheckOptions::default();
+    if !input.override_preflight && !input.preflight_checked {
+        let reports = sov_preflight::check_files(&input.files, &options);
+        if let Some(report) = reports.iter().find(|report| report.blocking) {
+            return Err(blocked(report));
+        }
+    }
+    let mut sources: Vec<Box<dyn UploadSource>> = Vec::new();
+    for path in &input.files {
+        let plan = sov_preflight::plan_upload(path, &options, input.rows_per_batch)
+            .map_err(|error| plan_error(path, error))?;
+        let plan = Arc::new(plan);
+        for (index, part) in plan.parts().iter().enumerate() {
+            sources.push(Box::new(PlannedPart {
+                plan: plan.clone(),
+                index,
+                file_name: part.file_name.clone(),
+                byte_len: part.byte_len,
+            }));
+        }
+    }
+    Ok(sources)
+}
+
+/// A file that is missing, a folder, empty or unreadable is a file problem, whatever the
+/// pre-flight check would add.
+fn require_readable(path: &Path) -> Result<(), UpdateError> {
+    let upload = FileUpload::from_path(path)?;
+    let file_error = |reason: String| {
+        UpdateError::new(
+            ErrorKind::FileError {
+                path: path.display().to_string(),
+                reason: reason.clone(),
+            },
+            reason,
+        )
+    };
+    if upload.byte_len() == 0 {
+        return Err(file_error("the file is empty".to_owned()));
+    }
+    upload.open().map_err(|e| file_error(e.to_string()))?;
+    Ok(())
+}
+
+/// One part of a planned upload, opened on demand (again for a retry).
+struct PlannedPart {
+    plan: Arc<UploadPlan>,
+    index: usize,
+    file_name: String,
+    byte_len: u64,
+}
+
+impl UploadSource for PlannedPart {
+    fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    fn byte_len(&self) -> u64 {
+        self.byte_len
+    }
+
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        self.plan.open_part(self.index)
+    }
+}
+
+fn blocked(report: &FileReport) -> UpdateError {
+    let problems: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|finding| finding.severity == Severity::Error)
+        .take(PROBLEMS_QUOTED)
+        .map(|finding| finding.message.clone())
+        .collect();
+    let detail = serde_json::to_string(&report.findings).unwrap_or_default();
+    UpdateError::new(
+        ErrorKind::PreflightBlocked {
+            file: report.file_name.clone(),
+            problems,
+        },
+        detail,
+    )
+}
+
+fn plan_error(path: &Path, error: PreflightError) -> UpdateError {
+    let detail = error.to_string();
+    match error {
+        PreflightError::Io { source, .. } => UpdateError::new(
+            ErrorKind::FileError {
+                path: path.display().to_string(),
+                reason: source.to_string(),
+            },
+            detail,
+        ),
+        PreflightError::NotUsable { message } => UpdateError::new(
+            ErrorKind::PreflightBlocked {
+                file: file_name(path),
+                problems: vec![message],
+            },
+            detail,
+        ),
+        PreflightError::NothingToFix { .. } => UpdateError::new(ErrorKind::Internal, detail),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn invalid(reason: &str) -> UpdateError {
+    UpdateError::new(
+        ErrorKind::InvalidInput {
+            reason: reason.to_owned(),
+        },
+        reason,
+    )
+}

@@ -1,0 +1,268 @@
+//! The one error type that crosses into the app, the CLI and the history store.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// What a 404 was about, so the message can say which id to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource {
+    Sov(String),
+    Update(String),
+    Output(String),
+    History(String),
+    Endpoint,
+}
+
+/// Why an update failed, in a form the UI can branch on (`code()`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorKind {
+    CredentialsRejected {
+        status: u16,
+    },
+    NotFound(Resource),
+    InvalidAttribute {
+        column: Option<String>,
+        file: Option<String>,
+    },
+    JobNotPending,
+    FormatNotEnabled {
+        allowed: Vec<String>,
+    },
+    RateLimited {
+        retry_after: Option<Duration>,
+    },
+    ServerError {
+        status: Option<u16>,
+    },
+    NetworkUnreachable,
+    TimedOut,
+    /// The caller's deadline for processing passed; the update goes on on the server.
+    DeadlinePassed,
+    Cancelled,
+    JobFailed {
+        status: String,
+        message: String,
+    },
+    PreflightBlocked {
+        file: String,
+        problems: Vec<String>,
+    },
+    InvalidInput {
+        reason: String,
+    },
+    FileError {
+        path: String,
+        reason: String,
+    },
+    Internal,
+}
+
+/// An error with a plain-language `message()` for an underwriter and the raw `detail()` for
+/// "Show details". `Display` prints the message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateError {
+    kind: ErrorKind,
+    detail: String,
+}
+
+impl UpdateError {
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn cancelled() -> Self {
+        Self::new(ErrorKind::Cancelled, "cancelled by the user")
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// Adds the uploaded file's name to an invalid-attribute error so the message can name it.
+    pub(crate) fn with_file(mut self, file_name: &str) -> Self {
+        if let ErrorKind::InvalidAttribute { file, .. } = &mut self.kind {
+            *file = Some(file_name.to_owned());
+        }
+        self
+    }
+
+    pub fn code(&self) -> &'static str {
+        match &self.kind {
+            ErrorKind::CredentialsRejected { .. } => "credentials_rejected",
+            ErrorKind::NotFound(_) => "not_found",
+            ErrorKind::InvalidAttribute { .. } => "invalid_attribute",
+            ErrorKind::JobNotPending => "job_not_pending",
+            ErrorKind::FormatNotEnabled { .. } => "format_not_enabled",
+            ErrorKind::RateLimited { .. } => "rate_limited",
+            ErrorKind::ServerError { .. } => "server_error",
+            ErrorKind::NetworkUnreachable => "network_unreachable",
+            ErrorKind::TimedOut | ErrorKind::DeadlinePassed => "timed_out",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::JobFailed { .. } => "job_failed",
+            ErrorKind::PreflightBlocked { .. } => "preflight_blocked",
+            ErrorKind::InvalidInput { .. } => "invalid_input",
+            ErrorKind::FileError { .. } => "file_error",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// Worth offering a "Try again" button: the same request may well succeed later.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::RateLimited { .. }
+                | ErrorKind::ServerError { .. }
+                | ErrorKind::NetworkUnreachable
+                | ErrorKind::TimedOut
+        )
+    }
+
+    pub fn message(&self) -> String {
+        match &self.kind {
+            ErrorKind::CredentialsRejected { .. } => "SOV Fixer did not accept your API key. Check that the key is \
+                 current and belongs to the environment you selected, then enter it again in Settings."
+                .to_owned(),
+            ErrorKind::NotFound(resource) => not_found_message(resource),
+            ErrorKind::InvalidAttribute { column, file } => {
+                let file = file
+                    .as_deref()
+                    .map(|f| format!(" in {f}"))
+                    .unwrap_or_default();
+                match column {
+                    Some(column) => format!(
+                        "SOV Fixer does not know the column `{column}`{file}. Rename it to a building \
+                         attribute SOV Fixer knows (the pre-flight check suggests names) or remove the \
+                         column, then try again."
+                    ),
+                    None => format!(
+                        "SOV Fixer rejected a column{file} as an unknown attribute. Check the column \
+                         names against the building attributes, then try again."
+                    ),
+                }
+            }
+            ErrorKind::JobNotPending => "This update has already been started, so it no longer accepts \
+                 files or a second start. Start a new update to send more corrections."
+                .to_owned(),
+            ErrorKind::FormatNotEnabled { allowed } if allowed.is_empty() => {
+                "One of the output formats you chose is not enabled for your organization. Choose \
+                 another format, or ask your SOV Fixer administrator to enable it."
+                    .to_owned()
+            }
+            ErrorKind::FormatNotEnabled { allowed } => format!(
+                "One of the output formats you chose is not enabled for your organization. You can \
+                 choose: {}.",
+                allowed.join(", ")
+            ),
+            ErrorKind::RateLimited { .. } => "SOV Fixer is receiving too many requests right now. Wait a \
+                 minute, then try again."
+                .to_owned(),
+            ErrorKind::ServerError { .. } => "SOV Fixer had a problem on its side. Try again in a few \
+                 minutes; if it keeps happening, send the details to SOV Fixer support."
+                .to_owned(),
+            ErrorKind::NetworkUnreachable => "SOV Updater could not reach SOV Fixer. Check your internet \
+                 connection (and VPN or proxy), then try again."
+                .to_owned(),
+            ErrorKind::TimedOut => "SOV Fixer took too long to answer. Check your connection and try \
+                 again; the update may still be running, so check its status before starting a new one."
+                .to_owned(),
+            ErrorKind::DeadlinePassed => "SOV Fixer has not finished this update within the time allowed. It keeps \
+                 running on the server: look at it again later (Recent updates in the app, or `sov-update status` with \
+                 its update id) to download the files once it is done."
+                .to_owned(),
+            ErrorKind::Cancelled => "The update was cancelled.".to_owned(),
+            ErrorKind::JobFailed { status, message } => format!(
+                "SOV Fixer could not complete the update ({status}): {message}. Check the corrections \
+                 file, then start a new update."
+            ),
+            ErrorKind::PreflightBlocked { file, problems } => format!(
+                "{file} has problems that must be fixed before sending:\n- {}\nFix them (the \
+                 pre-flight check offers one-click fixes for some), then try again.",
+                problems.join("\n- ")
+            ),
+            ErrorKind::InvalidInput { reason } => format!("{reason} Correct it, then try again."),
+            ErrorKind::FileError { path, reason } => format!(
+                "SOV Updater could not use the file or folder {path}: {reason}. Check that it exists \
+                 and that you may read and write it, then try again."
+            ),
+            ErrorKind::Internal => "Something unexpected went wrong in SOV Updater. Try again; if it \
+                 keeps happening, send the details to support."
+                .to_owned(),
+        }
+    }
+}
+
+fn not_found_message(resource: &Resource) -> String {
+    match resource {
+        Resource::Sov(id) => format!(
+            "SOV Fixer has no SOV with the id `{id}` for your account. Check the SOV id (it looks like \
+             s-xx-xxxx-xxxxxx) and that you chose the right environment."
+        ),
+        Resource::Update(id) => format!(
+            "SOV Fixer has no update with the id `{id}`. It may have expired; start a new update."
+        ),
+        Resource::Output(name) => format!(
+            "The output file {name} is no longer available on SOV Fixer. Run the update again to \
+             regenerate it."
+        ),
+        Resource::History(id) => format!(
+            "SOV Fixer has no history entry with the id `{id}`. Check the id, then try again."
+        ),
+        Resource::Endpoint => "SOV Fixer does not offer this function at the address configured. \
+             Check the server address in Settings."
+            .to_owned(),
+    }
+}
+
+impl fmt::Display for UpdateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for UpdateError {}
+
+/// Serializes as `{"code", "message", "detail"}`, the shape the UI expects.
+impl Serialize for UpdateError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("UpdateError", 3)?;
+        state.serialize_field("code", self.code())?;
+        state.serialize_field("message", &self.message())?;
+        state.serialize_field("detail", &self.detail)?;
+        state.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn serializes_code_message_and_detail() {
+        let error = UpdateError::new(
+            ErrorKind::InvalidAttribute {
+                column: Some("sheet_row_numbah".into()),
+                file: Some("corrections.csv".into()),
+            },
+            r#"{"file": "sheet_row_numbah: unknown attribute"}"#,
+        );
+        let value = serde_json::to_value(&error).unwrap();
+        assert_eq!(value["code"], "invalid_attribute");
+        let message = value["message"].as_str().unwrap();
+        assert!(message.contains("sheet_row_numbah") && message.contains("corrections.csv"));
+        assert!(value["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unknown attribute"));
+    }
+}

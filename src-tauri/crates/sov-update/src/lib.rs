@@ -1,0 +1,29 @@
+//! SOV Fixer client and update-job engine: typed API calls with safe retries, streamed uploads,
+//! atomic downloads under sanitized names, and one error type for the app, the CLI and history.
+//!
+//! ```ignore
+//! let client = SovFixerClient::new(ClientConfig::new(Environment::Prod, ApiToken::new(key)))?;
+//! let on_progress: ProgressCallback = Arc::new(|p: &JobProgress| println!("{:?}", p.phase));
+//! let job = Job::new(client, PollConfig::default(), on_progress, CancellationToken::new());
+//! let outcome = job.run(JobSpec { sov_id, files, download_dir, ..JobSpec::default() }).await?;
+//! // Later, or after a restart: attach to an update that already exists.
+//! job.resume(ResumeSpec { update_id, from: ResumePoint::Poll, sov_id: None, download_dir }).await?;
+//! ```
+
+pub mod client;
+pub mod credentials;
+pub mod download;
+pub mod error;
+
+pub use client::{
+    ApiToken, ClientConfig, Environment, FileUpload, OutputFile, OutputFormat, RetryPolicy,
+    SovFixerClient, StartOutcome, StartRequest, UpdateStatus, UpdateType, UploadSource,
+};
+pub use error::{ErrorKind, Resource, UpdateError};
+pub mod engine;
+
+pub use download::{sanitize_filename, SavedOutput};
+pub use engine::{
+    Job, JobError, JobOutcome, JobProgress, JobSpec, Phase, PollConfig, ProgressCallback,
+    ResumePoint, ResumeSpec, Step,
+};

@@ -1,0 +1,364 @@
+//! The client and engine against the project's SOV Fixer sandbox (started in-process).
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sov_update::{
+    ApiToken, ClientConfig, Environment, Job, JobError, JobOutcome, JobSpec, Phase, PollConfig,
+    RetryPolicy, SovFixerClient, StartRequest, Step,
+};
+use sovfixer_sandbox::{
+    Endpoint, Fault, ForcedFailure, RunningSandbox, SandboxConfig, SAMPLE_SOV_ID,
+};
+use support::recorder::Recorder;
+use support::{list_dir, sha256_hex, write_file, Events};
+use tokio_util::sync::CancellationToken;
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../samples")
+        .join(name)
+}
+
+async fn sandbox(config: SandboxConfig) -> RunningSandbox {
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    sovfixer_sandbox::start(
+        SandboxConfig {
+            processing: Duration::from_millis(800),
+            ..config
+        },
+        addr,
+    )
+    .await
+    .unwrap()
+}
+
+fn client(sandbox: &RunningSandbox, token: &str) -> SovFixerClient {
+    let mut config = ClientConfig::new(
+        Environment::custom(&sandbox.api_url()).unwrap(),
+        ApiToken::new(token),
+    );
+    config.retry = RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(500),
+        max_retry_after: Duration::from_secs(5),
+    };
+    SovFixerClient::new(config).unwrap()
+}
+
+fn poll() -> PollConfig {
+    PollConfig {
+        initial_interval: Duration::from_millis(50),
+        max_interval: Duration::from_millis(250),
+        deadline: Some(Duration::from_secs(90)),
+        ..PollConfig::default()
+    }
+}
+
+fn spec(files: Vec<PathBuf>, dest: &std::path::Path, formats: &[&str]) -> JobSpec {
+    let mut extra = serde_json::Map::new();
+    extra.insert("insured_name".into(), "Acme Corp".into());
+    JobSpec {
+        sov_id: SAMPLE_SOV_ID.into(),
+        files,
+        start: StartRequest {
+            extra_data: extra,
+            output_formats: formats.iter().map(|f| f.to_string()).collect(),
+            ..StartRequest::default()
+        },
+        download_dir: dest.to_owned(),
+        ..JobSpec::default()
+    }
+}
+
+async fn run(
+    sandbox: &RunningSandbox,
+    spec: JobSpec,
+    events: &Events,
+) -> Result<JobOutcome, JobError> {
+    Job::new(
+        client(sandbox, &sandbox.token()),
+        poll(),
+        events.callback(),
+        CancellationToken::new(),
+    )
+    .run(spec)
+    .await
+}
+
+#[tokio::test]
+async fn the_sample_corrections_update_the_sample_sov_end_to_end() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let formats = client(&sandbox, &sandbox.token())
+        .list_output_formats(Some(SAMPLE_SOV_ID))
+        .await
+        .unwrap();
+    let names: Vec<&str> = formats.iter().map(|f| f.output_format.as_str()).collect();
+    assert!(names.contains(&"JSON"), "{names:?}");
+    let dest = tempfile::tempdir().unwrap();
+    let events = Events::default();
+
+    let outcome = run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
+        &events,
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(events.last().phase, Phase::Done);
+    assert!(events.phases().contains(&Phase::Processing));
+    assert_eq!(outcome.outputs.len(), 1);
+    let saved = &outcome.outputs[0];
+    assert!(
+        saved.filename.starts_with("Acme Corp "),
+        "{}",
+        saved.filename
+    );
+    let bytes = std::fs::read(&saved.path).unwrap();
+    assert_eq!(saved.sha256, sha256_hex(&bytes));
+    assert_eq!(saved.size, bytes.len() as u64);
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert!(json["buildings"].is_array());
+    let control = sandbox.control();
+    assert_eq!(control.count_requests(Endpoint::InitiateUpdate), 1);
+    assert_eq!(control.count_requests(Endpoint::Start), 1);
+    let jobs = control.jobs();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].uploads.len(), 1);
+    assert_eq!(jobs[0].uploads[0].filename, "corrections.csv");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn several_files_and_formats_against_the_sandbox() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let input = tempfile::tempdir().unwrap();
+    let second = write_file(
+        input.path(),
+        "year built.csv",
+        "sheet_name,sheet_row_number,const__bldg_year_built\nSheet1,3,1990\n",
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let outcome = run(
+        &sandbox,
+        spec(
+            vec![sample("corrections.csv"), second],
+            dest.path(),
+            &["JSON", "CSV"],
+        ),
+        &Events::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.outputs.len(), 2);
+    assert_eq!(list_dir(dest.path()).len(), 2);
+    let jobs = sandbox.control().jobs();
+    let uploaded: Vec<&str> = jobs[0]
+        .uploads
+        .iter()
+        .map(|u| u.filename.as_str())
+        .collect();
+    assert_eq!(uploaded, vec!["corrections.csv", "year built.csv"]);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn sandbox_errors_map_to_the_right_codes() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let dest = tempfile::tempdir().unwrap();
+
+    let wrong_key = Job::new(
+        client(&sandbox, "nope"),
+        poll(),
+        Events::default().callback(),
+        CancellationToken::new(),
+    )
+    .run(spec(vec![sample("corrections.csv")], dest.path(), &[]))
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (wrong_key.step, wrong_key.error.code()),
+        (Step::Initiate, "credentials_rejected")
+    );
+
+    let mut unknown_sov = spec(vec![sample("corrections.csv")], dest.path(), &[]);
+    unknown_sov.sov_id = "s-does-not-exist".into();
+    let error = run(&sandbox, unknown_sov, &Events::default())
+        .await
+        .unwrap_err();
+    assert_eq!(error.error.code(), "not_found");
+    assert!(error.error.message().contains("s-does-not-exist"));
+
+    let input = tempfile::tempdir().unwrap();
+    let typo = write_file(
+        input.path(),
+        "typo.csv",
+        "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,X\n",
+    );
+    let mut forced = spec(vec![typo], dest.path(), &[]);
+    forced.override_preflight = true;
+    let error = run(&sandbox, forced, &Events::default()).await.unwrap_err();
+    assert_eq!(error.step, Step::Upload);
+    assert_eq!(error.error.code(), "invalid_attribute");
+    assert!(error.error.message().contains("sheet_row_numbah"));
+
+    let error = run(
+        &sandbox,
+        spec(
+            vec![sample("corrections.csv")],
+            dest.path(),
+            &["NOT_A_FORMAT"],
+        ),
+        &Events::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.step, Step::Start);
+    match error.error.kind() {
+        sov_update::ErrorKind::FormatNotEnabled { allowed } => {
+            assert!(allowed.contains(&"JSON".to_owned()), "{allowed:?}")
+        }
+        other => panic!("expected format_not_enabled, got {other:?}"),
+    }
+
+    let started = error.update_id.clone().unwrap();
+    let c = client(&sandbox, &sandbox.token());
+    c.start(&started, &StartRequest::default()).await.unwrap();
+    let upload = sov_update::FileUpload::from_path(&sample("corrections.csv")).unwrap();
+    let late = c.add_locations(&started, &upload, None).await.unwrap_err();
+    assert_eq!(late.code(), "job_not_pending");
+    let twice = c
+        .start(&started, &StartRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(twice.code(), "job_not_pending");
+
+    sandbox.control().set_fault(
+        Endpoint::Status,
+        Fault {
+            force_failed: Some(ForcedFailure {
+                status: "FAILED_TO_PROCESS".into(),
+                message: "Injected.".into(),
+            }),
+            ..Fault::default()
+        },
+    );
+    let error = run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &[]),
+        &Events::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.step, Step::Process);
+    assert_eq!(
+        error.error.kind(),
+        &sov_update::ErrorKind::JobFailed {
+            status: "FAILED_TO_PROCESS".into(),
+            message: "Injected.".into()
+        }
+    );
+    assert!(list_dir(dest.path()).is_empty());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn sandbox_faults_are_survived_without_duplicates() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let control = sandbox.control();
+    control.set_fault(
+        Endpoint::Status,
+        Fault {
+            error_status: Some(502),
+            error_count: 2,
+            latency_ms: 100,
+            ..Fault::default()
+        },
+    );
+    control.set_fault(
+        Endpoint::OutputFormats,
+        Fault {
+            error_status: Some(429),
+            error_count: 1,
+            retry_after_s: Some(1),
+            ..Fault::default()
+        },
+    );
+    control.set_fault(
+        Endpoint::Download,
+        Fault {
+            error_status: Some(503),
+            error_count: 1,
+            ..Fault::default()
+        },
+    );
+    client(&sandbox, &sandbox.token())
+        .list_output_formats(Some(SAMPLE_SOV_ID))
+        .await
+        .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let outcome = run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &[]),
+        &Events::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.outputs.len(), 1);
+    assert_eq!(control.jobs().len(), 1, "exactly one update job");
+    assert_eq!(control.count_requests(Endpoint::Start), 1);
+    assert_eq!(control.count_requests(Endpoint::OutputFormats), 2);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_download_the_sandbox_keeps_dropping_leaves_no_file() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    sandbox.control().set_fault(
+        Endpoint::Download,
+        Fault {
+            drop_after_bytes: Some(20),
+            ..Fault::default()
+        },
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let error = run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &[]),
+        &Events::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.step, Step::Download);
+    assert!(error.error.is_transient(), "{:?}", error.error);
+    assert!(list_dir(dest.path()).is_empty());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn sandbox_outputs_on_another_origin_never_get_the_token() {
+    let foreign = Recorder::start(b"{}").await;
+    let sandbox = sandbox(SandboxConfig {
+        output_url_base: Some(foreign.base.clone()),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let dest = tempfile::tempdir().unwrap();
+    run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &[]),
+        &Events::default(),
+    )
+    .await
+    .unwrap();
+    let seen = foreign.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].authorization, None);
+    sandbox.shutdown().await;
+}

@@ -1,0 +1,237 @@
+//! `SandboxControl`: the knobs of a running sandbox, for in-process tests (the admin API uses it too).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::faults::{Endpoint, Fault};
+use crate::sov::generated_sov;
+use crate::state::{RequestRecord, SandboxState, Upload};
+
+/// A seeded or generated SOV: its id and a short description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoSov {
+    pub id: String,
+    pub description: String,
+}
+
+/// What the sandbox knows about one update job.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobSummary {
+    pub id: String,
+    pub sov_id: String,
+    pub revision: u32,
+    pub record_type: String,
+    pub status: String,
+    pub pct_complete: Option<u32>,
+    pub client_ref: Option<String>,
+    pub callback_url: Option<String>,
+    pub started: bool,
+    pub uploads: Vec<UploadSummary>,
+    pub output_formats: Vec<String>,
+    pub extra_data: serde_json::Value,
+    pub result_status: Option<String>,
+    pub result_message: Option<String>,
+    pub output_filenames: Vec<String>,
+}
+
+/// One accepted locations file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UploadSummary {
+    pub filename: String,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+impl From<&Upload> for UploadSummary {
+    fn from(upload: &Upload) -> Self {
+        Self {
+            filename: upload.filename.clone(),
+            rows: upload.rows,
+            bytes: upload.bytes,
+        }
+    }
+}
+
+/// Why a generated SOV could not be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateSovError {
+    InvalidId,
+    AlreadyExists,
+    InvalidCount,
+}
+
+impl std::fmt::Display for CreateSovError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CreateSovError::InvalidId => {
+                "id must be non-empty and use only letters, digits, '-' and '_'"
+            }
+            CreateSovError::AlreadyExists => "an SOV with this id already exists",
+            CreateSovError::InvalidCount => "buildings must be between 1 and 500,000",
+        })
+    }
+}
+
+impl std::error::Error for CreateSovError {}
+
+/// About 1.5 KB of memory per generated building, so this caps a generated SOV near 750 MB.
+pub const MAX_GENERATED_BUILDINGS: usize = 500_000;
+
+/// Cheap to clone; every clone acts on the same sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxControl {
+    pub(crate) state: Arc<SandboxState>,
+}
+
+impl SandboxControl {
+    /// The API key the sandbox accepts.
+    pub fn token(&self) -> String {
+        self.state.token.clone()
+    }
+
+    pub fn processing(&self) -> Duration {
+        self.state.lock().knobs.processing
+    }
+
+    /// Processing time of jobs started from now on (queue wait included).
+    pub fn set_processing(&self, processing: Duration) {
+        self.state.lock().knobs.processing = processing;
+    }
+
+    /// Replaces the fault on one endpoint.
+    pub fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
+        self.state.lock().knobs.faults.set(endpoint, Some(fault));
+    }
+
+    pub fn clear_fault(&self, endpoint: Endpoint) {
+        self.state.lock().knobs.faults.set(endpoint, None);
+    }
+
+    pub fn clear_faults(&self) {
+        self.state.lock().knobs.faults.clear();
+    }
+
+    /// The fault in force on an endpoint (with its remaining `error_count`).
+    pub fn fault(&self, endpoint: Endpoint) -> Option<Fault> {
+        self.state.lock().knobs.faults.get(endpoint).cloned()
+    }
+
+    /// Makes output URLs point at another origin (e.g. `http://127.0.0.1:9999`), for token-leak tests.
+    pub fn set_output_url_base(&self, base: Option<String>) {
+        self.state.lock().knobs.output_url_base = base;
+    }
+
+    /// Makes output URLs site-relative (`/api/v1/sov/…`).
+    pub fn set_relative_output_urls(&self, relative: bool) {
+        self.state.lock().knobs.relative_output_urls = relative;
+    }
+
+    /// Every API request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.state.lock().requests.clone()
+    }
+
+    /// How many logged requests hit an endpoint.
+    pub fn count_requests(&self, endpoint: Endpoint) -> usize {
+        self.state
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.endpoint == Some(endpoint))
+            .count()
+    }
+
+    pub fn clear_requests(&self) {
+        self.state.lock().requests.clear();
+    }
+
+    /// Every update job, in id order.
+    pub fn jobs(&self) -> Vec<JobSummary> {
+        self.state
+            .lock()
+            .jobs
+            .values()
+            .map(|job| {
+                let result = job.result.as_ref();
+                JobSummary {
+                    id: job.id.clone(),
+                    sov_id: job.sov_id.clone(),
+                    revision: job.revision,
+                    record_type: job.record_type.clone(),
+                    status: job.status.as_str().to_string(),
+                    pct_complete: job.pct_complete,
+                    client_ref: job.client_ref.clone(),
+                    callback_url: job.callback_url.clone(),
+                    started: job.is_started(),
+                    uploads: job.uploads.iter().map(UploadSummary::from).collect(),
+                    output_formats: job
+                        .start
+                        .as_ref()
+                        .map(|s| s.output_formats.clone())
+                        .unwrap_or_default(),
+                    extra_data: job
+                        .start
+                        .as_ref()
+                        .map(|s| serde_json::Value::Object(s.extra_data.clone()))
+                        .unwrap_or(serde_json::Value::Null),
+                    result_status: result.map(|r| r.status.clone()),
+                    result_message: result.map(|r| r.message.clone()),
+                    output_filenames: result
+                        .map(|r| r.outputs.iter().map(|o| o.filename.clone()).collect())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// The seeded SOVs, in listing order.
+    pub fn demo_sovs(&self) -> Vec<DemoSov> {
+        let inner = self.state.lock();
+        inner
+            .demo_ids
+            .iter()
+            .filter_map(|id| inner.sovs.get(id))
+            .map(|sov| DemoSov {
+                id: sov.id.clone(),
+                description: sov.description.clone(),
+            })
+            .collect()
+    }
+
+    /// Adds an SOV of `buildings` generated buildings (sheet `Locations`, rows 2..), e.g. for benchmarks.
+    /// Generation is CPU work: call it from a blocking context for very large counts.
+    pub fn add_generated_sov(&self, id: &str, buildings: usize) -> Result<DemoSov, CreateSovError> {
+        let valid_id = !id.is_empty()
+            && id.len() <= 100
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid_id {
+            return Err(CreateSovError::InvalidId);
+        }
+        if buildings == 0 || buildings > MAX_GENERATED_BUILDINGS {
+            return Err(CreateSovError::InvalidCount);
+        }
+        if self.state.lock().sovs.contains_key(id) {
+            return Err(CreateSovError::AlreadyExists);
+        }
+        let sov = generated_sov(id, buildings, false);
+        let summary = DemoSov {
+            id: sov.id.clone(),
+            description: sov.description.clone(),
+        };
+        let mut inner = self.state.lock();
+        if inner.sovs.contains_key(id) {
+            return Err(CreateSovError::AlreadyExists);
+        }
+        inner.sovs.insert(id.to_string(), Arc::new(sov));
+        Ok(summary)
+    }
+
+    /// Forgets jobs, faults and the request log; knobs go back to the configured values.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+}

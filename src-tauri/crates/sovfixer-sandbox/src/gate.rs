@@ -1,0 +1,124 @@
+//! In front of every `/api/v1` request: fault injection, token check, request log.
+
+use std::sync::Arc;
+
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::{header, HeaderMap};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::faults::Endpoint;
+use crate::responses::{injected_error, unauthorized};
+use crate::state::{RequestRecord, SandboxState};
+
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Why a request is not authenticated, with DRF TokenAuthentication's exact wording.
+fn check_token(headers: &HeaderMap, token: &str) -> Result<(), &'static str> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err("Authentication credentials were not provided.");
+    };
+    let value = String::from_utf8_lossy(value.as_bytes()).to_string();
+    let mut parts = value.split_whitespace();
+    match parts.next() {
+        Some(scheme) if scheme.eq_ignore_ascii_case("token") => {}
+        // Another scheme (e.g. Bearer) is ignored by TokenAuthentication, so nothing was provided.
+        _ => return Err("Authentication credentials were not provided."),
+    }
+    let key = parts.next();
+    if parts.next().is_some() {
+        return Err("Invalid token header. Token string should not contain spaces.");
+    }
+    match key {
+        None => Err("Invalid token header. No credentials provided."),
+        Some(key) if key == token => Ok(()),
+        Some(_) => Err("Invalid token."),
+    }
+}
+
+/// Faults come first (they stand for a proxy or an overloaded service), then the token check,
+/// which precedes routing so an unknown id without a token answers 401, not 404.
+pub async fn api_gate(
+    State(state): State<Arc<SandboxState>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().as_str().to_string();
+    // Inside the nested router the URI lacks the `/api/v1` prefix; log what the client sent.
+    let uri = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().clone(), |original| original.0.clone());
+    let path = uri.path().to_string();
+    let query = uri.query().map(str::to_string);
+    let api_path = path.strip_prefix(API_PREFIX).unwrap_or(&path).to_string();
+    let endpoint = Endpoint::classify(&method, &api_path);
+    let token_check = check_token(request.headers(), &state.token);
+
+    let response = async {
+        if let Some(endpoint) = endpoint {
+            let plan = state
+                .lock()
+                .knobs
+                .faults
+                .plan(endpoint, rand::random::<f64>());
+            if !plan.latency.is_zero() {
+                tokio::time::sleep(plan.latency).await;
+            }
+            if let Some(error) = &plan.error {
+                return injected_error(error.status, error.retry_after_s);
+            }
+            request.extensions_mut().insert(plan);
+        }
+        if let Err(detail) = token_check {
+            return unauthorized(detail);
+        }
+        next.run(request).await
+    }
+    .await;
+
+    state.lock().requests.push(RequestRecord {
+        method,
+        path,
+        query,
+        endpoint,
+        token_valid: token_check.is_ok(),
+        status: response.status().as_u16(),
+    });
+    response
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn with(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn token_wording_follows_drf() {
+        assert_eq!(check_token(&with("Token k"), "k"), Ok(()));
+        assert_eq!(check_token(&with("token k"), "k"), Ok(()));
+        assert_eq!(check_token(&with("Token x"), "k"), Err("Invalid token."));
+        assert_eq!(
+            check_token(&HeaderMap::new(), "k"),
+            Err("Authentication credentials were not provided.")
+        );
+        assert_eq!(
+            check_token(&with("Bearer k"), "k"),
+            Err("Authentication credentials were not provided.")
+        );
+        assert_eq!(
+            check_token(&with("Token"), "k"),
+            Err("Invalid token header. No credentials provided.")
+        );
+        assert_eq!(
+            check_token(&with("Token k k"), "k"),
+            Err("Invalid token header. Token string should not contain spaces.")
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! A faithful, stateful sandbox of the SOV Fixer "update an existing SOV" API
+//! (see `docs/api-contract.md`), for tests, benchmarks and the app's demo mode.
+//!
+//! It shares no code or types with the client: both follow the contract on their own,
+//! so a misreading in one cannot hide in the other.
+
+mod admin;
+mod catalog;
+mod clock;
+mod control;
+mod faults;
+mod gate;
+mod outputs;
+mod processing;
+mod responses;
+mod routes;
+mod server;
+mod sov;
+mod state;
+mod upload;
+
+pub use catalog::{KNOWN_ATTRIBUTES, UPDATE_TYPES};
+pub use control::{CreateSovError, DemoSov, JobSummary, SandboxControl, UploadSummary};
+pub use faults::{Endpoint, Fault, ForcedFailure};
+pub use server::{start, RunningSandbox, SandboxConfig};
+pub use sov::{LARGE_SOV_ID, SAMPLE_SOV_ID};
+pub use state::RequestRecord;

@@ -1,0 +1,148 @@
+//! Runs a started job: a queue wait (PENDING), progress with health messages (IN_PROGRESS),
+//! then the outputs are built and the job ends COMPLETE or FAILED.
+
+use std::sync::Arc;
+
+use crate::catalog::OutputFormat;
+use crate::clock::UtcTime;
+use crate::outputs::{
+    apply_corrections, nothing_matched_message, success_message, write_outputs, OutputContext,
+};
+use crate::state::{JobResult, JobStatus, SandboxState};
+
+/// Share of the processing time a job waits in the queue.
+const QUEUE_SHARE: f64 = 0.2;
+const PROGRESS_STEPS: u32 = 8;
+const HEALTH_MESSAGES: &[&str] = &[
+    "Loading SOV revision.",
+    "Applying corrected locations.",
+    "Priming enrichment cache.",
+    "Geocoding changed addresses.",
+    "Refreshing third-party enrichments.",
+    "Computing policy terms.",
+    "Running outputter.",
+    "Writing output files.",
+];
+
+/// Spawns the task that drives job `sudid` to its end.
+pub fn spawn_job(state: Arc<SandboxState>, sudid: String) {
+    tokio::spawn(async move { run_job(state, sudid).await });
+}
+
+async fn run_job(state: Arc<SandboxState>, sudid: String) {
+    let processing = state.lock().knobs.processing;
+    tokio::time::sleep(processing.mul_f64(QUEUE_SHARE)).await;
+    let step = processing.mul_f64(1.0 - QUEUE_SHARE) / PROGRESS_STEPS;
+    for index in 0..PROGRESS_STEPS {
+        let still_there = update(&state, &sudid, |job| {
+            job.status = JobStatus::InProgress;
+            job.pct_complete = Some(index * 100 / PROGRESS_STEPS);
+            job.last_health_status =
+                Some(HEALTH_MESSAGES[index as usize % HEALTH_MESSAGES.len()].to_string());
+            job.last_health_check_time = Some(UtcTime::now().iso());
+        });
+        if !still_there {
+            return; // forgotten by a reset
+        }
+        tokio::time::sleep(step).await;
+    }
+    let result = match tokio::task::spawn_blocking({
+        let state = state.clone();
+        let sudid = sudid.clone();
+        move || finish(&state, &sudid)
+    })
+    .await
+    {
+        Ok(Some(result)) => result,
+        Ok(None) => return,
+        Err(join_error) => JobResult {
+            status: "FAILED_TO_PROCESS".into(),
+            message: format!("The sandbox crashed while processing: {join_error}"),
+            outputs: Vec::new(),
+        },
+    };
+    update(&state, &sudid, move |job| {
+        let now = UtcTime::now().iso();
+        job.status = if result.status == "SUCCESS" {
+            JobStatus::Complete
+        } else {
+            JobStatus::Failed
+        };
+        job.pct_complete = Some(100);
+        job.last_health_status = Some(if job.status == JobStatus::Complete {
+            "Processing completed, storing internal artifacts.".into()
+        } else {
+            "Processing failed.".into()
+        });
+        job.last_health_check_time = Some(now.clone());
+        job.completed_at = Some(now);
+        job.result = Some(result);
+    });
+}
+
+fn update(state: &SandboxState, sudid: &str, change: impl FnOnce(&mut crate::state::Job)) -> bool {
+    let mut inner = state.lock();
+    match inner.jobs.get_mut(sudid) {
+        Some(job) => {
+            change(job);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Builds the outputs (blocking file work). `None` when the job was forgotten meanwhile.
+fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
+    let (job, sov, forced) = {
+        let inner = state.lock();
+        let job = inner.jobs.get(sudid)?.clone();
+        let sov = inner.sovs.get(&job.sov_id)?.clone();
+        (job, sov, inner.knobs.faults.forced_failure())
+    };
+    if let Some(forced) = forced {
+        return Some(JobResult {
+            status: forced.status,
+            message: forced.message,
+            outputs: Vec::new(),
+        });
+    }
+    let start = job.start.as_ref()?;
+    let failed = |message: String| JobResult {
+        status: "FAILED_TO_PROCESS".into(),
+        message,
+        outputs: Vec::new(),
+    };
+    let uploads: Vec<_> = job.uploads.iter().map(|u| u.path.clone()).collect();
+    let corrected = match apply_corrections(&sov, &uploads) {
+        Ok(corrected) => corrected,
+        Err(e) => return Some(failed(format!("Could not read the locations files: {e}"))),
+    };
+    if corrected.rows_matched == 0 {
+        return Some(failed(nothing_matched_message(&sov.id, &corrected)));
+    }
+    let formats: Vec<OutputFormat> = start
+        .output_formats
+        .iter()
+        .filter_map(|f| sov.format(f).cloned())
+        .collect();
+    let year_month = UtcTime::now().year_month();
+    let ctx = OutputContext {
+        sov: &sov,
+        sudid,
+        revision: job.revision,
+        record_type: &job.record_type,
+        start,
+        corrected: &corrected,
+        year_month: &year_month,
+    };
+    Some(
+        match write_outputs(&ctx, &formats, &job.dir.join("outputs")) {
+            Ok(outputs) => JobResult {
+                status: "SUCCESS".into(),
+                message: success_message(&corrected),
+                outputs,
+            },
+            Err(e) => failed(format!("Could not write the outputs: {e}")),
+        },
+    )
+}

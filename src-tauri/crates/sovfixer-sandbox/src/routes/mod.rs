@@ -1,0 +1,122 @@
+//! The `/api/v1` endpoints of the SOV Fixer update workflow.
+
+// Handlers return early with the finished error `Response`; it is built once per request,
+// so boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
+mod download;
+mod initiate;
+mod locations;
+mod lookups;
+mod start;
+mod status;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::json;
+
+use crate::responses::{json_response, not_found};
+use crate::state::SandboxState;
+
+pub fn api_router() -> Router<Arc<SandboxState>> {
+    Router::new()
+        .route(
+            "/sov/{sovid}/initiate_update",
+            post(initiate::initiate_update),
+        )
+        .route(
+            "/sov/update/{id}/add_locations",
+            // Locations files may be hundreds of MB; they are streamed to disk, never buffered.
+            post(locations::add_locations).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/sov/update/{id}/start", post(start::start))
+        .route("/sov/update/{id}", get(status::status))
+        .route("/sov/{id}/output/{filename}", get(download::download))
+        .route("/output_formats", get(lookups::output_formats))
+        .route("/sov/history/{id}", get(lookups::history))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(fallback_not_found)
+}
+
+async fn fallback_not_found() -> Response {
+    not_found()
+}
+
+async fn method_not_allowed(method: Method) -> Response {
+    json_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        json!({"detail": format!("Method \"{method}\" not allowed.")}),
+    )
+}
+
+/// Everything but RFC 3986 unreserved characters is escaped in a path segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+pub fn encode_segment(text: &str) -> String {
+    utf8_percent_encode(text, PATH_SEGMENT).to_string()
+}
+
+/// Where output URLs point, decided per response so knob changes apply at once.
+pub enum UrlOrigin {
+    Absolute(String),
+    Relative,
+}
+
+impl UrlOrigin {
+    /// The configured base, or the origin the client used to reach us (its Host header).
+    pub fn for_request(state: &SandboxState, headers: &HeaderMap) -> Self {
+        let (base, relative) = {
+            let inner = state.lock();
+            (
+                inner.knobs.output_url_base.clone(),
+                inner.knobs.relative_output_urls,
+            )
+        };
+        if relative {
+            return UrlOrigin::Relative;
+        }
+        if let Some(base) = base {
+            return UrlOrigin::Absolute(base.trim_end_matches('/').to_string());
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|h| format!("http://{h}"));
+        UrlOrigin::Absolute(host.unwrap_or_else(|| state.base_url.clone()))
+    }
+
+    pub fn output_url(&self, sudid: &str, filename: &str) -> String {
+        let path = format!(
+            "/api/v1/sov/{}/output/{}",
+            encode_segment(sudid),
+            encode_segment(filename)
+        );
+        match self {
+            UrlOrigin::Absolute(origin) => format!("{origin}{path}"),
+            UrlOrigin::Relative => path,
+        }
+    }
+}
+
+/// JSON type names as DRF words them in validation errors.
+pub fn json_type_name(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "NoneType",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(n) if n.is_f64() => "float",
+        serde_json::Value::Number(_) => "int",
+        serde_json::Value::String(_) => "str",
+        serde_json::Value::Array(_) => "list",
+        serde_json::Value::Object(_) => "dict",
+    }
+}

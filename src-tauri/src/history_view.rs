@@ -1,0 +1,231 @@
+//! The "Recent updates" view of the job history: store records in the words and shapes the window shows.
+
+use serde::Serialize;
+use sov_history::{
+    InputFile, JobDetail, JobStatus, JobSummary, LastError, Transition, TransitionKind,
+};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HistoryEntry {
+    pub id: String,
+    pub update_id: Option<String>,
+    pub sov_id: String,
+    pub environment: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// `running`, `done`, `failed`, `cancelled`, or `interrupted` (was running when the app stopped).
+    pub status: &'static str,
+    pub files: Vec<String>,
+    pub formats: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HistoryStep {
+    pub label: String,
+    pub status: &'static str,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HistoryOutput {
+    pub filename: String,
+    pub description: String,
+    pub path: PathBuf,
+    pub size: u64,
+    /// False when the file was moved or deleted since: the window then offers "Download again".
+    pub exists: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HistoryDetail {
+    #[serde(flatten)]
+    pub entry: HistoryEntry,
+    pub steps: Vec<HistoryStep>,
+    pub outputs: Vec<HistoryOutput>,
+    pub error: Option<LastError>,
+}
+
+/// RFC 3339 in UTC, which the window formats in the user's own time zone.
+pub fn rfc3339(at_ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at_ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+fn status_word(status: JobStatus, running_now: bool) -> &'static str {
+    match status {
+        JobStatus::Finished => "done",
+        JobStatus::Failed => "failed",
+        JobStatus::Cancelled => "cancelled",
+        JobStatus::Running if running_now => "running",
+        JobStatus::Running => "interrupted",
+    }
+}
+
+pub fn entry(summary: &JobSummary, running_now: bool) -> HistoryEntry {
+    HistoryEntry {
+        id: summary.job_id.clone(),
+        update_id: summary.update_id.clone(),
+        sov_id: summary.sov_id.clone(),
+        environment: summary.environment_name.clone(),
+        started_at: rfc3339(summary.created_at_ms),
+        finished_at: None,
+        status: status_word(summary.status, running_now),
+        files: summary.file_names.clone(),
+        formats: summary.output_formats.clone(),
+    }
+}
+
+fn file_name(files: &[InputFile], index: usize) -> String {
+    files
+        .get(index)
+        .map(|f| f.name.clone())
+        .unwrap_or_else(|| format!("file {}", index + 1))
+}
+
+/// A plain-language line for one recorded step.
+fn step_label(kind: &TransitionKind, files: &[InputFile]) -> String {
+    match kind {
+        TransitionKind::Created => "Update prepared".into(),
+        TransitionKind::Validating => "Checked the files".into(),
+        TransitionKind::InitiateSent => "Asked the server to create the update job".into(),
+        TransitionKind::InitiateAcknowledged { update_id } => {
+            format!("Update job created ({update_id})")
+        }
+        TransitionKind::UploadStarted { file_index } => {
+            format!("Uploading {}", file_name(files, *file_index))
+        }
+        TransitionKind::UploadAcknowledged { file_index } => {
+            format!("Uploaded {}", file_name(files, *file_index))
+        }
+        TransitionKind::StartSent => "Asked the server to start".into(),
+        TransitionKind::StartAcknowledged => "Update started".into(),
+        TransitionKind::Processing => "Processing on the server".into(),
+        TransitionKind::DownloadsPlanned { filenames } => {
+            format!("{} result file(s) ready", filenames.len())
+        }
+        TransitionKind::DownloadStarted { filename } => format!("Downloading {filename}"),
+        TransitionKind::OutputSaved { filename } => format!("Saved {filename}"),
+        TransitionKind::Finished => "Finished".into(),
+        TransitionKind::Failed => "Failed".into(),
+        TransitionKind::Cancelled => "Cancelled".into(),
+    }
+}
+
+fn steps(transitions: &[Transition], files: &[InputFile]) -> Vec<HistoryStep> {
+    let mut steps: Vec<HistoryStep> = Vec::new();
+    for transition in transitions {
+        let status = match transition.kind {
+            TransitionKind::Failed => "failed",
+            TransitionKind::Cancelled => "cancelled",
+            _ => "done",
+        };
+        let label = step_label(&transition.kind, files);
+        // Polls repeat "Processing" many times; one line says it.
+        if steps.last().is_some_and(|last| last.label == label) {
+            continue;
+        }
+        steps.push(HistoryStep {
+            label,
+            status,
+            at: rfc3339(transition.at_ms),
+        });
+    }
+    steps
+}
+
+pub fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
+    let finished_at = matches!(
+        job.status,
+        JobStatus::Finished | JobStatus::Failed | JobStatus::Cancelled
+    )
+    .then(|| job.transitions.last().map(|t| rfc3339(t.at_ms)))
+    .flatten();
+    HistoryDetail {
+        entry: HistoryEntry {
+            id: job.job_id.clone(),
+            update_id: job.update_id.clone(),
+            sov_id: job.sov_id.clone(),
+            environment: job.environment_name.clone(),
+            started_at: rfc3339(job.created_at_ms),
+            finished_at,
+            status: status_word(job.status, running_now),
+            files: job.input_files.iter().map(|f| f.name.clone()).collect(),
+            formats: job.output_formats.clone(),
+        },
+        steps: steps(&job.transitions, &job.input_files),
+        outputs: job
+            .outputs
+            .iter()
+            .map(|o| HistoryOutput {
+                filename: o.filename.clone(),
+                description: o.description.clone(),
+                path: o.local_path.clone(),
+                size: o.size,
+                exists: o.local_path.is_file(),
+            })
+            .collect(),
+        error: job.last_error.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn transition(seq: i64, kind: TransitionKind) -> Transition {
+        Transition {
+            seq,
+            kind,
+            detail: String::new(),
+            at_ms: 1_780_000_000_000 + seq * 1000,
+        }
+    }
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn a_job_left_running_by_an_earlier_run_reads_as_interrupted() {
+        assert_eq!(status_word(JobStatus::Running, false), "interrupted");
+        assert_eq!(status_word(JobStatus::Running, true), "running");
+        assert_eq!(status_word(JobStatus::Finished, false), "done");
+    }
+
+    #[test]
+    fn repeated_polls_collapse_into_one_step_and_files_are_named() {
+        let files = vec![InputFile {
+            name: "fix.csv".into(),
+            path: "/x/fix.csv".into(),
+            size: 1,
+            sha256: String::new(),
+        }];
+        let transitions = vec![
+            transition(1, TransitionKind::Created),
+            transition(2, TransitionKind::UploadStarted { file_index: 0 }),
+            transition(3, TransitionKind::Processing),
+            transition(4, TransitionKind::Processing),
+            transition(5, TransitionKind::Failed),
+        ];
+        let steps = steps(&transitions, &files);
+        let labels: Vec<_> = steps.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Update prepared",
+                "Uploading fix.csv",
+                "Processing on the server",
+                "Failed"
+            ]
+        );
+        assert_eq!(steps[3].status, "failed");
+    }
+}

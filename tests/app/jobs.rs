@@ -1,0 +1,310 @@
+//! The desktop commands against the in-process demo sandbox, through the real IPC wiring (mock runtime).
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use serde_json::{json, Value};
+use sov_updater_lib::state::AppState;
+use std::time::{Duration, Instant};
+use support::{invoke, Harness};
+use tauri::Manager;
+
+fn harness() -> Harness {
+    support::harness(&[])
+}
+
+/// A channel id as the webview would pass it; the mock webview drops what is sent to it.
+const CHANNEL: &str = "__CHANNEL__:4242";
+
+fn wait_for_end(h: &Harness) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let snapshot = invoke(h, "attach_job", json!({"onEvent": CHANNEL})).unwrap();
+        if matches!(
+            snapshot["phase"].as_str(),
+            Some("done" | "failed" | "cancelled")
+        ) {
+            return snapshot;
+        }
+        assert!(Instant::now() < deadline, "job did not finish: {snapshot}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn demo(h: &Harness) -> Value {
+    invoke(h, "start_demo", json!({})).unwrap()
+}
+
+#[test]
+fn the_demo_runs_a_whole_update_and_saves_the_outputs() {
+    let h = harness();
+    let started = demo(&h);
+    assert_eq!(started["settings"]["environment"], "demo");
+    let sov_id = started["sov_id"].as_str().unwrap().to_owned();
+    let sample = started["sample_files"][0].as_str().unwrap().to_owned();
+
+    let formats = invoke(&h, "list_output_formats", json!({"sovId": sov_id})).unwrap();
+    assert!(formats
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["output_format"] == "JSON"));
+
+    let reports = invoke(&h, "check_files", json!({"paths": [sample]})).unwrap();
+    assert_eq!(reports[0]["blocking"], false);
+
+    let out = h.dir.path().join("out");
+    let job = invoke(
+        &h,
+        "start_job",
+        json!({"request": {"sovId": sov_id, "files": [sample], "outputFormats": ["JSON", "CSV"],
+               "extraData": {"insured_name": "Acme Corp", "sov_description": ""}, "downloadDir": out},
+               "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    assert!(job["job_id"].as_str().unwrap().starts_with("j-"));
+
+    let end = wait_for_end(&h);
+    assert_eq!(end["phase"], "done", "{end}");
+    assert_eq!(end["overall_progress"], 1.0);
+    assert!(end["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["status"] == "done"));
+    let outputs = end["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 2);
+    for output in outputs {
+        let path = std::path::PathBuf::from(output["path"].as_str().unwrap());
+        assert!(path.starts_with(&out));
+        assert!(path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("Acme Corp"));
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            output["size"].as_u64().unwrap()
+        );
+    }
+    let json_output = outputs
+        .iter()
+        .find(|o| o["filename"].as_str().unwrap().ends_with(".json"))
+        .unwrap();
+    let body = std::fs::read_to_string(json_output["path"].as_str().unwrap()).unwrap();
+    assert!(
+        body.contains("Normal House"),
+        "the correction is in the output"
+    );
+
+    let settings = invoke(&h, "get_settings", json!({})).unwrap();
+    assert_eq!(settings["recent_sov_ids"][0], sov_id.as_str());
+    assert_eq!(settings["last_formats"], json!(["JSON", "CSV"]));
+}
+
+#[test]
+fn an_unknown_sov_is_reported_as_not_found() {
+    let h = harness();
+    demo(&h);
+    let error = invoke(
+        &h,
+        "list_output_formats",
+        json!({"sovId": "s-does-not-exist"}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "not_found");
+    assert!(!error["message"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn a_file_with_a_blocking_error_stops_the_job_before_anything_is_sent() {
+    let h = harness();
+    let started = demo(&h);
+    let bad = h.dir.path().join("bad.csv");
+    std::fs::write(&bad, "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,X\n").unwrap();
+    let reports = invoke(&h, "check_files", json!({"paths": [bad]})).unwrap();
+    assert_eq!(reports[0]["blocking"], true);
+    invoke(
+        &h,
+        "start_job",
+        json!({"request": {"sovId": started["sov_id"], "files": [bad], "outputFormats": ["JSON"],
+               "downloadDir": h.dir.path().join("out")}, "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    let end = wait_for_end(&h);
+    assert_eq!(end["phase"], "failed");
+    assert_eq!(end["error"]["code"], "preflight_blocked");
+    assert_eq!(end["update_id"], Value::Null, "no update job was created");
+}
+
+#[test]
+fn a_fixable_file_is_fixed_into_a_new_file_next_to_it() {
+    let h = harness();
+    let bad = h.dir.path().join("corrections.csv");
+    std::fs::write(&bad, "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,X\n").unwrap();
+    let fixed = invoke(&h, "apply_fixes", json!({"path": bad})).unwrap();
+    assert!(fixed["fixed_path"]
+        .as_str()
+        .unwrap()
+        .ends_with("corrections (fixed).csv"));
+    assert_eq!(fixed["report"]["blocking"], false);
+    assert!(
+        std::fs::read_to_string(&bad).unwrap().contains("numbah"),
+        "the original is untouched"
+    );
+}
+
+#[test]
+fn a_job_without_files_or_formats_is_refused_with_the_reason() {
+    let h = harness();
+    demo(&h);
+    let error = invoke(&h, "start_job", json!({"request": {"sovId": "s-demo-sample", "files": [], "outputFormats": ["JSON"]}, "onEvent": CHANNEL})).unwrap_err();
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("corrections file"));
+    let error = invoke(&h, "start_job", json!({"request": {"sovId": "s-demo-sample", "files": ["/x.csv"], "outputFormats": []}, "onEvent": CHANNEL})).unwrap_err();
+    assert!(error["message"].as_str().unwrap().contains("output format"));
+}
+
+#[test]
+fn without_a_key_a_real_environment_asks_for_one() {
+    let h = harness();
+    invoke(&h, "save_connection", json!({"environment": "staging"})).unwrap();
+    let error = invoke(&h, "test_connection", json!({})).unwrap_err();
+    assert_eq!(error["code"], "no_api_key");
+}
+
+#[test]
+fn cancelling_a_running_job_ends_it_as_cancelled() {
+    let h = harness();
+    let started = demo(&h);
+    let sample = started["sample_files"][0].clone();
+    let job = invoke(
+        &h,
+        "start_job",
+        json!({"request": {"sovId": started["sov_id"], "files": [sample], "outputFormats": ["JSON"],
+               "downloadDir": h.dir.path().join("out")}, "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    invoke(&h, "cancel_job", json!({"jobId": job["job_id"]})).unwrap();
+    let end = wait_for_end(&h);
+    assert_eq!(end["phase"], "cancelled", "{end}");
+    let leftovers: Vec<_> = std::fs::read_dir(h.dir.path().join("out"))
+        .map(|d| d.count())
+        .into_iter()
+        .collect();
+    assert!(leftovers.iter().all(|n| *n == 0), "nothing was saved");
+}
+
+/// Sends a request to the demo sandbox's admin API (loopback, no token), as a test harness would.
+fn sandbox_admin(h: &Harness, method: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let endpoint =
+        tauri::async_runtime::block_on(h.app.state::<AppState>().demo.endpoint()).unwrap();
+    let address = endpoint.base_url.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 2"), "{response}");
+    response
+}
+
+fn start_sample_job(h: &Harness, started: &Value) -> String {
+    let sample = started["sample_files"][0].clone();
+    let job = invoke(
+        h,
+        "start_job",
+        json!({"request": {"sovId": started["sov_id"], "files": [sample], "outputFormats": ["JSON"],
+               "extraData": {"insured_name": "Retry Co"}, "downloadDir": h.dir.path().join("out")},
+               "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    job["job_id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn every_job_is_in_the_history_and_its_files_can_be_downloaded_again() {
+    let h = harness();
+    let started = demo(&h);
+    let job_id = start_sample_job(&h, &started);
+    assert_eq!(wait_for_end(&h)["phase"], "done");
+
+    let history = invoke(&h, "list_history", json!({})).unwrap();
+    let entry = &history[0];
+    assert_eq!(entry["id"], job_id.as_str());
+    assert_eq!(entry["status"], "done");
+    assert_eq!(entry["files"], json!(["corrections.csv"]));
+    assert_eq!(entry["formats"], json!(["JSON"]));
+
+    let detail = invoke(&h, "get_history", json!({"id": job_id})).unwrap();
+    let output = detail["outputs"][0].clone();
+    assert_eq!(output["exists"], true);
+    assert!(detail["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["label"] == "Finished"));
+    assert!(detail["update_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("s-demo-sample-r"));
+
+    let path = std::path::PathBuf::from(output["path"].as_str().unwrap());
+    std::fs::remove_file(&path).unwrap();
+    let detail = invoke(&h, "get_history", json!({"id": job_id})).unwrap();
+    assert_eq!(detail["outputs"][0]["exists"], false);
+    invoke(&h, "redownload", json!({"id": job_id, "onEvent": CHANNEL})).unwrap();
+    assert_eq!(wait_for_end(&h)["phase"], "done");
+    assert!(path.is_file(), "the file is back where it was");
+}
+
+#[test]
+fn retry_after_a_failed_poll_waits_for_the_same_update_without_creating_another() {
+    let h = harness();
+    let started = demo(&h);
+    sandbox_admin(
+        &h,
+        "POST",
+        "/__sandbox/config",
+        r#"{"faults": {"status": {"error_status": 503, "error_count": 1000}}}"#,
+    );
+    let job_id = start_sample_job(&h, &started);
+    let failed = wait_for_end(&h);
+    assert_eq!(failed["phase"], "failed", "{failed}");
+    assert_eq!(failed["error"]["code"], "server_error");
+    assert_eq!(failed["error"]["step"], "process");
+
+    sandbox_admin(
+        &h,
+        "POST",
+        "/__sandbox/config",
+        r#"{"faults": {"status": null}}"#,
+    );
+    let retried = invoke(
+        &h,
+        "retry_job",
+        json!({"jobId": job_id, "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    assert_eq!(retried["job_id"], job_id.as_str(), "the same job continues");
+    let end = wait_for_end(&h);
+    assert_eq!(end["phase"], "done", "{end}");
+    let log = sandbox_admin(&h, "GET", "/__sandbox/requests", "");
+    assert_eq!(
+        log.matches(r#""endpoint":"initiate_update""#).count(),
+        1,
+        "one update job only: {log}"
+    );
+    assert_eq!(
+        log.matches(r#""endpoint":"start""#).count(),
+        1,
+        "started once: {log}"
+    );
+}

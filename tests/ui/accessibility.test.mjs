@@ -1,0 +1,154 @@
+// axe-core audit of every screen, in light and dark, at the default and the smallest window size.
+// Also saves a screenshot of each screen to test-output/ui/.
+import assert from "node:assert/strict";
+import { after, afterEach, before, test } from "node:test";
+import { CommandError, launchBrowser, openApp, pageErrorsOfLastApp, prepareDemoUpdate } from "./support/app.mjs";
+import { axeViolations } from "./support/axe.mjs";
+import * as fixtures from "./support/fixtures.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+afterEach(() => {
+  assert.deepEqual(pageErrorsOfLastApp(), []);
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function running(app, snapshot) {
+  await prepareDemoUpdate(app);
+  await app.byTestId("start").click();
+  await app.waitForCall("start_job");
+  await app.push("start_job", snapshot);
+}
+
+const SCREENS = {
+  connect: { setup: async () => {} },
+  "key-saved": { options: { settings: { has_key: true, key_source: "keychain" } }, setup: async () => {} },
+  ready: {
+    setup: async (app) => {
+      await prepareDemoUpdate(app);
+      await app.byTestId("file-preview-toggle").click();
+      await app.byTestId("sov-advanced-toggle").click();
+    },
+  },
+  "blocking-file": {
+    options: { handlers: { pick_files: () => ["/home/ann/broken.csv", "/home/ann/corrections.csv"] } },
+    setup: async (app) => {
+      await app.byTestId("try-demo").click();
+      await app.byTestId("choose-files").click();
+      await app.byTestId("file-card").nth(1).waitFor();
+      await app.byTestId("file-preview-toggle").first().click();
+    },
+  },
+  "formats-error": {
+    options: {
+      handlers: {
+        list_output_formats: () => {
+          throw new CommandError(fixtures.appError("server_error"));
+        },
+      },
+    },
+    setup: async (app) => {
+      await app.byTestId("try-demo").click();
+      await app.byTestId("formats-error").waitFor();
+      await app.byTestId("formats-error-show-details").click();
+    },
+  },
+  "drag-hover": {
+    setup: async (app) => {
+      await app.byTestId("try-demo").click();
+      await app.byTestId("drop-zone").waitFor();
+      await app.dragDrop({ type: "enter", paths: ["/home/ann/a.csv"], position: { x: 5, y: 5 } });
+      await app.byTestId("drop-overlay").waitFor({ state: "visible" });
+    },
+  },
+  running: {
+    setup: (app) =>
+      running(app, fixtures.snapshot({ phase: "uploading", doneCount: 1, progress: 0.4, overrides: { stalled: true } })),
+  },
+  "cancel-dialog": {
+    setup: async (app) => {
+      await running(app, fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+      await app.byTestId("cancel").click();
+      await app.byTestId("cancel-dialog").waitFor({ state: "visible" });
+    },
+  },
+  failed: {
+    setup: async (app) => {
+      const error = { ...fixtures.appError("job_failed"), step: "processing" };
+      await running(app, fixtures.snapshot({ phase: "failed", doneCount: 4, overrides: { error } }));
+      await app.byTestId("job-error-show-details").click();
+    },
+  },
+  done: { setup: (app) => running(app, fixtures.doneSnapshot()) },
+  history: {
+    setup: async (app) => {
+      await app.byTestId("nav-history").click();
+      await app.byTestId("history-row").first().waitFor();
+    },
+  },
+  "history-detail": {
+    setup: async (app) => {
+      await app.byTestId("nav-history").click();
+      await app.byTestId("history-open").first().click();
+      await app.byTestId("history-steps").waitFor();
+    },
+  },
+  about: {
+    setup: async (app) => {
+      await app.byTestId("about-open").click();
+      await app.byTestId("about-version").waitFor();
+    },
+  },
+};
+
+// Every control a user can reach must be addressable by tests and by the end-to-end driver.
+function interactiveWithoutTestId(page) {
+  return page.evaluate(() =>
+    [
+      ...document.querySelectorAll(
+        'button, input, select, textarea, a[href], summary, [tabindex]:not([tabindex="-1"])',
+      ),
+    ]
+      .filter((node) => !node.dataset.testid)
+      .map((node) => node.outerHTML.slice(0, 120)),
+  );
+}
+
+const SIZES = {
+  "": { width: 1100, height: 780 },
+  "-small": { width: 720, height: 560 },
+};
+
+for (const colorScheme of ["light", "dark"]) {
+  for (const [name, screen] of Object.entries(SCREENS)) {
+    test(`${name} (${colorScheme}) has no accessibility violations`, async () => {
+      const app = await openApp(browser, { ...(screen.options || {}), colorScheme });
+      await screen.setup(app);
+      // Let the live region and progress settle before auditing.
+      await app.page.waitForTimeout(150);
+      const violations = await axeViolations(app.page);
+      assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+      assert.deepEqual(await interactiveWithoutTestId(app.page), []);
+      await app.screenshot(`${name}-${colorScheme}`);
+      await app.page.close();
+    });
+  }
+}
+
+test("the smallest window (720×560) has no accessibility violations and no sideways scrolling", async () => {
+  for (const name of ["ready", "blocking-file", "running", "done", "history", "history-detail"]) {
+    const screen = SCREENS[name];
+    const app = await openApp(browser, { ...(screen.options || {}), viewport: SIZES["-small"] });
+    await screen.setup(app);
+    const violations = await axeViolations(app.page);
+    assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 2)}`);
+    const overflow = await app.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px`);
+    await app.screenshot(`${name}-small`);
+    await app.page.close();
+  }
+});

@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { after, afterEach, before, test } from "node:test";
+import { CommandError, launchBrowser, openApp, pageErrorsOfLastApp } from "./support/app.mjs";
+import * as fixtures from "./support/fixtures.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+afterEach(() => {
+  assert.deepEqual(pageErrorsOfLastApp(), []);
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("without a keychain the user is told the key lasts only this session", async () => {
+  const app = await openApp(browser, { settings: { keychain_available: false } });
+  assert.match(await app.page.locator("#api-key-hint").innerText(), /kept only until you close the app/);
+});
+
+test("a key from the environment or .pingintel.ini is described, not shown", async () => {
+  for (const [source, text] of [
+    ["env", /SOVFIXER_AUTH_TOKEN/],
+    ["ini", /\.pingintel\.ini/],
+    ["session", /this session only/],
+  ]) {
+    const app = await openApp(browser, { settings: { has_key: true, key_source: source } });
+    assert.match(await app.byTestId("key-saved").innerText(), text);
+    await app.page.close();
+  }
+});
+
+test("saving a key when the keychain fails shows the plain message", async () => {
+  const app = await openApp(browser, {
+    handlers: {
+      set_api_key: () => {
+        throw new CommandError(fixtures.appError("keychain_unavailable"));
+      },
+    },
+  });
+  await app.byTestId("api-key").fill("k");
+  await app.byTestId("key-save").click();
+  await app.byTestId("connect-error").waitFor();
+  assert.equal(await app.byTestId("connect-error-message").innerText(), fixtures.ERROR_CODES.keychain_unavailable);
+  // The typed key stays so the user need not paste it again after fixing the keychain.
+  assert.equal(await app.byTestId("api-key").inputValue(), "k");
+});
+
+test("without a keychain the key can be used for this session only", async () => {
+  const app = await openApp(browser, {
+    handlers: {
+      set_api_key: ({ sessionOnly }) => {
+        if (!sessionOnly) throw new CommandError(fixtures.appError("keychain_unavailable"));
+        return fixtures.settings({ has_key: true, key_source: "session", keychain_available: false });
+      },
+    },
+  });
+  await app.byTestId("api-key").fill("k-123");
+  await app.byTestId("key-save").click();
+  await app.byTestId("use-key-this-session").click();
+  await app.byTestId("key-saved").waitFor();
+  assert.match(await app.byTestId("key-saved").innerText(), /this session only/);
+  assert.deepEqual(app.callsOf("set_api_key").map((c) => c.args.sessionOnly), [false, true]);
+  assert.equal(await app.byTestId("connect-error").count(), 0);
+});
+
+test("an empty custom address is refused with a hint instead of being saved", async () => {
+  const app = await openApp(browser);
+  await app.byTestId("connect-advanced-toggle").click();
+  await app.byTestId("custom-url-save").click();
+  await app.byTestId("connect-error").waitFor();
+  assert.match(await app.byTestId("connect-error-message").innerText(), /Type the custom server address first/);
+  assert.equal(app.callsOf("save_connection").length, 0);
+});
+
+test("the demo failing to start is explained and the button works again", async () => {
+  const app = await openApp(browser, {
+    handlers: {
+      start_demo: () => {
+        throw new CommandError(fixtures.appError("internal"));
+      },
+    },
+  });
+  await app.byTestId("try-demo").click();
+  await app.byTestId("connect-error").waitFor();
+  assert.equal(await app.byTestId("try-demo").isEnabled(), true);
+  assert.equal(await app.byTestId("demo-banner").isHidden(), true);
+});
+
+test("settings that cannot be loaded are reported on the first screen", async () => {
+  const app = await openApp(browser, {
+    handlers: {
+      get_settings: () => {
+        throw new CommandError(fixtures.appError("internal"));
+      },
+    },
+  });
+  await app.byTestId("settings-error").waitFor();
+  assert.equal(await app.byTestId("settings-error").getAttribute("role"), "alert");
+});
+
+test("typing an SOV ID asks the server for its formats once, after typing pauses", async () => {
+  const app = await openApp(browser, { settings: { has_key: true, key_source: "keychain" } });
+  await app.byTestId("sov-id").pressSequentially("s-acme-2025", { delay: 20 });
+  await app.byTestId("format-option").first().waitFor();
+  const asked = app.callsOf("list_output_formats").map((call) => call.args.sovId);
+  // Without the pause every valid prefix ("s-a" … "s-acme-2025", 9 of them) would be asked;
+  // a little slack keeps this steady on a loaded machine.
+  assert.ok(asked.length <= 3, `asked for ${asked.join(", ")}`);
+  assert.equal(asked.at(-1), "s-acme-2025");
+  // A different SOV can have different formats: changing the ID loads them again.
+  await app.byTestId("sov-id").fill("s-other");
+  await app.waitForCall("list_output_formats", 2);
+  assert.equal(app.callsOf("list_output_formats")[1].args.sovId, "s-other");
+});
+
+test("opening in demo mode (no account yet) has the demo SOV and its sample file ready", async () => {
+  const app = await openApp(browser, { settings: { environment: "demo", has_key: true, key_source: "session" } });
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="sov-id"]')?.value === "s-demo-sample");
+  assert.equal(app.callsOf("start_demo").length, 1);
+  await app.byTestId("use-demo-sample").waitFor({ state: "visible" });
+  assert.equal(await app.byTestId("demo-banner").isVisible(), true);
+});

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { after, afterEach, before, test } from "node:test";
+import { launchBrowser, openApp, pageErrorsOfLastApp } from "./support/app.mjs";
+import * as fixtures from "./support/fixtures.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+afterEach(() => {
+  assert.deepEqual(pageErrorsOfLastApp(), []);
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function focusIsVisible(page) {
+  return page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  });
+}
+
+test("the whole update can be done with the keyboard alone, with a visible focus", async () => {
+  const app = await openApp(browser, { handlers: { pick_files: () => ["/home/ann/broken.csv"] } });
+  const { page, byTestId } = app;
+
+  await app.tabTo("try-demo");
+  assert.equal(await focusIsVisible(page), true);
+  await page.keyboard.press("Enter");
+  // Focus moves to the filled-in SOV ID so the next Tab continues from there.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === "sov-id");
+  assert.equal(await byTestId("sov-id").inputValue(), "s-demo-sample");
+
+  await app.tabTo("update-type");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await byTestId("update-type").inputValue(), "SCRUB");
+
+  await app.tabTo("choose-files");
+  assert.equal(await focusIsVisible(page), true);
+  await page.keyboard.press("Enter");
+  await byTestId("file-card").waitFor();
+
+  await app.tabTo("file-fix");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector('[data-testid="file-card"]').dataset.file === "broken.fixed.csv");
+
+  await app.tabTo("format-option");
+  assert.equal(await focusIsVisible(page), true);
+  await page.keyboard.press("Space");
+  assert.equal(await byTestId("format-option").first().isChecked(), true);
+
+  await app.tabTo("extra-insured-name");
+  await page.keyboard.type("Acme Corp");
+
+  await app.tabTo("start");
+  await page.keyboard.press("Enter");
+  const call = await app.waitForCall("start_job");
+  assert.equal(call.args.request.updateType, "SCRUB");
+  assert.deepEqual(call.args.request.extraData, { insured_name: "Acme Corp" });
+  await app.push("start_job", fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+
+  await app.tabTo("cancel");
+  await page.keyboard.press("Enter");
+  await byTestId("cancel-dialog").waitFor({ state: "visible" });
+  // The safe choice has focus; Tab reaches the confirm button.
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), "cancel-keep");
+  await page.keyboard.press("Enter");
+  await byTestId("cancel-dialog").waitFor({ state: "hidden" });
+
+  await app.push("start_job", fixtures.doneSnapshot());
+  await app.tabTo("output-open");
+  await page.keyboard.press("Enter");
+  await app.waitForCall("open_path");
+  await app.tabTo("output-reveal");
+  await page.keyboard.press("Enter");
+  await app.waitForCall("reveal_path");
+  assert.equal(app.callsOf("cancel_job").length, 0);
+});
+
+test("Show details opens with the keyboard and the details can be reached", async () => {
+  const app = await openApp(browser, {
+    settings: { has_key: true, key_source: "keychain" },
+  });
+  const { page, byTestId } = app;
+  await app.tabTo("key-remove");
+  await page.keyboard.press("Enter");
+  await app.tabTo("api-key");
+  await page.keyboard.press("Enter"); // empty key: a plain message, not a crash
+  await byTestId("connect-error").waitFor();
+  assert.match(await byTestId("connect-error-message").innerText(), /Paste your API key/);
+  await app.tabTo("connect-error-show-details");
+  await page.keyboard.press("Enter");
+  await app.tabTo("connect-error-detail-text");
+  await app.tabTo("connect-error-copy");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /Copied|Selected/.test(document.querySelector('[data-testid="connect-error-copy"]').textContent));
+});
+
+test("About opens and closes by keyboard", async () => {
+  const app = await openApp(browser);
+  const { page, byTestId } = app;
+  await app.tabTo("about-open");
+  await page.keyboard.press("Enter");
+  await byTestId("about-dialog").waitFor({ state: "visible" });
+  assert.equal(await byTestId("about-version").innerText(), "0.1.0");
+  assert.equal(await byTestId("about-commit").innerText(), "abc1234");
+  await page.keyboard.press("Escape");
+  await byTestId("about-dialog").waitFor({ state: "hidden" });
+});

@@ -1,0 +1,217 @@
+import assert from "node:assert/strict";
+import { after, afterEach, before, test } from "node:test";
+import { CommandError, launchBrowser, openApp, pageErrorsOfLastApp, prepareDemoUpdate } from "./support/app.mjs";
+import * as fixtures from "./support/fixtures.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+afterEach(() => {
+  assert.deepEqual(pageErrorsOfLastApp(), []);
+});
+after(async () => {
+  await browser?.close();
+});
+
+const phaseIs = (page, text) =>
+  page.waitForFunction((wanted) => document.querySelector('[data-testid="run-phase"]').textContent.includes(wanted), text);
+
+test("cancel asks first, explains what it means once the server has started, then cancels", async () => {
+  const app = await openApp(browser);
+  const { page, byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  await app.push("start_job", fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+  await byTestId("cancel").click();
+  const dialog = byTestId("cancel-dialog");
+  await dialog.waitFor({ state: "visible" });
+  assert.match(await dialog.innerText(), /server may still finish the update[\s\S]*nothing more will be downloaded/);
+  await app.screenshot("07-cancel-dialog");
+  await byTestId("cancel-keep").click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal(app.callsOf("cancel_job").length, 0);
+
+  await byTestId("cancel").click();
+  await byTestId("cancel-confirm").click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.deepEqual((await app.waitForCall("cancel_job")).args, { jobId: "j-1" });
+  await app.push("start_job", fixtures.snapshot({ phase: "cancelled", doneCount: 4 }));
+  await byTestId("cancelled-notice").waitFor();
+  assert.equal(await byTestId("cancel").isHidden(), true);
+  await phaseIs(page, "cancelled");
+
+  // "Start a new update" clears the job and the files but keeps the SOV.
+  await byTestId("new-update").click();
+  await byTestId("start-panel").waitFor({ state: "visible" });
+  assert.equal(await byTestId("file-card").count(), 0);
+  assert.equal(await byTestId("sov-id").inputValue(), "s-demo-sample");
+});
+
+test("closing the window during an update explains the job continues, and closes only when confirmed", async () => {
+  const app = await openApp(browser, { handlers: { confirm_close: () => null } });
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  await app.push("start_job", fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+  assert.equal(await app.emit("close-requested"), 1);
+  const dialog = byTestId("close-dialog");
+  await dialog.waitFor({ state: "visible" });
+  assert.match(await dialog.innerText(), /keeps working on the update[\s\S]*picks\s+the update up again/);
+  await byTestId("close-keep").click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal(app.callsOf("confirm_close").length, 0);
+  await app.emit("close-requested");
+  await byTestId("close-confirm").click();
+  await app.waitForCall("confirm_close");
+});
+
+test("before the server has started, cancelling is explained as harmless", async () => {
+  const app = await openApp(browser);
+  await prepareDemoUpdate(app);
+  await app.byTestId("start").click();
+  await app.push("start_job", fixtures.snapshot({ phase: "uploading", doneCount: 1 }));
+  await app.byTestId("cancel").click();
+  assert.match(await app.byTestId("cancel-dialog").innerText(), /not started working on this update yet[\s\S]*SOV is not changed/);
+  await app.page.keyboard.press("Escape");
+  await app.byTestId("cancel-dialog").waitFor({ state: "hidden" });
+  assert.equal(app.callsOf("cancel_job").length, 0);
+});
+
+test("a failed job shows the plain message, copyable details, and Retry resumes it", async () => {
+  const app = await openApp(browser);
+  const { page, byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  const failure = { ...fixtures.appError("job_failed"), step: "processing" };
+  await app.push("start_job", fixtures.snapshot({ phase: "failed", doneCount: 4, overrides: { error: failure } }));
+  await byTestId("job-error").waitFor();
+  assert.equal(await byTestId("job-error-message").innerText(), failure.message);
+  assert.equal(await byTestId("run-step").nth(4).getAttribute("data-status"), "failed");
+  assert.equal(await byTestId("job-error-detail-text").isHidden(), true);
+  await byTestId("job-error-show-details").click();
+  assert.match(await byTestId("job-error-detail-text").innerText(), /raw server text for job_failed[\s\S]*Error code: job_failed/);
+  assert.equal(await byTestId("job-error-show-details").getAttribute("aria-expanded"), "true");
+  await app.screenshot("08-failed");
+
+  await byTestId("retry").click();
+  assert.equal((await app.waitForCall("retry_job")).args.jobId, "j-1");
+  await app.push("retry_job", fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+  await phaseIs(page, "working on the update");
+  assert.equal(await byTestId("job-error").count(), 0);
+  // Snapshots from the old channel no longer move the view.
+  await app.push("start_job", fixtures.snapshot({ phase: "failed", doneCount: 4, overrides: { error: failure } }));
+  await app.push("retry_job", fixtures.doneSnapshot());
+  await byTestId("step-downloads").waitFor({ state: "visible" });
+  await phaseIs(page, "Done");
+  assert.deepEqual(app.pageErrors, []);
+});
+
+for (const code of Object.keys(fixtures.ERROR_CODES)) {
+  test(`error "${code}" from start_job is shown with its message and details`, async () => {
+    const app = await openApp(browser, {
+      handlers: {
+        start_job: () => {
+          throw new CommandError(fixtures.appError(code));
+        },
+      },
+    });
+    const { byTestId } = app;
+    await prepareDemoUpdate(app);
+    await byTestId("start").click();
+    const box = byTestId("start-error");
+    await box.waitFor();
+    assert.equal(await box.getAttribute("role"), "alert");
+    assert.equal(await box.getAttribute("data-code"), code);
+    assert.equal(await byTestId("start-error-message").innerText(), fixtures.ERROR_CODES[code]);
+    await byTestId("start-error-show-details").click();
+    assert.match(await byTestId("start-error-detail-text").innerText(), new RegExp(`raw server text for ${code}`));
+    // The form stays usable so the user can follow the message's advice.
+    assert.equal(await byTestId("start").isDisabled(), false);
+  });
+}
+
+test("a command rejecting with something unexpected still shows a plain message", async () => {
+  const app = await openApp(browser, {
+    handlers: {
+      test_connection: () => {
+        throw new CommandError("socket hang up");
+      },
+    },
+  });
+  await app.byTestId("test-connection").click();
+  await app.byTestId("connect-error").waitFor();
+  assert.match(await app.byTestId("connect-error-message").innerText(), /Something unexpected went wrong/);
+  await app.byTestId("connect-error-show-details").click();
+  assert.match(await app.byTestId("connect-error-detail-text").innerText(), /socket hang up/);
+});
+
+test("connection test failures are explained plainly", async () => {
+  const app = await openApp(browser, {
+    handlers: {
+      get_settings: () => fixtures.settings({ has_key: true, key_source: "keychain" }),
+      test_connection: () => {
+        throw new CommandError(fixtures.appError("credentials_rejected"));
+      },
+    },
+  });
+  await app.byTestId("test-connection").click();
+  await app.byTestId("connect-error").waitFor();
+  assert.equal(await app.byTestId("connect-error-message").innerText(), fixtures.ERROR_CODES.credentials_rejected);
+  await app.screenshot("09-connection-error");
+});
+
+test("reloading the page re-attaches to the running job", async () => {
+  let running = null;
+  const app = await openApp(browser, { handlers: { attach_job: () => running } });
+  const { page, byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  running = fixtures.snapshot({ phase: "processing", doneCount: 4 });
+  await page.reload();
+  await page.waitForSelector("body[data-ready='true']");
+  await byTestId("run-panel").waitFor({ state: "visible" });
+  await phaseIs(page, "working on the update");
+  assert.equal(await byTestId("run-step").count(), 6);
+  await app.push("attach_job", fixtures.doneSnapshot());
+  await byTestId("step-downloads").waitFor({ state: "visible" });
+  assert.equal(await byTestId("output-item").count(), 2);
+});
+
+test("the format list failing shows the message and Retry loads it", async () => {
+  let failures = 1;
+  const app = await openApp(browser, {
+    handlers: {
+      list_output_formats: () => {
+        if (failures-- > 0) throw new CommandError(fixtures.appError("network_unreachable"));
+        return fixtures.FORMATS;
+      },
+    },
+  });
+  const { byTestId } = app;
+  await byTestId("try-demo").click();
+  await byTestId("formats-error").waitFor();
+  assert.equal(await byTestId("formats-error-message").innerText(), fixtures.ERROR_CODES.network_unreachable);
+  await app.screenshot("10-formats-error");
+  await byTestId("formats-retry").click();
+  await byTestId("format-option").first().waitFor();
+  assert.equal(await byTestId("format-option").count(), 3);
+  assert.match(await byTestId("formats-area").innerText(), /SOV Fixer Excel[\s\S]*\.xlsx file/);
+});
+
+test("the last format choice and the download folder are remembered", async () => {
+  const app = await openApp(browser, { settings: { last_formats: ["sovfixer_xlsx", "gone_format"] } });
+  const { page, byTestId } = app;
+  await byTestId("try-demo").click();
+  await byTestId("format-option").first().waitFor();
+  const checked = await page
+    .locator('[data-testid="format-option"]:checked')
+    .evaluateAll((boxes) => boxes.map((box) => box.value));
+  assert.deepEqual(checked, ["sovfixer_xlsx"]);
+  await page.locator('[data-format="json"]').check();
+  assert.deepEqual((await app.waitForCall("save_preferences")).args, { lastFormats: ["sovfixer_xlsx", "json"] });
+
+  await byTestId("change-folder").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="download-dir"]').textContent === "/home/ann/Reports");
+  assert.deepEqual(app.callsOf("save_preferences").at(-1).args, { downloadDir: "/home/ann/Reports" });
+});

@@ -1,0 +1,206 @@
+// Realistic data shaped like the contracts in docs/architecture.md.
+export const DEMO_SOV = "s-demo-sample";
+
+export function settings(overrides = {}) {
+  return {
+    environment: "prod",
+    custom_url: null,
+    has_key: false,
+    key_source: null,
+    keychain_available: true,
+    download_dir: "/home/ann/Downloads/SOV Updater",
+    last_formats: [],
+    notifications: true,
+    recent_sov_ids: ["s-acme-2025"],
+    ...overrides,
+  };
+}
+
+export const FORMATS = [
+  { output_format: "json", label: "JSON", output_extension: "json", is_public: true },
+  { output_format: "sovfixer_xlsx", label: "SOV Fixer Excel", output_extension: "xlsx", is_public: true },
+  { output_format: "air_csv", label: "AIR import", output_extension: "csv", is_public: true },
+];
+
+export function cleanReport(name = "corrections.csv") {
+  return {
+    path: `/home/ann/${name}`,
+    file_name: name,
+    kind: "csv",
+    summary: { rows: 2, columns: 3, recognized_columns: 3, errors: 0, warnings: 0 },
+    notices: [],
+    findings: [],
+    fixes: [],
+    preview: { header: ["sheet_name", "sheet_row_number", "bldg_name"], rows: [["Sheet1", "2", "Normal House"]] },
+    blocking: false,
+  };
+}
+
+export function blockingReport(name = "broken.csv") {
+  return {
+    path: `/home/ann/${name}`,
+    file_name: name,
+    kind: "csv",
+    summary: { rows: 40, columns: 3, recognized_columns: 2, errors: 2, warnings: 1 },
+    notices: ["This file was saved as Windows-1252 text; it will be sent as UTF-8."],
+    findings: [
+      {
+        severity: "error",
+        code: "unknown_column_near_miss",
+        file: name,
+        row: null,
+        column: "sheet_row_numbah",
+        value: null,
+        message: "`sheet_row_numbah` is not a known column. Did you mean `sheet_row_number`?",
+        suggestion: "Rename the column to `sheet_row_number`.",
+        more_count: 0,
+      },
+      {
+        severity: "error",
+        code: "invalid_number",
+        file: name,
+        row: 7,
+        column: "year_built",
+        value: "nineteen",
+        message: "“nineteen” is not a year.",
+        suggestion: "Type the year as four digits, like 1987.",
+        more_count: 12,
+      },
+      {
+        severity: "warning",
+        code: "blank_value",
+        file: name,
+        row: 9,
+        column: "bldg_name",
+        value: "",
+        message: "The building name is empty.",
+        suggestion: "Leave it if that is intended.",
+        more_count: 0,
+      },
+    ],
+    fixes: [{ id: "rename_column", label: "Rename `sheet_row_numbah` to `sheet_row_number`" }],
+    preview: { header: ["sheet_name", "sheet_row_numbah", "year_built"], rows: [["Sheet1", "2", "nineteen"]] },
+    blocking: true,
+  };
+}
+
+export function fixedReport(name = "broken.fixed.csv") {
+  return { ...cleanReport(name), summary: { rows: 40, columns: 3, recognized_columns: 3, errors: 0, warnings: 0 } };
+}
+
+export const OUTPUTS = [
+  { filename: "Acme Corp 2026-06.json", description: "JSON", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.json", size: 48213, sha256: "ab" },
+  { filename: "Acme Corp 2026-06.xlsx", description: "SOV Fixer Excel", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.xlsx", size: 1523400, sha256: "cd" },
+];
+
+const STEP_KEYS = [
+  ["initiate", "Creating the update job"],
+  ["upload", "Uploading corrections.csv (1 of 1)"],
+  ["start", "Starting"],
+  ["queue", "Waiting in queue"],
+  ["processing", "Processing"],
+  ["download", "Downloading files"],
+];
+
+// The step after the done ones: active while running, failed or skipped when the job ended.
+function currentStepStatus(phase) {
+  if (phase === "failed") return "failed";
+  if (phase === "cancelled") return "skipped";
+  return "active";
+}
+
+// A snapshot with the first `doneCount` steps done and the next one active.
+export function snapshot({ phase = "processing", doneCount = 4, progress = 0.3, overrides = {} } = {}) {
+  const steps = STEP_KEYS.map(([key, label], index) => ({
+    key,
+    label,
+    status: index < doneCount ? "done" : index === doneCount ? currentStepStatus(phase) : "pending",
+    progress: index === doneCount ? progress : index < doneCount ? 1 : 0,
+    detail: key === "processing" && index === doneCount ? "30 % complete" : null,
+  }));
+  return {
+    job_id: "j-1",
+    update_id: "s-demo-sample-r001",
+    sov_id: DEMO_SOV,
+    phase,
+    steps,
+    overall_progress: doneCount / STEP_KEYS.length,
+    elapsed_ms: 65000,
+    stalled: false,
+    processing: { pct_complete: 30, health: "Priming enrichment cache." },
+    outputs: [],
+    error: null,
+    ...overrides,
+  };
+}
+
+export function doneSnapshot() {
+  return snapshot({ phase: "done", doneCount: 6, progress: 1, overrides: { overall_progress: 1, outputs: OUTPUTS } });
+}
+
+export const ERROR_CODES = {
+  credentials_rejected: "SOV Fixer did not accept your API key. Check the key in step 1, or ask for a new one.",
+  not_found: "SOV Fixer has no SOV with the ID s-demo-sample. Check the ID in step 2.",
+  invalid_attribute: "Row 4, column year_built: SOV Fixer rejected the value “nineteen”. Correct the file and retry.",
+  job_not_pending: "This update was already started on SOV Fixer. Start a new update instead.",
+  format_not_enabled: "Your account cannot create the AIR import files. Untick them in step 4, or ask your SOV Fixer contact.",
+  rate_limited: "SOV Fixer is busy and asked us to slow down. Retry in a minute.",
+  server_error: "SOV Fixer had a problem on its side. Retry in a few minutes.",
+  network_unreachable: "Could not reach SOV Fixer. Check your internet connection and retry.",
+  timed_out: "SOV Fixer took too long to answer. Retry; large SOVs can take a while.",
+  cancelled: "The update was cancelled.",
+  job_failed: "SOV Fixer could not finish the update: the corrections did not match any building. Check the sheet_row_number column.",
+  preflight_blocked: "broken.csv still has problems to fix. Fix them in step 3 first.",
+  invalid_input: "The callback URL is not a web address. Correct it under Advanced in step 2.",
+  keychain_unavailable: "Your system keychain is not available. The key will be kept for this session only.",
+  no_api_key: "There is no API key yet. Add it in step 1.",
+  file_error: "Could not read corrections.csv: it is open in another program. Close it and retry.",
+  internal: "Something unexpected went wrong. Retry; if it keeps happening, copy the details for support.",
+};
+
+export function appError(code) {
+  return { code, message: ERROR_CODES[code], detail: `HTTP 500 raw server text for ${code}: {"detail":"boom"}` };
+}
+
+export const HISTORY = [
+  {
+    id: "h-2",
+    update_id: "s-demo-sample-r002",
+    sov_id: DEMO_SOV,
+    environment: "demo",
+    started_at: "2026-11-29T10:15:00Z",
+    finished_at: "2026-11-29T10:18:00Z",
+    status: "done",
+    files: ["corrections.csv"],
+    formats: ["json", "sovfixer_xlsx"],
+  },
+  {
+    id: "h-1",
+    update_id: "s-acme-2025-r001",
+    sov_id: "s-acme-2025",
+    environment: "prod",
+    started_at: "2026-11-28T09:00:00Z",
+    finished_at: "2026-11-28T09:02:00Z",
+    status: "failed",
+    files: ["acme.xlsx"],
+    formats: ["json"],
+  },
+];
+
+export function historyDetail(id = "h-2") {
+  const entry = HISTORY.find((item) => item.id === id);
+  return {
+    ...entry,
+    steps: [
+      { label: "Creating the update job", status: "done", at: "2026-11-29T10:15:01Z" },
+      { label: "Uploading corrections.csv", status: "done", at: "2026-11-29T10:15:03Z" },
+      { label: "Processing", status: "done", at: "2026-11-29T10:17:40Z" },
+      { label: "Downloading files", status: "done", at: "2026-11-29T10:18:00Z" },
+    ],
+    outputs: [
+      { ...OUTPUTS[0], exists: true },
+      { ...OUTPUTS[1], exists: false },
+    ],
+    error: null,
+  };
+}

@@ -1,0 +1,253 @@
+// Drives the real SOV Updater window (WebKitGTK through tauri-driver) as a person would, against the demo
+// server inside the app: native file dialog, native drag-and-drop, a blocked file, a run to the end with the
+// files checked on disk, a failure with its details and Retry, Cancel, Recent updates and About. Needs an X display
+// (run under xvfb-run); saves a screenshot of each screen in test-output/window/.
+import assert from "node:assert/strict";
+import { stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileSize } from "../../ui/js/format.js";
+import { byTestId, closeApp, launchApp, screenshot, textOf, waitFor } from "./support/app-window.mjs";
+import { chooseInFileDialog, dragFileOnto } from "./support/native.mjs";
+import { demoServerUrl, setFaults } from "./support/sandbox.mjs";
+
+const DEMO_SOV_ID = "s-demo-sample";
+const DIALOG_TITLE = "Choose corrections files";
+// Long enough for the demo's processing (6 s) plus downloads on a loaded machine, still bounded.
+const RUN_WAIT_MS = 120000;
+// Without a display each test reports itself skipped (not passed), so a run without Xvfb cannot look green.
+const SKIP = !process.env.DISPLAY && "skipped: no display (DISPLAY is unset; run under xvfb-run)";
+const windowTest = (name, fn) => test(name, { skip: SKIP }, fn);
+
+const visible = (id) => `(() => { const n = document.querySelector('[data-testid="${id}"]'); return Boolean(n && !n.closest('[hidden]') && n.getClientRects().length > 0); })()`;
+const CARD_COUNT = "document.querySelectorAll('[data-testid=\"file-card\"]').length";
+
+describe("the real window", () => {
+  let app;
+  const files = {};
+
+  before(async () => {
+    if (SKIP) return;
+    app = await launchApp();
+    // Corrections files in the user's (temporary) home, as they would be on a real machine.
+    files.corrections = join(app.home, "corrections.csv");
+    files.dropped = join(app.home, "annex-corrections.csv");
+    files.broken = join(app.home, "broken.csv");
+    await writeFile(files.corrections, "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\n");
+    await writeFile(files.dropped, "sheet_name,sheet_row_number,bldg_name\nSheet1,3,Annex\n");
+    await writeFile(files.broken, "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,Normal House\n");
+  });
+
+  after(async () => {
+    if (app) await closeApp(app);
+  });
+
+  async function chooseFile(path) {
+    const cardsBefore = await app.session.execute(`return ${CARD_COUNT};`);
+    await (await byTestId(app, "choose-files")).click();
+    await chooseInFileDialog(DIALOG_TITLE, path);
+    await waitFor(app, `${CARD_COUNT} > ${cardsBefore}`, `a card for ${path}`);
+  }
+
+  async function enterSovIdIfEmpty() {
+    const field = await byTestId(app, "sov-id");
+    if ((await field.property("value")) !== "") return;
+    await field.sendKeys(DEMO_SOV_ID);
+    await waitFor(app, "!document.querySelector('[data-testid=\"step-files\"]').classList.contains('is-locked')", "step 3 to unlock");
+  }
+
+  async function startRun() {
+    await waitFor(app, "!document.querySelector('[data-testid=\"start\"]').disabled", "Start to be enabled");
+    await (await byTestId(app, "start")).click();
+    await waitFor(app, visible("run-panel"), "the run panel");
+  }
+
+  // Every file in "Your new files" is on disk, named after the insured, with the size the window shows.
+  async function assertOutputsOnDiskAsShown() {
+    const outputs = await app.session.execute(
+      "return [...document.querySelectorAll('[data-testid=\"step-downloads\"] [data-testid=\"output-item\"]')].map((item) => ({" +
+        "name: item.querySelector('[data-testid=\"output-name\"]').textContent," +
+        "meta: item.querySelector('[data-testid=\"output-meta\"]').textContent }));",
+    );
+    assert.ok(outputs.length >= 1, "no output files were listed");
+    for (const output of outputs) {
+      assert.match(output.name, /^Acme Corp/);
+      const onDisk = await stat(join(app.downloads, output.name));
+      assert.ok(onDisk.size > 0, `${output.name} is empty on disk`);
+      assert.ok(output.meta.includes(fileSize(onDisk.size)), `${output.name}: shown "${output.meta}", on disk ${onDisk.size} bytes`);
+    }
+  }
+
+  windowTest("opens in demo mode on a machine with no API key", async () => {
+    await waitFor(app, visible("demo-banner"), "the demo banner");
+    assert.match(await textOf(app, "demo-banner"), /Demo mode: nothing is sent to SOV Fixer/);
+    assert.match(await textOf(app, "key-not-needed"), /does not need an API key/);
+    await screenshot(app, "01-start-demo");
+  });
+
+  windowTest("the demo fills in a sample SOV, so a newcomer can go on without instructions", async () => {
+    // A newcomer cannot know the demo SOV's ID: the window must offer it.
+    const offered = await waitFor(
+      app,
+      "document.querySelector('[data-testid=\"sov-id\"]').value || document.querySelectorAll('#sov-id-suggestions option').length",
+      "a demo SOV ID filled in or suggested",
+      10000,
+    ).catch((error) => error);
+    assert.ok(!(offered instanceof Error), `In demo mode at first start the SOV ID is empty and nothing is suggested. ${offered.message || ""}`);
+    // …and something to send: the demo's own sample corrections, one click away.
+    await waitFor(app, visible("use-demo-sample"), "the offer of the demo's sample file", 10000);
+  });
+
+  windowTest("a file with a blocking problem disables Start and says why", async () => {
+    await enterSovIdIfEmpty();
+    await chooseFile(files.broken);
+    const card = await app.session.find('[data-testid="file-card"][data-file="broken.csv"]');
+    assert.match(await card.text(), /problem/);
+    assert.match(await textOf(app, "finding-where"), /column “sheet_row_numbah”/);
+    assert.match(await textOf(app, "finding-message"), /sheet_row_number/);
+    assert.equal(await (await byTestId(app, "start")).isEnabled(), false);
+    assert.match(await textOf(app, "start-reason"), /Fix the problems in broken\.csv first/);
+    await screenshot(app, "03-blocking-finding", { scrollTo: "step-files" });
+    await (await byTestId(app, "file-remove")).click();
+    await waitFor(app, `${CARD_COUNT} === 0`, "the broken file to be removed");
+  });
+
+  windowTest("a file chosen in the native file dialog gets a ready card", async () => {
+    await enterSovIdIfEmpty();
+    await chooseFile(files.corrections);
+    const card = await app.session.find('[data-testid="file-card"][data-file="corrections.csv"]');
+    assert.match(await card.text(), /1 row of corrections[\s\S]*✓ Ready/);
+  });
+
+  windowTest("a file dragged onto the window from another application gets a card", async () => {
+    await enterSovIdIfEmpty();
+    const cardsBefore = await app.session.execute(`return ${CARD_COUNT};`);
+    // Anywhere on the window accepts a drop; the middle of it is over the steps.
+    let overlayWhileHovering = false;
+    await dragFileOnto(files.dropped, 550, 400, {
+      whileOver: async () => {
+        overlayWhileHovering = await waitFor(app, visible("drop-overlay"), "the drop hint while hovering", 10000).catch(() => false);
+        if (overlayWhileHovering) await screenshot(app, "02b-dropping");
+      },
+    });
+    assert.ok(overlayWhileHovering, "no visible feedback while a file hovers over the window");
+    await waitFor(app, `!(${visible("drop-overlay")})`, "the drop hint to go away");
+    await waitFor(app, `${CARD_COUNT} > ${cardsBefore}`, "a card for the dropped file");
+    const card = await app.session.find('[data-testid="file-card"][data-file="annex-corrections.csv"]');
+    assert.match(await card.text(), /✓ Ready/);
+  });
+
+  windowTest("ticks a format, names the insured, runs to the end, and the files are on disk as shown", async () => {
+    await enterSovIdIfEmpty();
+    if ((await app.session.execute(`return ${CARD_COUNT};`)) === 0) await chooseFile(files.corrections);
+    await screenshot(app, "02-file-card", { scrollTo: "step-files" });
+
+    await waitFor(app, "document.querySelectorAll('[data-testid=\"format-option\"]').length > 0", "the output formats");
+    const format = await app.session.execute(
+      "const boxes = [...document.querySelectorAll('[data-testid=\"format-option\"]')];" +
+        "const box = boxes.find((b) => /json/i.test(b.value)) || boxes[0]; return { id: box.id, value: box.value, checked: box.checked };",
+    );
+    if (!format.checked) await (await app.session.find(`label[for="${format.id}"]`)).click();
+    await waitFor(app, `document.getElementById(${JSON.stringify(format.id)}).checked`, "the format to be ticked");
+    await (await byTestId(app, "extra-insured-name")).sendKeys("Acme Corp");
+    assert.match(await textOf(app, "start-reason"), /Everything is ready/);
+    assert.equal(await textOf(app, "download-dir"), app.downloads);
+
+    await startRun();
+    // Catch the run while the server processes (the demo takes 6 s), for the picture of the live step list.
+    await waitFor(
+      app,
+      "document.querySelector('[data-testid=\"run-step\"][data-key=\"processing\"][data-status=\"active\"]')",
+      "the processing step",
+      RUN_WAIT_MS,
+    );
+    // A picture with some progress shows more than one at 0 %; the picture is all this wait is for.
+    await waitFor(
+      app,
+      "/\\(([1-9]\\d?) %\\)/.test(document.querySelector('[data-testid=\"run-step\"][data-key=\"processing\"]')?.textContent || '')",
+      "some processing progress",
+      15000,
+    ).catch(() => {});
+    await screenshot(app, "04-running", { scrollTo: "step-run" });
+
+    await waitFor(app, visible("step-downloads"), "the list of new files", RUN_WAIT_MS);
+    await screenshot(app, "05-done", { scrollTo: "step-downloads", block: "end" });
+    await assertOutputsOnDiskAsShown();
+  });
+
+  windowTest("a failed download shows a plain message with details, and Retry finishes the job", async () => {
+    const server = await demoServerUrl(app.appPid);
+    await setFaults(server, { download: { error_status: 500, error_count: 1000 } });
+    try {
+      await (await byTestId(app, "new-update")).click();
+      await chooseFile(files.corrections);
+      await startRun();
+      await waitFor(app, visible("job-error"), "the error message", RUN_WAIT_MS);
+      const message = await textOf(app, "job-error-message");
+      assert.ok(message.length > 20, `the error message is too thin: "${message}"`);
+      assert.doesNotMatch(message, /\b500\b|HTTP|reqwest/, "the plain message carries technical text");
+      await (await byTestId(app, "job-error-show-details")).click();
+      await waitFor(app, visible("job-error-detail-text"), "the error details");
+      assert.match(await textOf(app, "job-error-detail-text"), /Error code: \w+/);
+      await screenshot(app, "06-error-details", { scrollTo: "step-run" });
+    } finally {
+      await setFaults(server, { download: null });
+    }
+    await (await byTestId(app, "retry")).click();
+    await waitFor(app, visible("step-downloads"), "the new files after Retry", RUN_WAIT_MS);
+    await assertOutputsOnDiskAsShown();
+  });
+
+  windowTest("Cancel explains what cancelling means and stops the update", async () => {
+    await (await byTestId(app, "new-update")).click();
+    await chooseFile(files.corrections);
+    await startRun();
+    await waitFor(app, visible("cancel"), "the Cancel button");
+    await (await byTestId(app, "cancel")).click();
+    await waitFor(app, "document.getElementById('cancel-dialog').open", "the cancel question");
+    assert.ok((await textOf(app, "cancel-dialog")).length > 60, "the cancel question explains nothing");
+    await (await byTestId(app, "cancel-confirm")).click();
+    await waitFor(app, visible("cancelled-notice"), "the cancelled notice", RUN_WAIT_MS);
+    assert.match(await textOf(app, "cancelled-notice"), /cancelled/);
+    assert.equal(await app.session.execute(`return ${visible("step-downloads")};`), false, "a cancelled update lists new files");
+  });
+
+  windowTest("Recent updates lists the updates just made", async () => {
+    await (await byTestId(app, "nav-history")).click();
+    await waitFor(app, visible("view-history"), "the Recent updates view");
+    await waitFor(
+      app,
+      `${visible("history-row")} || ${visible("history-error")} || ${visible("history-empty")}`,
+      "the history to load",
+    );
+    await screenshot(app, "07-recent-updates");
+    assert.equal(await textOf(app, "history-error"), "", "Recent updates shows an error");
+    const rows = await app.session.execute("return document.querySelectorAll('[data-testid=\"history-row\"]').length;");
+    assert.ok(rows >= 3, `Recent updates lists ${rows} updates after three runs (done, retried, cancelled)`);
+    const statuses = await app.session.execute(
+      "return [...document.querySelectorAll('[data-testid=\"history-status\"]')].map((n) => n.textContent);",
+    );
+    assert.equal(statuses.filter((text) => /cancel/i.test(text)).length, 1, `statuses: ${statuses.join(", ")}`);
+
+    // The oldest update (listed last) is the first run: its details list the file it saved.
+    const openButtons = await app.session.findAll('[data-testid="history-open"]');
+    await openButtons[openButtons.length - 1].click();
+    await waitFor(app, visible("history-detail"), "the update's details");
+    await waitFor(app, visible("history-update-id"), "the update's ID");
+    assert.match(await textOf(app, "history-detail"), /Acme Corp[^\n]*\.json/);
+    await screenshot(app, "07-recent-update-details");
+    await (await byTestId(app, "history-back")).click();
+    await waitFor(app, visible("history-table"), "the list of updates again");
+    await (await byTestId(app, "nav-update")).click();
+  });
+
+  windowTest("About shows the version", async () => {
+    await (await byTestId(app, "about-open")).click();
+    await waitFor(app, "document.getElementById('about-dialog').open", "the About box");
+    await waitFor(app, visible("about-version"), "the version");
+    assert.match(await textOf(app, "about-version"), /^\d+\.\d+\.\d+/);
+    await screenshot(app, "08-about");
+    await (await byTestId(app, "about-close")).click();
+    await waitFor(app, "!document.getElementById('about-dialog').open", "the About box to close");
+  });
+});

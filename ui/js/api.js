@@ -1,0 +1,91 @@
+// The only module that touches Tauri. Everything else calls these functions,
+// so the rest of the UI can be tested with a fake `window.__TAURI__`.
+
+function tauri() {
+  const bridge = window.__TAURI__;
+  if (!bridge || !bridge.core) {
+    throw {
+      code: "internal",
+      message: "SOV Updater could not reach its own engine. Close the app and open it again.",
+      detail: "window.__TAURI__ is not available",
+    };
+  }
+  return bridge;
+}
+
+// Every command rejects with {code, message, detail}; anything else (a string,
+// an Error) is normalised so the UI always has something plain to show.
+function asAppError(raw) {
+  if (raw && typeof raw === "object" && typeof raw.code === "string") {
+    return {
+      code: raw.code,
+      message: raw.message || "Something went wrong.",
+      detail: raw.detail || "",
+    };
+  }
+  return {
+    code: "internal",
+    message: "Something unexpected went wrong. Try again; if it keeps happening, copy the details for support.",
+    detail: String(raw && raw.message ? raw.message : raw),
+  };
+}
+
+async function call(command, args) {
+  try {
+    return await tauri().core.invoke(command, args);
+  } catch (raw) {
+    throw asAppError(raw);
+  }
+}
+
+function channel(onSnapshot) {
+  const ch = new (tauri().core.Channel)();
+  ch.onmessage = onSnapshot;
+  return ch;
+}
+
+export const appInfo = () => call("app_info");
+export const getSettings = () => call("get_settings");
+export const saveConnection = (environment, customUrl) =>
+  call("save_connection", { environment, customUrl });
+export const setApiKey = (key, { sessionOnly = false } = {}) => call("set_api_key", { key, sessionOnly });
+export const removeApiKey = () => call("remove_api_key");
+export const testConnection = () => call("test_connection");
+export const startDemo = () => call("start_demo");
+export const listOutputFormats = (sovId) => call("list_output_formats", { sovId });
+export const pickFiles = () => call("pick_files");
+export const pickFolder = () => call("pick_folder");
+export const checkFiles = (paths) => call("check_files", { paths });
+export const applyFixes = (path) => call("apply_fixes", { path });
+export const savePreferences = (prefs) => call("save_preferences", prefs);
+export const startJob = (request, onSnapshot) =>
+  call("start_job", { request, onEvent: channel(onSnapshot) });
+export const attachJob = (onSnapshot) => call("attach_job", { onEvent: channel(onSnapshot) });
+export const cancelJob = (jobId) => call("cancel_job", { jobId });
+export const retryJob = (jobId, onSnapshot) =>
+  call("retry_job", { jobId, onEvent: channel(onSnapshot) });
+export const openPath = (path) => call("open_path", { path });
+export const revealPath = (path) => call("reveal_path", { path });
+export const listHistory = () => call("list_history");
+export const getHistory = (id) => call("get_history", { id });
+export const redownload = (id, onSnapshot) => call("redownload", { id, onEvent: channel(onSnapshot) });
+
+export const confirmClose = () => call("confirm_close");
+
+// The app asks before its window closes while an update runs (see close-dialog.js).
+export function onCloseRequested(callback) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (!events || typeof events.listen !== "function") return;
+  Promise.resolve(events.listen("close-requested", () => callback())).catch(() => {});
+}
+
+// Native drag-and-drop: the webview reports file paths, which a browser drop never does.
+export function onFileDrop(callback) {
+  const webview = window.__TAURI__ && window.__TAURI__.webview;
+  if (!webview || typeof webview.getCurrentWebview !== "function") return;
+  // onDragDropEvent returns a promise of the unlisten function; a failure only
+  // means drag-and-drop is unavailable, and "Choose files…" still works.
+  Promise.resolve(
+    webview.getCurrentWebview().onDragDropEvent((event) => callback(event.payload || event)),
+  ).catch(() => {});
+}

@@ -1,0 +1,57 @@
+// The one way an error is shown: plain message, "Show details" with the raw text
+// (copyable for support), and optional actions such as Retry.
+import { h } from "./dom.js";
+
+let detailsCounter = 0;
+
+export function errorBox(error, { actions = [], testid = "error" } = {}) {
+  detailsCounter += 1;
+  const detailsId = `error-details-${detailsCounter}`;
+  const detailText = [error.detail || "No further details were given.", `Error code: ${error.code}`].join("\n\n");
+  const pre = h("pre", { class: "error-detail-text", tabindex: "0", testid: `${testid}-detail-text` }, detailText);
+  const copyButton = h("button", {
+    type: "button",
+    class: "button button-small",
+    testid: `${testid}-copy`,
+    text: "Copy details",
+    onclick: () => copyText(detailText, copyButton),
+  });
+  const details = h("div", { class: "error-detail", id: detailsId, hidden: true }, pre, copyButton);
+  const toggle = h("button", {
+    type: "button",
+    class: "button button-small button-quiet",
+    "aria-expanded": "false",
+    "aria-controls": detailsId,
+    testid: `${testid}-show-details`,
+    text: "Show details",
+    onclick: () => {
+      const open = details.hidden;
+      details.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = open ? "Hide details" : "Show details";
+    },
+  });
+  return h(
+    "div",
+    { class: "error-box", role: "alert", testid, "data-code": error.code },
+    h("p", { class: "error-message", testid: `${testid}-message` }, error.message),
+    h("div", { class: "error-actions" }, ...actions, toggle),
+    details,
+  );
+}
+
+async function copyText(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    // Clipboard access can be refused; selecting the text lets the user copy by hand.
+    const pre = button.previousElementSibling;
+    const range = document.createRange();
+    range.selectNodeContents(pre);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    button.textContent = "Selected: press Ctrl+C to copy";
+  }
+}

@@ -1,0 +1,81 @@
+// Starts the page: loads settings, mounts each step, and re-attaches to a running job.
+import * as api from "./api.js";
+import { byId, h } from "./dom.js";
+import { errorBox } from "./error-box.js";
+import { mountDropTarget } from "./drop-target.js";
+import { mountLocks } from "./locks.js";
+import { mountAbout } from "./sections/about.js";
+import { mountCloseGuard } from "./sections/close-dialog.js";
+import { enterDemo, mountConnect } from "./sections/connect.js";
+import { addFiles, mountFiles } from "./sections/files.js";
+import { mountDownloads } from "./sections/downloads.js";
+import { mountHistory, showHistoryList } from "./sections/history.js";
+import { mountOutputs } from "./sections/outputs.js";
+import { followJob, mountRun } from "./sections/run.js";
+import { mountSov } from "./sections/sov.js";
+import { isConnected, sovIdIsValid, store } from "./store.js";
+
+function showView(name) {
+  byId("view-update").hidden = name !== "update";
+  byId("view-history").hidden = name !== "history";
+  for (const tab of document.querySelectorAll(".nav-tab")) {
+    if (tab.dataset.view === name) tab.setAttribute("aria-current", "page");
+    else tab.removeAttribute("aria-current");
+  }
+  if (name === "history") showHistoryList();
+}
+
+const onDemoStarted = (sovId) => {
+  store.set({ sovId });
+  document.getElementById("sov-id")?.focus();
+};
+
+async function boot() {
+  mountConnect({ onDemoStarted });
+  mountSov();
+  mountFiles();
+  mountOutputs();
+  mountRun();
+  mountDownloads();
+  mountHistory({ onShowUpdateView: () => showView("update") });
+  mountAbout();
+  mountCloseGuard();
+  mountLocks();
+  mountDropTarget({
+    canAccept: () => {
+      const state = store.get();
+      return isConnected(state) && sovIdIsValid(state.sovId) && !state.job;
+    },
+    onFiles: (paths) => addFiles(paths),
+  });
+  for (const tab of document.querySelectorAll(".nav-tab")) {
+    tab.addEventListener("click", () => showView(tab.dataset.view));
+  }
+
+  try {
+    const settings = await api.getSettings();
+    store.set({ settings });
+    showNotices(settings.notices || []);
+    // Opened in demo mode (no account configured yet): have the demo SOV and its sample file ready.
+    if (settings.environment === "demo") await enterDemo(onDemoStarted).catch(() => {});
+  } catch (error) {
+    byId("connect-error").replaceChildren(errorBox(error, { testid: "settings-error" }));
+    store.set({});
+  }
+  try {
+    const snapshot = await api.attachJob(followJob());
+    if (snapshot) store.set({ job: snapshot, sovId: snapshot.sov_id || store.get().sovId });
+  } catch {
+    // Nothing to re-attach to is the normal case; a real failure will show on the next action.
+  }
+  document.body.dataset.ready = "true";
+}
+
+// Things the user should know once, such as a damaged history that was set aside and replaced.
+function showNotices(notices) {
+  byId("app-notices").replaceChildren(
+    ...notices.map((text) => h("p", { class: "notice notice-info", role: "status", testid: "app-notice" }, text)),
+  );
+}
+
+boot();

@@ -1,0 +1,159 @@
+// One corrections file and its pre-flight result: what is wrong, where, how to fix it.
+import { h } from "../dom.js";
+import { plural } from "../format.js";
+
+const SEVERITY_TEXT = { error: "Must fix", warning: "Check", info: "Note" };
+
+export function fileCard(entry, { onFix, onRemove }) {
+  const { report } = entry;
+  const summary = report.summary || {};
+  const findings = report.findings || [];
+  const errors = summary.errors ?? findings.filter((f) => f.severity === "error").length;
+  const warnings = summary.warnings ?? findings.filter((f) => f.severity === "warning").length;
+  const titleId = `file-title-${cssSafe(report.path)}`;
+
+  return h(
+    "article",
+    {
+      class: `file-card ${report.blocking ? "is-blocking" : "is-ready"}`,
+      testid: "file-card",
+      "data-file": report.file_name,
+      "aria-labelledby": titleId,
+    },
+    h(
+      "header",
+      { class: "file-card-header" },
+      h("span", { class: "file-icon", "aria-hidden": "true" }, (report.kind || "csv").toUpperCase()),
+      h(
+        "div",
+        { class: "file-card-title" },
+        h("h3", { id: titleId }, report.file_name),
+        h(
+          "p",
+          { class: "hint", testid: "file-rows" },
+          `${plural(summary.rows ?? 0, "row", "rows")} of corrections, ${plural(summary.columns ?? 0, "column", "columns")}`,
+        ),
+      ),
+      statusBadge(report.blocking, errors, warnings),
+    ),
+    notices(report.notices || []),
+    findingsList(findings),
+    fixes(report, onFix),
+    preview(report),
+    h(
+      "div",
+      { class: "file-card-actions" },
+      h("button", {
+        type: "button",
+        class: "button button-small button-quiet",
+        testid: "file-remove",
+        "aria-label": `Remove ${report.file_name}`,
+        text: "Remove",
+        onclick: onRemove,
+      }),
+    ),
+  );
+}
+
+function statusBadge(blocking, errors, warnings) {
+  if (blocking) {
+    return h("span", { class: "badge badge-error", testid: "file-status" }, `✗ ${plural(errors, "problem", "problems")} to fix`);
+  }
+  if (warnings > 0) {
+    return h("span", { class: "badge badge-warning", testid: "file-status" }, `✓ Ready, ${plural(warnings, "thing", "things")} to check`);
+  }
+  return h("span", { class: "badge badge-ok", testid: "file-status" }, "✓ Ready");
+}
+
+function notices(list) {
+  if (list.length === 0) return null;
+  return h("ul", { class: "notices" }, ...list.map((text) => h("li", {}, text)));
+}
+
+function findingsList(findings) {
+  if (findings.length === 0) return null;
+  return h(
+    "ul",
+    { class: "findings", testid: "findings" },
+    ...findings.map((finding) =>
+      h(
+        "li",
+        { class: `finding finding-${finding.severity}`, testid: "finding", "data-severity": finding.severity },
+        h("span", { class: "finding-severity" }, SEVERITY_TEXT[finding.severity] || "Note"),
+        h(
+          "div",
+          { class: "finding-text" },
+          where(finding) ? h("p", { class: "finding-where", testid: "finding-where" }, where(finding)) : null,
+          h("p", { testid: "finding-message" }, finding.message),
+          finding.suggestion ? h("p", { class: "finding-suggestion" }, `What to do: ${finding.suggestion}`) : null,
+          finding.more_count > 0
+            ? h(
+                "p",
+                { class: "hint", testid: "finding-more" },
+                `The same problem appears ${plural(finding.more_count, "more time", "more times")} in this file.`,
+              )
+            : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function where(finding) {
+  const parts = [];
+  if (finding.row !== null && finding.row !== undefined) parts.push(`Row ${finding.row}`);
+  if (finding.column) parts.push(`column “${finding.column}”`);
+  return parts.join(", ");
+}
+
+function fixes(report, onFix) {
+  const list = report.fixes || [];
+  if (list.length === 0) return null;
+  return h(
+    "div",
+    { class: "fixes" },
+    h("p", { class: "fixes-title" }, "SOV Updater can fix this for you:"),
+    h("ul", {}, ...list.map((fix) => h("li", {}, fix.label))),
+    h("p", { class: "hint" }, "Your original file is not changed; a corrected copy is saved next to it."),
+    h("button", {
+      type: "button",
+      class: "button button-primary button-small",
+      testid: "file-fix",
+      "aria-label": `Fix it: ${report.file_name}`,
+      text: "Fix it",
+      onclick: onFix,
+    }),
+  );
+}
+
+function preview(report) {
+  const table = report.preview;
+  if (!table || !table.header || table.header.length === 0) return null;
+  return h(
+    "details",
+    { class: "preview", testid: "file-preview" },
+    h("summary", { testid: "file-preview-toggle" }, "Preview the first rows"),
+    h(
+      "div",
+      {
+        class: "table-scroll",
+        tabindex: "0",
+        role: "region",
+        testid: "file-preview-table",
+        "aria-label": `First rows of ${report.file_name}`,
+      },
+      h(
+        "table",
+        { class: "preview-table" },
+        h("thead", {}, h("tr", {}, ...table.header.map((name) => h("th", { scope: "col" }, name)))),
+        h("tbody", {}, ...table.rows.map((row) => h("tr", {}, ...row.map((cell) => h("td", {}, cell))))),
+      ),
+    ),
+  );
+}
+
+function cssSafe(text) {
+  let hash = 0;
+  for (const char of String(text)) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash.toString(36);
+}

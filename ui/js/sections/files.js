@@ -1,0 +1,135 @@
+// Step 3: add corrections files (drop or choose), check them, fix them, remove them.
+import * as api from "../api.js";
+import { announce } from "../announcer.js";
+import { byId, h } from "../dom.js";
+import { errorBox } from "../error-box.js";
+import { plural } from "../format.js";
+import { store } from "../store.js";
+import { fileCard } from "./file-card.js";
+
+export function mountFiles() {
+  const chooseButton = h("button", {
+    type: "button",
+    class: "button button-primary",
+    testid: "choose-files",
+    text: "Choose files…",
+    onclick: () => chooseFiles(),
+  });
+  const dropZone = h(
+    "div",
+    { class: "drop-zone", id: "drop-zone", testid: "drop-zone" },
+    h("span", { class: "drop-zone-icon", "aria-hidden": "true" }, "⬇"),
+    h("p", {}, "Drag your corrections files (CSV or Excel) anywhere onto this window, or"),
+    chooseButton,
+  );
+  const sampleButton = h("button", {
+    type: "button",
+    class: "button",
+    testid: "use-demo-sample",
+    text: "Use the demo's sample file",
+    hidden: true,
+    onclick: () => addFiles(store.get().demoSampleFiles),
+  });
+  dropZone.append(sampleButton);
+  const status = h("p", { class: "hint", role: "status", id: "files-status", testid: "files-status" });
+  const errorArea = h("div", { class: "error-area", id: "files-error" });
+  const list = h("div", { class: "file-list", id: "file-list", testid: "file-list" });
+  byId("files-body").append(dropZone, status, errorArea, list);
+
+  let rendered = null;
+  store.subscribe((state) => {
+    sampleButton.hidden = !(state.settings?.environment === "demo" && state.demoSampleFiles.length > 0 && state.files.length === 0);
+    status.textContent = state.checkingFiles ? "Checking your files…" : "";
+    if (rendered !== state.files) {
+      rendered = state.files;
+      list.replaceChildren(
+        ...state.files.map((entry) =>
+          fileCard(entry, { onFix: () => fixFile(entry), onRemove: () => removeFile(entry) }),
+        ),
+      );
+    }
+    const blocking = state.files.filter((entry) => entry.report.blocking).length;
+    byId("files-summary").textContent =
+      state.files.length === 0
+        ? "The CSV or Excel files with your corrected building details."
+        : blocking > 0
+          ? `${plural(state.files.length, "file", "files")}, ${blocking} with problems to fix`
+          : `${plural(state.files.length, "file", "files")}, ready`;
+  });
+}
+
+async function chooseFiles() {
+  try {
+    const paths = await api.pickFiles();
+    if (paths && paths.length > 0) await addFiles(paths);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+export async function addFiles(paths) {
+  const existing = store.get().files.map((entry) => entry.report.path);
+  const all = [...new Set([...existing, ...paths])];
+  if (all.length === existing.length) {
+    announce("Those files are already in the list.");
+    return;
+  }
+  // All files are checked together so rows repeated across files are caught.
+  await check(all);
+}
+
+async function check(paths) {
+  store.set({ checkingFiles: true });
+  showError(null);
+  try {
+    const reports = paths.length > 0 ? await api.checkFiles(paths) : [];
+    const files = reports.map((report) => ({ path: report.path, report }));
+    store.set({ files, checkingFiles: false });
+    const blocking = files.filter((entry) => entry.report.blocking).length;
+    announce(
+      blocking > 0
+        ? `Checked ${plural(files.length, "file", "files")}. ${plural(blocking, "file has", "files have")} problems to fix.`
+        : `Checked ${plural(files.length, "file", "files")}. Everything looks ready.`,
+    );
+  } catch (error) {
+    store.set({ checkingFiles: false });
+    showError(error);
+  }
+}
+
+async function fixFile(entry) {
+  showError(null);
+  try {
+    const result = await api.applyFixes(entry.path);
+    const files = store.get().files.map((item) =>
+      item === entry ? { path: result.fixed_path, report: result.report } : item,
+    );
+    store.set({ files });
+    announce(
+      result.report.blocking
+        ? `Fixed what could be fixed automatically in ${result.report.file_name}. Some problems still need you.`
+        : `Fixed. ${result.report.file_name} is ready.`,
+    );
+    const card = document.querySelector(`[data-testid="file-card"][data-file="${CSS.escape(result.report.file_name)}"]`);
+    card?.querySelector("h3")?.setAttribute("tabindex", "-1");
+    card?.querySelector("h3")?.focus();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function removeFile(entry) {
+  const remaining = store.get().files.filter((item) => item !== entry);
+  store.set({ files: remaining });
+  announce(`Removed ${entry.report.file_name}.`);
+  if (remaining.length > 0) {
+    // Re-check the rest: a duplicate-row warning may have involved the removed file.
+    await check(remaining.map((item) => item.path));
+  }
+  const next = document.querySelector('[data-testid="file-remove"]') || document.querySelector('[data-testid="choose-files"]');
+  next?.focus();
+}
+
+function showError(error) {
+  byId("files-error").replaceChildren(error ? errorBox(error, { testid: "files-error" }) : "");
+}

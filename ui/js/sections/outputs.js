@@ -1,0 +1,203 @@
+// Step 4: which output files to make, the policy details that name them, and where to save them.
+import * as api from "../api.js";
+import { announce } from "../announcer.js";
+import { byId, h } from "../dom.js";
+import { errorBox } from "../error-box.js";
+import { isConnected, sovIdIsValid, store } from "../store.js";
+
+const FORMATS_DELAY_MS = 400;
+
+const EXTRA_FIELDS = [
+  ["insured_name", "Insured name", "text", "Recommended: the new files are named after it, for example “Acme Corp.xlsx”."],
+  ["inception_date", "Inception date (optional)", "date", null],
+  ["expiration_date", "Expiration date (optional)", "date", null],
+  ["sov_description", "Description (optional)", "text", "A short note carried into the files."],
+];
+
+export function mountOutputs() {
+  const formatsArea = h("div", { class: "formats-area", id: "formats-area", testid: "formats-area" });
+  const extraFields = EXTRA_FIELDS.map(([key, label, type, hint]) => {
+    const id = `extra-${key.replaceAll("_", "-")}`;
+    const input = h("input", {
+      id,
+      type,
+      autocomplete: "off",
+      testid: id,
+      "aria-describedby": hint ? `${id}-hint` : null,
+    });
+    input.addEventListener("input", () => {
+      store.set({ extraData: { ...store.get().extraData, [key]: input.value.trim() } });
+    });
+    return h(
+      "div",
+      { class: `field ${key === "insured_name" || key === "sov_description" ? "field-wide" : ""}` },
+      h("label", { for: id }, label),
+      input,
+      hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
+    );
+  });
+  const folderPath = h("p", { class: "folder-path", testid: "download-dir" });
+  const folderError = h("div", { class: "error-area" });
+
+  byId("outputs-body").append(
+    h(
+      "fieldset",
+      { class: "fieldset" },
+      h("legend", {}, "Output files"),
+      h("p", { class: "hint" }, "Tick every kind of file you want SOV Fixer to make. Your last choice is remembered."),
+      formatsArea,
+    ),
+    h(
+      "fieldset",
+      { class: "fieldset" },
+      h("legend", {}, "Policy details"),
+      h("div", { class: "field-grid" }, ...extraFields),
+    ),
+    h(
+      "div",
+      { class: "field" },
+      h("p", { class: "label", id: "download-dir-label" }, "Save the new files in"),
+      h(
+        "div",
+        { class: "folder-row" },
+        folderPath,
+        h("button", {
+          type: "button",
+          class: "button button-small",
+          testid: "change-folder",
+          "aria-describedby": "download-dir-label",
+          text: "Change…",
+          onclick: () => changeFolder(folderError),
+        }),
+      ),
+      folderError,
+    ),
+  );
+
+  let renderedKey = "";
+  let pendingLoad = null;
+  store.subscribe((state) => {
+    folderPath.textContent = state.settings?.download_dir || "Your Downloads folder";
+    const wanted = isConnected(state) && sovIdIsValid(state.sovId) ? state.sovId : "";
+    if (wanted && state.formats.sovId !== wanted && pendingLoad?.sovId !== wanted) {
+      // Wait until typing pauses, so "s-a", "s-ac", … do not each ask the server.
+      window.clearTimeout(pendingLoad?.timer);
+      pendingLoad = {
+        sovId: wanted,
+        timer: window.setTimeout(() => {
+          pendingLoad = null;
+          if (store.get().sovId === wanted) loadFormats(wanted);
+        }, FORMATS_DELAY_MS),
+      };
+    }
+    const key = `${state.formats.status}|${state.formats.sovId}|${state.formats.list.length}`;
+    if (key !== renderedKey) {
+      renderedKey = key;
+      renderFormats(formatsArea, state);
+    }
+    const count = state.selectedFormats.length;
+    byId("outputs-summary").textContent =
+      count === 0 ? "Pick the kinds of file you want back." : `${count} kind${count === 1 ? "" : "s"} of file chosen`;
+  });
+}
+
+async function loadFormats(sovId) {
+  store.set({ formats: { status: "loading", list: [], error: null, sovId } });
+  try {
+    const list = await api.listOutputFormats(sovId);
+    const remembered = store.get().settings?.last_formats || [];
+    const available = new Set(list.map((format) => format.output_format));
+    const kept = store.get().selectedFormats.filter((name) => available.has(name));
+    const selectedFormats = kept.length > 0 ? kept : remembered.filter((name) => available.has(name));
+    store.set({ formats: { status: "loaded", list, error: null, sovId }, selectedFormats });
+  } catch (error) {
+    store.set({ formats: { status: "error", list: [], error, sovId } });
+  }
+}
+
+function renderFormats(area, state) {
+  const { formats } = state;
+  if (formats.status === "idle") {
+    area.replaceChildren(h("p", { class: "hint" }, "Enter the SOV ID in step 2 to see the available files."));
+    return;
+  }
+  if (formats.status === "loading") {
+    area.replaceChildren(h("p", { class: "hint", role: "status" }, "Loading the kinds of file available for this SOV…"));
+    return;
+  }
+  if (formats.status === "error") {
+    const retry = h("button", {
+      type: "button",
+      class: "button button-small",
+      testid: "formats-retry",
+      text: "Retry",
+      onclick: () => {
+        loadFormats(formats.sovId);
+        announce("Loading the list of files again.");
+      },
+    });
+    area.replaceChildren(errorBox(formats.error, { actions: [retry], testid: "formats-error" }));
+    return;
+  }
+  if (formats.list.length === 0) {
+    area.replaceChildren(
+      h("p", { class: "hint" }, "No output files are enabled for your account. Ask your SOV Fixer contact to enable some."),
+    );
+    return;
+  }
+  area.replaceChildren(
+    h(
+      "div",
+      { class: "format-grid" },
+      ...formats.list.map((format) => {
+        const id = `format-${format.output_format}`.replace(/[^a-zA-Z0-9_-]/g, "-");
+        const box = h("input", {
+          type: "checkbox",
+          id,
+          value: format.output_format,
+          testid: "format-option",
+          "data-format": format.output_format,
+          checked: state.selectedFormats.includes(format.output_format),
+        });
+        box.addEventListener("change", () => toggleFormat(format.output_format, box.checked));
+        return h(
+          "label",
+          { class: "check-card", for: id },
+          box,
+          h("span", { class: "check-card-label" }, format.label),
+          h("span", { class: "check-card-type" }, fileType(format.output_extension)),
+        );
+      }),
+    ),
+  );
+}
+
+function fileType(extension) {
+  if (!extension) return "";
+  return `.${String(extension).replace(/^\./, "")} file`;
+}
+
+async function toggleFormat(name, checked) {
+  const current = store.get().selectedFormats.filter((item) => item !== name);
+  const selectedFormats = checked ? [...current, name] : current;
+  store.set({ selectedFormats });
+  try {
+    const settings = await api.savePreferences({ lastFormats: selectedFormats });
+    store.set({ settings });
+  } catch {
+    // Remembering the choice is a convenience; the choice itself still applies.
+  }
+}
+
+async function changeFolder(errorArea) {
+  errorArea.replaceChildren();
+  try {
+    const folder = await api.pickFolder();
+    if (!folder) return;
+    const settings = await api.savePreferences({ downloadDir: folder });
+    store.set({ settings });
+    announce(`New files will be saved in ${folder}.`);
+  } catch (error) {
+    errorArea.replaceChildren(errorBox(error, { testid: "folder-error" }));
+  }
+}

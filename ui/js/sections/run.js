@@ -1,0 +1,224 @@
+// Step 5: Start, the live progress of the job, Cancel, and Retry after a failure.
+import * as api from "../api.js";
+import { announce } from "../announcer.js";
+import { byId, h } from "../dom.js";
+import { errorBox } from "../error-box.js";
+import { isConnected, jobIsRunning, sovIdIsValid, store } from "../store.js";
+import { confirmCancel } from "./cancel-dialog.js";
+import { PHASE_TEXT, progressView } from "./run-progress.js";
+
+let channelToken = 0;
+
+// Each job gets its own channel handler; snapshots from an older channel are ignored
+// so a retry or redownload never flickers back to a previous job's state.
+export function followJob() {
+  channelToken += 1;
+  const token = channelToken;
+  return (snapshot) => {
+    if (token === channelToken) store.set({ job: snapshot });
+  };
+}
+
+export function startBlocker(state) {
+  if (!isConnected(state)) return "Connect to SOV Fixer first (step 1), or try the demo.";
+  if (!sovIdIsValid(state.sovId)) return "Enter the SOV ID first (step 2).";
+  if (state.checkingFiles) return "Please wait while your files are checked.";
+  if (state.files.length === 0) return "Add at least one corrections file first (step 3).";
+  const blocking = state.files.filter((entry) => entry.report.blocking).map((entry) => entry.report.file_name);
+  if (blocking.length > 0) {
+    return `Fix the problems in ${blocking.join(", ")} first (step 3). Try “Fix it”, or correct the file and add it again.`;
+  }
+  if (state.formats.status === "error") return "The list of output files could not be loaded. Use Retry in step 4.";
+  if (state.formats.status !== "loaded" || state.formats.sovId !== state.sovId) {
+    return "Please wait while the list of output files loads (step 4).";
+  }
+  if (state.selectedFormats.length === 0) return "Tick at least one kind of output file (step 4).";
+  return null;
+}
+
+export function mountRun() {
+  const startButton = h("button", {
+    type: "button",
+    class: "button button-primary button-large",
+    testid: "start",
+    "aria-describedby": "start-reason",
+    text: "Start the update",
+    onclick: () => start(),
+  });
+  const reason = h("p", { class: "start-reason", id: "start-reason", testid: "start-reason" });
+  const notify = h("input", { type: "checkbox", id: "notify-toggle", testid: "notify-toggle", "aria-describedby": "notify-hint" });
+  notify.addEventListener("change", () => saveNotifications(notify));
+  const startPanel = h(
+    "div",
+    { class: "start-panel", testid: "start-panel" },
+    h("div", { class: "start-row" }, startButton, reason),
+    h(
+      "div",
+      { class: "toggle-row" },
+      notify,
+      h("label", { for: "notify-toggle" }, "Notify me when an update finishes"),
+    ),
+    h("p", { class: "hint", id: "notify-hint" }, "A message appears on your desktop if SOV Updater is in the background."),
+  );
+
+  const outcome = h("div", { class: "run-outcome", id: "run-outcome" });
+  const progress = progressView(outcome);
+  const cancelButton = h("button", {
+    type: "button",
+    class: "button button-danger-quiet",
+    testid: "cancel",
+    text: "Cancel…",
+    onclick: () => cancel(),
+  });
+  const newUpdate = h("button", {
+    type: "button",
+    class: "button",
+    testid: "new-update",
+    text: "Start a new update",
+    onclick: () => resetForNewUpdate(),
+  });
+  const runPanel = h(
+    "div",
+    { class: "run-panel", testid: "run-panel", hidden: true },
+    progress.root,
+    h("div", { class: "actions" }, cancelButton, newUpdate),
+  );
+  const startError = h("div", { class: "error-area", id: "start-error" });
+  byId("run-body").append(startPanel, startError, runPanel);
+
+  let lastPhase = null;
+  let lastOutcomeKey = "";
+  store.subscribe((state) => {
+    notify.checked = Boolean(state.settings?.notifications);
+    const job = state.job;
+    const running = jobIsRunning(job);
+    startPanel.hidden = Boolean(job);
+    runPanel.hidden = !job;
+    const blocker = startBlocker(state);
+    startButton.disabled = Boolean(blocker);
+    reason.textContent = blocker || "Everything is ready. This usually takes a few minutes.";
+    reason.classList.toggle("is-ready", !blocker);
+    byId("run-summary").textContent = job ? PHASE_TEXT[job.phase] || "" : blocker ? "Not ready yet" : "Ready to start";
+    if (!job) {
+      lastPhase = null;
+      lastOutcomeKey = "";
+      return;
+    }
+    progress.update(job);
+    cancelButton.hidden = !running;
+    newUpdate.hidden = running;
+    if (job.phase !== lastPhase) {
+      lastPhase = job.phase;
+      announce(PHASE_TEXT[job.phase] || job.phase);
+    }
+    const outcomeKey = `${job.job_id}|${job.phase}|${job.error?.code || ""}`;
+    if (outcomeKey !== lastOutcomeKey) {
+      lastOutcomeKey = outcomeKey;
+      renderOutcome(outcome, job);
+    }
+  });
+}
+
+function renderOutcome(area, job) {
+  if (job.phase === "failed" && job.error) {
+    const retryButton = h("button", {
+      type: "button",
+      class: "button button-primary button-small",
+      testid: "retry",
+      text: "Retry",
+      onclick: () => retry(job.job_id),
+    });
+    area.replaceChildren(errorBox(job.error, { actions: [retryButton], testid: "job-error" }));
+    return;
+  }
+  if (job.phase === "cancelled") {
+    area.replaceChildren(
+      h(
+        "p",
+        { class: "notice notice-info", testid: "cancelled-notice" },
+        "The update was cancelled. Nothing more will be downloaded. If SOV Fixer had already started, it may still finish the update on its side.",
+      ),
+    );
+    return;
+  }
+  area.replaceChildren();
+}
+
+function buildRequest(state) {
+  const extraData = Object.fromEntries(Object.entries(state.extraData).filter(([, value]) => value !== ""));
+  return {
+    sovId: state.sovId,
+    updateType: state.updateType,
+    clientRef: state.clientRef || null,
+    callbackUrl: state.callbackUrl || null,
+    files: state.files.map((entry) => entry.path),
+    outputFormats: state.selectedFormats,
+    extraData,
+    downloadDir: state.settings?.download_dir || null,
+  };
+}
+
+async function start() {
+  const state = store.get();
+  if (startBlocker(state)) return;
+  const errorArea = byId("start-error");
+  errorArea.replaceChildren();
+  const startButton = document.querySelector('[data-testid="start"]');
+  startButton.disabled = true;
+  try {
+    const onSnapshot = followJob();
+    const { job_id: jobId } = await api.startJob(buildRequest(state), onSnapshot);
+    if (!store.get().job) {
+      // Show the run panel at once, even before the first snapshot arrives.
+      store.set({ job: { job_id: jobId, phase: "validating", steps: [], overall_progress: 0, elapsed_ms: 0 } });
+    }
+    document.querySelector('[data-testid="run-phase"]')?.setAttribute("tabindex", "-1");
+    document.querySelector('[data-testid="run-phase"]')?.focus();
+  } catch (error) {
+    errorArea.replaceChildren(errorBox(error, { testid: "start-error" }));
+    store.set({});
+  }
+}
+
+async function retry(jobId) {
+  try {
+    await api.retryJob(jobId, followJob());
+    announce("Trying again from the step that failed.");
+  } catch (error) {
+    byId("run-outcome").replaceChildren(errorBox(error, { testid: "retry-error" }));
+  }
+}
+
+async function cancel() {
+  const job = store.get().job;
+  if (!job || !jobIsRunning(job)) return;
+  const confirmed = await confirmCancel(job.phase);
+  if (!confirmed) return;
+  try {
+    await api.cancelJob(job.job_id);
+    announce("Cancelling the update…");
+  } catch (error) {
+    byId("run-outcome").replaceChildren(errorBox(error, { testid: "cancel-error" }));
+  }
+}
+
+function resetForNewUpdate() {
+  channelToken += 1;
+  store.set({ job: null, files: [] });
+  byId("start-error").replaceChildren();
+  const heading = byId("step-files-title");
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+  heading.scrollIntoView({ block: "start" });
+}
+
+async function saveNotifications(box) {
+  try {
+    const settings = await api.savePreferences({ notifications: box.checked });
+    store.set({ settings });
+    announce(box.checked ? "You will be notified when an update finishes." : "Notifications are off.");
+  } catch (error) {
+    box.checked = !box.checked;
+    byId("start-error").replaceChildren(errorBox(error, { testid: "notify-error" }));
+  }
+}

@@ -1,0 +1,44 @@
+// The page's single source of truth. Sections read it and write patches;
+// every change notifies all sections so locking and the Start button stay in step.
+const state = {
+  settings: null,
+  demoSovs: [],
+  demoSampleFiles: [], // corrections files the demo ships with, if start_demo offers them
+  sovId: "",
+  updateType: "API",
+  clientRef: "",
+  callbackUrl: "",
+  files: [], // [{path, report}]
+  checkingFiles: false,
+  formats: { status: "idle", list: [], error: null, sovId: "" },
+  selectedFormats: [],
+  extraData: { insured_name: "", inception_date: "", expiration_date: "", sov_description: "" },
+  job: null, // latest JobSnapshot
+};
+
+const listeners = new Set();
+
+export const store = {
+  get: () => state,
+  set(patch) {
+    Object.assign(state, patch);
+    for (const listener of listeners) listener(state);
+  },
+  subscribe(listener) {
+    listeners.add(listener);
+  },
+};
+
+export const SOV_ID_SHAPE = /^s-[a-z0-9-]+$/;
+
+export function sovIdIsValid(id) {
+  return SOV_ID_SHAPE.test(id);
+}
+
+export function isConnected(s) {
+  return Boolean(s.settings && (s.settings.has_key || s.settings.environment === "demo"));
+}
+
+export function jobIsRunning(job) {
+  return Boolean(job && !["done", "failed", "cancelled"].includes(job.phase));
+}
