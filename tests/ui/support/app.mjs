@@ -158,7 +158,10 @@ export async function openApp(browser, { handlers = {}, settings = {}, colorSche
       await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
     },
     // Presses Tab until the element is focused: proves it is reachable by keyboard.
+    // Waits first for the element to be shown, as a person would before reaching for it
+    // (the format list, for one, arrives from the server after typing pauses).
     async tabTo(testid, { maxPresses = 80 } = {}) {
+      await page.locator(`[data-testid="${testid}"]`).first().waitFor({ state: "visible", timeout: WAIT });
       for (let press = 0; press < maxPresses; press += 1) {
         const focused = await page.evaluate(() => document.activeElement?.dataset?.testid || null);
         if (focused === testid) return;
