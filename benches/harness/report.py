@@ -216,12 +216,15 @@ def app_section(app, deb):
 def load_section(load):
     runs = load["runs"]
     all_ok = all(r["failed"] == 0 and r["succeeded"] == load["jobs"] for r in runs)
+    cap = runs[0].get("max_connections")
+    peak = max(r["peak_open_sockets"] for r in runs)
     out = ["## 5. Load: 50 update jobs at once", "",
            f"`engine-load` (a small Rust program in `benches/engine-load` using `sov_update::engine::Job`) starts "
            f"{load['jobs']} jobs at once in one process; they share one `SovFixerClient`, so one keep-alive "
-           "connection pool, and each job has at most one request in flight. The client sets no cap of its own "
-           "on connections (reqwest has none on the total), so the peak below is what the pool did: idle "
-           "connections kept for reuse plus new ones opened when none was free. Each job uploads 1,000 corrections to `s-demo-large` (5,000 buildings), "
+           f"connection pool, and each job has at most one request in flight. The client lets at most {cap} "
+           "requests be in flight at once (`ClientConfig::max_connections`, default "
+           "`DEFAULT_MAX_CONNECTIONS`; the others wait for a free slot) and keeps no more idle connections than "
+           "that, so the process never holds more connections than the cap. Each job uploads 1,000 corrections to `s-demo-large` (5,000 buildings), "
            f"waits for processing ({load['processing_s']} s), downloads the JSON output and checks its size on "
            "disk. We chose one process over 50 CLI processes because a pipeline pushing many SOVs would drive "
            "the engine (or the app's job list) from one process; 50 CLIs would measure 50 runtimes instead.", "",
@@ -232,7 +235,8 @@ def load_section(load):
            f"| median job, s | {fmt_spread([r['job_median_s'] or 0 for r in runs])} |",
            f"| slowest job, s | {fmt_spread([r['job_max_s'] or 0 for r in runs])} |",
            f"| peak RSS of the process, MB | {fmt_spread([r['process_rss_mb'] for r in runs], 1)} |",
-           f"| peak open connections (sampled every 20 ms) | {fmt_spread([r['peak_open_sockets'] for r in runs], 0)} |",
+           f"| connection cap (`max_connections`) | {cap} |",
+           f"| peak open connections (sockets of the process, sampled every 20 ms) | {fmt_spread([r['peak_open_sockets'] for r in runs], 0)} |",
            f"| bytes downloaded per run, MB | {runs[0]['bytes_downloaded'] / 1e6:.0f} |", "",
            "What bounds the total: the sandbox's processing time plus its own work (50 outputs to write on 2 "
            f"cores, next to 50 jobs' uploads and downloads), and the same poll schedule as in comparison 1 "
@@ -241,7 +245,7 @@ def load_section(load):
     if not all_ok:
         errors = [r["first_error"] for r in runs if r["first_error"]]
         out += [f"Not every job finished: {errors[0] if errors else 'see the log'}.", ""]
-    return out, all_ok
+    return out, (all_ok, cap, peak)
 
 
 def summary_section(latency_verdicts, transfer_verdict, preflight_verdict, load_ok):
@@ -257,7 +261,10 @@ def summary_section(latency_verdicts, transfer_verdict, preflight_verdict, load_
         out.append(f"| pre-flight: ≥ 5× the Python baseline (issue 4) | {cpu_ratio:.1f}× CPU, {wall_ratio:.1f}× wall | {met(cpu_ratio >= 5)} |")
         out.append(f"| pre-flight: peak RSS < 50 MB (issue 4) | {rss:.1f} MB | {met(rss < 50)} |")
     if load_ok is not None:
-        out.append(f"| load: 50 jobs at once all finish | {'all finished' if load_ok else 'some failed'} | {met(load_ok)} |")
+        all_ok, cap, peak = load_ok
+        out.append(f"| load: 50 jobs at once all finish | {'all finished' if all_ok else 'some failed'} | {met(all_ok)} |")
+        bounded = cap is not None and peak <= cap
+        out.append(f"| load: connections bounded (cap {cap}) | peak {peak} | {met(bounded)} |")
     out.append("")
     return out
 

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 pub const USAGE: &str = "usage: engine-load --api-url URL --token TOKEN --sov SOVID --file CSV \
---out DIR [--jobs N (default 50)] [--format FORMAT (default JSON)]";
+--out DIR [--jobs N (default 50)] [--format FORMAT (default JSON)] \
+[--max-connections N (default: the client's, 6)]";
 
 #[derive(Debug, PartialEq)]
 pub struct LoadArgs {
@@ -14,6 +15,7 @@ pub struct LoadArgs {
     pub out: PathBuf,
     pub jobs: usize,
     pub format: String,
+    pub max_connections: usize,
 }
 
 impl LoadArgs {
@@ -22,6 +24,7 @@ impl LoadArgs {
             (None, None, None, None, None);
         let mut jobs = 50;
         let mut format = "JSON".to_owned();
+        let mut max_connections = sov_update::DEFAULT_MAX_CONNECTIONS;
         while let Some(flag) = words.next() {
             let mut value = || words.next().ok_or_else(|| format!("{flag} needs a value"));
             match flag.as_str() {
@@ -31,14 +34,8 @@ impl LoadArgs {
                 "--file" => file = Some(PathBuf::from(value()?)),
                 "--out" => out = Some(PathBuf::from(value()?)),
                 "--format" => format = value()?,
-                "--jobs" => {
-                    let text = value()?;
-                    jobs = text
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| format!("--jobs {text} is not a positive number"))?;
-                }
+                "--jobs" => jobs = positive(&flag, &value()?)?,
+                "--max-connections" => max_connections = positive(&flag, &value()?)?,
                 other => return Err(format!("unknown argument {other}")),
             }
         }
@@ -51,8 +48,16 @@ impl LoadArgs {
             out: out.ok_or_else(|| missing("--out"))?,
             jobs,
             format,
+            max_connections,
         })
     }
+}
+
+fn positive(flag: &str, text: &str) -> Result<usize, String> {
+    text.parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{flag} {text} is not a positive number"))
 }
 
 #[cfg(test)]
@@ -69,6 +74,9 @@ mod tests {
         let args = parse("--api-url http://h --token t --sov s --file f.csv --out o").unwrap();
         assert_eq!(args.jobs, 50);
         assert_eq!(args.format, "JSON");
+        assert_eq!(args.max_connections, sov_update::DEFAULT_MAX_CONNECTIONS);
+        let capped = parse("--api-url h --token t --sov s --file f --out o --max-connections 4");
+        assert_eq!(capped.unwrap().max_connections, 4);
         assert_eq!(args.file, PathBuf::from("f.csv"));
     }
 
@@ -82,6 +90,11 @@ mod tests {
             parse("--api-url h --token t --sov s --file f --out o --jobs 0")
                 .unwrap_err()
                 .contains("--jobs 0")
+        );
+        assert!(
+            parse("--api-url h --token t --sov s --file f --out o --max-connections 0")
+                .unwrap_err()
+                .contains("--max-connections 0")
         );
         assert_eq!(parse("--token").unwrap_err(), "--token needs a value");
         assert_eq!(parse("--bogus").unwrap_err(), "unknown argument --bogus");

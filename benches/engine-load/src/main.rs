@@ -49,8 +49,9 @@ async fn main() {
 async fn run(args: &LoadArgs) -> Result<(Value, bool), String> {
     let environment = Environment::custom(&args.api_url)
         .map_err(|e| format!("--api-url {} is not a URL: {e}", args.api_url))?;
-    let client = SovFixerClient::new(ClientConfig::new(environment, ApiToken::new(&args.token)))
-        .map_err(|e| e.to_string())?;
+    let mut config = ClientConfig::new(environment, ApiToken::new(&args.token));
+    config.max_connections = args.max_connections;
+    let client = SovFixerClient::new(config).map_err(|e| e.to_string())?;
     let sampler = PeakSampler::start(Duration::from_millis(20));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
@@ -84,6 +85,7 @@ async fn run(args: &LoadArgs) -> Result<(Value, bool), String> {
     durations.sort_by(f64::total_cmp);
     let report = json!({
         "jobs": args.jobs,
+        "max_connections": args.max_connections,
         "succeeded": durations.len(),
         "failed": failures.len(),
         "total_s": round3(total.as_secs_f64()),

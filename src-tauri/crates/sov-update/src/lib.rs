@@ -18,6 +18,7 @@ pub mod error;
 pub use client::{
     ApiToken, ClientConfig, Environment, FileUpload, OutputFile, OutputFormat, RetryPolicy,
     SovFixerClient, StartOutcome, StartRequest, UpdateStatus, UpdateType, UploadSource,
+    DEFAULT_MAX_CONNECTIONS,
 };
 pub use error::{ErrorKind, Resource, UpdateError};
 pub mod engine;

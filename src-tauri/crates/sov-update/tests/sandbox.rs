@@ -55,6 +55,7 @@ fn poll() -> PollConfig {
     PollConfig {
         initial_interval: Duration::from_millis(50),
         max_interval: Duration::from_millis(250),
+        min_interval: Duration::from_millis(25),
         deadline: Some(Duration::from_secs(90)),
         ..PollConfig::default()
     }

@@ -86,8 +86,8 @@ pub(crate) async fn start_with_check(
             )
             .await;
         let failure = match post {
-            Ok(response) => {
-                let _ = response.bytes().await;
+            Ok(answer) => {
+                let _ = answer.response.bytes().await;
                 return Ok(StartOutcome::Started);
             }
             Err(PostFailure::Answered(_, StatusCode::CONFLICT)) if after_ambiguous => {

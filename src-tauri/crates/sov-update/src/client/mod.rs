@@ -4,6 +4,7 @@ mod environment;
 mod error_mapping;
 mod http;
 mod retry;
+mod slots;
 mod token;
 mod types;
 mod upload;
@@ -24,6 +25,7 @@ pub use upload::{BytesSent, FileUpload, UploadSource};
 
 use crate::error::{ErrorKind, Resource, UpdateError};
 use http::PostFailure;
+use slots::{Answer, ConnectionSlots};
 
 /// Everything needed to talk to one SOV Fixer deployment.
 #[derive(Debug, Clone)]
@@ -35,7 +37,13 @@ pub struct ClientConfig {
     /// download on a slow line is never cut off while bytes keep arriving.
     pub read_timeout: Duration,
     pub retry: RetryPolicy,
+    /// Most requests in flight at once, across every clone of the client (so at most this many
+    /// connections are open to the service); further requests wait their turn.
+    pub max_connections: usize,
 }
+
+/// What a browser allows per host: enough for a job's downloads beside another job's polls.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 6;
 
 impl ClientConfig {
     pub fn new(environment: Environment, token: ApiToken) -> Self {
@@ -45,6 +53,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(15),
             read_timeout: Duration::from_secs(90),
             retry: RetryPolicy::default(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -66,6 +75,7 @@ pub struct SovFixerClient {
     base: Url,
     token: ApiToken,
     retry: RetryPolicy,
+    slots: ConnectionSlots,
 }
 
 impl std::fmt::Debug for SovFixerClient {
@@ -93,6 +103,7 @@ impl SovFixerClient {
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .user_agent(concat!("sov-updater/", env!("CARGO_PKG_VERSION")))
+            .pool_max_idle_per_host(config.max_connections.max(1))
             .build()
             .map_err(|e| UpdateError::new(ErrorKind::Internal, e.to_string()))?;
         Ok(Self {
@@ -100,6 +111,7 @@ impl SovFixerClient {
             base: config.environment.api_base(),
             token: config.token,
             retry: config.retry,
+            slots: ConnectionSlots::new(config.max_connections),
         })
     }
 
@@ -122,14 +134,14 @@ impl SovFixerClient {
         require_id(sov_id, "SOV id")?;
         let url = self.endpoint(&["sov", sov_id, "initiate_update"]);
         let subject = Resource::Sov(sov_id.to_owned());
-        let response = self
+        let answer = self
             .post_unrepeatable(
                 || self.http.post(url.clone()).json(request),
                 subject.clone(),
             )
             .await
             .map_err(PostFailure::into_error)?;
-        http::read_json(response).await
+        http::read_json(answer.response).await
     }
 
     /// `POST /sov/update/{id}/add_locations`, streaming `source` as the multipart field `file`.
@@ -154,6 +166,7 @@ impl SovFixerClient {
                 on_bytes.clone(),
             )?;
             let request = self.authorized(self.http.post(url.clone())).multipart(form);
+            let slot = self.slots.acquire().await;
             let failure = match request.send().await {
                 Ok(response) if response.status().is_success() => {
                     return http::read_json_or_default(response).await;
@@ -165,6 +178,7 @@ impl SovFixerClient {
                 }
                 Err(error) => error,
             };
+            drop(slot);
             if let Some(reason) = read_failure.lock().ok().and_then(|slot| slot.clone()) {
                 return Err(UpdateError::new(
                     ErrorKind::FileError {
@@ -274,8 +288,8 @@ impl SovFixerClient {
         url: Url,
         subject: Resource,
     ) -> Result<T, UpdateError> {
-        let response = self.get_with_retries(&url, subject, true).await?;
-        http::read_json(response).await
+        let answer = self.get_with_retries(&url, subject, true).await?;
+        http::read_json(answer.response).await
     }
 
     /// A GET with the retry policy; `with_token` is false for URLs outside the API origin.
@@ -284,15 +298,21 @@ impl SovFixerClient {
         url: &Url,
         subject: Resource,
         with_token: bool,
-    ) -> Result<reqwest::Response, UpdateError> {
+    ) -> Result<Answer, UpdateError> {
         let mut attempt = 1;
         loop {
             let mut request = self.http.get(url.clone());
             if with_token {
                 request = self.authorized(request);
             }
+            let slot = self.slots.acquire().await;
             let retry_after = match request.send().await {
-                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) if response.status().is_success() => {
+                    return Ok(Answer {
+                        response,
+                        _slot: slot,
+                    })
+                }
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = retry::retry_after(response.headers());
@@ -309,6 +329,7 @@ impl SovFixerClient {
                     None
                 }
             };
+            drop(slot);
             let delay = self.retry.delay_after(attempt, retry_after);
             // Only the URL is logged: the token lives in a header that is never printed.
             tracing::debug!(url = %url, attempt, ?delay, "retrying GET");
@@ -323,11 +344,17 @@ impl SovFixerClient {
         &self,
         build: impl Fn() -> reqwest::RequestBuilder,
         subject: Resource,
-    ) -> Result<reqwest::Response, PostFailure> {
+    ) -> Result<Answer, PostFailure> {
         let mut attempt = 1;
         loop {
+            let slot = self.slots.acquire().await;
             let delay = match self.authorized(build()).send().await {
-                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) if response.status().is_success() => {
+                    return Ok(Answer {
+                        response,
+                        _slot: slot,
+                    })
+                }
                 Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => {
                     let retry_after = retry::retry_after(response.headers());
                     if attempt >= self.retry.max_attempts {
@@ -350,6 +377,7 @@ impl SovFixerClient {
                 }
                 Err(error) => return Err(PostFailure::Transport(error)),
             };
+            drop(slot);
             tracing::debug!(attempt, ?delay, "repeating a POST that was not processed");
             tokio::time::sleep(delay).await;
             attempt += 1;

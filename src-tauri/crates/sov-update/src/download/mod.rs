@@ -60,10 +60,11 @@ impl SovFixerClient {
         let max_attempts = self.retry_policy().max_attempts.max(1);
         let mut attempt = 1;
         loop {
-            let response = self
+            // The connection's slot is held until the body is saved.
+            let answer = self
                 .get_with_retries(&url, Resource::Output(name.clone()), with_token)
                 .await?;
-            match save_body(response, dest_dir, on_bytes.as_ref()).await? {
+            match save_body(answer.response, dest_dir, on_bytes.as_ref()).await? {
                 Fetched::Complete { temp, size, sha256 } => {
                     let path = persist_unique(temp, dest_dir, &name)?;
                     sync_dir(dest_dir);

@@ -285,11 +285,12 @@ impl Job {
             if request.status.is_terminal() {
                 return Ok(status);
             }
-            if phase == Phase::Processing {
-                estimate.observe(request.pct_complete);
-            }
-            let mut wait =
-                estimate.wait(self.poll.interval(poll_count), self.poll.initial_interval);
+            estimate.observe(if phase == Phase::Processing {
+                request.pct_complete
+            } else {
+                None
+            });
+            let mut wait = estimate.wait(self.poll.interval(poll_count), self.poll.min_interval);
             if let Some(deadline) = self.poll.deadline {
                 let left = deadline.saturating_sub(started.elapsed());
                 if left.is_zero() {

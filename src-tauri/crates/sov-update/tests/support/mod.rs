@@ -38,6 +38,7 @@ pub fn fast_poll() -> PollConfig {
     PollConfig {
         initial_interval: Duration::from_millis(20),
         max_interval: Duration::from_millis(100),
+        min_interval: Duration::from_millis(10),
         jitter: 0.2,
         deadline: Some(Duration::from_secs(60)),
         stall_after: Duration::from_secs(60),
