@@ -64,6 +64,7 @@ mod tests {
         let outcome: JobResult = Ok(JobOutcome {
             update_id: "u".into(),
             outputs: vec![saved("a"), saved("b")],
+            listed_outputs: Vec::new(),
         });
         let (title, body) = notification_text(&outcome).unwrap();
         assert_eq!(title, "Your SOV update is ready");

@@ -71,6 +71,8 @@ impl JobRequest {
             override_preflight: self.override_preflight,
             rows_per_batch: None,
             preflight_checked: false,
+            delegate_to_team: None,
+            save_outputs: true,
         }
     }
 }

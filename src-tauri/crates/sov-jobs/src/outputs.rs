@@ -62,11 +62,12 @@ impl OutputFetch {
         let mut progress = Snapshots::new(&self);
         let result = self.fetch(&mut progress).await;
         match result {
-            Ok(outputs) => {
+            Ok((listed_outputs, outputs)) => {
                 progress.emit(|p| p.phase = Phase::Done);
                 Ok(JobOutcome {
                     update_id: self.update_id.clone(),
                     outputs,
+                    listed_outputs,
                 })
             }
             Err((step, error)) => {
@@ -90,10 +91,11 @@ impl OutputFetch {
         }
     }
 
+    /// Returns every output the server listed (URLs filled in) and the ones saved now.
     async fn fetch(
         &self,
         progress: &mut Snapshots,
-    ) -> Result<Vec<sov_update::SavedOutput>, (Step, UpdateError)> {
+    ) -> Result<(Vec<OutputFile>, Vec<sov_update::SavedOutput>), (Step, UpdateError)> {
         let status = self
             .cancellable(self.client.status(&self.update_id))
             .await
@@ -121,8 +123,16 @@ impl OutputFetch {
         let outputs: Vec<(String, OutputFile)> = result
             .outputs
             .iter()
-            .map(|output| (server_name(output), output.clone()))
+            .map(|output| {
+                let name = server_name(output);
+                let mut output = output.clone();
+                if output.url.trim().is_empty() {
+                    output.url = self.client.output_url(&self.update_id, &name).to_string();
+                }
+                (name, output)
+            })
             .collect();
+        let listed: Vec<OutputFile> = outputs.iter().map(|(_, output)| output.clone()).collect();
         self.recorder
             .plan_downloads(outputs.iter().map(|(name, _)| name.clone()).collect());
         let wanted: Vec<_> = outputs
@@ -130,10 +140,7 @@ impl OutputFetch {
             .filter(|(name, _)| !self.skip.contains(name))
             .collect();
         let mut saved = Vec::with_capacity(wanted.len());
-        for (index, (name, mut output)) in wanted.iter().cloned().enumerate() {
-            if output.url.trim().is_empty() {
-                output.url = self.client.output_url(&self.update_id, &name).to_string();
-            }
+        for (index, (name, output)) in wanted.iter().cloned().enumerate() {
             let base = DownloadProgress {
                 output_index: index + 1,
                 output_count: wanted.len(),
@@ -164,7 +171,7 @@ impl OutputFetch {
                 p.outputs.push(file);
             });
         }
-        Ok(saved)
+        Ok((listed, saved))
     }
 
     async fn cancellable<T>(

@@ -79,6 +79,8 @@ pub fn spec_from_detail(detail: &JobDetail) -> JobSpec {
         override_preflight: false,
         rows_per_batch: None,
         preflight_checked: false,
+        delegate_to_team: None,
+        save_outputs: true,
     }
 }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::NonEmptyStringValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_duration;
@@ -80,7 +81,8 @@ impl EnvironmentName {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a whole update: check, upload, start, wait, download.
+    /// Run a whole update: check, upload, start, wait, download (with --no-write: list the
+    /// outputs instead of downloading them).
     #[command(alias = "update")]
     Run(RunArgs),
     /// Only run the pre-flight check on corrections files.
@@ -122,6 +124,15 @@ pub struct RunArgs {
     /// Folder for the outputs (default: the current folder).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Download the outputs (the default).
+    #[arg(long = "write", overrides_with = "no_write")]
+    pub write: bool,
+    /// Run the whole update but save nothing: list each output's name, description and URL.
+    #[arg(long = "no-write", overrides_with = "write")]
+    pub no_write: bool,
+    /// Act on behalf of another team (its uuid); needs the `delegate` permission on SOV Fixer.
+    #[arg(short = 'D', long = "delegate-to-team", value_name = "UUID", value_parser = NonEmptyStringValueParser::new())]
+    pub delegate_to_team: Option<String>,
     /// Return as soon as the update is started (prints its id).
     #[arg(long)]
     pub nowait: bool,

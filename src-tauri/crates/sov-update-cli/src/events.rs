@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use sov_preflight::FileReport;
-use sov_update::{JobProgress, Phase, SavedOutput, Step, UpdateError};
+use sov_update::{JobProgress, OutputFile, Phase, SavedOutput, Step, UpdateError};
 
 /// One line of the `--json` stream. Human output is rendered from the same events.
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +69,23 @@ impl From<&SavedOutput> for OutputInfo {
             size: Some(saved.size),
             sha256: Some(saved.sha256.clone()),
             url: Some(saved.url.clone()),
+        }
+    }
+}
+
+impl OutputInfo {
+    /// An output the server listed but that was not downloaded: no path, size or hash.
+    pub fn listed(output: &OutputFile) -> Self {
+        Self {
+            filename: output
+                .filename
+                .clone()
+                .unwrap_or_else(|| output.url.clone()),
+            description: output.description.clone(),
+            path: None,
+            size: None,
+            sha256: None,
+            url: Some(output.url.clone()),
         }
     }
 }

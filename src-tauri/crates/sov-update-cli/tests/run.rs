@@ -528,3 +528,147 @@ fn a_terminal_gets_progress_bars() {
     assert!(screen.contains('█'), "no bar was drawn: {screen}");
     assert!(screen.contains("Done: update"), "{screen}");
 }
+
+#[test]
+fn no_write_runs_the_update_saves_nothing_and_lists_the_output_urls() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let out = work.out().display().to_string();
+    let output = work.run(
+        &sandbox,
+        &[
+            "--json",
+            "run",
+            SOV,
+            &work.corrections(),
+            "--out",
+            &out,
+            "-o",
+            "JSON",
+            "-o",
+            "CSV",
+            "--no-write",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(work.out_entries().is_empty(), "{:?}", work.out_entries());
+    let control = sandbox.control();
+    let job = &control.jobs()[0];
+    assert!(job.started, "--no-write still starts the update");
+    assert_eq!(job.status, "COMPLETE");
+    assert_eq!(control.count_requests(Endpoint::Download), 0);
+
+    let events = events(&stdout(&output));
+    assert!(events.iter().all(|e| e["event"] != "output_saved"));
+    let summary = summary(&events);
+    assert_eq!(summary["outcome"], "done");
+    assert_eq!(summary["update_id"], job.id.as_str());
+    let outputs = summary["outputs"].as_array().unwrap();
+    let mut names: Vec<&str> = outputs
+        .iter()
+        .map(|o| o["filename"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    let mut expected: Vec<&str> = job.output_filenames.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+    for listed in outputs {
+        let url = listed["url"].as_str().unwrap();
+        assert!(
+            url.starts_with(&sandbox.url()) && url.contains(&job.id),
+            "{url}"
+        );
+        assert!(listed["path"].is_null() && listed["size"].is_null());
+        assert!(listed["sha256"].is_null());
+    }
+}
+
+#[test]
+fn update_with_delegate_to_team_and_no_write_is_accepted_like_sovfixerapi() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let output = work.run(
+        &sandbox,
+        &[
+            "update",
+            SOV,
+            &work.corrections(),
+            "-D",
+            "team-1",
+            "--no-write",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // Human output: one tab-separated `filename, description, URL` line per output on stdout.
+    let job = &sandbox.control().jobs()[0];
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), job.output_filenames.len(), "{lines:?}");
+    for line in &lines {
+        let fields: Vec<&str> = line.split('\t').collect();
+        assert_eq!(fields.len(), 3, "{line}");
+        assert!(job.output_filenames.iter().any(|name| name == fields[0]));
+        assert!(fields[2].starts_with("http"), "{line}");
+    }
+    assert!(
+        stderr(&output).contains("nothing saved"),
+        "{}",
+        stderr(&output)
+    );
+    // Nothing was written next to the corrections file either (the default folder).
+    let mut entries: Vec<String> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert_eq!(entries, vec!["corrections.csv", "out"]);
+
+    let blank_team = work.run(&sandbox, &["run", SOV, &work.corrections(), "-D", ""]);
+    assert_eq!(code(&blank_team), 2, "{}", stderr(&blank_team));
+}
+
+#[test]
+fn the_last_of_write_and_no_write_wins() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let out = work.out().display().to_string();
+    let output = work.run(
+        &sandbox,
+        &[
+            "run",
+            SOV,
+            &work.corrections(),
+            "--out",
+            &out,
+            "--no-write",
+            "--write",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!work.out_entries().is_empty(), "--write came last: save");
+}
+
+#[test]
+fn a_failed_update_exits_5_with_no_write_too() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    sandbox.control().set_fault(
+        Endpoint::Start,
+        Fault {
+            force_failed: Some(ForcedFailure {
+                status: "FAILED_TO_PROCESS".into(),
+                message: "Geocoder down".into(),
+            }),
+            ..Fault::default()
+        },
+    );
+    let failed = work.run(
+        &sandbox,
+        &["--json", "run", SOV, &work.corrections(), "--no-write"],
+    );
+    assert_eq!(code(&failed), 5, "{}", stderr(&failed));
+    let failed_events = events(&stdout(&failed));
+    let summary = summary(&failed_events);
+    assert_eq!(summary["outcome"], "failed");
+    assert_eq!(summary["error"]["code"], "job_failed");
+    assert!(summary["outputs"].as_array().unwrap().is_empty());
+}

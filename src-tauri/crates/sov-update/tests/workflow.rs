@@ -29,6 +29,8 @@ fn spec(files: Vec<std::path::PathBuf>, dest: &std::path::Path) -> JobSpec {
         override_preflight: false,
         rows_per_batch: None,
         preflight_checked: false,
+        delegate_to_team: None,
+        save_outputs: true,
     }
 }
 

@@ -24,6 +24,7 @@ pub fn admin_router() -> Router<Arc<SandboxState>> {
         .route("/state", get(state_view))
         .route("/config", post(update_config))
         .route("/requests", get(requests))
+        .route("/callbacks", get(callbacks))
         .route("/reset", post(reset))
         .route("/sovs", post(create_sov))
 }
@@ -133,6 +134,13 @@ async fn requests(State(state): State<Arc<SandboxState>>) -> Response {
     json_response(
         StatusCode::OK,
         json!({"requests": control(&state).requests()}),
+    )
+}
+
+async fn callbacks(State(state): State<Arc<SandboxState>>) -> Response {
+    json_response(
+        StatusCode::OK,
+        json!({"callbacks": control(&state).callbacks()}),
     )
 }
 

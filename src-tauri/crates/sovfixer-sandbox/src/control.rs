@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::faults::{Endpoint, Fault};
 use crate::sov::generated_sov;
-use crate::state::{RequestRecord, SandboxState, Upload};
+use crate::state::{CallbackRecord, RequestRecord, SandboxState, Upload};
 
 /// A seeded or generated SOV: its id and a short description.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -147,6 +147,11 @@ impl SandboxControl {
         self.state.lock().requests.clear();
     }
 
+    /// Every callback delivery attempt so far, oldest first (recorded once the attempt ended).
+    pub fn callbacks(&self) -> Vec<CallbackRecord> {
+        self.state.lock().callbacks.clone()
+    }
+
     /// Every update job, in id order.
     pub fn jobs(&self) -> Vec<JobSummary> {
         self.state
@@ -230,7 +235,8 @@ impl SandboxControl {
         Ok(summary)
     }
 
-    /// Forgets jobs, faults and the request log; knobs go back to the configured values.
+    /// Forgets jobs, faults, the request log and callback deliveries; knobs go back to the
+    /// configured values.
     pub fn reset(&self) {
         self.state.reset();
     }

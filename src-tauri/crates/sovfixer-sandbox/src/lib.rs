@@ -5,6 +5,7 @@
 //! so a misreading in one cannot hide in the other.
 
 mod admin;
+mod callback;
 mod catalog;
 mod clock;
 mod control;
@@ -24,4 +25,4 @@ pub use control::{CreateSovError, DemoSov, JobSummary, SandboxControl, UploadSum
 pub use faults::{Endpoint, Fault, ForcedFailure};
 pub use server::{start, RunningSandbox, SandboxConfig};
 pub use sov::{LARGE_SOV_ID, SAMPLE_SOV_ID};
-pub use state::RequestRecord;
+pub use state::{CallbackRecord, RequestRecord};

@@ -1,8 +1,9 @@
 //! Runs a started job: a queue wait (PENDING), progress with health messages (IN_PROGRESS),
-//! then the outputs are built and the job ends COMPLETE or FAILED.
+//! then the outputs are built, the job ends COMPLETE or FAILED and its callback_url is called.
 
 use std::sync::Arc;
 
+use crate::callback::spawn_delivery;
 use crate::catalog::OutputFormat;
 use crate::clock::UtcTime;
 use crate::outputs::{
@@ -24,12 +25,13 @@ const HEALTH_MESSAGES: &[&str] = &[
     "Writing output files.",
 ];
 
-/// Spawns the task that drives job `sudid` to its end.
-pub fn spawn_job(state: Arc<SandboxState>, sudid: String) {
-    tokio::spawn(async move { run_job(state, sudid).await });
+/// Spawns the task that drives job `sudid` to its end. `client_origin` is the origin the start
+/// request used; the callback's output URLs are built from it.
+pub fn spawn_job(state: Arc<SandboxState>, sudid: String, client_origin: String) {
+    tokio::spawn(async move { run_job(state, sudid, client_origin).await });
 }
 
-async fn run_job(state: Arc<SandboxState>, sudid: String) {
+async fn run_job(state: Arc<SandboxState>, sudid: String, client_origin: String) {
     let processing = state.lock().knobs.processing;
     tokio::time::sleep(processing.mul_f64(QUEUE_SHARE)).await;
     let step = processing.mul_f64(1.0 - QUEUE_SHARE) / PROGRESS_STEPS;
@@ -61,7 +63,7 @@ async fn run_job(state: Arc<SandboxState>, sudid: String) {
             outputs: Vec::new(),
         },
     };
-    update(&state, &sudid, move |job| {
+    let still_there = update(&state, &sudid, move |job| {
         let now = UtcTime::now().iso();
         job.status = if result.status == "SUCCESS" {
             JobStatus::Complete
@@ -78,6 +80,9 @@ async fn run_job(state: Arc<SandboxState>, sudid: String) {
         job.completed_at = Some(now);
         job.result = Some(result);
     });
+    if still_there {
+        spawn_delivery(state, &sudid, client_origin);
+    }
 }
 
 fn update(state: &SandboxState, sudid: &str, change: impl FnOnce(&mut crate::state::Job)) -> bool {

@@ -1,4 +1,4 @@
-//! The sandbox's in-memory state: SOVs, update jobs (SUDs), knobs and the request log.
+//! The sandbox's in-memory state: SOVs, update jobs (SUDs), knobs, the request log and callback deliveries.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -114,6 +114,21 @@ pub struct RequestRecord {
     pub status: u16,
 }
 
+/// One attempt to POST a finished job's status to its `callback_url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallbackRecord {
+    pub sudid: String,
+    pub url: String,
+    /// The job's status in the body sent: `COMPLETE` or `FAILED`.
+    pub job_status: String,
+    /// The receiver's HTTP status; `None` when no answer came (see `error`).
+    pub status: Option<u16>,
+    /// Why no answer came: refused connection, timeout, bad URL…
+    pub error: Option<String>,
+    /// When the attempt ended (UTC, ISO 8601).
+    pub at: String,
+}
+
 /// Knobs that `reset` puts back to the configured values.
 #[derive(Debug, Clone)]
 pub struct Knobs {
@@ -132,6 +147,7 @@ pub struct Inner {
     pub next_revision: HashMap<String, u32>,
     pub jobs: BTreeMap<String, Job>,
     pub requests: Vec<RequestRecord>,
+    pub callbacks: Vec<CallbackRecord>,
 }
 
 /// Shared by every handler and the processing tasks.
@@ -172,6 +188,7 @@ impl SandboxState {
                 next_revision: HashMap::new(),
                 jobs: BTreeMap::new(),
                 requests: Vec::new(),
+                callbacks: Vec::new(),
             }),
         })
     }
@@ -183,13 +200,14 @@ impl SandboxState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Forgets jobs, faults and the request log; knobs go back to their configured values.
+    /// Forgets jobs, faults, the request log and callback deliveries; knobs go back to their configured values.
     pub fn reset(&self) {
         let dirs: Vec<PathBuf> = {
             let mut inner = self.lock();
             inner.knobs = self.initial_knobs.clone();
             inner.next_revision.clear();
             inner.requests.clear();
+            inner.callbacks.clear();
             let jobs = std::mem::take(&mut inner.jobs);
             jobs.into_values().map(|job| job.dir).collect()
         };

@@ -33,6 +33,15 @@ pub fn deadline_message(error: &mut ErrorInfo, update_id: Option<&str>) {
     );
 }
 
+/// `sov-update status ID --wait`: for a `run --no-write`, which wants the outputs listed, not saved.
+pub fn wait_command(global: &GlobalOptions, update_id: &str) -> String {
+    format!(
+        "sov-update{} status {} --wait",
+        connection_flags(global),
+        shell_quote(update_id)
+    )
+}
+
 /// `sov-update status ID --wait --download`, pointed at the same server and folder.
 pub fn resume_command(global: &GlobalOptions, update_id: &str, out_dir: Option<&Path>) -> String {
     let mut command = format!(

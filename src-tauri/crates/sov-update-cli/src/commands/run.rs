@@ -9,7 +9,7 @@ use sov_update::{
     UpdateError, UpdateType,
 };
 
-use super::{deadline_message, fail, resume_command};
+use super::{deadline_message, fail, resume_command, wait_command};
 use crate::cli::{GlobalOptions, RunArgs};
 use crate::connection::{connect, connection_flags, Failure};
 use crate::events::{ErrorInfo, Event, OutputInfo, Summary};
@@ -62,6 +62,8 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
         download_dir,
         // `preflight` above has just checked every file and stopped on a blocking one.
         preflight_checked: true,
+        delegate_to_team: args.delegate_to_team.clone(),
+        save_outputs: !args.no_write,
         ..JobSpec::default()
     };
     let poll = PollConfig {
@@ -83,6 +85,22 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     summary.outputs = watcher.saved_outputs();
     summary.server_status = watcher.server_status();
     match result {
+        Ok(outcome) if args.no_write => {
+            summary.note = Some(format!(
+                "Done: update {}, {} output(s) listed, nothing saved (--no-write).",
+                outcome.update_id,
+                outcome.listed_outputs.len()
+            ));
+            summary.outputs = outcome
+                .listed_outputs
+                .iter()
+                .map(OutputInfo::listed)
+                .collect();
+            for listed in &summary.outputs {
+                out.result(&listed_line(listed));
+            }
+            summary.update_id = Some(outcome.update_id);
+        }
         Ok(outcome) => {
             summary.note = Some(match outcome.outputs.len() {
                 0 => format!(
@@ -103,7 +121,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             summary.note = Some(format!(
                 "Update {update_id} is started and keeps running on SOV Fixer."
             ));
-            summary.resume_command = Some(resume_command(global, &update_id, args.out.as_deref()));
+            summary.resume_command = Some(resume(global, &args, &update_id));
             summary.update_id = Some(update_id);
         }
         Err(failure) => describe_failure(&mut summary, failure, global, &args, &watcher),
@@ -165,6 +183,27 @@ async fn preflight(files: &[PathBuf], out: &Output, interrupt: &Interrupt) -> Op
     ))
 }
 
+/// The human line of an output listed but not saved: name, description and URL, tab-separated
+/// so a script can cut it (names may contain spaces).
+fn listed_line(output: &OutputInfo) -> String {
+    format!(
+        "{}\t{}\t{}",
+        output.filename,
+        output.description.as_deref().unwrap_or(""),
+        output.url.as_deref().unwrap_or("")
+    )
+}
+
+/// The command that picks this update up again: collecting its outputs, or with --no-write
+/// only waiting for it (which lists them).
+fn resume(global: &GlobalOptions, args: &RunArgs, update_id: &str) -> String {
+    if args.no_write {
+        wait_command(global, update_id)
+    } else {
+        resume_command(global, update_id, args.out.as_deref())
+    }
+}
+
 pub fn download_dir(out: Option<&Path>) -> Result<PathBuf, Failure> {
     let dir = match out {
         Some(dir) => dir.to_path_buf(),
@@ -197,7 +236,7 @@ fn describe_failure(
     let Some(update_id) = failure.update_id else {
         return;
     };
-    let resume = resume_command(global, &update_id, args.out.as_deref());
+    let resume = resume(global, args, &update_id);
     let started = matches!(
         watcher.last_active_phase(),
         Some(Phase::Queued | Phase::Processing | Phase::Downloading)

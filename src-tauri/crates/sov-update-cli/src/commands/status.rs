@@ -210,20 +210,14 @@ fn describe(out: &Output, mut summary: Summary, status: &UpdateStatus) -> u8 {
         Some(result) if result.is_success() && request.status.as_str() == "COMPLETE" => {
             summary.outcome = "done".to_owned();
             for output in &result.outputs {
-                let name = output
-                    .filename
-                    .clone()
-                    .unwrap_or_else(|| output.url.clone());
-                let line = format!("  {name}  {}", output.description.as_deref().unwrap_or(""));
+                let listed = OutputInfo::listed(output);
+                let line = format!(
+                    "  {}  {}",
+                    listed.filename,
+                    listed.description.as_deref().unwrap_or("")
+                );
                 out.result(line.trim_end());
-                summary.outputs.push(OutputInfo {
-                    filename: name,
-                    description: output.description.clone(),
-                    path: None,
-                    size: None,
-                    sha256: None,
-                    url: Some(output.url.clone()),
-                });
+                summary.outputs.push(listed);
             }
             summary.note = Some("Add --download to save the outputs.".to_owned());
         }

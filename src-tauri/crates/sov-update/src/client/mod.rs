@@ -152,6 +152,19 @@ impl SovFixerClient {
         source: &dyn UploadSource,
         on_bytes: Option<BytesSent>,
     ) -> Result<MessageResponse, UpdateError> {
+        self.add_locations_delegated(update_id, source, None, on_bytes)
+            .await
+    }
+
+    /// `add_locations` on behalf of another team: `delegate_to_team`, when given, is sent as a
+    /// text field next to `file`.
+    pub async fn add_locations_delegated(
+        &self,
+        update_id: &str,
+        source: &dyn UploadSource,
+        delegate_to_team: Option<&str>,
+        on_bytes: Option<BytesSent>,
+    ) -> Result<MessageResponse, UpdateError> {
         require_id(update_id, "update id")?;
         let url = self.endpoint(&["sov", "update", update_id, "add_locations"]);
         let subject = Resource::Update(update_id.to_owned());
@@ -161,6 +174,7 @@ impl SovFixerClient {
             let read_failure = upload::ReadFailure::default();
             let form = upload::multipart_form(
                 source,
+                delegate_to_team,
                 sent.clone(),
                 read_failure.clone(),
                 on_bytes.clone(),

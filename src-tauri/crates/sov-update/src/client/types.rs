@@ -95,6 +95,9 @@ pub struct InitiateUpdateRequest {
     pub callback_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ref: Option<String>,
+    /// Team uuid to act on behalf of (needs the `delegate` permission; contract §3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delegate_to_team: Option<String>,
 }
 
 /// Answer of `initiate_update`: the new update (SUD) id.
@@ -125,6 +128,9 @@ pub struct StartRequest {
     pub outputter_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integrations: Option<Vec<String>>,
+    /// Team uuid to act on behalf of (needs the `delegate` permission; contract §3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delegate_to_team: Option<String>,
 }
 
 /// `request.status`. Anything the contract does not name is kept and treated as still running.
@@ -314,5 +320,27 @@ mod tests {
     fn start_request_always_carries_extra_data() {
         let body = serde_json::to_value(StartRequest::default()).unwrap();
         assert_eq!(body, json!({"extra_data": {}}));
+    }
+
+    #[test]
+    fn delegate_to_team_is_sent_only_when_given() {
+        let plain = serde_json::to_value(InitiateUpdateRequest::default()).unwrap();
+        assert_eq!(plain, json!({}));
+        let delegated = InitiateUpdateRequest {
+            delegate_to_team: Some("team-1".into()),
+            ..InitiateUpdateRequest::default()
+        };
+        assert_eq!(
+            serde_json::to_value(delegated).unwrap(),
+            json!({"delegate_to_team": "team-1"})
+        );
+        let start = StartRequest {
+            delegate_to_team: Some("team-1".into()),
+            ..StartRequest::default()
+        };
+        assert_eq!(
+            serde_json::to_value(start).unwrap(),
+            json!({"extra_data": {}, "delegate_to_team": "team-1"})
+        );
     }
 }

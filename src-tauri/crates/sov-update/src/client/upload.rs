@@ -81,14 +81,16 @@ impl UploadSource for FileUpload {
 /// Called with the cumulative number of bytes handed to the network for the current part.
 pub type BytesSent = Arc<dyn Fn(u64) + Send + Sync>;
 
-/// Builds the multipart form (field `file`, part type `text/csv`) around a streaming reader.
-/// `sent` counts bytes pulled by the HTTP stack: zero after a failure proves nothing was sent.
 /// The first read error of the current attempt: the send then fails because of the local file,
 /// not the network, and is reported as such.
 pub(crate) type ReadFailure = Arc<std::sync::Mutex<Option<String>>>;
 
+/// Builds the multipart form (field `file`, part type `text/csv`) around a streaming reader,
+/// with a `delegate_to_team` text field beside it when one is given, as the official client does.
+/// `sent` counts bytes pulled by the HTTP stack: zero after a failure proves nothing was sent.
 pub(crate) fn multipart_form(
     source: &dyn UploadSource,
+    delegate_to_team: Option<&str>,
     sent: Arc<AtomicU64>,
     read_failure: ReadFailure,
     on_bytes: Option<BytesSent>,
@@ -108,7 +110,11 @@ pub(crate) fn multipart_form(
         .file_name(source.file_name().to_owned())
         .mime_str("text/csv")
         .map_err(|e| UpdateError::new(ErrorKind::Internal, e.to_string()))?;
-    Ok(Form::new().part("file", part))
+    let form = match delegate_to_team {
+        Some(team) => Form::new().text("delegate_to_team", team.to_owned()),
+        None => Form::new(),
+    };
+    Ok(form.part("file", part))
 }
 
 type Chunk = Result<Bytes, std::io::Error>;

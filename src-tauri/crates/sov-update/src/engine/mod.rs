@@ -17,8 +17,8 @@ pub use progress::{
 };
 
 use crate::client::{
-    InitiateUpdateRequest, RequestStatus, SovFixerClient, StartRequest, UpdateStatus, UpdateType,
-    UploadSource,
+    InitiateUpdateRequest, OutputFile, RequestStatus, SovFixerClient, StartRequest, UpdateStatus,
+    UpdateType, UploadSource,
 };
 use crate::download::SavedOutput;
 use crate::error::{ErrorKind, UpdateError};
@@ -26,7 +26,7 @@ use poll::{FinishEstimate, StallDetector};
 use progress::Reporter;
 
 /// A new update: which SOV, which corrections, what to produce and where to save it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct JobSpec {
     pub sov_id: String,
     pub files: Vec<PathBuf>,
@@ -43,6 +43,31 @@ pub struct JobSpec {
     /// The caller has just run the pre-flight check on these files and refuses to go on when one blocks
     /// (the CLI does, to print the findings): the engine does not read every file a second time for it.
     pub preflight_checked: bool,
+    /// Team uuid to act on behalf of, sent with initiate_update, add_locations and start (it
+    /// overrides `start.delegate_to_team`); `None` sends no such field.
+    pub delegate_to_team: Option<String>,
+    /// `false` runs the whole update but saves nothing: the outcome only lists the outputs
+    /// (`sovfixerapi update --no-write`). `download_dir` is then not used.
+    pub save_outputs: bool,
+}
+
+impl Default for JobSpec {
+    fn default() -> Self {
+        Self {
+            sov_id: String::new(),
+            files: Vec::new(),
+            update_type: None,
+            client_ref: None,
+            callback_url: None,
+            start: StartRequest::default(),
+            download_dir: PathBuf::new(),
+            override_preflight: false,
+            rows_per_batch: None,
+            preflight_checked: false,
+            delegate_to_team: None,
+            save_outputs: true,
+        }
+    }
 }
 
 /// Where to pick up an update that already exists on the server.
@@ -68,7 +93,10 @@ pub struct ResumeSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobOutcome {
     pub update_id: String,
+    /// The outputs saved on disk (none when the job was told not to save).
     pub outputs: Vec<SavedOutput>,
+    /// Every output the server listed for the finished update, saved or not, each with its URL.
+    pub listed_outputs: Vec<OutputFile>,
 }
 
 /// One update job. Progress goes through the callback given to `new`; `cancel` stops it at any
@@ -125,12 +153,13 @@ impl Job {
                     other => other?,
                 }
             }
-            let outputs = self
-                .poll_and_download(&reporter, &update_id, &spec.download_dir)
+            let (listed_outputs, outputs) = self
+                .poll_and_download(&reporter, &update_id, Some(&spec.download_dir))
                 .await?;
             Ok(JobOutcome {
                 update_id: update_id.clone(),
                 outputs,
+                listed_outputs,
             })
         }
         .await;
@@ -144,7 +173,7 @@ impl Job {
         let input = validate::ValidationInput {
             sov_id: spec.sov_id.clone(),
             files: spec.files.clone(),
-            download_dir: spec.download_dir.clone(),
+            download_dir: spec.save_outputs.then(|| spec.download_dir.clone()),
             override_preflight: spec.override_preflight,
             rows_per_batch: spec.rows_per_batch,
             preflight_checked: spec.preflight_checked,
@@ -162,6 +191,7 @@ impl Job {
             update_type: spec.update_type.clone(),
             callback_url: spec.callback_url.clone(),
             client_ref: spec.client_ref.clone(),
+            delegate_to_team: spec.delegate_to_team.clone(),
         };
         let initiated = self
             .cancellable(self.client.initiate_update(&spec.sov_id, &request))
@@ -169,12 +199,26 @@ impl Job {
             .map_err(|e| (Step::Initiate, e))?;
         let update_id = initiated.id;
         reporter.update(|p| p.update_id = Some(update_id.clone()));
-        self.upload_all(reporter, &update_id, &sources).await?;
-        self.start(reporter, &update_id, &spec.start).await?;
-        let outputs = self
-            .poll_and_download(reporter, &update_id, &spec.download_dir)
+        let delegate = spec.delegate_to_team.as_deref();
+        self.upload_all(reporter, &update_id, &sources, delegate)
             .await?;
-        Ok(JobOutcome { update_id, outputs })
+        let start = StartRequest {
+            delegate_to_team: spec
+                .delegate_to_team
+                .clone()
+                .or_else(|| spec.start.delegate_to_team.clone()),
+            ..spec.start.clone()
+        };
+        self.start(reporter, &update_id, &start).await?;
+        let download_dir = spec.save_outputs.then_some(spec.download_dir.as_path());
+        let (listed_outputs, outputs) = self
+            .poll_and_download(reporter, &update_id, download_dir)
+            .await?;
+        Ok(JobOutcome {
+            update_id,
+            outputs,
+            listed_outputs,
+        })
     }
 
     async fn upload_all(
@@ -182,6 +226,7 @@ impl Job {
         reporter: &Reporter,
         update_id: &str,
         sources: &[Box<dyn UploadSource>],
+        delegate_to_team: Option<&str>,
     ) -> StepResult<()> {
         let bytes_total: u64 = sources.iter().map(|s| s.byte_len()).sum();
         let mut bytes_before: u64 = 0;
@@ -208,10 +253,12 @@ impl Job {
                 upload.bytes_sent = tick_base.bytes_sent + sent;
                 tick_reporter.update_throttled(move |p| p.upload = Some(upload));
             });
-            self.cancellable(
-                self.client
-                    .add_locations(update_id, source.as_ref(), Some(on_bytes)),
-            )
+            self.cancellable(self.client.add_locations_delegated(
+                update_id,
+                source.as_ref(),
+                delegate_to_team,
+                Some(on_bytes),
+            ))
             .await
             .map_err(|e| (Step::Upload, e.with_file(source.file_name())))?;
             bytes_before += source.byte_len();
@@ -237,12 +284,14 @@ impl Job {
         Ok(())
     }
 
+    /// Waits for the update to finish; returns the outputs it listed and, when `download_dir`
+    /// is given, the ones saved there.
     async fn poll_and_download(
         &self,
         reporter: &Reporter,
         update_id: &str,
-        download_dir: &std::path::Path,
-    ) -> StepResult<Vec<SavedOutput>> {
+        download_dir: Option<&std::path::Path>,
+    ) -> StepResult<(Vec<OutputFile>, Vec<SavedOutput>)> {
         let finished = self
             .poll_until_finished(reporter, update_id)
             .await
@@ -251,7 +300,11 @@ impl Job {
         let outputs = self
             .with_urls(update_id, outputs)
             .map_err(|e| (Step::Download, e))?;
-        self.download_all(reporter, &outputs, download_dir).await
+        let saved = match download_dir {
+            Some(dir) => self.download_all(reporter, &outputs, dir).await?,
+            None => Vec::new(),
+        };
+        Ok((outputs, saved))
     }
 
     async fn poll_until_finished(
@@ -317,7 +370,7 @@ impl Job {
     async fn download_all(
         &self,
         reporter: &Reporter,
-        outputs: &[crate::client::OutputFile],
+        outputs: &[OutputFile],
         download_dir: &std::path::Path,
     ) -> StepResult<Vec<SavedOutput>> {
         let mut saved = Vec::with_capacity(outputs.len());
@@ -367,8 +420,8 @@ impl Job {
     fn with_urls(
         &self,
         update_id: &str,
-        outputs: Vec<crate::client::OutputFile>,
-    ) -> Result<Vec<crate::client::OutputFile>, UpdateError> {
+        outputs: Vec<OutputFile>,
+    ) -> Result<Vec<OutputFile>, UpdateError> {
         outputs
             .into_iter()
             .map(|mut output| {
@@ -435,9 +488,7 @@ impl Job {
 }
 
 /// The outputs of a finished update, or why it failed.
-fn successful_outputs(
-    status: &UpdateStatus,
-) -> Result<Vec<crate::client::OutputFile>, UpdateError> {
+fn successful_outputs(status: &UpdateStatus) -> Result<Vec<OutputFile>, UpdateError> {
     let failed = |result_status: &str, message: &str| {
         UpdateError::new(
             ErrorKind::JobFailed {

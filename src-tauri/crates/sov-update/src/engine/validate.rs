@@ -17,7 +17,8 @@ const PROBLEMS_QUOTED: usize = 3;
 pub(crate) struct ValidationInput {
     pub sov_id: String,
     pub files: Vec<PathBuf>,
-    pub download_dir: PathBuf,
+    /// `None` when the job saves nothing.
+    pub download_dir: Option<PathBuf>,
     pub override_preflight: bool,
     pub rows_per_batch: Option<usize>,
     pub preflight_checked: bool,
@@ -38,7 +39,11 @@ pub(crate) fn validate_input(
             "No corrections file was chosen. Add at least one CSV file.",
         ));
     }
-    if input.download_dir.as_os_str().is_empty() {
+    if input
+        .download_dir
+        .as_ref()
+        .is_some_and(|dir| dir.as_os_str().is_empty())
+    {
         return Err(invalid(
             "No download folder was chosen. Choose where the outputs go.",
         ));

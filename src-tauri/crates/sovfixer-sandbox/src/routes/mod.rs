@@ -11,6 +11,8 @@ mod lookups;
 mod start;
 mod status;
 
+pub use status::status_body;
+
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
@@ -72,9 +74,24 @@ pub enum UrlOrigin {
     Relative,
 }
 
+/// The origin the client used to reach us (its Host header), else the address we listen on.
+pub fn client_origin(state: &SandboxState, headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_else(|| state.base_url.clone())
+}
+
 impl UrlOrigin {
     /// The configured base, or the origin the client used to reach us (its Host header).
     pub fn for_request(state: &SandboxState, headers: &HeaderMap) -> Self {
+        Self::for_client(state, client_origin(state, headers))
+    }
+
+    /// The configured base (or relative URLs) when set, else `client_origin`.
+    /// Locks the state: never call it while holding the lock.
+    pub fn for_client(state: &SandboxState, client_origin: String) -> Self {
         let (base, relative) = {
             let inner = state.lock();
             (
@@ -88,11 +105,7 @@ impl UrlOrigin {
         if let Some(base) = base {
             return UrlOrigin::Absolute(base.trim_end_matches('/').to_string());
         }
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .map(|h| format!("http://{h}"));
-        UrlOrigin::Absolute(host.unwrap_or_else(|| state.base_url.clone()))
+        UrlOrigin::Absolute(client_origin)
     }
 
     pub fn output_url(&self, sudid: &str, filename: &str) -> String {

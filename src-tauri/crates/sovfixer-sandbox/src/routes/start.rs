@@ -9,7 +9,7 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use super::initiate::parse_body_fields;
-use super::json_type_name;
+use super::{client_origin, json_type_name};
 use crate::clock::UtcTime;
 use crate::processing::spawn_job;
 use crate::responses::{field_error, json_response, not_found};
@@ -158,6 +158,6 @@ pub async fn start(
         job.last_health_status = Some("Queued for processing.".to_string());
         job.last_health_check_time = Some(UtcTime::now().iso());
     }
-    spawn_job(state.clone(), id);
+    spawn_job(state.clone(), id, client_origin(&state, &headers));
     json_response(StatusCode::CREATED, json!({"message": "OK"}))
 }
