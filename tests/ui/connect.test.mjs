@@ -121,4 +121,7 @@ test("opening in demo mode (no account yet) has the demo SOV and its sample file
   assert.equal(app.callsOf("start_demo").length, 1);
   await app.byTestId("use-demo-sample").waitFor({ state: "visible" });
   assert.equal(await app.byTestId("demo-banner").isVisible(), true);
+  // The window stays at its top: the title and the demo banner are what a newcomer sees first.
+  assert.equal(await app.page.evaluate(() => window.scrollY), 0);
+  assert.equal(await app.byTestId("demo-banner").evaluate((banner) => banner.getBoundingClientRect().top >= 0), true);
 });

@@ -56,8 +56,9 @@ async function boot() {
     const settings = await api.getSettings();
     store.set({ settings });
     showNotices(settings.notices || []);
-    // Opened in demo mode (no account configured yet): have the demo SOV and its sample file ready.
-    if (settings.environment === "demo") await enterDemo(onDemoStarted).catch(() => {});
+    // Opened in demo mode (no account configured yet): have the demo SOV and its sample file ready, but leave
+    // the window at its top, so the first thing seen is the title and the demo banner, not a scrolled form.
+    if (settings.environment === "demo") await enterDemo((sovId) => store.set({ sovId })).catch(() => {});
   } catch (error) {
     byId("connect-error").replaceChildren(errorBox(error, { testid: "settings-error" }));
     store.set({});
