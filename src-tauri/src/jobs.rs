@@ -73,6 +73,7 @@ impl JobRequest {
             preflight_checked: false,
             delegate_to_team: None,
             save_outputs: true,
+            upload_plans: None,
         }
     }
 }

@@ -81,6 +81,7 @@ pub fn spec_from_detail(detail: &JobDetail) -> JobSpec {
         preflight_checked: false,
         delegate_to_team: None,
         save_outputs: true,
+        upload_plans: None,
     }
 }
 

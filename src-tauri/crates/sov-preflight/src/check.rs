@@ -5,12 +5,15 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use crate::duplicates::{RowTargets, TargetSet};
+use crate::error::PreflightError;
 use crate::findings::{column_letter, thousands, Detail, Findings};
 use crate::header::{self, Header};
 use crate::identity::{parse_sheet_row_number, Target};
 use crate::options::CheckOptions;
+use crate::plan_builder::PlanBuilder;
 use crate::report::{FileKind, FileReport, Fix, Preview, Severity, Summary};
 use crate::source::{self, Layout, Source};
+use crate::upload::UploadPlan;
 use crate::values;
 
 /// The targets of the files already checked in this job, by file name.
@@ -49,13 +52,35 @@ pub(crate) struct Scan {
     pub fix_plan: FixPlan,
     pub layout: Option<Layout>,
     pub targets: TargetSet,
+    /// The upload plan built in the same pass, when one was asked for and the pass read every
+    /// record; `None` otherwise (plan the upload separately).
+    pub upload_plan: Option<Result<UploadPlan, PreflightError>>,
 }
 
 pub(crate) fn scan(path: &Path, options: &CheckOptions, job: &JobTargets) -> Scan {
-    scan_with(path, options, job, false)
+    scan_with(path, options, job, false, None)
 }
 
-fn scan_with(path: &Path, options: &CheckOptions, job: &JobTargets, legacy_text: bool) -> Scan {
+/// The check and, in the same read, the upload plan in parts of at most `batch` rows.
+pub(crate) fn scan_and_plan(
+    path: &Path,
+    options: &CheckOptions,
+    job: &JobTargets,
+    batch: u64,
+) -> Scan {
+    scan_with(path, options, job, false, Some(batch))
+}
+
+fn scan_with(
+    path: &Path,
+    options: &CheckOptions,
+    job: &JobTargets,
+    legacy_text: bool,
+    plan_batch: Option<u64>,
+) -> Scan {
+    // Before the file is read, like `plan_upload`; without it the plan is left to `plan_upload`.
+    let mut plan = plan_batch.and_then(|batch| PlanBuilder::new(path, batch).ok());
+    let mut upload_plan = None;
     let file_name = source::display_name(path);
     let mut findings = Findings::new(&file_name, options.max_findings_per_kind);
     let mut report = FileReport {
@@ -87,19 +112,24 @@ fn scan_with(path: &Path, options: &CheckOptions, job: &JobTargets, legacy_text:
         Ok(mut source) => {
             report.kind = source.layout.kind();
             report.notices = source.layout.notices();
-            Pass {
+            let read_to_end = Pass {
                 options,
                 job,
                 findings: &mut findings,
                 report: &mut report,
                 fix_plan: &mut fix_plan,
                 targets: &mut targets,
+                plan: plan.as_mut(),
             }
             .run(&mut source);
             if source.saw_invalid_utf8() && !legacy_text {
                 // Rare: valid UTF-8 at the start, not further on. Read it all again as Windows-1252.
-                return scan_with(path, options, job, true);
+                return scan_with(path, options, job, true, plan_batch);
             }
+            // A pass that stopped early saw only part of the file: no plan from it.
+            upload_plan = plan
+                .filter(|_| read_to_end)
+                .map(|plan| plan.finish(path, options.sheet.clone(), &source.layout, legacy_text));
             report.fixes = layout_fixes(&source.layout, &fix_plan, &report.preview.header);
             layout = Some(source.layout);
         }
@@ -114,6 +144,7 @@ fn scan_with(path: &Path, options: &CheckOptions, job: &JobTargets, legacy_text:
         fix_plan,
         layout,
         targets: targets.into_target_set(),
+        upload_plan,
     }
 }
 
@@ -187,10 +218,13 @@ struct Pass<'a> {
     report: &'a mut FileReport,
     fix_plan: &'a mut FixPlan,
     targets: &'a mut RowTargets,
+    /// Fed every record when the upload is planned in the same pass.
+    plan: Option<&'a mut PlanBuilder>,
 }
 
 impl Pass<'_> {
-    fn run(&mut self, source: &mut Source) {
+    /// Checks every record; false when it stopped before the end of the file.
+    fn run(&mut self, source: &mut Source) -> bool {
         let mut record = ByteRecord::new();
         let file_name = self.report.file_name.clone();
         match source.read_record(&mut record) {
@@ -201,9 +235,12 @@ impl Pass<'_> {
                     message: format!("`{file_name}` has no header row and no rows."),
                     suggestion: "Save your corrections again from Excel and pick the saved file.".into(),
                 });
-                return;
+                return false;
             }
-            Err(error) => return self.read_failed(&error, source.first_row_number),
+            Err(error) => {
+                self.read_failed(&error, source.first_row_number);
+                return false;
+            }
         }
         let names: Vec<String> = record
             .iter()
@@ -215,7 +252,10 @@ impl Pass<'_> {
                 message: format!("The first row of `{file_name}` is empty; it should hold the column names."),
                 suggestion: "Put the attribute names (such as `sheet_name`, `sheet_row_number`) in the first row.".into(),
             });
-            return;
+            return false;
+        }
+        if let Some(plan) = self.plan.as_deref_mut() {
+            plan.header(&record);
         }
         self.report.preview.header = names.clone();
         let header = header::analyse(names, self.findings);
@@ -227,7 +267,7 @@ impl Pass<'_> {
             .collect();
         self.report.summary.columns = header.columns.len() as u64;
         self.report.summary.recognized_columns = header.recognized;
-        self.rows(source, &header, &mut record);
+        self.rows(source, &header, &mut record)
     }
 
     fn read_failed(&mut self, error: &std::io::Error, row: u64) {
@@ -241,7 +281,8 @@ impl Pass<'_> {
             });
     }
 
-    fn rows(&mut self, source: &mut Source, header: &Header, record: &mut ByteRecord) {
+    /// Checks the data rows; false when reading stopped before the end of the file.
+    fn rows(&mut self, source: &mut Source, header: &Header, record: &mut ByteRecord) -> bool {
         let typed: Vec<(usize, crate::attributes::ValueType)> = header
             .columns
             .iter()
@@ -258,17 +299,23 @@ impl Pass<'_> {
         );
         // First row with a value under a nameless trailing column, per such column.
         let mut trailing_values: Vec<Option<u64>> = vec![None; width - header.trailing_blank_from];
+        let mut read_to_end = true;
         loop {
+            let position = source.file_position();
             match source.read_record(record) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(error) => {
                     self.read_failed(&error, row_number + 1);
+                    read_to_end = false;
                     break;
                 }
             }
             row_number += 1;
             if record.iter().all(|field| field.trim_ascii().is_empty()) {
+                if let Some(plan) = self.plan.as_deref_mut() {
+                    plan.empty_row();
+                }
                 empty_rows += 1;
                 self.findings.push(Severity::Warning, "empty_row", Some(row_number), None, || Detail {
                     value: None,
@@ -279,6 +326,9 @@ impl Pass<'_> {
                 continue;
             }
             rows += 1;
+            if let Some(plan) = self.plan.as_deref_mut() {
+                plan.row(position, record);
+            }
             if self.report.preview.rows.len() < self.options.preview_rows {
                 self.report.preview.rows.push(
                     record
@@ -344,6 +394,7 @@ impl Pass<'_> {
                 });
         }
         self.trailing_columns(header, &trailing_values);
+        read_to_end
     }
 
     fn trailing_columns(&mut self, header: &Header, trailing_values: &[Option<u64>]) {

@@ -18,6 +18,7 @@ mod fixes;
 mod header;
 mod identity;
 mod options;
+mod plan_builder;
 mod report;
 mod source;
 mod upload;
@@ -42,6 +43,39 @@ pub fn check_files(paths: &[PathBuf], options: &CheckOptions) -> Vec<FileReport>
             let scan = check::scan(path, options, &job);
             job.add(scan.report.file_name.clone(), scan.targets);
             scan.report
+        })
+        .collect()
+}
+
+/// One file of a job checked and planned in the same read.
+#[derive(Debug)]
+pub struct CheckedFile {
+    pub report: FileReport,
+    /// Exactly what [`plan_upload`] gives for the file.
+    pub plan: Result<UploadPlan, PreflightError>,
+}
+
+/// [`check_files`] and, in the same read of each file, [`plan_upload`] with `rows_per_batch`.
+/// A file the check stops reading early (unreadable, no header) is planned separately.
+pub fn check_and_plan_files(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    rows_per_batch: Option<usize>,
+) -> Vec<CheckedFile> {
+    let batch = plan_builder::batch_rows(rows_per_batch);
+    let mut job = check::JobTargets::default();
+    paths
+        .iter()
+        .map(|path| {
+            let scan = check::scan_and_plan(path, options, &job, batch);
+            job.add(scan.report.file_name.clone(), scan.targets);
+            let plan = scan
+                .upload_plan
+                .unwrap_or_else(|| plan_upload(path, options, rows_per_batch));
+            CheckedFile {
+                report: scan.report,
+                plan,
+            }
         })
         .collect()
 }

@@ -10,7 +10,8 @@ use csv::ByteRecord;
 
 use crate::csv_out::write_record;
 use crate::error::PreflightError;
-use crate::options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
+use crate::options::CheckOptions;
+use crate::plan_builder::{batch_rows, fingerprint, no_rows, PlanBuilder};
 use crate::source::{self, Source};
 
 /// One request's worth of the file.
@@ -25,28 +26,29 @@ pub struct UploadPart {
 }
 
 /// How a file will be sent; see [`plan_upload`].
-#[derive(Debug, Clone)]
+/// Equal plans send the same bytes in the same parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadPlan {
-    path: PathBuf,
-    sheet: Option<String>,
+    pub(crate) path: PathBuf,
+    pub(crate) sheet: Option<String>,
     /// Read the file as Windows-1252 although it starts like UTF-8.
-    legacy_text: bool,
+    pub(crate) legacy_text: bool,
     /// The file is already UTF-8 comma CSV in one part: send its bytes unchanged.
-    whole_file: bool,
-    parts: Vec<UploadPart>,
+    pub(crate) whole_file: bool,
+    pub(crate) parts: Vec<UploadPart>,
     /// Index of each part's first data row (empty rows not counted).
-    first_rows: Vec<u64>,
+    pub(crate) first_rows: Vec<u64>,
     /// Where each part's first row starts in the file, when it can be read from there
     /// (UTF-8 text); otherwise the file is read from the start and rows are skipped.
-    file_offsets: Vec<Option<u64>>,
+    pub(crate) file_offsets: Vec<Option<u64>>,
     /// The header as sent at the start of every part.
-    header: Vec<u8>,
+    pub(crate) header: Vec<u8>,
     /// Size and modification time when planned, to refuse a file changed since.
-    fingerprint: (u64, Option<SystemTime>),
+    pub(crate) fingerprint: (u64, Option<SystemTime>),
 }
 
 /// Plans the upload of `path` in batches of at most `rows_per_batch` rows
-/// (default [`DEFAULT_ROWS_PER_BATCH`]). Reads the file once to compute every part's length.
+/// (default [`crate::DEFAULT_ROWS_PER_BATCH`]). Reads the file once to compute every part's length.
 pub fn plan_upload(
     path: &Path,
     options: &CheckOptions,
@@ -61,92 +63,39 @@ fn plan_upload_with(
     rows_per_batch: Option<usize>,
     legacy_text: bool,
 ) -> Result<UploadPlan, PreflightError> {
-    let batch = rows_per_batch.unwrap_or(DEFAULT_ROWS_PER_BATCH).max(1) as u64;
-    let fingerprint = fingerprint(path).map_err(|error| PreflightError::io(path, error))?;
+    let mut plan = PlanBuilder::new(path, batch_rows(rows_per_batch))
+        .map_err(|error| PreflightError::io(path, error))?;
     let mut source = open(path, options.sheet.as_deref(), legacy_text)?;
     let mut record = ByteRecord::new();
-    let mut buffer = Vec::new();
-    let header_len = read_header(&mut source, &mut record, &mut buffer)
+    if !source
+        .read_record(&mut record)
         .map_err(|e| PreflightError::io(path, e))?
-        .ok_or_else(|| no_rows(path))?;
-    let mut sizes: Vec<(u64, u64)> = Vec::new(); // (rows, bytes) per part
-    let mut total_rows = 0u64;
-    let header = buffer.clone();
-    let mut skipped_empty = false;
-    let mut file_offsets = Vec::new();
+    {
+        return Err(no_rows(path));
+    }
+    plan.header(&record);
     loop {
         let position = source.file_position();
         match next_data_row(&mut source, &mut record) {
-            Ok(DataRow::Row) => {}
-            Ok(DataRow::SkippedEmpty) => {
-                skipped_empty = true;
-                continue;
-            }
+            Ok(DataRow::Row) => plan.row(position, &record),
+            Ok(DataRow::SkippedEmpty) => plan.empty_row(),
             Ok(DataRow::End) => break,
             Err(error) => return Err(PreflightError::io(path, error)),
         }
-        if total_rows.is_multiple_of(batch) {
-            sizes.push((0, header_len));
-            file_offsets.push(position);
-        }
-        buffer.clear();
-        write_record(&mut buffer, record.iter());
-        if let Some(last) = sizes.last_mut() {
-            last.0 += 1;
-            last.1 += buffer.len() as u64;
-        }
-        total_rows += 1;
     }
     if source.saw_invalid_utf8() && !legacy_text {
         // Valid UTF-8 at the start but not further on: plan it again as Windows-1252.
         return plan_upload_with(path, options, rows_per_batch, true);
     }
-    if total_rows == 0 {
-        return Err(no_rows(path));
-    }
-    let whole_file = source.layout.is_plain_utf8_csv() && !skipped_empty && sizes.len() == 1;
-    if whole_file {
-        sizes[0].1 = fingerprint.0;
-    }
-    let stem = path.file_stem().map_or_else(
-        || "corrections".to_owned(),
-        |stem| stem.to_string_lossy().into_owned(),
-    );
-    let count = sizes.len();
-    let mut first_row = 0;
-    let mut first_rows = Vec::with_capacity(count);
-    let parts = sizes
-        .into_iter()
-        .enumerate()
-        .map(|(index, (rows, byte_len))| {
-            first_rows.push(first_row);
-            first_row += rows;
-            let file_name = if count == 1 {
-                format!("{stem}.csv")
-            } else {
-                format!("{stem} (part {} of {count}).csv", index + 1)
-            };
-            UploadPart {
-                file_name,
-                byte_len,
-                rows,
-            }
-        })
-        .collect();
-    Ok(UploadPlan {
-        path: path.to_owned(),
-        sheet: options.sheet.clone(),
-        legacy_text,
-        whole_file,
-        parts,
-        first_rows,
-        file_offsets,
-        header,
-        fingerprint,
-    })
+    plan.finish(path, options.sheet.clone(), &source.layout, legacy_text)
 }
 
 impl UploadPlan {
+    /// The file this plan sends.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn parts(&self) -> &[UploadPart] {
         &self.parts
     }
@@ -216,24 +165,10 @@ impl UploadPlan {
     }
 }
 
-fn fingerprint(path: &Path) -> io::Result<(u64, Option<SystemTime>)> {
-    let metadata = std::fs::metadata(path)?;
-    Ok((metadata.len(), metadata.modified().ok()))
-}
-
 fn open(path: &Path, sheet: Option<&str>, legacy_text: bool) -> Result<Source, PreflightError> {
     source::open_with(path, sheet, legacy_text).map_err(|refusal| PreflightError::NotUsable {
         message: format!("{} {}", refusal.message, refusal.suggestion),
     })
-}
-
-fn no_rows(path: &Path) -> PreflightError {
-    PreflightError::NotUsable {
-        message: format!(
-            "`{}` has no rows to update. Add at least one row with a correction below the header row.",
-            source::display_name(path)
-        ),
-    }
 }
 
 /// Reads the header and writes it, as it will be sent, into `out`; returns its length, or

@@ -116,6 +116,38 @@ fn nowait_prints_the_update_id_and_status_collects_it_later() {
 }
 
 #[test]
+fn a_file_of_more_rows_than_one_batch_arrives_complete_in_parts() {
+    let sandbox = Sandbox::start(Duration::from_secs(2));
+    let work = Workspace::new();
+    let header = "sheet_name,sheet_row_number,bldg_name\n";
+    let rows: String = (0..25_003)
+        .map(|row| format!("Sheet1,{},House {row}\n", row + 2))
+        .collect();
+    let file = work.file("large.csv", &format!("{header}{rows}"));
+    let output = work.run(
+        &sandbox,
+        &["run", SOV, &file.display().to_string(), "--nowait"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let job = &sandbox.control().jobs()[0];
+    assert!(job.started);
+    let parts: Vec<(&str, u64)> = job
+        .uploads
+        .iter()
+        .map(|upload| (upload.filename.as_str(), upload.rows))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("large (part 1 of 2).csv", 25_000),
+            ("large (part 2 of 2).csv", 3)
+        ]
+    );
+    let bytes: u64 = job.uploads.iter().map(|upload| upload.bytes).sum();
+    assert_eq!(bytes, (2 * header.len() + rows.len()) as u64);
+}
+
+#[test]
 fn options_work_before_or_after_the_command_like_sovfixerapi() {
     let sandbox = Sandbox::start(QUICK);
     let work = Workspace::new();

@@ -31,6 +31,7 @@ fn spec(files: Vec<std::path::PathBuf>, dest: &std::path::Path) -> JobSpec {
         preflight_checked: false,
         delegate_to_team: None,
         save_outputs: true,
+        upload_plans: None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! preflight-bench generate FILE [ROWS]        write a corrections file (default 1,000,000 rows, ~200 MB)
 //! preflight-bench check FILE                  check it once, print time and peak memory as JSON
 //! preflight-bench upload FILE                 plan the upload in default batches and read every part
+//! preflight-bench one-pass FILE               time check then plan, and check and plan in one read
 //! preflight-bench compare FILE SCRIPT [RUNS]  run `check` and `python3 SCRIPT FILE` RUNS times each, alternating
 
 use std::io::{BufWriter, Write};
@@ -27,13 +28,14 @@ fn main() -> ExitCode {
         },
         ["check", file] => check(Path::new(file)),
         ["upload", file] => upload(Path::new(file)),
+        ["one-pass", file] => one_pass(Path::new(file)),
         ["compare", file, script] => compare(Path::new(file), Path::new(script), 5),
         ["compare", file, script, runs] => match runs.parse() {
             Ok(runs) => compare(Path::new(file), Path::new(script), runs),
             Err(_) => Err(format!("RUNS must be a number, not `{runs}`")),
         },
         _ => Err(
-            "usage: preflight-bench generate FILE [ROWS] | check FILE | upload FILE | compare FILE SCRIPT [RUNS]"
+            "usage: preflight-bench generate FILE [ROWS] | check FILE | upload FILE | one-pass FILE | compare FILE SCRIPT [RUNS]"
                 .into(),
         ),
     };
@@ -137,6 +139,35 @@ fn upload(path: &Path) -> Result<(), String> {
             plan.total_bytes()
         ));
     }
+    Ok(())
+}
+
+/// What the CLI did before (check, then plan: two reads) against one read that does both.
+fn one_pass(path: &Path) -> Result<(), String> {
+    let options = CheckOptions::default();
+    let paths = [path.to_path_buf()];
+    let started = Instant::now();
+    let reports = sov_preflight::check_files(&paths, &options);
+    let check_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let plan = sov_preflight::plan_upload(path, &options, None).map_err(|e| e.to_string())?;
+    let plan_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let checked = sov_preflight::check_and_plan_files(&paths, &options, None);
+    let one_pass_seconds = started.elapsed().as_secs_f64();
+    let [one] = checked.as_slice() else {
+        return Err("one result per file expected".into());
+    };
+    if one.plan.as_ref().ok() != Some(&plan) || Some(&one.report) != reports.first() {
+        return Err("checking and planning in one read gave another result".into());
+    }
+    println!(
+        "{{\"tool\": \"rust\", \"rows\": {}, \"parts\": {}, \"check_seconds\": {check_seconds:.3}, \"plan_seconds\": {plan_seconds:.3}, \"separate_seconds\": {:.3}, \"one_pass_seconds\": {one_pass_seconds:.3}, \"peak_rss_kb\": {}}}",
+        one.report.summary.rows,
+        plan.parts().len(),
+        check_seconds + plan_seconds,
+        peak_rss_kb().unwrap_or(0)
+    );
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sov_preflight::{check_files, CheckOptions, FileReport, Severity};
+use sov_preflight::{check_and_plan_files, CheckOptions, CheckedFile, Severity, UploadPlan};
 use sov_update::{
     ErrorKind, Job, JobError, JobSpec, Phase, PollConfig, ProgressCallback, StartRequest, Step,
     UpdateError, UpdateType,
@@ -40,9 +40,10 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     if out.verbose() >= 2 {
         out.note(&connection.description);
     }
-    if let Some(blocked) = preflight(&args.files, out, interrupt).await {
-        return blocked;
-    }
+    let upload_plans = match preflight(&args.files, out, interrupt).await {
+        Ok(plans) => plans,
+        Err(blocked) => return blocked,
+    };
     let download_dir = match download_dir(args.out.as_deref()) {
         Ok(dir) => dir,
         Err(failure) => return fail(out, COMMAND, failure.exit_code, failure.error),
@@ -60,8 +61,10 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             ..StartRequest::default()
         },
         download_dir,
-        // `preflight` above has just checked every file and stopped on a blocking one.
+        // `preflight` above has just checked every file and stopped on a blocking one, and
+        // planned their upload in the same read.
         preflight_checked: true,
+        upload_plans,
         delegate_to_team: args.delegate_to_team.clone(),
         save_outputs: !args.no_write,
         ..JobSpec::default()
@@ -131,24 +134,36 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     code
 }
 
-/// Checks every file first; a blocking problem ends the command before anything is sent.
-async fn preflight(files: &[PathBuf], out: &Output, interrupt: &Interrupt) -> Option<u8> {
+/// Checks every file first, planning its upload in the same read; a blocking problem ends the
+/// command (with its exit code) before anything is sent. The plans go to the job; `None` when a
+/// file could not be planned, so the engine plans it again and reports why.
+async fn preflight(
+    files: &[PathBuf],
+    out: &Output,
+    interrupt: &Interrupt,
+) -> Result<Option<Vec<Arc<UploadPlan>>>, u8> {
     let paths = files.to_vec();
-    let checking =
-        tokio::task::spawn_blocking(move || check_files(&paths, &CheckOptions::default()));
-    let reports: Vec<FileReport> = tokio::select! {
+    // The job uses the default batch size too (`JobSpec::rows_per_batch` is `None`).
+    let checking = tokio::task::spawn_blocking(move || {
+        check_and_plan_files(&paths, &CheckOptions::default(), None)
+    });
+    let checked: Vec<CheckedFile> = tokio::select! {
         checked = checking => match checked {
-            Ok(reports) => reports,
+            Ok(checked) => checked,
             Err(error) => {
                 let error = ErrorInfo::local("internal", error.to_string());
-                return Some(fail(out, COMMAND, exit_code::UNEXPECTED, error));
+                return Err(fail(out, COMMAND, exit_code::UNEXPECTED, error));
             }
         },
         _ = interrupt.pressed() => {
             let error = ErrorInfo::from_update_error(&UpdateError::cancelled(), Some(Step::Validate));
-            return Some(fail(out, COMMAND, exit_code::CANCELLED, error));
+            return Err(fail(out, COMMAND, exit_code::CANCELLED, error));
         }
     };
+    let (reports, plans): (Vec<_>, Vec<_>) = checked
+        .into_iter()
+        .map(|file| (file.report, file.plan))
+        .unzip();
     for report in &reports {
         // A clean file needs no line in human output; JSON consumers get every report.
         if out.is_json() || report.blocking || !report.findings.is_empty() {
@@ -157,7 +172,12 @@ async fn preflight(files: &[PathBuf], out: &Output, interrupt: &Interrupt) -> Op
             });
         }
     }
-    let blocked = reports.iter().find(|r| r.blocking)?;
+    let Some(blocked) = reports.iter().find(|r| r.blocking) else {
+        return Ok(plans
+            .into_iter()
+            .map(|plan| plan.ok().map(Arc::new))
+            .collect());
+    };
     let problems: Vec<String> = blocked
         .findings
         .iter()
@@ -175,7 +195,7 @@ async fn preflight(files: &[PathBuf], out: &Output, interrupt: &Interrupt) -> Op
         },
         format!("pre-flight check of {} found blocking errors", blocked.path),
     );
-    Some(fail(
+    Err(fail(
         out,
         COMMAND,
         exit_code::PREFLIGHT_BLOCKED,

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use sov_preflight::UploadPlan;
 use tokio_util::sync::CancellationToken;
 
 pub use poll::PollConfig;
@@ -49,6 +50,11 @@ pub struct JobSpec {
     /// `false` runs the whole update but saves nothing: the outcome only lists the outputs
     /// (`sovfixerapi update --no-write`). `download_dir` is then not used.
     pub save_outputs: bool,
+    /// Upload plans the caller already made for `files` (one per file, same order, with
+    /// `rows_per_batch`), e.g. with `sov_preflight::check_and_plan_files`, so the engine does not
+    /// read the files again to plan them. Ignored unless they are for exactly `files`. A plan
+    /// still refuses a file changed since it was made.
+    pub upload_plans: Option<Vec<Arc<UploadPlan>>>,
 }
 
 impl Default for JobSpec {
@@ -66,6 +72,7 @@ impl Default for JobSpec {
             preflight_checked: false,
             delegate_to_team: None,
             save_outputs: true,
+            upload_plans: None,
         }
     }
 }
@@ -177,6 +184,7 @@ impl Job {
             override_preflight: spec.override_preflight,
             rows_per_batch: spec.rows_per_batch,
             preflight_checked: spec.preflight_checked,
+            upload_plans: spec.upload_plans.clone(),
         };
         let sources = self
             .cancellable(async move {

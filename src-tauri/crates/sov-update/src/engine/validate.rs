@@ -22,6 +22,8 @@ pub(crate) struct ValidationInput {
     pub override_preflight: bool,
     pub rows_per_batch: Option<usize>,
     pub preflight_checked: bool,
+    /// Plans made by the caller for `files`; see `JobSpec::upload_plans`.
+    pub upload_plans: Option<Vec<Arc<UploadPlan>>>,
 }
 
 /// Checks everything before a request is made; returns the parts to upload, in order.
@@ -51,18 +53,9 @@ pub(crate) fn validate_input(
     for path in &input.files {
         require_readable(path)?;
     }
-    let options = CheckOptions::default();
-    if !input.override_preflight && !input.preflight_checked {
-        let reports = sov_preflight::check_files(&input.files, &options);
-        if let Some(report) = reports.iter().find(|report| report.blocking) {
-            return Err(blocked(report));
-        }
-    }
+    let plans = plans(input)?;
     let mut sources: Vec<Box<dyn UploadSource>> = Vec::new();
-    for path in &input.files {
-        let plan = sov_preflight::plan_upload(path, &options, input.rows_per_batch)
-            .map_err(|error| plan_error(path, error))?;
-        let plan = Arc::new(plan);
+    for plan in plans {
         for (index, part) in plan.parts().iter().enumerate() {
             sources.push(Box::new(PlannedPart {
                 plan: plan.clone(),
@@ -73,6 +66,60 @@ pub(crate) fn validate_input(
         }
     }
     Ok(sources)
+}
+
+/// One plan per file, in order: the caller's, or made here, checking each file in the same read
+/// when the caller has not checked them.
+fn plans(input: &ValidationInput) -> Result<Vec<Arc<UploadPlan>>, UpdateError> {
+    let options = CheckOptions::default();
+    let must_check = !input.override_preflight && !input.preflight_checked;
+    let given = input
+        .upload_plans
+        .as_ref()
+        .filter(|plans| plans_are_for(plans, &input.files));
+    if let Some(plans) = given {
+        if must_check {
+            let reports = sov_preflight::check_files(&input.files, &options);
+            if let Some(report) = reports.iter().find(|report| report.blocking) {
+                return Err(blocked(report));
+            }
+        }
+        return Ok(plans.clone());
+    }
+    if !must_check {
+        return input
+            .files
+            .iter()
+            .map(|path| {
+                sov_preflight::plan_upload(path, &options, input.rows_per_batch)
+                    .map(Arc::new)
+                    .map_err(|error| plan_error(path, error))
+            })
+            .collect();
+    }
+    let checked = sov_preflight::check_and_plan_files(&input.files, &options, input.rows_per_batch);
+    if let Some(file) = checked.iter().find(|file| file.report.blocking) {
+        return Err(blocked(&file.report));
+    }
+    input
+        .files
+        .iter()
+        .zip(checked)
+        .map(|(path, file)| {
+            file.plan
+                .map(Arc::new)
+                .map_err(|error| plan_error(path, error))
+        })
+        .collect()
+}
+
+/// Plans given for other files (or not one per file) are not used.
+fn plans_are_for(plans: &[Arc<UploadPlan>], files: &[PathBuf]) -> bool {
+    plans.len() == files.len()
+        && plans
+            .iter()
+            .zip(files)
+            .all(|(plan, file)| plan.path() == file)
 }
 
 /// A file that is missing, a folder, empty or unreadable is a file problem, whatever the
