@@ -30,7 +30,8 @@ async fn slow_status(
         seen.peak_in_flight = seen.peak_in_flight.max(seen.in_flight);
         seen.peers.insert(peer);
     }
-    tokio::time::sleep(Duration::from_millis(40)).await;
+    // Long enough for every allowed request to overlap even on a busy machine.
+    tokio::time::sleep(Duration::from_millis(100)).await;
     seen.lock().unwrap().in_flight -= 1;
     Json(json!({"request": {"status": "IN_PROGRESS", "pct_complete": 50}}))
 }
