@@ -69,11 +69,7 @@ impl JobRequest {
             start: self.start_request(),
             download_dir,
             override_preflight: self.override_preflight,
-            rows_per_batch: None,
-            preflight_checked: false,
-            delegate_to_team: None,
-            save_outputs: true,
-            upload_plans: None,
+            ..JobSpec::default()
         }
     }
 }

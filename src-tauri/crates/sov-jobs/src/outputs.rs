@@ -120,19 +120,16 @@ impl OutputFetch {
                 ));
             }
         };
-        let outputs: Vec<(String, OutputFile)> = result
+        let listed: Vec<OutputFile> = result
             .outputs
             .iter()
-            .map(|output| {
-                let name = server_name(output);
-                let mut output = output.clone();
-                if output.url.trim().is_empty() {
-                    output.url = self.client.output_url(&self.update_id, &name).to_string();
-                }
-                (name, output)
-            })
+            .map(|output| self.client.with_output_url(&self.update_id, output.clone()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| (Step::Download, e))?;
+        let outputs: Vec<(String, OutputFile)> = listed
+            .iter()
+            .map(|output| (output.name(), output.clone()))
             .collect();
-        let listed: Vec<OutputFile> = outputs.iter().map(|(_, output)| output.clone()).collect();
         self.recorder
             .plan_downloads(outputs.iter().map(|(name, _)| name.clone()).collect());
         let wanted: Vec<_> = outputs
@@ -184,14 +181,6 @@ impl OutputFetch {
             result = future => result,
         }
     }
-}
-
-/// The name an output is known by in the history: the server's file name, else its URL.
-pub(crate) fn server_name(output: &OutputFile) -> String {
-    output
-        .filename
-        .clone()
-        .unwrap_or_else(|| output.url.clone())
 }
 
 /// Cumulative snapshots for the recorder and the caller, like the engine's own.

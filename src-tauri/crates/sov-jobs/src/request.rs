@@ -76,12 +76,7 @@ pub fn spec_from_detail(detail: &JobDetail) -> JobSpec {
         callback_url: None,
         start: start_request(detail),
         download_dir: detail.download_dir.clone(),
-        override_preflight: false,
-        rows_per_batch: None,
-        preflight_checked: false,
-        delegate_to_team: None,
-        save_outputs: true,
-        upload_plans: None,
+        ..JobSpec::default()
     }
 }
 

@@ -77,10 +77,7 @@ impl OutputInfo {
     /// An output the server listed but that was not downloaded: no path, size or hash.
     pub fn listed(output: &OutputFile) -> Self {
         Self {
-            filename: output
-                .filename
-                .clone()
-                .unwrap_or_else(|| output.url.clone()),
+            filename: output.name(),
             description: output.description.clone(),
             path: None,
             size: None,

@@ -288,6 +288,25 @@ impl SovFixerClient {
         self.endpoint(&["sov", update_id, "output", filename])
     }
 
+    /// `output` with its URL filled in (see `output_url`) when the server listed it without one;
+    /// an output with neither a URL nor a filename cannot be fetched and is a server error.
+    pub fn with_output_url(
+        &self,
+        update_id: &str,
+        mut output: OutputFile,
+    ) -> Result<OutputFile, UpdateError> {
+        if output.url.trim().is_empty() {
+            let Some(filename) = output.filename.as_deref() else {
+                return Err(UpdateError::new(
+                    ErrorKind::ServerError { status: None },
+                    "an output was listed with neither a URL nor a filename",
+                ));
+            };
+            output.url = self.output_url(update_id, filename).to_string();
+        }
+        Ok(output)
+    }
+
     pub(crate) fn resolve(&self, reference: &str) -> Result<Url, UpdateError> {
         self.base.join(reference.trim()).map_err(|e| {
             UpdateError::new(

@@ -234,6 +234,13 @@ pub struct OutputFile {
     pub description: Option<String>,
 }
 
+impl OutputFile {
+    /// The name the output is known by: the server's file name, else its URL.
+    pub fn name(&self) -> String {
+        self.filename.clone().unwrap_or_else(|| self.url.clone())
+    }
+}
+
 /// `GET /output_formats`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutputFormatList {

@@ -305,8 +305,10 @@ impl Job {
             .await
             .map_err(|e| (Step::Process, e))?;
         let outputs = successful_outputs(&finished).map_err(|e| (Step::Process, e))?;
-        let outputs = self
-            .with_urls(update_id, outputs)
+        let outputs = outputs
+            .into_iter()
+            .map(|output| self.client.with_output_url(update_id, output))
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| (Step::Download, e))?;
         let saved = match download_dir {
             Some(dir) => self.download_all(reporter, &outputs, dir).await?,
@@ -386,10 +388,7 @@ impl Job {
             let base = DownloadProgress {
                 output_index: index + 1,
                 output_count: outputs.len(),
-                filename: output
-                    .filename
-                    .clone()
-                    .unwrap_or_else(|| output.url.clone()),
+                filename: output.name(),
                 bytes_received: 0,
                 bytes_total: None,
             };
@@ -425,28 +424,6 @@ impl Job {
     }
 
     /// Fills in the contract's URL for outputs listed with a filename but no URL.
-    fn with_urls(
-        &self,
-        update_id: &str,
-        outputs: Vec<OutputFile>,
-    ) -> Result<Vec<OutputFile>, UpdateError> {
-        outputs
-            .into_iter()
-            .map(|mut output| {
-                if output.url.trim().is_empty() {
-                    let Some(filename) = output.filename.as_deref() else {
-                        return Err(UpdateError::new(
-                            ErrorKind::ServerError { status: None },
-                            "an output was listed with neither a URL nor a filename",
-                        ));
-                    };
-                    output.url = self.client.output_url(update_id, filename).to_string();
-                }
-                Ok(output)
-            })
-            .collect()
-    }
-
     /// Runs `future` unless the job is cancelled first; dropping it aborts any request in flight
     /// and deletes a partial download.
     async fn cancellable<T>(
