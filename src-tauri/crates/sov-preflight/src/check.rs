@@ -57,18 +57,15 @@ pub(crate) struct Scan {
     pub upload_plan: Option<Result<UploadPlan, PreflightError>>,
 }
 
-pub(crate) fn scan(path: &Path, options: &CheckOptions, job: &JobTargets) -> Scan {
-    scan_with(path, options, job, false, None)
-}
-
-/// The check and, in the same read, the upload plan in parts of at most `batch` rows.
-pub(crate) fn scan_and_plan(
+/// The check and, with `plan_batch`, in the same read the upload plan in parts of at most that
+/// many rows.
+pub(crate) fn scan(
     path: &Path,
     options: &CheckOptions,
     job: &JobTargets,
-    batch: u64,
+    plan_batch: Option<u64>,
 ) -> Scan {
-    scan_with(path, options, job, false, Some(batch))
+    scan_with(path, options, job, false, plan_batch)
 }
 
 fn scan_with(

@@ -21,7 +21,7 @@ pub fn apply_fixes(
     path: &Path,
     options: &CheckOptions,
 ) -> Result<(PathBuf, FileReport), PreflightError> {
-    let scan = check::scan(path, options, &JobTargets::default());
+    let scan = check::scan(path, options, &JobTargets::default(), None);
     if scan.layout.is_none() {
         let reason = scan
             .report
@@ -44,7 +44,7 @@ pub fn apply_fixes(
         let _ = std::fs::remove_file(&fixed_path);
         return Err(error);
     }
-    let report = check::scan(&fixed_path, options, &JobTargets::default()).report;
+    let report = check::scan(&fixed_path, options, &JobTargets::default(), None).report;
     Ok((fixed_path, report))
 }
 

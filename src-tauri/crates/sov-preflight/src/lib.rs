@@ -36,13 +36,26 @@ pub use upload::{plan_upload, UploadPart, UploadPlan};
 
 /// Checks the files of one job, including buildings targeted by more than one file.
 pub fn check_files(paths: &[PathBuf], options: &CheckOptions) -> Vec<FileReport> {
+    check_job(paths, options, None)
+        .into_iter()
+        .map(|(report, _)| report)
+        .collect()
+}
+
+/// Checks each file in order against the buildings of the files before it; with `plan_batch`,
+/// also plans its upload in the same read (`None` in the pair when that read stopped early).
+fn check_job(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    plan_batch: Option<u64>,
+) -> Vec<(FileReport, Option<Result<UploadPlan, PreflightError>>)> {
     let mut job = check::JobTargets::default();
     paths
         .iter()
         .map(|path| {
-            let scan = check::scan(path, options, &job);
+            let scan = check::scan(path, options, &job, plan_batch);
             job.add(scan.report.file_name.clone(), scan.targets);
-            scan.report
+            (scan.report, scan.upload_plan)
         })
         .collect()
 }
@@ -63,24 +76,17 @@ pub fn check_and_plan_files(
     rows_per_batch: Option<usize>,
 ) -> Vec<CheckedFile> {
     let batch = plan_builder::batch_rows(rows_per_batch);
-    let mut job = check::JobTargets::default();
     paths
         .iter()
-        .map(|path| {
-            let scan = check::scan_and_plan(path, options, &job, batch);
-            job.add(scan.report.file_name.clone(), scan.targets);
-            let plan = scan
-                .upload_plan
-                .unwrap_or_else(|| plan_upload(path, options, rows_per_batch));
-            CheckedFile {
-                report: scan.report,
-                plan,
-            }
+        .zip(check_job(paths, options, Some(batch)))
+        .map(|(path, (report, plan))| CheckedFile {
+            report,
+            plan: plan.unwrap_or_else(|| plan_upload(path, options, rows_per_batch)),
         })
         .collect()
 }
 
 /// Checks one file on its own.
 pub fn check_file(path: &Path, options: &CheckOptions) -> FileReport {
-    check::scan(path, options, &check::JobTargets::default()).report
+    check::scan(path, options, &check::JobTargets::default(), None).report
 }
