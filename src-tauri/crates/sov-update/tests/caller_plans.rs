@@ -8,10 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sov_preflight::{check_and_plan_files, CheckOptions, UploadPlan};
-use sov_update::{Job, JobError, JobOutcome, JobSpec, StartRequest, Step};
-use support::mock::{Mock, SOV_ID};
-use support::{client_for, fast_poll, write_file, Events, CORRECTIONS};
-use tokio_util::sync::CancellationToken;
+use sov_update::{JobError, JobOutcome, JobSpec, Step};
+use support::mock::Mock;
+use support::{json_spec, quick_job, write_file, Events, CORRECTIONS};
 
 const HEADER: &str = "sheet_name,sheet_row_number,bldg_name\n";
 
@@ -32,27 +31,14 @@ fn plans(files: &[PathBuf], rows_per_batch: usize) -> Vec<Arc<UploadPlan>> {
 
 fn spec(files: Vec<PathBuf>, dest: &Path, upload_plans: Vec<Arc<UploadPlan>>) -> JobSpec {
     JobSpec {
-        sov_id: SOV_ID.into(),
-        files,
-        start: StartRequest {
-            output_formats: vec!["JSON".into()],
-            ..StartRequest::default()
-        },
-        download_dir: dest.to_owned(),
         preflight_checked: true,
         upload_plans: Some(upload_plans),
-        ..JobSpec::default()
+        ..json_spec(files, dest)
     }
 }
 
 async fn run(mock: &Mock, spec: JobSpec) -> Result<JobOutcome, JobError> {
-    let job = Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        Events::default().callback(),
-        CancellationToken::new(),
-    );
-    job.run(spec).await
+    quick_job(&mock.base, &Events::default()).run(spec).await
 }
 
 /// File name and text of every upload the server received for the update.

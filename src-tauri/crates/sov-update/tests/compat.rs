@@ -5,34 +5,11 @@
 mod support;
 
 use serde_json::{json, Value};
-use sov_update::{ErrorKind, Job, JobSpec, Phase, StartRequest, Step};
-use support::mock::{Mock, Recorded, SOV_ID};
-use support::{client_for, fast_poll, list_dir, write_file, Events, CORRECTIONS};
-use tokio_util::sync::CancellationToken;
+use sov_update::{ErrorKind, JobSpec, Phase, Step};
+use support::mock::{Mock, Recorded};
+use support::{json_spec as spec, list_dir, quick_job, write_file, Events, CORRECTIONS};
 
 const TEAM: &str = "5b0e3c1a-team-uuid";
-
-fn job(mock: &Mock, events: &Events) -> Job {
-    Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        events.callback(),
-        CancellationToken::new(),
-    )
-}
-
-fn spec(files: Vec<std::path::PathBuf>, dest: &std::path::Path) -> JobSpec {
-    JobSpec {
-        sov_id: SOV_ID.into(),
-        files,
-        start: StartRequest {
-            output_formats: vec!["JSON".into()],
-            ..StartRequest::default()
-        },
-        download_dir: dest.to_owned(),
-        ..JobSpec::default()
-    }
-}
 
 fn requests_to(mock: &Mock, endpoint: &str) -> Vec<Recorded> {
     mock.requests()
@@ -71,7 +48,7 @@ async fn delegate_to_team_is_sent_with_initiate_every_upload_and_start() {
         ..spec(vec![first, second], dest.path())
     };
 
-    let outcome = job(&mock, &events).run(spec).await.unwrap();
+    let outcome = quick_job(&mock.base, &events).run(spec).await.unwrap();
 
     let initiate = requests_to(&mock, "initiate_update");
     assert_eq!(json_body(&initiate[0])["delegate_to_team"], TEAM);
@@ -107,7 +84,7 @@ async fn without_a_team_no_delegate_field_is_sent_anywhere() {
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
     let events = Events::default();
 
-    job(&mock, &events)
+    quick_job(&mock.base, &events)
         .run(spec(vec![file], dest.path()))
         .await
         .unwrap();
@@ -136,7 +113,7 @@ async fn no_write_runs_the_whole_update_and_lists_outputs_without_saving_them() 
         ..spec(vec![file], dest.path())
     };
 
-    let outcome = job(&mock, &events).run(spec).await.unwrap();
+    let outcome = quick_job(&mock.base, &events).run(spec).await.unwrap();
 
     assert_eq!(mock.count("start"), 1);
     assert!(mock.count("status") >= 1);
@@ -174,7 +151,7 @@ async fn no_write_needs_no_download_folder() {
         ..spec(vec![file], std::path::Path::new(""))
     };
 
-    let outcome = job(&mock, &events).run(spec).await.unwrap();
+    let outcome = quick_job(&mock.base, &events).run(spec).await.unwrap();
 
     assert_eq!(outcome.listed_outputs.len(), 1);
 }
@@ -194,7 +171,7 @@ async fn a_failed_update_still_fails_with_no_write() {
         ..spec(vec![file], dest.path())
     };
 
-    let failure = job(&mock, &events).run(spec).await.unwrap_err();
+    let failure = quick_job(&mock.base, &events).run(spec).await.unwrap_err();
 
     assert_eq!(failure.step, Step::Process);
     assert!(matches!(failure.error.kind(), ErrorKind::JobFailed { .. }));

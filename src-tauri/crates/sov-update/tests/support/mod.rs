@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sov_update::{
-    ApiToken, ClientConfig, Environment, JobProgress, PollConfig, ProgressCallback, RetryPolicy,
-    SovFixerClient,
+    ApiToken, ClientConfig, Environment, Job, JobProgress, JobSpec, PollConfig, ProgressCallback,
+    RetryPolicy, SovFixerClient, StartRequest,
 };
+use tokio_util::sync::CancellationToken;
 
 pub const TOKEN: &str = "test-token-abc";
 
@@ -32,6 +33,30 @@ pub fn client_with(base: &str, token: &str, read_timeout: Duration) -> SovFixerC
         max_retry_after: Duration::from_secs(5),
     };
     SovFixerClient::new(config).unwrap()
+}
+
+/// A job against the mock at `base` with quick retries and polls, reporting to `events`.
+pub fn quick_job(base: &str, events: &Events) -> Job {
+    Job::new(
+        client_for(base),
+        fast_poll(),
+        events.callback(),
+        CancellationToken::new(),
+    )
+}
+
+/// A new update of the mock's SOV from `files`, asking for JSON, saved into `dest`.
+pub fn json_spec(files: Vec<PathBuf>, dest: &Path) -> JobSpec {
+    JobSpec {
+        sov_id: mock::SOV_ID.into(),
+        files,
+        start: StartRequest {
+            output_formats: vec!["JSON".into()],
+            ..StartRequest::default()
+        },
+        download_dir: dest.to_owned(),
+        ..JobSpec::default()
+    }
 }
 
 pub fn fast_poll() -> PollConfig {
