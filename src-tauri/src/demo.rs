@@ -62,6 +62,15 @@ impl DemoSlot {
     pub async fn is_running(&self) -> bool {
         self.server.lock().await.is_some()
     }
+
+    /// Stops the demo server and removes the files sent to it. Called when the app exits: the process ends
+    /// without running destructors, so otherwise every demo session would leave its uploads in the temp folder.
+    pub async fn shutdown(&self) {
+        let running = self.server.lock().await.take();
+        if let Some(running) = running {
+            running.shutdown().await;
+        }
+    }
 }
 
 /// The sample corrections shipped with the app, matching the demo SOV's buildings.
@@ -87,4 +96,35 @@ pub fn write_sample_files(dir: &std::path::Path) -> std::io::Result<Vec<std::pat
             Ok(path)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn shutdown_stops_the_demo_server_and_removes_what_was_sent_to_it() {
+        let slot = DemoSlot::default();
+        let endpoint = slot.ensure_started().await.unwrap();
+        let files = slot
+            .server
+            .lock()
+            .await
+            .as_ref()
+            .unwrap()
+            .files_dir()
+            .to_path_buf();
+        assert!(files.exists());
+
+        slot.shutdown().await;
+        assert!(!slot.is_running().await);
+        assert!(!files.exists(), "{} is left behind", files.display());
+        let address = endpoint.base_url.trim_start_matches("http://").to_owned();
+        assert!(
+            tokio::net::TcpStream::connect(address).await.is_err(),
+            "nothing listens any more"
+        );
+        slot.shutdown().await; // a second exit event is harmless
+    }
 }

@@ -16,6 +16,7 @@ pub mod state;
 
 use state::AppState;
 use std::path::PathBuf;
+use tauri::Manager;
 
 /// The app's identifier; also the name of its config folder.
 pub const IDENTIFIER: &str = "com.sovupdater.desktop";
@@ -86,9 +87,20 @@ pub fn run() {
             resume::resume_at_startup(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(error) = app {
-        eprintln!("SOV Updater could not start: {error}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(on_run_event),
+        Err(error) => {
+            eprintln!("SOV Updater could not start: {error}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// On exit, stops the demo server so its files are removed (the process then ends without running destructors).
+pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: tauri::RunEvent) {
+    if let tauri::RunEvent::Exit = event {
+        let state = app.state::<AppState>();
+        tauri::async_runtime::block_on(state.demo.shutdown());
     }
 }

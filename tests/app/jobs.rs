@@ -308,3 +308,20 @@ fn retry_after_a_failed_poll_waits_for_the_same_update_without_creating_another(
         "started once: {log}"
     );
 }
+
+#[test]
+fn quitting_the_app_stops_the_demo_server() {
+    let h = harness();
+    demo(&h);
+    let state = h.app.state::<AppState>();
+    let endpoint = tauri::async_runtime::block_on(state.demo.endpoint()).unwrap();
+    let address = endpoint.base_url.trim_start_matches("http://").to_owned();
+    assert!(std::net::TcpStream::connect(&address).is_ok());
+
+    sov_updater_lib::on_run_event(h.app.handle(), tauri::RunEvent::Exit);
+    assert!(!tauri::async_runtime::block_on(state.demo.is_running()));
+    assert!(
+        std::net::TcpStream::connect(&address).is_err(),
+        "the demo server still listens after exit"
+    );
+}

@@ -1,14 +1,15 @@
 // Drives the real SOV Updater window (WebKitGTK through tauri-driver) as a person would, against the demo
 // server inside the app: native file dialog, native drag-and-drop, a blocked file, a run to the end with the
-// files checked on disk, a failure with its details and Retry, Cancel, Recent updates and About. Needs an X display
+// files checked on disk, a failure with its details and Retry, Cancel, Recent updates, About, and closing the window. Needs an X display
 // (run under xvfb-run); saves a screenshot of each screen in test-output/window/.
 import assert from "node:assert/strict";
-import { stat, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileSize } from "../../ui/js/format.js";
-import { byTestId, closeApp, launchApp, screenshot, textOf, waitFor } from "./support/app-window.mjs";
-import { chooseInFileDialog, dragFileOnto } from "./support/native.mjs";
+import { byTestId, closeApp, launchApp, screenshot, sleep, textOf, waitFor } from "./support/app-window.mjs";
+import { chooseInFileDialog, closeWindowLikeAPerson, dragFileOnto } from "./support/native.mjs";
 import { demoServerUrl, setFaults } from "./support/sandbox.mjs";
 
 const DEMO_SOV_ID = "s-demo-sample";
@@ -20,6 +21,14 @@ const SKIP = !process.env.DISPLAY && "skipped: no display (DISPLAY is unset; run
 const windowTest = (name, fn) => test(name, { skip: SKIP }, fn);
 
 const visible = (id) => `(() => { const n = document.querySelector('[data-testid="${id}"]'); return Boolean(n && !n.closest('[hidden]') && n.getClientRects().length > 0); })()`;
+// A process that has exited but is not yet reaped by its parent (a zombie, state Z) counts as gone.
+function running(pid) {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
 const CARD_COUNT = "document.querySelectorAll('[data-testid=\"file-card\"]').length";
 
 describe("the real window", () => {
@@ -249,5 +258,17 @@ describe("the real window", () => {
     await screenshot(app, "08-about");
     await (await byTestId(app, "about-close")).click();
     await waitFor(app, "!document.getElementById('about-dialog').open", "the About box to close");
+  });
+
+  windowTest("closing the window quits the app, and the demo leaves no files behind", async () => {
+    assert.ok(app.appPid, "the app's process was found when it started");
+    const sentToDemo = (await readdir(app.tmp)).filter((name) => name.startsWith("sovfixer-sandbox-"));
+    assert.equal(sentToDemo.length, 1, "the demo server keeps what it was sent while the app runs");
+
+    await closeWindowLikeAPerson("SOV Updater");
+    const deadline = Date.now() + 30000;
+    while (running(app.appPid) && Date.now() < deadline) await sleep(200);
+    assert.ok(!running(app.appPid), "the app quit within 30 s of its window closing");
+    assert.deepEqual(await readdir(app.tmp).then((names) => names.filter((n) => n.startsWith("sovfixer-"))), []);
   });
 });

@@ -44,6 +44,8 @@ function isolatedEnv(root) {
     XDG_DATA_HOME: join(root, "data"),
     XDG_CACHE_HOME: join(root, "cache"),
     XDG_RUNTIME_DIR: join(root, "runtime"),
+    // The demo server keeps what it is sent in a temporary folder; a private one shows what is left behind.
+    TMPDIR: join(root, "tmp"),
   };
 }
 
@@ -104,7 +106,7 @@ export async function launchApp() {
   }
   const root = await mkdtemp(join(tmpdir(), "sov-window-test-"));
   const env = isolatedEnv(root);
-  for (const dir of [env.HOME, env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.XDG_RUNTIME_DIR]) {
+  for (const dir of [env.HOME, env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.XDG_RUNTIME_DIR, env.TMPDIR]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   }
   await mkdir(SCREENSHOT_DIR, { recursive: true });
@@ -124,6 +126,7 @@ export async function launchApp() {
   const app = {
     root,
     home: env.HOME,
+    tmp: env.TMPDIR,
     downloads: join(env.HOME, "Downloads", "SOV Updater"),
     session: null,
     driver,

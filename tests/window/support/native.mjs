@@ -8,6 +8,7 @@ import { SCREENSHOT_DIR, WAIT_MS, sleep } from "./app-window.mjs";
 
 const run = promisify(execFile);
 const DRAG_SOURCE = fileURLToPath(new URL("./drag-source.py", import.meta.url));
+const CLOSE_WINDOW = fileURLToPath(new URL("./close-window.py", import.meta.url));
 // The system Python has the GTK bindings (python3-gi); a pyenv or venv python on PATH usually does not.
 const SYSTEM_PYTHON = process.env.SYSTEM_PYTHON || "/usr/bin/python3";
 
@@ -123,4 +124,10 @@ export async function dragFileOnto(path, x, y, { whileOver = async () => {} } = 
   } finally {
     if (source.exitCode === null) source.kill("SIGTERM");
   }
+}
+
+// Closes a window as its title bar's close button would: the window manager's WM_DELETE_WINDOW request.
+export async function closeWindowLikeAPerson(title) {
+  const window = await findWindow(title);
+  await run(SYSTEM_PYTHON, [CLOSE_WINDOW, window], { timeout: 15000 });
 }

@@ -21,7 +21,7 @@ Exit codes:
   6    timed out: the --deadline passed (the update keeps running on SOV Fixer), or
        `status --download` was asked for an update that has not finished
   7    network failure: SOV Fixer could not be reached or kept failing
-  130  cancelled with Ctrl-C
+  130  cancelled with Ctrl-C (or SIGTERM)
 
 The API key is found, in this order: --auth-token, SOVFIXER_AUTH_TOKEN_<PRD|PRDEU|STG|DEV>,
 SOVFIXER_AUTH_TOKEN, then the same keys in the [sovfixer] section of ~/.pingintel.ini.";
@@ -92,7 +92,7 @@ pub enum Command {
     /// List the output formats this account may request.
     #[command(alias = "list-output-formats")]
     Formats(FormatsArgs),
-    /// Serve a local sandbox of the SOV Fixer API until Ctrl-C.
+    /// Serve a local sandbox of the SOV Fixer API until Ctrl-C (or SIGTERM).
     Sandbox(SandboxArgs),
 }
 

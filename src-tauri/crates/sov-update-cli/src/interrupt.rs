@@ -1,4 +1,5 @@
-//! Ctrl-C: the first one cancels the running job through the engine's cancellation token.
+//! Ctrl-C (or SIGTERM, as sent by `kill`, a CI timeout or a service manager): the first one cancels the running
+//! job through the engine's cancellation token, so partial downloads are removed and the update id is printed.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -44,16 +45,26 @@ impl Interrupt {
 }
 
 #[cfg(unix)]
-struct Listener(tokio::signal::unix::Signal);
+struct Listener {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
 
 #[cfg(unix)]
 impl Listener {
     fn new() -> std::io::Result<Self> {
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map(Self)
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
     }
 
     async fn wait(mut self) {
-        self.0.recv().await;
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
     }
 }
 

@@ -190,6 +190,53 @@ fn sandbox_command_serves_until_ctrl_c() {
 }
 
 #[test]
+fn sandbox_command_stops_cleanly_on_sigterm_and_removes_the_files_it_was_sent() {
+    let work = Workspace::new();
+    // The sandbox keeps uploads in a folder under TMPDIR; a private one shows what is left behind.
+    let scratch = tempfile::tempdir().unwrap();
+    let mut child = work
+        .cli()
+        .env("TMPDIR", scratch.path())
+        .args(["sandbox", "--port", "0", "--token", TOKEN])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = line_reader(child.stdout.take().unwrap());
+    let first = read_until(&lines, |_| true).remove(0);
+    let url = first.strip_prefix("listening on ").unwrap().to_owned();
+    let mut upload = work.cli();
+    upload.args([
+        "-u",
+        &url,
+        "--auth-token",
+        TOKEN,
+        "run",
+        SOV,
+        &work.corrections(),
+        "--nowait",
+    ]);
+    let uploaded = output_of(upload);
+    assert_eq!(code(&uploaded), 0, "{}", stderr(&uploaded));
+    assert_eq!(
+        std::fs::read_dir(scratch.path()).unwrap().count(),
+        1,
+        "the sandbox's folder holds the upload while it runs"
+    );
+
+    terminate(&child);
+    assert_eq!(
+        wait_with_patience(&mut child),
+        0,
+        "a clean stop, not a kill"
+    );
+    let left: Vec<_> = std::fs::read_dir(scratch.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
 fn help_documents_the_exit_codes() {
     let work = Workspace::new();
     let output = output_of({

@@ -1,4 +1,4 @@
-//! Ctrl-C (SIGINT) during upload, processing and download: exit 130, no partial files, the update
+//! Ctrl-C (SIGINT; SIGTERM alike) during upload, processing and download: exit 130, no partial files, the update
 //! id printed, and (once the update was started) `status --wait --download` completes the job.
 #![allow(clippy::unwrap_used)]
 
@@ -174,6 +174,42 @@ fn ctrl_c_during_download_leaves_no_partial_file() {
     );
     sandbox.control().clear_faults();
     collect_again(&sandbox, &work, summary["resume_command"].as_str().unwrap());
+}
+
+#[test]
+fn sigterm_during_download_is_handled_like_ctrl_c() {
+    let sandbox = Sandbox::start(Duration::from_millis(500));
+    sandbox.control().set_fault(
+        Endpoint::Download,
+        Fault {
+            latency_ms: 30_000,
+            ..Fault::default()
+        },
+    );
+    let work = Workspace::new();
+    let (mut child, lines) = start_run(&sandbox, &work);
+    let mut seen = read_until(&lines, |line| is_phase(line, "downloading"));
+    std::thread::sleep(Duration::from_millis(300));
+    terminate(&child);
+    assert_eq!(wait_with_patience(&mut child), 130);
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(5)) {
+        seen.push(line);
+    }
+    let events = events(&seen.join("\n"));
+    let summary = summary(&events);
+    assert_eq!(summary["outcome"], "cancelled");
+    assert!(
+        summary["resume_command"]
+            .as_str()
+            .unwrap()
+            .contains("--wait --download"),
+        "{summary}"
+    );
+    assert!(
+        work.out_entries().is_empty(),
+        "partial files left: {:?}",
+        work.out_entries()
+    );
 }
 
 #[test]

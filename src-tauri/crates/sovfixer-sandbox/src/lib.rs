@@ -18,6 +18,7 @@ mod routes;
 mod server;
 mod sov;
 mod state;
+mod stop_signal;
 mod upload;
 
 pub use catalog::{KNOWN_ATTRIBUTES, UPDATE_TYPES};
@@ -26,3 +27,4 @@ pub use faults::{Endpoint, Fault, ForcedFailure};
 pub use server::{start, RunningSandbox, SandboxConfig};
 pub use sov::{LARGE_SOV_ID, SAMPLE_SOV_ID};
 pub use state::{CallbackRecord, RequestRecord};
+pub use stop_signal::stop_requested;

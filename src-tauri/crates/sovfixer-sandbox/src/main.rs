@@ -1,4 +1,4 @@
-//! `sovfixer-sandbox`: runs the sandbox until Ctrl-C.
+//! `sovfixer-sandbox`: runs the sandbox until Ctrl-C or SIGTERM, then removes its files.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -50,7 +50,7 @@ async fn main() -> std::process::ExitCode {
     }
     let _ = out.flush();
     drop(out);
-    let _ = tokio::signal::ctrl_c().await;
+    sovfixer_sandbox::stop_requested().await;
     sandbox.shutdown().await;
     std::process::ExitCode::SUCCESS
 }

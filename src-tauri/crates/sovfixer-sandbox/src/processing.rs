@@ -96,8 +96,12 @@ fn update(state: &SandboxState, sudid: &str, change: impl FnOnce(&mut crate::sta
     }
 }
 
-/// Builds the outputs (blocking file work). `None` when the job was forgotten meanwhile.
+/// Builds the outputs (blocking file work). `None` when the job was forgotten meanwhile, or the sandbox was shut
+/// down and its files removed (writing outputs would recreate the folder it just removed).
 fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
+    if !state.files.path().exists() {
+        return None;
+    }
     let (job, sov, forced) = {
         let inner = state.lock();
         let job = inner.jobs.get(sudid)?.clone();

@@ -131,6 +131,11 @@ impl RunningSandbox {
         }
     }
 
+    /// The folder holding uploads and outputs while the sandbox runs.
+    pub fn files_dir(&self) -> &std::path::Path {
+        self.state.files.path()
+    }
+
     /// Stops accepting connections, lets open ones finish (bounded), and removes the sandbox's files.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -142,5 +147,8 @@ impl RunningSandbox {
         {
             self.server.abort();
         }
+        // Removed now, not when the last reference drops: a job still processing holds one, and a process that
+        // exits right after this (the app, the CLI) never runs that drop.
+        let _ = std::fs::remove_dir_all(self.state.files.path());
     }
 }

@@ -51,3 +51,25 @@ async fn shutdown_stops_serving_even_with_an_open_connection() {
         "nothing listens any more"
     );
 }
+
+#[tokio::test]
+async fn shutdown_removes_uploads_and_a_job_still_processing_does_not_bring_them_back() {
+    let processing = Duration::from_millis(600);
+    let h = common::harness_with(processing).await;
+    let sudid = h.initiate(sovfixer_sandbox::SAMPLE_SOV_ID).await;
+    let csv = "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\n";
+    assert!(h.upload(&sudid, "c.csv", csv).await.status().is_success());
+    let started = h.start_job(&sudid, &serde_json::json!({})).await;
+    assert_eq!(started.status(), StatusCode::CREATED);
+    let files = h.sandbox.files_dir().to_path_buf();
+    assert!(
+        files.join(&sudid).exists(),
+        "the upload is kept while it runs"
+    );
+
+    h.sandbox.shutdown().await;
+    assert!(!files.exists(), "{} is left behind", files.display());
+    // The job would have written its outputs by now.
+    tokio::time::sleep(processing * 3).await;
+    assert!(!files.exists(), "{} came back", files.display());
+}

@@ -1,4 +1,4 @@
-//! `sov-update sandbox`: serves the SOV Fixer sandbox until Ctrl-C, printing what the
+//! `sov-update sandbox`: serves the SOV Fixer sandbox until Ctrl-C or SIGTERM, printing what the
 //! `sovfixer-sandbox` binary prints (first line `listening on http://127.0.0.1:PORT`).
 
 use std::io::Write;

@@ -203,8 +203,17 @@ pub fn read_until(lines: &Receiver<String>, wanted: impl Fn(&str) -> bool) -> Ve
 
 /// Sends SIGINT (Ctrl-C) to a child.
 pub fn interrupt(child: &Child) {
+    send_signal(child, nix::sys::signal::Signal::SIGINT);
+}
+
+/// SIGTERM, as `kill`, a CI timeout or a service manager sends it.
+pub fn terminate(child: &Child) {
+    send_signal(child, nix::sys::signal::Signal::SIGTERM);
+}
+
+fn send_signal(child: &Child, signal: nix::sys::signal::Signal) {
     let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    nix::sys::signal::kill(pid, signal).unwrap();
 }
 
 /// Waits for a child with a generous bound; kills it if it hangs.
