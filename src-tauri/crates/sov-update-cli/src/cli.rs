@@ -121,8 +121,8 @@ pub struct RunArgs {
     /// URL SOV Fixer calls when the update has finished.
     #[arg(long)]
     pub callback_url: Option<String>,
-    /// Folder for the outputs (default: the current folder).
-    #[arg(long, value_name = "DIR")]
+    /// Folder for the outputs (default: the current folder). Refused with --no-write, which saves nothing.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_write")]
     pub out: Option<PathBuf>,
     /// Download the outputs (the default).
     #[arg(long = "write", overrides_with = "no_write")]

@@ -565,7 +565,6 @@ fn a_terminal_gets_progress_bars() {
 fn no_write_runs_the_update_saves_nothing_and_lists_the_output_urls() {
     let sandbox = Sandbox::start(QUICK);
     let work = Workspace::new();
-    let out = work.out().display().to_string();
     let output = work.run(
         &sandbox,
         &[
@@ -573,8 +572,6 @@ fn no_write_runs_the_update_saves_nothing_and_lists_the_output_urls() {
             "run",
             SOV,
             &work.corrections(),
-            "--out",
-            &out,
             "-o",
             "JSON",
             "-o",
@@ -703,4 +700,22 @@ fn a_failed_update_exits_5_with_no_write_too() {
     assert_eq!(summary["outcome"], "failed");
     assert_eq!(summary["error"]["code"], "job_failed");
     assert!(summary["outputs"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn out_with_no_write_is_refused_before_anything_is_sent() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let out = work.out().display().to_string();
+    let output = work.run(
+        &sandbox,
+        &["run", SOV, &work.corrections(), "--out", &out, "--no-write"],
+    );
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("--out") && message.contains("--no-write"),
+        "{message}"
+    );
+    assert!(sandbox.control().jobs().is_empty(), "nothing was sent");
 }
