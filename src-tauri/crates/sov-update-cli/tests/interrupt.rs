@@ -39,15 +39,38 @@ fn is_phase(line: &str, phase: &str) -> bool {
     serde_json::from_str::<Value>(line).is_ok_and(|v| v["event"] == "phase" && v["phase"] == phase)
 }
 
+/// A sandbox whose answers at `endpoint` take 30 s, so a signal arrives while that request is in flight.
+fn sandbox_stalling_at(endpoint: Endpoint) -> Sandbox {
+    let sandbox = Sandbox::start(Duration::from_millis(500));
+    sandbox.control().set_fault(
+        endpoint,
+        Fault {
+            latency_ms: 30_000,
+            ..Fault::default()
+        },
+    );
+    sandbox
+}
+
 /// Interrupts, then returns the exit code and the summary (all lines validated against the schema).
 fn interrupt_and_collect(
     child: &mut Child,
     lines: &std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+) -> (i32, Value) {
+    signal_and_collect(child, lines, seen, interrupt)
+}
+
+/// Sends `signal`, then returns the exit code and the summary (all lines validated against the schema).
+fn signal_and_collect(
+    child: &mut Child,
+    lines: &std::sync::mpsc::Receiver<String>,
     mut seen: Vec<String>,
+    signal: fn(&Child),
 ) -> (i32, Value) {
     // Let the request in flight actually be in flight.
     std::thread::sleep(Duration::from_millis(300));
-    interrupt(child);
+    signal(child);
     let code = wait_with_patience(child);
     while let Ok(line) = lines.recv_timeout(Duration::from_secs(5)) {
         seen.push(line);
@@ -74,14 +97,7 @@ fn collect_again(sandbox: &Sandbox, work: &Workspace, resume_command: &str) {
 
 #[test]
 fn ctrl_c_during_upload_says_the_update_was_not_started() {
-    let sandbox = Sandbox::start(Duration::from_millis(500));
-    sandbox.control().set_fault(
-        Endpoint::AddLocations,
-        Fault {
-            latency_ms: 30_000,
-            ..Fault::default()
-        },
-    );
+    let sandbox = sandbox_stalling_at(Endpoint::AddLocations);
     let work = Workspace::new();
     let (mut child, lines) = start_run(&sandbox, &work);
     let seen = read_until(&lines, |line| is_phase(line, "uploading"));
@@ -152,14 +168,7 @@ fn ctrl_c_during_processing_prints_the_status_command_that_finishes_the_job() {
 
 #[test]
 fn ctrl_c_during_download_leaves_no_partial_file() {
-    let sandbox = Sandbox::start(Duration::from_millis(500));
-    sandbox.control().set_fault(
-        Endpoint::Download,
-        Fault {
-            latency_ms: 30_000,
-            ..Fault::default()
-        },
-    );
+    let sandbox = sandbox_stalling_at(Endpoint::Download);
     let work = Workspace::new();
     let (mut child, lines) = start_run(&sandbox, &work);
     let seen = read_until(&lines, |line| is_phase(line, "downloading"));
@@ -178,25 +187,12 @@ fn ctrl_c_during_download_leaves_no_partial_file() {
 
 #[test]
 fn sigterm_during_download_is_handled_like_ctrl_c() {
-    let sandbox = Sandbox::start(Duration::from_millis(500));
-    sandbox.control().set_fault(
-        Endpoint::Download,
-        Fault {
-            latency_ms: 30_000,
-            ..Fault::default()
-        },
-    );
+    let sandbox = sandbox_stalling_at(Endpoint::Download);
     let work = Workspace::new();
     let (mut child, lines) = start_run(&sandbox, &work);
-    let mut seen = read_until(&lines, |line| is_phase(line, "downloading"));
-    std::thread::sleep(Duration::from_millis(300));
-    terminate(&child);
-    assert_eq!(wait_with_patience(&mut child), 130);
-    while let Ok(line) = lines.recv_timeout(Duration::from_secs(5)) {
-        seen.push(line);
-    }
-    let events = events(&seen.join("\n"));
-    let summary = summary(&events);
+    let seen = read_until(&lines, |line| is_phase(line, "downloading"));
+    let (code, summary) = signal_and_collect(&mut child, &lines, seen, terminate);
+    assert_eq!(code, 130);
     assert_eq!(summary["outcome"], "cancelled");
     assert!(
         summary["resume_command"]
