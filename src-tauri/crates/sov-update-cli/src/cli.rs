@@ -130,6 +130,10 @@ pub struct RunArgs {
     /// Run the whole update but save nothing: list each output's name, description and URL.
     #[arg(long = "no-write", overrides_with = "write")]
     pub no_write: bool,
+    /// Send the files even when the pre-flight check finds blocking problems (they are still
+    /// reported); SOV Fixer then decides, and may refuse the update.
+    #[arg(long)]
+    pub override_preflight: bool,
     /// Act on behalf of another team (its uuid); needs the `delegate` permission on SOV Fixer.
     #[arg(short = 'D', long = "delegate-to-team", value_name = "UUID", value_parser = NonEmptyStringValueParser::new())]
     pub delegate_to_team: Option<String>,

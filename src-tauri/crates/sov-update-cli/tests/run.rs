@@ -444,6 +444,35 @@ fn a_blocking_preflight_error_exits_3_before_anything_is_sent() {
 }
 
 #[test]
+fn override_preflight_sends_a_blocked_file_and_reports_what_sov_fixer_says() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let bad = work.file(
+        "bad.csv",
+        "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,Normal House\n",
+    );
+    let output = work.run(
+        &sandbox,
+        &[
+            "run",
+            SOV,
+            &bad.display().to_string(),
+            "--override-preflight",
+        ],
+    );
+    let text = stderr(&output);
+    assert!(text.contains("sheet_row_numbah"), "still reported: {text}");
+    assert!(text.contains("Sending bad.csv anyway"), "{text}");
+    assert_eq!(
+        sandbox.control().count_requests(Endpoint::AddLocations),
+        1,
+        "the file was sent"
+    );
+    // The server refuses rows that name no building: its verdict is the command's.
+    assert_eq!(code(&output), 5, "{text}");
+}
+
+#[test]
 fn a_server_that_keeps_failing_is_a_network_failure_after_retries() {
     let sandbox = Sandbox::start(QUICK);
     sandbox.control().set_fault(

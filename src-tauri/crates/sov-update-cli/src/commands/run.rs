@@ -40,7 +40,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     if out.verbose() >= 2 {
         out.note(&connection.description);
     }
-    let upload_plans = match preflight(&args.files, out, interrupt).await {
+    let upload_plans = match preflight(&args.files, args.override_preflight, out, interrupt).await {
         Ok(plans) => plans,
         Err(blocked) => return blocked,
     };
@@ -61,9 +61,10 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             ..StartRequest::default()
         },
         download_dir,
-        // `preflight` above has just checked every file and stopped on a blocking one, and
-        // planned their upload in the same read.
+        // `preflight` above has just checked every file and stopped on a blocking one (unless
+        // overridden), and planned their upload in the same read.
         preflight_checked: true,
+        override_preflight: args.override_preflight,
         upload_plans,
         delegate_to_team: args.delegate_to_team.clone(),
         save_outputs: !args.no_write,
@@ -135,10 +136,11 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
 }
 
 /// Checks every file first, planning its upload in the same read; a blocking problem ends the
-/// command (with its exit code) before anything is sent. The plans go to the job; `None` when a
-/// file could not be planned, so the engine plans it again and reports why.
+/// command (with its exit code) before anything is sent, unless `override_blocking`. The plans go
+/// to the job; `None` when a file could not be planned, so the engine plans it again and reports why.
 async fn preflight(
     files: &[PathBuf],
+    override_blocking: bool,
     out: &Output,
     interrupt: &Interrupt,
 ) -> Result<Option<Vec<Arc<UploadPlan>>>, u8> {
@@ -172,7 +174,14 @@ async fn preflight(
             });
         }
     }
-    let Some(blocked) = reports.iter().find(|r| r.blocking) else {
+    let blocked = reports.iter().find(|r| r.blocking);
+    if let (Some(blocked), true) = (blocked, override_blocking) {
+        out.note(&format!(
+            "Sending {} anyway (--override-preflight): SOV Fixer decides whether to accept it.",
+            blocked.file_name
+        ));
+    }
+    let Some(blocked) = blocked.filter(|_| !override_blocking) else {
         return Ok(plans
             .into_iter()
             .map(|plan| plan.ok().map(Arc::new))
