@@ -6,7 +6,7 @@ mod support;
 use std::io::Read;
 
 use sov_preflight::{apply_fixes, check_file, plan_upload, CheckOptions, FileKind, Severity};
-use support::{assert_finding, only, write_xlsx};
+use support::{assert_finding, corpus, only, write_xlsx};
 
 fn workbook(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("corrections.xlsx");
@@ -109,4 +109,44 @@ fn a_zip_named_like_a_workbook_is_refused_as_a_zip() {
     let report = check_file(&path, &CheckOptions::default());
     assert_eq!(report.kind, FileKind::Zip);
     only(&report, "unsupported_file_type");
+}
+
+/// What the default check of the `workbook` above reads: its first sheet, numbers kept whole.
+fn assert_reads_the_corrections_sheet(path: &std::path::Path) {
+    let report = check_file(path, &CheckOptions::default());
+    assert_eq!(report.kind, FileKind::Excel, "{path:?}");
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    assert_eq!(
+        report.preview.header,
+        [
+            "sheet_name",
+            "sheet_row_number",
+            "bldg_name",
+            "const__bldg_year_built"
+        ]
+    );
+    assert_eq!(
+        report.preview.rows,
+        [["Sheet1", "2", "Normal, House", "1969"]]
+    );
+    assert!(
+        report.notices[0].contains("`Corrections`"),
+        "{:?}",
+        report.notices
+    );
+}
+
+#[test]
+fn a_legacy_xls_workbook_is_read_like_an_xlsx_one() {
+    // Written by the `xlwt` Python package (BIFF8, Excel 97-2003), numbers stored as floats.
+    assert_reads_the_corrections_sheet(&corpus("legacy_workbook.xls"));
+}
+
+#[test]
+fn a_macro_enabled_xlsm_workbook_is_read_like_an_xlsx_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = workbook(dir.path());
+    let xlsm = dir.path().join("corrections.xlsm");
+    std::fs::rename(&xlsx, &xlsm).unwrap();
+    assert_reads_the_corrections_sheet(&xlsm);
 }
