@@ -130,7 +130,7 @@ impl UpdateError {
     pub fn message(&self) -> String {
         match &self.kind {
             ErrorKind::CredentialsRejected { .. } => "SOV Fixer did not accept your API key. Check that the key is \
-                 current and belongs to the environment you selected, then enter it again in Settings."
+                 current and belongs to the environment you selected, then enter it again where you connect to SOV Fixer."
                 .to_owned(),
             ErrorKind::NotFound(resource) => not_found_message(resource),
             ErrorKind::InvalidAttribute { column, file } => {
@@ -218,7 +218,7 @@ fn not_found_message(resource: &Resource) -> String {
             "SOV Fixer has no history entry with the id `{id}`. Check the id, then try again."
         ),
         Resource::Endpoint => "SOV Fixer does not offer this function at the address configured. \
-             Check the server address in Settings."
+             Check the environment or server address you connect to."
             .to_owned(),
     }
 }
