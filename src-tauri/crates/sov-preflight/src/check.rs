@@ -86,6 +86,8 @@ fn scan_with(
         kind: FileKind::Csv,
         summary: Summary::default(),
         notices: Vec::new(),
+        sheet: None,
+        sheets: Vec::new(),
         findings: Vec::new(),
         fixes: Vec::new(),
         preview: Preview::default(),
@@ -109,6 +111,10 @@ fn scan_with(
         Ok(mut source) => {
             report.kind = source.layout.kind();
             report.notices = source.layout.notices();
+            if let Layout::Excel { sheet, sheets } = &source.layout {
+                report.sheet = Some(sheet.clone());
+                report.sheets = sheets.clone();
+            }
             let read_to_end = Pass {
                 options,
                 job,

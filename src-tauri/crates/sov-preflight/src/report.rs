@@ -78,6 +78,11 @@ pub struct FileReport {
     pub summary: Summary,
     /// Things the user should know that are not problems (encoding, delimiter, sheet used).
     pub notices: Vec<String>,
+    /// For a workbook: the sheet that was read (the one asked for, else the first).
+    pub sheet: Option<String>,
+    /// For a workbook: every sheet's name, in workbook order, so the user can pick another one.
+    /// Empty for CSV files.
+    pub sheets: Vec<String>,
     pub findings: Vec<Finding>,
     pub fixes: Vec<Fix>,
     pub preview: Preview,

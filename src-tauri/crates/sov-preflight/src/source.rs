@@ -27,7 +27,8 @@ pub(crate) enum Layout {
     },
     Excel {
         sheet: String,
-        sheet_count: usize,
+        /// Every sheet of the workbook, in order.
+        sheets: Vec<String>,
     },
 }
 
@@ -61,11 +62,12 @@ impl Layout {
                 .chain(detect::delimiter_notice(*delimiter))
                 .map(str::to_owned)
                 .collect(),
-            Layout::Excel { sheet, sheet_count } => {
+            Layout::Excel { sheet, sheets } => {
                 let mut notice = format!(
                     "This is an Excel workbook: rows are read from the sheet `{sheet}` and will be sent as CSV."
                 );
-                if *sheet_count > 1 {
+                let sheet_count = sheets.len();
+                if sheet_count > 1 {
                     notice.push_str(&format!(
                         " The workbook has {sheet_count} sheets; choose another sheet if your corrections are elsewhere."
                     ));
@@ -374,7 +376,7 @@ fn open_workbook(
     Ok(Source {
         layout: Layout::Excel {
             sheet: chosen,
-            sheet_count: sheet_names.len(),
+            sheets: sheet_names,
         },
         first_row_number,
         estimated_records: range.height() as u64,

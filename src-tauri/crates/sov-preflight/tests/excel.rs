@@ -46,6 +46,12 @@ fn first_sheet_is_read_by_default_and_numbers_stay_whole() {
         ["This is an Excel workbook: rows are read from the sheet `Corrections` and will be sent as CSV. The workbook has 2 sheets; choose another sheet if your corrections are elsewhere."]
     );
     assert_eq!(report.fixes[0].id, "convert_excel");
+    assert_eq!(report.sheet.as_deref(), Some("Corrections"));
+    assert_eq!(
+        report.sheets,
+        ["Corrections", "Notes"],
+        "offered to pick from"
+    );
 }
 
 #[test]
@@ -57,6 +63,7 @@ fn a_named_sheet_is_read_and_a_missing_one_is_explained() {
         ..CheckOptions::default()
     };
     let report = check_file(&path, &notes);
+    assert_eq!(report.sheet.as_deref(), Some("Notes"));
     assert_eq!(report.preview.header, ["bldg_name"]);
     only(&report, "missing_identity_columns");
 
