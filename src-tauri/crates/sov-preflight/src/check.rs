@@ -99,7 +99,7 @@ fn scan_with(
     };
     let mut targets = RowTargets::default();
     let mut layout = None;
-    match source::open_with(path, options.sheet.as_deref(), legacy_text) {
+    match source::open_with(path, options.sheet_of(path), legacy_text) {
         Err(refusal) => {
             report.kind = refusal.kind;
             findings.push(Severity::Error, refusal.code, None, None, || Detail {
@@ -130,9 +130,14 @@ fn scan_with(
                 return scan_with(path, options, job, true, plan_batch);
             }
             // A pass that stopped early saw only part of the file: no plan from it.
-            upload_plan = plan
-                .filter(|_| read_to_end)
-                .map(|plan| plan.finish(path, options.sheet.clone(), &source.layout, legacy_text));
+            upload_plan = plan.filter(|_| read_to_end).map(|plan| {
+                plan.finish(
+                    path,
+                    options.sheet_of(path).map(str::to_owned),
+                    &source.layout,
+                    legacy_text,
+                )
+            });
             report.fixes = layout_fixes(&source.layout, &fix_plan, &report.preview.header);
             layout = Some(source.layout);
         }

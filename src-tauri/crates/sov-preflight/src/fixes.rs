@@ -87,7 +87,7 @@ fn write_fixed(
     file: File,
 ) -> Result<(), PreflightError> {
     let mut source =
-        source::open_with(path, options.sheet.as_deref(), plan.legacy_text).map_err(|refusal| {
+        source::open_with(path, options.sheet_of(path), plan.legacy_text).map_err(|refusal| {
             PreflightError::NotUsable {
                 message: format!("{} {}", refusal.message, refusal.suggestion),
             }

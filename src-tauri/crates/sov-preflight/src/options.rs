@@ -1,5 +1,8 @@
 //! Options of the pre-flight check.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
 /// Rows per upload batch when the caller does not choose: small enough that one rejected
 /// batch costs little, large enough that typical corrections files go in one request.
 pub const DEFAULT_ROWS_PER_BATCH: usize = 25_000;
@@ -8,6 +11,8 @@ pub const DEFAULT_ROWS_PER_BATCH: usize = 25_000;
 pub struct CheckOptions {
     /// Excel sheet to read; the first sheet when `None`. Ignored for CSV files.
     pub sheet: Option<String>,
+    /// The sheet the user picked for a particular workbook; wins over `sheet` for that path.
+    pub sheet_for: BTreeMap<PathBuf, String>,
     /// Findings kept per kind of problem (code and column); the rest are counted in `more_count`.
     pub max_findings_per_kind: usize,
     /// Data rows shown in the report preview.
@@ -18,8 +23,19 @@ impl Default for CheckOptions {
     fn default() -> Self {
         Self {
             sheet: None,
+            sheet_for: BTreeMap::new(),
             max_findings_per_kind: 1,
             preview_rows: 5,
         }
+    }
+}
+
+impl CheckOptions {
+    /// The sheet to read in the workbook at `path`: the one picked for it, else `sheet`, else (`None`) the first.
+    pub fn sheet_of(&self, path: &Path) -> Option<&str> {
+        self.sheet_for
+            .get(path)
+            .or(self.sheet.as_ref())
+            .map(String::as_str)
     }
 }

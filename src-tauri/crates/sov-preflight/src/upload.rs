@@ -65,7 +65,7 @@ fn plan_upload_with(
 ) -> Result<UploadPlan, PreflightError> {
     let mut plan = PlanBuilder::new(path, batch_rows(rows_per_batch))
         .map_err(|error| PreflightError::io(path, error))?;
-    let mut source = open(path, options.sheet.as_deref(), legacy_text)?;
+    let mut source = open(path, options.sheet_of(path), legacy_text)?;
     let mut record = ByteRecord::new();
     if !source
         .read_record(&mut record)
@@ -87,7 +87,12 @@ fn plan_upload_with(
         // Valid UTF-8 at the start but not further on: plan it again as Windows-1252.
         return plan_upload_with(path, options, rows_per_batch, true);
     }
-    plan.finish(path, options.sheet.clone(), &source.layout, legacy_text)
+    plan.finish(
+        path,
+        options.sheet_of(path).map(str::to_owned),
+        &source.layout,
+        legacy_text,
+    )
 }
 
 impl UploadPlan {

@@ -5,7 +5,9 @@ mod support;
 
 use std::io::Read;
 
-use sov_preflight::{apply_fixes, check_file, plan_upload, CheckOptions, FileKind, Severity};
+use sov_preflight::{
+    apply_fixes, check_and_plan_files, check_file, plan_upload, CheckOptions, FileKind, Severity,
+};
 use support::{assert_finding, corpus, only, write_xlsx};
 
 fn workbook(dir: &std::path::Path) -> std::path::PathBuf {
@@ -156,4 +158,45 @@ fn a_macro_enabled_xlsm_workbook_is_read_like_an_xlsx_one() {
     let xlsm = dir.path().join("corrections.xlsm");
     std::fs::rename(&xlsx, &xlsm).unwrap();
     assert_reads_the_corrections_sheet(&xlsm);
+}
+
+#[test]
+fn a_sheet_picked_for_one_workbook_is_checked_and_sent_while_the_others_keep_their_first_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = workbook(dir.path());
+    // The same building, but on the second sheet of another workbook (the first one holds notes).
+    let second = dir.path().join("annex.xlsx");
+    write_xlsx(
+        &second,
+        &[
+            ("Notes", &[&["bldg_name"], &["just notes"]]),
+            (
+                "Corrections",
+                &[
+                    &["sheet_name", "sheet_row_number", "bldg_name"],
+                    &["Sheet1", "2", "Annex"],
+                ],
+            ),
+        ],
+    );
+    let mut options = CheckOptions::default();
+    options
+        .sheet_for
+        .insert(second.clone(), "Corrections".to_owned());
+
+    let checked = check_and_plan_files(&[first.clone(), second.clone()], &options, None);
+    assert_eq!(checked[0].report.sheet.as_deref(), Some("Corrections"));
+    assert_eq!(checked[1].report.sheet.as_deref(), Some("Corrections"));
+    assert_eq!(checked[1].report.sheets, ["Notes", "Corrections"]);
+    // Read from the picked sheet, the second workbook targets the first one's building: caught across files.
+    only(&checked[1].report, "duplicate_building_across_files");
+
+    let plan = plan_upload(&second, &options, None).unwrap();
+    let mut sent = String::new();
+    plan.open_part(0)
+        .unwrap()
+        .read_to_string(&mut sent)
+        .unwrap();
+    assert!(sent.contains("Sheet1,2,Annex"), "{sent}");
+    assert!(!sent.contains("just notes"), "{sent}");
 }
