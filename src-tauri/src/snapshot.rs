@@ -267,6 +267,7 @@ mod tests {
             processing: None,
             stalled: false,
             download: None,
+            listed_outputs: None,
             outputs: Vec::new(),
             error: None,
         }

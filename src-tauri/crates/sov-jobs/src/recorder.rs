@@ -36,7 +36,8 @@ struct RecorderState {
     next_upload: usize,
     start_pending: bool,
     processing_key: Option<(String, Option<String>)>,
-    planned: Vec<String>,
+    /// The outputs last recorded as planned (`DownloadsPlanned`), once the server listed them.
+    planned: Option<Vec<String>>,
     download_index: Option<usize>,
     outputs_recorded: usize,
     ended: bool,
@@ -55,15 +56,10 @@ impl JobRecorder {
 
     /// For a job picked up again: its update id and planned outputs are already recorded.
     pub fn resuming(store: Arc<HistoryStore>, detail: &JobDetail) -> Self {
-        let planned = detail
-            .transitions
-            .iter()
-            .rev()
-            .find_map(|t| match &t.kind {
-                TransitionKind::DownloadsPlanned { filenames } => Some(filenames.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
+        let planned = detail.transitions.iter().rev().find_map(|t| match &t.kind {
+            TransitionKind::DownloadsPlanned { filenames } => Some(filenames.clone()),
+            _ => None,
+        });
         let state = RecorderState {
             update_id_known: detail.update_id.is_some(),
             initiate_sent: true,
@@ -113,18 +109,6 @@ impl JobRecorder {
         self.lock().warnings.clone()
     }
 
-    /// Records the full list of outputs the server announced (the runner's own download path knows
-    /// it up front; the engine reveals names one at a time, see `observe`).
-    pub fn plan_downloads(&self, filenames: Vec<String>) {
-        let mut state = self.lock();
-        state.planned = filenames.clone();
-        self.write(
-            &mut state,
-            TransitionKind::DownloadsPlanned { filenames },
-            "",
-        );
-    }
-
     /// Turns one snapshot into the transitions it implies.
     pub fn observe(&self, progress: &JobProgress) {
         let mut state = self.lock();
@@ -138,6 +122,7 @@ impl JobRecorder {
         state.rank = rank;
         self.record_request_markers(&mut state, progress);
         self.record_processing(&mut state, progress);
+        self.record_plan(&mut state, progress);
         self.record_downloads(&mut state, progress);
         self.record_end(&mut state, progress);
     }
@@ -199,7 +184,9 @@ impl JobRecorder {
     }
 
     fn record_processing(&self, state: &mut RecorderState, progress: &JobProgress) {
-        if !matches!(progress.phase, Phase::Queued | Phase::Processing) {
+        // Once the outputs are listed processing is over: the status poll that starts a resumed
+        // download or a "download again" is not news.
+        if !matches!(progress.phase, Phase::Queued | Phase::Processing) || state.planned.is_some() {
             return;
         }
         let Some(processing) = &progress.processing else {
@@ -220,14 +207,21 @@ impl JobRecorder {
         self.write(state, TransitionKind::Processing, &detail);
     }
 
+    /// The engine lists every output (saved before or not) before its first download.
+    fn record_plan(&self, state: &mut RecorderState, progress: &JobProgress) {
+        let Some(listed) = &progress.listed_outputs else {
+            return;
+        };
+        if state.planned.as_ref() == Some(listed) {
+            return;
+        }
+        state.planned = Some(listed.clone());
+        let filenames = listed.clone();
+        self.write(state, TransitionKind::DownloadsPlanned { filenames }, "");
+    }
+
     fn record_downloads(&self, state: &mut RecorderState, progress: &JobProgress) {
         if let (Phase::Downloading, Some(download)) = (progress.phase, &progress.download) {
-            // The engine names outputs one at a time; the plan grows as they appear.
-            if !state.planned.contains(&download.filename) {
-                state.planned.push(download.filename.clone());
-                let filenames = state.planned.clone();
-                self.write(state, TransitionKind::DownloadsPlanned { filenames }, "");
-            }
             if state
                 .download_index
                 .is_none_or(|current| download.output_index > current)

@@ -12,7 +12,6 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::JobsError;
-use crate::outputs::OutputFetch;
 use crate::recorder::JobRecorder;
 use crate::request;
 
@@ -181,6 +180,36 @@ impl JobRunner {
         from: ResumePoint,
         on_progress: Option<ProgressCallback>,
     ) -> RunningJob {
+        let spec = ResumeSpec {
+            from,
+            ..resume_spec(detail, update_id)
+        };
+        self.resume_recorded(detail, spec, on_progress)
+    }
+
+    /// Downloads the outputs of `detail` not in `skip` (server names), then ends the job as
+    /// finished.
+    pub(crate) fn fetch_outputs(
+        &self,
+        detail: &JobDetail,
+        update_id: String,
+        skip: HashSet<String>,
+        on_progress: Option<ProgressCallback>,
+    ) -> RunningJob {
+        let spec = ResumeSpec {
+            skip_outputs: skip,
+            ..resume_spec(detail, update_id)
+        };
+        self.resume_recorded(detail, spec, on_progress)
+    }
+
+    /// Runs `Job::resume(spec)` in the background, recorded as a continuation of `detail`.
+    fn resume_recorded(
+        &self,
+        detail: &JobDetail,
+        spec: ResumeSpec,
+        on_progress: Option<ProgressCallback>,
+    ) -> RunningJob {
         let recorder = Arc::new(JobRecorder::resuming(Arc::clone(&self.store), detail));
         let callback = recorder.callback(on_progress);
         let cancel = CancellationToken::new();
@@ -190,38 +219,9 @@ impl JobRunner {
             callback,
             cancel.clone(),
         );
-        let spec = ResumeSpec {
-            sov_id: Some(detail.sov_id.clone()),
-            update_id,
-            from,
-            download_dir: detail.download_dir.clone(),
-        };
         self.spawn(detail.job_id.clone(), recorder, cancel, async move {
             job.resume(spec).await
         })
-    }
-
-    /// Downloads the outputs of `detail` not in `skip`, then ends the job as finished.
-    pub(crate) fn fetch_outputs(
-        &self,
-        detail: &JobDetail,
-        update_id: String,
-        skip: HashSet<String>,
-        on_progress: Option<ProgressCallback>,
-    ) -> RunningJob {
-        let recorder = Arc::new(JobRecorder::resuming(Arc::clone(&self.store), detail));
-        let cancel = CancellationToken::new();
-        let fetch = OutputFetch {
-            client: self.client.clone(),
-            sov_id: Some(detail.sov_id.clone()),
-            update_id,
-            download_dir: detail.download_dir.clone(),
-            skip,
-            recorder: Arc::clone(&recorder),
-            forward: on_progress,
-            cancel: cancel.clone(),
-        };
-        self.spawn(detail.job_id.clone(), recorder, cancel, fetch.run())
     }
 
     /// A job recorded against another server is not touched with this runner's key.
@@ -259,6 +259,16 @@ impl JobRunner {
             task,
             recorder,
         }
+    }
+}
+
+/// Polls `update_id` of the recorded job and saves every output into its folder.
+fn resume_spec(detail: &JobDetail, update_id: String) -> ResumeSpec {
+    ResumeSpec {
+        sov_id: Some(detail.sov_id.clone()),
+        update_id,
+        download_dir: detail.download_dir.clone(),
+        ..ResumeSpec::default()
     }
 }
 

@@ -39,6 +39,7 @@ fn snapshot(phase: Phase) -> JobProgress {
         processing: None,
         stalled: false,
         download: None,
+        listed_outputs: None,
         outputs: vec![],
         error: None,
     }
@@ -182,6 +183,64 @@ fn outputs_are_recorded_under_the_server_name_with_their_local_file() {
         .filter(|t| t.kind == TransitionKind::Finished)
         .count();
     assert_eq!(finished, 1, "the end is recorded once");
+}
+
+fn listed(names: &[&str]) -> Option<Vec<String>> {
+    Some(names.iter().map(|n| n.to_string()).collect())
+}
+
+#[test]
+fn every_listed_output_is_planned_once_before_the_first_download() {
+    let (_dir, store) = store();
+    let recorder = JobRecorder::new(Arc::clone(&store), "j-1");
+    let mut p = processing("COMPLETE", 100.0, "Done");
+    recorder.observe(&p);
+    p.listed_outputs = listed(&["a.json", "b.csv"]);
+    recorder.observe(&p);
+    p.phase = Phase::Downloading;
+    p.download = Some(DownloadProgress {
+        output_index: 1,
+        output_count: 2,
+        filename: "a.json".into(),
+        bytes_received: 0,
+        bytes_total: None,
+    });
+    recorder.observe(&p);
+    recorder.observe(&p);
+
+    let kinds = states(&store);
+    assert_eq!(
+        kinds[kinds.len() - 2..],
+        [
+            TransitionKind::DownloadsPlanned {
+                filenames: vec!["a.json".into(), "b.csv".into()]
+            },
+            TransitionKind::DownloadStarted {
+                filename: "a.json".into()
+            },
+        ]
+    );
+    let plans = kinds
+        .iter()
+        .filter(|k| matches!(k, TransitionKind::DownloadsPlanned { .. }))
+        .count();
+    assert_eq!(plans, 1);
+}
+
+#[test]
+fn a_resumed_download_writes_no_second_plan_or_processing_line() {
+    let (_dir, store) = store();
+    let filenames = vec!["a.json".to_string(), "b.csv".to_string()];
+    store
+        .record_transition("j-1", TransitionKind::DownloadsPlanned { filenames }, "")
+        .unwrap();
+    let before = states(&store);
+    let recorder = JobRecorder::resuming(Arc::clone(&store), &store.get_job("j-1").unwrap());
+    let mut p = processing("COMPLETE", 100.0, "Done");
+    recorder.observe(&p);
+    p.listed_outputs = listed(&["a.json", "b.csv"]);
+    recorder.observe(&p);
+    assert_eq!(states(&store), before);
 }
 
 #[test]

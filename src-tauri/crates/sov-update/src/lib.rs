@@ -7,7 +7,8 @@
 //! let job = Job::new(client, PollConfig::default(), on_progress, CancellationToken::new());
 //! let outcome = job.run(JobSpec { sov_id, files, download_dir, ..JobSpec::default() }).await?;
 //! // Later, or after a restart: attach to an update that already exists.
-//! job.resume(ResumeSpec { update_id, from: ResumePoint::Poll, sov_id: None, download_dir }).await?;
+//! job.resume(ResumeSpec { update_id, download_dir, ..ResumeSpec::default() }).await?;
+//! // Only the outputs not saved yet: `skip_outputs`; list without saving: `save_outputs: false`.
 //! ```
 
 pub mod client;

@@ -3,13 +3,14 @@
 
 mod support;
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use sov_update::{
-    ApiToken, ClientConfig, Environment, Job, JobError, JobOutcome, JobSpec, Phase, PollConfig,
-    RetryPolicy, SovFixerClient, StartRequest, Step,
+    ApiToken, ClientConfig, Environment, Job, JobError, JobOutcome, JobSpec, OutputFile, Phase,
+    PollConfig, ResumeSpec, RetryPolicy, SovFixerClient, StartRequest, Step,
 };
 use sovfixer_sandbox::{
     Endpoint, Fault, ForcedFailure, RunningSandbox, SandboxConfig, SAMPLE_SOV_ID,
@@ -361,5 +362,147 @@ async fn sandbox_outputs_on_another_origin_never_get_the_token() {
     let seen = foreign.seen();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].authorization, None);
+    sandbox.shutdown().await;
+}
+
+/// A job on `sandbox` reporting to `events`, for attaching to an update that already exists.
+fn attach(sandbox: &RunningSandbox, events: &Events) -> Job {
+    Job::new(
+        client(sandbox, &sandbox.token()),
+        poll(),
+        events.callback(),
+        CancellationToken::new(),
+    )
+}
+
+/// A finished update with two outputs (JSON and CSV), saved in `dest`.
+async fn finished_update(sandbox: &RunningSandbox, dest: &std::path::Path) -> JobOutcome {
+    let outcome = run(
+        sandbox,
+        spec(vec![sample("corrections.csv")], dest, &["JSON", "CSV"]),
+        &Events::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.outputs.len(), 2);
+    outcome
+}
+
+fn names(outputs: &[OutputFile]) -> Vec<String> {
+    outputs.iter().map(OutputFile::name).collect()
+}
+
+#[tokio::test]
+async fn resuming_with_saved_outputs_skipped_downloads_only_the_others_once() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let dest = tempfile::tempdir().unwrap();
+    let first = finished_update(&sandbox, dest.path()).await;
+    // The first output is still saved; the second was lost (a kill mid-download, a deleted file).
+    let gone = &first.outputs[1];
+    std::fs::remove_file(&gone.path).unwrap();
+    let saved_name = first.listed_outputs[0].name();
+    sandbox.control().clear_requests();
+    let events = Events::default();
+
+    let outcome = attach(&sandbox, &events)
+        .resume(ResumeSpec {
+            update_id: first.update_id.clone(),
+            download_dir: dest.path().to_owned(),
+            skip_outputs: HashSet::from([saved_name]),
+            ..ResumeSpec::default()
+        })
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.listed_outputs, first.listed_outputs);
+    assert_eq!(outcome.outputs.len(), 1);
+    assert_eq!(outcome.outputs[0].path, gone.path);
+    assert_eq!(outcome.outputs[0].sha256, gone.sha256);
+    assert_eq!(sandbox.control().count_requests(Endpoint::Download), 1);
+    let files = list_dir(dest.path());
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(!files.iter().any(|f| f.contains("(2)")), "{files:?}");
+    // Every listed output is announced before the first download starts.
+    let all = events.all();
+    let listed_at = all.iter().position(|p| p.listed_outputs.is_some()).unwrap();
+    let download_at = all.iter().position(|p| p.download.is_some()).unwrap();
+    assert!(listed_at < download_at);
+    let last = events.last();
+    assert_eq!(last.listed_outputs, Some(names(&first.listed_outputs)));
+    assert_eq!(last.download.unwrap().output_count, 1);
+    assert_eq!(last.phase, Phase::Done);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn resuming_without_saving_lists_every_output_and_writes_nothing() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let first = finished_update(&sandbox, tempfile::tempdir().unwrap().path()).await;
+    let dest = tempfile::tempdir().unwrap();
+    sandbox.control().clear_requests();
+    let events = Events::default();
+
+    let outcome = attach(&sandbox, &events)
+        .resume(ResumeSpec {
+            update_id: first.update_id.clone(),
+            download_dir: dest.path().to_owned(),
+            save_outputs: false,
+            ..ResumeSpec::default()
+        })
+        .await
+        .unwrap();
+
+    assert!(outcome.outputs.is_empty());
+    assert_eq!(names(&outcome.listed_outputs), names(&first.listed_outputs));
+    assert!(list_dir(dest.path()).is_empty());
+    assert_eq!(sandbox.control().count_requests(Endpoint::Download), 0);
+    assert!(!events.phases().contains(&Phase::Downloading));
+    assert_eq!(events.last().phase, Phase::Done);
+    assert_eq!(
+        events.last().listed_outputs,
+        Some(names(&first.listed_outputs))
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn watching_a_failed_update_returns_its_final_status_and_downloads_nothing() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    sandbox.control().set_fault(
+        Endpoint::Status,
+        Fault {
+            force_failed: Some(ForcedFailure {
+                status: "FAILED_TO_PROCESS".into(),
+                message: "Injected.".into(),
+            }),
+            ..Fault::default()
+        },
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let failure = run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
+        &Events::default(),
+    )
+    .await
+    .unwrap_err();
+    let update_id = failure.update_id.unwrap();
+    let events = Events::default();
+
+    let status = attach(&sandbox, &events).watch(&update_id).await.unwrap();
+
+    assert!(status.request.status.is_terminal());
+    let result = status.result.unwrap();
+    assert!(!result.is_success());
+    assert_eq!(result.message.as_deref(), Some("Injected."));
+    assert_eq!(sandbox.control().count_requests(Endpoint::Download), 0);
+    let last = events.last();
+    assert_eq!(last.update_id.as_deref(), Some(update_id.as_str()));
+    assert!(last.processing.is_some());
+    assert!(
+        !last.phase.is_final(),
+        "the caller judges the result: {:?}",
+        last.phase
+    );
     sandbox.shutdown().await;
 }

@@ -26,12 +26,7 @@ fn spec(files: Vec<std::path::PathBuf>, dest: &std::path::Path) -> JobSpec {
             ..StartRequest::default()
         },
         download_dir: dest.to_owned(),
-        override_preflight: false,
-        rows_per_batch: None,
-        preflight_checked: false,
-        delegate_to_team: None,
-        save_outputs: true,
-        upload_plans: None,
+        ..JobSpec::default()
     }
 }
 
@@ -193,6 +188,7 @@ async fn resume_attaches_to_a_started_update_without_initiating_or_starting() {
             update_id: update_id.clone(),
             from: ResumePoint::Poll,
             download_dir: dest.path().to_owned(),
+            ..ResumeSpec::default()
         })
         .await
         .unwrap();
@@ -224,6 +220,7 @@ async fn resume_from_start_starts_once_then_downloads() {
             update_id: update_id.clone(),
             from: ResumePoint::Start(StartRequest::default()),
             download_dir: dest.path().to_owned(),
+            ..ResumeSpec::default()
         })
         .await
         .unwrap();
@@ -345,6 +342,7 @@ async fn resume_from_start_of_an_already_started_update_just_collects_the_output
             update_id: update_id.clone(),
             from: ResumePoint::Start(StartRequest::default()),
             download_dir: dest.path().to_owned(),
+            ..ResumeSpec::default()
         })
         .await
         .unwrap();
@@ -373,6 +371,7 @@ async fn an_output_listed_without_a_url_is_fetched_from_the_contract_path() {
             update_id: update_id.clone(),
             from: ResumePoint::Poll,
             download_dir: dest.path().to_owned(),
+            ..ResumeSpec::default()
         })
         .await
         .unwrap();

@@ -1,19 +1,18 @@
 //! `sov-update status`: look at an update, wait for it, or collect its outputs (also an update
 //! whose `run` was interrupted with Ctrl-C).
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use sov_update::{
-    ErrorKind, Job, PollConfig, ProgressCallback, ResumePoint, ResumeSpec, SovFixerClient,
-    UpdateError, UpdateStatus,
+    ErrorKind, Job, PollConfig, ProgressCallback, ResumeSpec, SovFixerClient, UpdateError,
+    UpdateStatus,
 };
 
 use super::run::download_dir;
 use super::{deadline_message, fail, resume_command};
 use crate::cli::{GlobalOptions, StatusArgs};
 use crate::connection::{connect, Failure};
-use crate::events::{ErrorInfo, Event, OutputInfo, Summary};
+use crate::events::{ErrorInfo, Event, OutputInfo, Summary, Tracker};
 use crate::exit_code;
 use crate::interrupt::Interrupt;
 use crate::output::Output;
@@ -69,7 +68,7 @@ pub async fn status(
         return collect(client, poll, global, args, out, interrupt, summary).await;
     }
     let status = if args.wait {
-        wait_until_finished(&client, &args.update_id, &poll, out, interrupt).await
+        wait_until_finished(client, &args.update_id, poll, out, interrupt).await
     } else {
         lookup(&client, &args.update_id, interrupt).await
     };
@@ -98,10 +97,9 @@ async fn collect(
     let callback: ProgressCallback = Arc::new(move |progress| callback_watcher.observe(progress));
     let job = Job::new(client, poll, callback, interrupt.child_token());
     let spec = ResumeSpec {
-        sov_id: None,
         update_id: args.update_id.clone(),
-        from: ResumePoint::Poll,
         download_dir,
+        ..ResumeSpec::default()
     };
     match job.resume(spec).await {
         Ok(outcome) => {
@@ -131,59 +129,32 @@ async fn lookup(
     }
 }
 
-/// `--wait` without `--download`: polls with the engine's intervals until the update finishes.
+/// `--wait` without `--download`: the engine polls until the update finishes and hands back its
+/// final status for the summary; only the processing events are printed, as for a plain `status`.
 async fn wait_until_finished(
-    client: &SovFixerClient,
+    client: SovFixerClient,
     update_id: &str,
-    poll: &PollConfig,
+    poll: PollConfig,
     out: &Output,
     interrupt: &Interrupt,
 ) -> Result<UpdateStatus, UpdateError> {
-    let started = tokio::time::Instant::now();
-    let mut last_event: Option<(String, Option<f64>, Option<String>)> = None;
-    let mut count: u32 = 0;
-    loop {
-        let status = lookup(client, update_id, interrupt).await?;
-        let request = &status.request;
-        let key = (
-            request.status.as_str().to_owned(),
-            request.pct_complete,
-            request.last_health_status.clone(),
-        );
-        if last_event.as_ref() != Some(&key) {
-            out.event(&Event::Processing {
-                status: key.0.clone(),
-                pct_complete: key.1,
-                health: key.2.clone(),
-                stalled: false,
-            });
-            last_event = Some(key);
-        }
-        if request.status.is_terminal() {
-            return Ok(status);
-        }
-        let mut wait = poll.interval(count);
-        if let Some(deadline) = poll.deadline {
-            let left = deadline.saturating_sub(started.elapsed());
-            if left.is_zero() {
-                return Err(UpdateError::new(
-                    ErrorKind::DeadlinePassed,
-                    format!(
-                        "update {update_id} still {} after {} s of waiting",
-                        request.status.as_str(),
-                        deadline.as_secs()
-                    ),
-                ));
+    let tracker = Mutex::new(Tracker::default());
+    let printer = out.clone();
+    let callback: ProgressCallback = Arc::new(move |progress| {
+        let events = match tracker.lock() {
+            Ok(mut tracker) => tracker.changes(progress),
+            Err(poisoned) => poisoned.into_inner().changes(progress),
+        };
+        for event in events {
+            if matches!(event, Event::Processing { .. }) {
+                printer.event(&event);
             }
-            wait = wait.min(left).max(Duration::from_millis(10));
         }
-        tokio::select! {
-            biased;
-            _ = interrupt.pressed() => return Err(UpdateError::cancelled()),
-            _ = tokio::time::sleep(wait) => {}
-        }
-        count = count.saturating_add(1);
-    }
+    });
+    Job::new(client, poll, callback, interrupt.child_token())
+        .watch(update_id)
+        .await
+        .map_err(|failure| failure.error)
 }
 
 /// The summary of a looked-up update: running, done (with its outputs listed) or failed.

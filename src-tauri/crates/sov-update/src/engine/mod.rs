@@ -4,8 +4,9 @@ mod poll;
 mod progress;
 mod validate;
 
+use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sov_preflight::UploadPlan;
@@ -55,6 +56,9 @@ pub struct JobSpec {
     /// read the files again to plan them. Ignored unless they are for exactly `files`. A plan
     /// still refuses a file changed since it was made.
     pub upload_plans: Option<Vec<Arc<UploadPlan>>>,
+    /// The sheet picked for a workbook among `files` (by path); other workbooks are read from their
+    /// first sheet.
+    pub sheets: BTreeMap<PathBuf, String>,
 }
 
 impl Default for JobSpec {
@@ -73,6 +77,7 @@ impl Default for JobSpec {
             delegate_to_team: None,
             save_outputs: true,
             upload_plans: None,
+            sheets: BTreeMap::new(),
         }
     }
 }
@@ -87,13 +92,35 @@ pub enum ResumePoint {
     Poll,
 }
 
-/// Attach to an existing update id (CLI `status --wait --download`, app resume after restart).
+/// Attach to an existing update id (CLI `status --wait --download`, app resume after restart,
+/// "download again"). `ResumeSpec { update_id, download_dir, ..ResumeSpec::default() }` polls and
+/// saves every output.
 #[derive(Debug, Clone)]
 pub struct ResumeSpec {
     pub sov_id: Option<String>,
     pub update_id: String,
     pub from: ResumePoint,
     pub download_dir: PathBuf,
+    /// Server names (`OutputFile::name()`) of outputs already saved: still listed in
+    /// `JobOutcome::listed_outputs` but not downloaded again (that would save a second copy,
+    /// `name (2).json`).
+    pub skip_outputs: HashSet<String>,
+    /// Like `JobSpec::save_outputs`: `false` waits for the update and lists its outputs but saves
+    /// nothing (`download_dir` is then not used).
+    pub save_outputs: bool,
+}
+
+impl Default for ResumeSpec {
+    fn default() -> Self {
+        Self {
+            sov_id: None,
+            update_id: String::new(),
+            from: ResumePoint::Poll,
+            download_dir: PathBuf::new(),
+            skip_outputs: HashSet::new(),
+            save_outputs: true,
+        }
+    }
 }
 
 /// What a successful job produced.
@@ -160,8 +187,12 @@ impl Job {
                     other => other?,
                 }
             }
+            let downloads = Downloads {
+                dir: spec.save_outputs.then_some(spec.download_dir.as_path()),
+                skip: &spec.skip_outputs,
+            };
             let (listed_outputs, outputs) = self
-                .poll_and_download(&reporter, &update_id, Some(&spec.download_dir))
+                .poll_and_download(&reporter, &update_id, downloads)
                 .await?;
             Ok(JobOutcome {
                 update_id: update_id.clone(),
@@ -171,6 +202,22 @@ impl Job {
         }
         .await;
         self.finish(&reporter, result)
+    }
+
+    /// Polls an existing update until the server reports a final status and returns that status
+    /// as it is, failed or not, downloading nothing: for a caller that reads the result itself
+    /// (CLI `status --wait`). Snapshots are those of `resume` while it polls, and end with the
+    /// last poll's (no `Done`: the update may have failed). A cancel, the deadline or an
+    /// unreachable server end it as in `resume`, at `Step::Process`.
+    pub async fn watch(&self, update_id: &str) -> Result<UpdateStatus, JobError> {
+        let reporter = Reporter::new(self.callback.clone(), None);
+        reporter.update(|p| {
+            p.update_id = Some(update_id.to_owned());
+            p.phase = Phase::Queued;
+        });
+        self.poll_until_finished(&reporter, update_id)
+            .await
+            .map_err(|error| self.fail(&reporter, Step::Process, error))
     }
 
     async fn run_steps(&self, spec: &JobSpec, reporter: &Reporter) -> StepResult<JobOutcome> {
@@ -185,6 +232,7 @@ impl Job {
             rows_per_batch: spec.rows_per_batch,
             preflight_checked: spec.preflight_checked,
             upload_plans: spec.upload_plans.clone(),
+            sheets: spec.sheets.clone(),
         };
         let sources = self
             .cancellable(async move {
@@ -218,9 +266,13 @@ impl Job {
             ..spec.start.clone()
         };
         self.start(reporter, &update_id, &start).await?;
-        let download_dir = spec.save_outputs.then_some(spec.download_dir.as_path());
+        let nothing_saved_yet = HashSet::new();
+        let downloads = Downloads {
+            dir: spec.save_outputs.then_some(spec.download_dir.as_path()),
+            skip: &nothing_saved_yet,
+        };
         let (listed_outputs, outputs) = self
-            .poll_and_download(reporter, &update_id, download_dir)
+            .poll_and_download(reporter, &update_id, downloads)
             .await?;
         Ok(JobOutcome {
             update_id,
@@ -292,13 +344,12 @@ impl Job {
         Ok(())
     }
 
-    /// Waits for the update to finish; returns the outputs it listed and, when `download_dir`
-    /// is given, the ones saved there.
+    /// Waits for the update to finish; returns the outputs it listed and the ones saved now.
     async fn poll_and_download(
         &self,
         reporter: &Reporter,
         update_id: &str,
-        download_dir: Option<&std::path::Path>,
+        downloads: Downloads<'_>,
     ) -> StepResult<(Vec<OutputFile>, Vec<SavedOutput>)> {
         let finished = self
             .poll_until_finished(reporter, update_id)
@@ -310,8 +361,17 @@ impl Job {
             .map(|output| self.client.with_output_url(update_id, output))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| (Step::Download, e))?;
-        let saved = match download_dir {
-            Some(dir) => self.download_all(reporter, &outputs, dir).await?,
+        // Announced before any download, so a recorder can plan them all (sov-jobs does).
+        let names = outputs.iter().map(OutputFile::name).collect();
+        reporter.update(move |p| p.listed_outputs = Some(names));
+        let saved = match downloads.dir {
+            Some(dir) => {
+                let wanted: Vec<&OutputFile> = outputs
+                    .iter()
+                    .filter(|output| !downloads.skip.contains(&output.name()))
+                    .collect();
+                self.download_all(reporter, &wanted, dir).await?
+            }
             None => Vec::new(),
         };
         Ok((outputs, saved))
@@ -380,8 +440,8 @@ impl Job {
     async fn download_all(
         &self,
         reporter: &Reporter,
-        outputs: &[OutputFile],
-        download_dir: &std::path::Path,
+        outputs: &[&OutputFile],
+        download_dir: &Path,
     ) -> StepResult<Vec<SavedOutput>> {
         let mut saved = Vec::with_capacity(outputs.len());
         for (index, output) in outputs.iter().enumerate() {
@@ -423,7 +483,6 @@ impl Job {
         Ok(saved)
     }
 
-    /// Fills in the contract's URL for outputs listed with a filename but no URL.
     /// Runs `future` unless the job is cancelled first; dropping it aborts any request in flight
     /// and deletes a partial download.
     async fn cancellable<T>(
@@ -450,26 +509,36 @@ impl Job {
                 });
                 Ok(outcome)
             }
-            Err((step, error)) => {
-                let cancelled = matches!(error.kind(), ErrorKind::Cancelled);
-                let failure = JobError {
-                    step,
-                    error,
-                    update_id: reporter.snapshot().update_id,
-                };
-                let reported = failure.clone();
-                reporter.update(move |p| {
-                    p.phase = if cancelled {
-                        Phase::Cancelled
-                    } else {
-                        Phase::Failed
-                    };
-                    p.error = Some(reported);
-                });
-                Err(failure)
-            }
+            Err((step, error)) => Err(self.fail(reporter, step, error)),
         }
     }
+
+    /// Reports the job as cancelled or failed and returns the failure.
+    fn fail(&self, reporter: &Reporter, step: Step, error: UpdateError) -> JobError {
+        let cancelled = matches!(error.kind(), ErrorKind::Cancelled);
+        let failure = JobError {
+            step,
+            error,
+            update_id: reporter.snapshot().update_id,
+        };
+        let reported = failure.clone();
+        reporter.update(move |p| {
+            p.phase = if cancelled {
+                Phase::Cancelled
+            } else {
+                Phase::Failed
+            };
+            p.error = Some(reported);
+        });
+        failure
+    }
+}
+
+/// Where outputs go: `dir` (none = save nothing), leaving out those named in `skip`.
+#[derive(Clone, Copy)]
+struct Downloads<'a> {
+    dir: Option<&'a Path>,
+    skip: &'a HashSet<String>,
 }
 
 /// The outputs of a finished update, or why it failed.

@@ -103,6 +103,9 @@ pub struct JobProgress {
     /// Neither pct_complete nor the health text changed for the configured time.
     pub stalled: bool,
     pub download: Option<DownloadProgress>,
+    /// Server names (`OutputFile::name()`) of every output the finished update listed, saved
+    /// or not; set once, before the first download. `None` until the update has finished.
+    pub listed_outputs: Option<Vec<String>>,
     pub outputs: Vec<SavedOutput>,
     pub error: Option<JobError>,
 }
@@ -137,6 +140,7 @@ impl Reporter {
             processing: None,
             stalled: false,
             download: None,
+            listed_outputs: None,
             outputs: Vec::new(),
             error: None,
         };

@@ -2,6 +2,7 @@
 //! and turns each file into upload parts (converted from Excel or split into batches as needed,
 //! streamed, never written to disk).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,6 +25,8 @@ pub(crate) struct ValidationInput {
     pub preflight_checked: bool,
     /// Plans made by the caller for `files`; see `JobSpec::upload_plans`.
     pub upload_plans: Option<Vec<Arc<UploadPlan>>>,
+    /// See `JobSpec::sheets`.
+    pub sheets: BTreeMap<PathBuf, String>,
 }
 
 /// Checks everything before a request is made; returns the parts to upload, in order.
@@ -71,7 +74,10 @@ pub(crate) fn validate_input(
 /// One plan per file, in order: the caller's, or made here, checking each file in the same read
 /// when the caller has not checked them.
 fn plans(input: &ValidationInput) -> Result<Vec<Arc<UploadPlan>>, UpdateError> {
-    let options = CheckOptions::default();
+    let options = CheckOptions {
+        sheet_for: input.sheets.clone(),
+        ..CheckOptions::default()
+    };
     let must_check = !input.override_preflight && !input.preflight_checked;
     let given = input
         .upload_plans
