@@ -170,8 +170,21 @@ pub fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
                 exists: o.local_path.is_file(),
             })
             .collect(),
-        error: job.last_error.clone(),
+        error: job
+            .last_error
+            .clone()
+            .or_else(|| interruption(job, running_now)),
     }
+}
+
+/// A job a stopped app left running, not yet picked up again: say honestly where it stopped and whether the
+/// server can have received it (the store's own words), so the user knows what Retry will do.
+fn interruption(job: &JobDetail, running_now: bool) -> Option<LastError> {
+    (job.status == JobStatus::Running && !running_now).then(|| LastError {
+        code: sov_jobs::INTERRUPTED_CODE.to_owned(),
+        message: job.resume_point().user_message(),
+        detail: String::new(),
+    })
 }
 
 #[cfg(test)]

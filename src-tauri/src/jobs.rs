@@ -9,6 +9,7 @@ use sov_history::HistoryStore;
 use sov_jobs::{JobEvents, JobResult, JobRunner, JobsError};
 use sov_update::engine::{JobProgress, JobSpec, ResumePoint, Step};
 use sov_update::{SovFixerClient, StartRequest, UpdateType};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use tauri::ipc::Channel;
@@ -189,6 +190,9 @@ pub type OnFinish = Box<dyn FnOnce(&RunningJob, &JobResult) + Send>;
 #[derive(Default)]
 pub struct JobManager {
     current: Mutex<Option<Arc<RunningJob>>>,
+    /// Jobs resumed at startup that are still running, whether or not the window follows them: the history
+    /// shows them as running and Retry leaves them alone.
+    resumed: Mutex<HashSet<String>>,
 }
 
 /// Why a job could not be launched.
@@ -219,6 +223,31 @@ impl JobManager {
 
     fn is_busy(&self) -> bool {
         self.current().is_some_and(|job| !job.is_finished())
+    }
+
+    /// True while `job_id` runs in this session (the window's job, or one resumed at startup).
+    pub fn is_running(&self, job_id: &str) -> bool {
+        self.find(job_id).is_some_and(|job| !job.is_finished())
+            || self
+                .resumed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(job_id)
+    }
+
+    /// Notes a job resumed at startup as running until `resumed_job_ended` is called.
+    pub fn resumed_job_started(&self, job_id: &str) {
+        self.resumed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(job_id.to_owned());
+    }
+
+    pub fn resumed_job_ended(&self, job_id: &str) {
+        self.resumed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(job_id);
     }
 
     /// Runs `work` in the background, recorded in `store`; progress goes to `channel`. Refuses while another job

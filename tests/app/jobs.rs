@@ -325,3 +325,224 @@ fn quitting_the_app_stops_the_demo_server() {
         "the demo server still listens after exit"
     );
 }
+
+/// Records a job as a stopped app leaves it when it was killed before anything was sent: created, nothing more.
+fn record_unsent_job(h: &Harness, sov_id: &str, file: &std::path::Path) -> String {
+    let state = h.app.state::<AppState>();
+    let store = state.history().unwrap();
+    let base_url =
+        tauri::async_runtime::block_on(state.demo.endpoint()).map_or(String::new(), |e| e.base_url);
+    let (size, sha256) = sov_jobs::hash_file(file).unwrap();
+    let job_id = sov_jobs::new_job_id();
+    store
+        .create_job(&sov_history::NewJob {
+            job_id: job_id.clone(),
+            sov_id: sov_id.to_owned(),
+            environment_name: "demo".into(),
+            base_url,
+            update_type: None,
+            client_ref: None,
+            extra_data: json!({"insured_name": "Restart Co"}),
+            output_formats: vec!["JSON".into()],
+            download_dir: h.dir.path().join("out"),
+            input_files: vec![sov_history::InputFile {
+                name: "corrections.csv".into(),
+                path: file.to_path_buf(),
+                size,
+                sha256,
+            }],
+        })
+        .unwrap();
+    job_id
+}
+
+/// The app "killed" with an unsent job recorded, then started again over the same folders (a new demo server).
+fn restarted_with_an_unsent_job() -> (Harness, String, std::path::PathBuf) {
+    let before = harness();
+    let started = demo(&before);
+    let sov_id = started["sov_id"].as_str().unwrap().to_owned();
+    let file = before.dir.path().join("corrections.csv");
+    std::fs::copy(started["sample_files"][0].as_str().unwrap(), &file).unwrap();
+    let job_id = record_unsent_job(&before, &sov_id, &file);
+    let Harness { app, window, dir } = before;
+    drop(window);
+    tauri::async_runtime::block_on(app.state::<AppState>().demo.shutdown());
+    drop(app);
+    let after = support::harness_in(dir, &[]);
+    demo(&after);
+    (after, job_id, file)
+}
+
+#[test]
+fn an_interrupted_job_is_retried_from_recent_updates_after_a_restart_and_runs_to_the_end() {
+    let (h, job_id, _) = restarted_with_an_unsent_job();
+    let detail = invoke(&h, "get_history", json!({"id": job_id})).unwrap();
+    assert_eq!(detail["status"], "interrupted");
+    assert!(
+        detail["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Interrupted before the server received it"),
+        "{detail}"
+    );
+
+    let retried = invoke(
+        &h,
+        "retry_job",
+        json!({"jobId": job_id, "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    let new_id = retried["job_id"].as_str().unwrap().to_owned();
+    assert_ne!(
+        new_id, job_id,
+        "nothing had reached the server: a new update"
+    );
+    let end = wait_for_end(&h);
+    assert_eq!(end["phase"], "done", "{end}");
+    assert_eq!(
+        end["job_id"],
+        new_id.as_str(),
+        "the window follows the new job"
+    );
+    let output = std::path::PathBuf::from(end["outputs"][0]["path"].as_str().unwrap());
+    assert!(output.starts_with(h.dir.path().join("out")) && output.is_file());
+    assert!(output
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("Restart Co"));
+
+    let history = invoke(&h, "list_history", json!({})).unwrap();
+    let status_of = |id: &str| {
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status_of(&new_id), "done");
+    assert_eq!(
+        status_of(&job_id),
+        "failed",
+        "the interrupted one is not picked up again"
+    );
+    let log = sandbox_admin(&h, "GET", "/__sandbox/requests", "");
+    assert_eq!(
+        log.matches(r#""endpoint":"initiate_update""#).count(),
+        1,
+        "{log}"
+    );
+}
+
+#[test]
+fn retry_after_a_restart_refuses_a_changed_or_missing_file_and_sends_nothing() {
+    let (h, job_id, file) = restarted_with_an_unsent_job();
+    let mut changed = std::fs::read_to_string(&file).unwrap();
+    changed.push_str("Sheet1,99,Added later\n");
+    std::fs::write(&file, changed).unwrap();
+    let error = invoke(
+        &h,
+        "retry_job",
+        json!({"jobId": job_id, "onEvent": CHANNEL}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "file_error");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("“corrections.csv” has changed since this update was sent"),
+        "{message}"
+    );
+    assert!(message.contains("start a new update"), "{message}");
+
+    std::fs::remove_file(&file).unwrap();
+    let error = invoke(
+        &h,
+        "retry_job",
+        json!({"jobId": job_id, "onEvent": CHANNEL}),
+    )
+    .unwrap_err();
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("“corrections.csv” is no longer where it was"),
+        "{message}"
+    );
+    assert!(message.contains("Put it back there and retry"), "{message}");
+
+    assert_eq!(
+        invoke(&h, "attach_job", json!({"onEvent": CHANNEL})).unwrap(),
+        Value::Null
+    );
+    assert_eq!(
+        invoke(&h, "list_history", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let log = sandbox_admin(&h, "GET", "/__sandbox/requests", "");
+    assert_eq!(
+        log.matches(r#""endpoint":"initiate_update""#).count(),
+        0,
+        "{log}"
+    );
+}
+
+#[test]
+fn a_job_resumed_at_startup_is_announced_to_the_window_which_can_attach_to_it() {
+    use tauri::Listener;
+    let h = harness();
+    let started = demo(&h);
+    let first = start_sample_job(&h, &started);
+    let done = wait_for_end(&h);
+    assert_eq!(done["phase"], "done", "{done}");
+    let update_id = done["update_id"].as_str().unwrap().to_owned();
+
+    // A job the server accepted, recorded as a stopped app leaves it mid-poll.
+    let store = h.app.state::<AppState>().history().unwrap();
+    let recorded = store.get_job(&first).unwrap();
+    let job_id = sov_jobs::new_job_id();
+    store
+        .create_job(&sov_history::NewJob {
+            job_id: job_id.clone(),
+            sov_id: recorded.sov_id.clone(),
+            environment_name: recorded.environment_name.clone(),
+            base_url: recorded.base_url.clone(),
+            update_type: None,
+            client_ref: None,
+            extra_data: recorded.extra_data.clone(),
+            output_formats: recorded.output_formats.clone(),
+            download_dir: h.dir.path().join("resumed"),
+            input_files: recorded.input_files.clone(),
+        })
+        .unwrap();
+    store.set_update_id(&job_id, &update_id).unwrap();
+    store
+        .record_transition(&job_id, sov_history::TransitionKind::StartAcknowledged, "")
+        .unwrap();
+
+    let (announced, heard) = std::sync::mpsc::channel::<String>();
+    h.app
+        .listen_any(sov_updater_lib::resume::JOB_RESUMED_EVENT, move |event| {
+            let _ = announced.send(event.payload().to_owned());
+        });
+    sov_updater_lib::resume::resume_at_startup(h.app.handle().clone());
+    let payload: Value =
+        serde_json::from_str(&heard.recv_timeout(Duration::from_secs(60)).unwrap()).unwrap();
+    assert_eq!(payload["job_id"], job_id.as_str());
+    assert_eq!(payload["sov_id"], recorded.sov_id.as_str());
+
+    let end = wait_for_end(&h);
+    assert_eq!(
+        end["job_id"],
+        job_id.as_str(),
+        "attach_job follows the resumed job"
+    );
+    assert_eq!(end["phase"], "done", "{end}");
+    let saved = std::path::PathBuf::from(end["outputs"][0]["path"].as_str().unwrap());
+    assert!(saved.starts_with(h.dir.path().join("resumed")) && saved.is_file());
+    let detail = invoke(&h, "get_history", json!({"id": job_id})).unwrap();
+    assert_eq!(detail["status"], "done");
+}

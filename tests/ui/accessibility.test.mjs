@@ -97,6 +97,62 @@ const SCREENS = {
       await app.byTestId("history-steps").waitFor();
     },
   },
+  "close-dialog": {
+    setup: async (app) => {
+      await running(app, fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+      await app.emit("close-requested");
+      await app.byTestId("close-dialog").waitFor({ state: "visible" });
+    },
+  },
+  "keychain-fallback": {
+    options: {
+      settings: { keychain_available: false },
+      handlers: {
+        set_api_key: () => {
+          throw new CommandError(fixtures.appError("keychain_unavailable"));
+        },
+      },
+    },
+    setup: async (app) => {
+      await app.byTestId("api-key").fill("k-123");
+      await app.byTestId("key-save").click();
+      await app.byTestId("use-key-this-session").waitFor();
+    },
+  },
+  "key-session-only": {
+    options: { settings: { has_key: true, key_source: "session", keychain_available: false } },
+    setup: async (app) => {
+      await app.byTestId("key-saved").waitFor();
+    },
+  },
+  "history-empty": {
+    options: { handlers: { list_history: () => [] } },
+    setup: async (app) => {
+      await app.byTestId("nav-history").click();
+      await app.byTestId("history-empty").waitFor();
+    },
+  },
+  "history-interrupted": {
+    options: {
+      handlers: {
+        list_history: () => [{ ...fixtures.HISTORY[1], id: "h-3", status: "interrupted", update_id: null }],
+        get_history: () => ({
+          ...fixtures.HISTORY[1],
+          id: "h-3",
+          status: "interrupted",
+          update_id: null,
+          steps: [{ label: "Update prepared", status: "done", at: "2026-11-28T09:00:00Z" }],
+          outputs: [],
+          error: { code: "interrupted", message: "Interrupted before the server received it. Retry to send it.", detail: "" },
+        }),
+      },
+    },
+    setup: async (app) => {
+      await app.byTestId("nav-history").click();
+      await app.byTestId("history-open").first().click();
+      await app.byTestId("history-retry-job").waitFor();
+    },
+  },
   about: {
     setup: async (app) => {
       await app.byTestId("about-open").click();

@@ -164,3 +164,60 @@ test("in the demo, its sample corrections file can be used in one click", async 
   assert.deepEqual(app.callsOf("check_files")[0].args, { paths: [sample] });
   assert.equal(await app.byTestId("use-demo-sample").isHidden(), true);
 });
+
+test("after Fix it, every file is checked again: a building repeated across files still blocks Start", async () => {
+  const duplicate = (name, other) => ({
+    severity: "error",
+    code: "duplicate_building_across_files",
+    file: name,
+    row: 2,
+    column: "sheet_row_number",
+    value: "2",
+    message: `Building Sheet1 row 2 is also corrected in ${other}.`,
+    suggestion: "Keep the row in one file only.",
+    more_count: 0,
+  });
+  const app = await openApp(browser, {
+    handlers: {
+      pick_files: () => ["/home/ann/north.csv", "/home/ann/south.csv"],
+      // Both files correct the same building; north.csv also has a fixable column name.
+      check_files: ({ paths }) =>
+        paths.map((path) => {
+          const name = path.split("/").pop();
+          const other = paths.map((p) => p.split("/").pop()).find((n) => n !== name);
+          const report = fixtures.cleanReport(name);
+          const findings = [duplicate(name, other)];
+          const fixable = name === "north.csv";
+          if (fixable) findings.push(fixtures.blockingReport(name).findings[0]);
+          return {
+            ...report,
+            path,
+            findings,
+            fixes: fixable ? fixtures.blockingReport(name).fixes : [],
+            summary: { ...report.summary, errors: findings.length },
+            blocking: true,
+          };
+        }),
+      // The fix on its own sees only its own file: clean.
+      apply_fixes: ({ path }) => ({
+        fixed_path: path.replace(".csv", " (fixed).csv"),
+        report: { ...fixtures.fixedReport("north (fixed).csv"), path: path.replace(".csv", " (fixed).csv") },
+      }),
+    },
+  });
+  const { page, byTestId } = app;
+  await demoWithSov(app);
+  await byTestId("format-option").first().check();
+  await byTestId("choose-files").click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-card"]').length === 2);
+  await byTestId("file-card").nth(0).locator('[data-testid="file-fix"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="file-card"]').dataset.file === "north (fixed).csv");
+
+  assert.deepEqual(app.callsOf("check_files").at(-1).args, { paths: ["/home/ann/north (fixed).csv", "/home/ann/south.csv"] });
+  const fixedCard = byTestId("file-card").nth(0);
+  assert.match(await fixedCard.innerText(), /also corrected in south\.csv/);
+  assert.doesNotMatch(await fixedCard.innerText(), /sheet_row_numbah/, "the fixed problem is gone");
+  assert.match(await fixedCard.locator('[data-testid="file-status"]').innerText(), /1 problem to fix/);
+  assert.equal(await byTestId("start").isDisabled(), true);
+  assert.match(await byTestId("start-reason").innerText(), /Fix the problems in north \(fixed\)\.csv, south\.csv first/);
+});

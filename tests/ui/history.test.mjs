@@ -130,3 +130,98 @@ test("a failed save of the notification setting puts the toggle back and says so
   await app.byTestId("notify-error").waitFor();
   assert.equal(await app.byTestId("notify-toggle").isChecked(), true);
 });
+
+// After a restart: an update left interrupted (nothing reached the server) and a finished one.
+const INTERRUPTED = {
+  id: "h-3",
+  update_id: null,
+  sov_id: fixtures.DEMO_SOV,
+  environment: "demo",
+  started_at: "2026-11-30T08:00:00Z",
+  finished_at: null,
+  status: "interrupted",
+  files: ["corrections.csv"],
+  formats: ["json"],
+};
+const interruptedDetail = () => ({
+  ...INTERRUPTED,
+  steps: [{ label: "Update prepared", status: "done", at: "2026-11-30T08:00:00Z" }],
+  outputs: [],
+  error: { code: "interrupted", message: "Interrupted before the server received it. Retry to send it.", detail: "" },
+});
+
+test("Retry is offered for a failed or interrupted update, not for a finished one", async () => {
+  const app = await openApp(browser, {
+    handlers: {
+      list_history: () => [INTERRUPTED, ...fixtures.HISTORY],
+      get_history: ({ id }) =>
+        id === "h-3" ? interruptedDetail() : { ...fixtures.historyDetail(id), error: id === "h-1" ? fixtures.appError("server_error") : null },
+    },
+  });
+  const { byTestId } = app;
+  await byTestId("nav-history").click();
+  const open = async (index) => {
+    await byTestId("history-row").nth(index).locator('[data-testid="history-open"]').click();
+    await byTestId("history-steps").waitFor();
+  };
+
+  await open(0);
+  assert.match(await byTestId("history-job-error").innerText(), /Interrupted before the server received it/);
+  assert.equal(await byTestId("history-retry-job").isVisible(), true);
+  assert.equal(await byTestId("redownload").count(), 0, "nothing was downloaded, so nothing to download again");
+  await byTestId("history-back").click();
+
+  await open(2); // h-1, failed
+  assert.equal(await byTestId("history-retry-job").isVisible(), true);
+  await byTestId("history-back").click();
+
+  await open(1); // h-2, finished
+  assert.equal(await byTestId("history-retry-job").count(), 0);
+  assert.equal(await byTestId("redownload").isVisible(), true);
+});
+
+test("Retry from Recent updates starts the update again and shows its progress", async () => {
+  const app = await openApp(browser, {
+    handlers: {
+      list_history: () => [INTERRUPTED],
+      get_history: () => interruptedDetail(),
+      retry_job: () => ({ job_id: "j-7" }),
+    },
+  });
+  const { page, byTestId } = app;
+  await byTestId("nav-history").click();
+  await byTestId("history-open").click();
+  await byTestId("history-retry-job").click();
+  assert.equal((await app.waitForCall("retry_job")).args.jobId, "h-3");
+  await byTestId("view-update").waitFor({ state: "visible" });
+  assert.equal(await byTestId("view-history").isHidden(), true);
+  await byTestId("run-panel").waitFor({ state: "visible" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "step-run-title");
+
+  await app.push("retry_job", fixtures.snapshot({ phase: "uploading", doneCount: 1, overrides: { job_id: "j-7" } }));
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-phase"]').textContent.includes("Uploading"));
+  await app.push("retry_job", { ...fixtures.doneSnapshot(), job_id: "j-7" });
+  await byTestId("step-downloads").waitFor({ state: "visible" });
+});
+
+test("Retry of an update whose file changed since says which file and sends nothing", async () => {
+  const message =
+    "Nothing was sent. “corrections.csv” has changed since this update was sent, so Retry would not send the same corrections. To send the file as it is now, start a new update with it.";
+  const app = await openApp(browser, {
+    handlers: {
+      list_history: () => [INTERRUPTED],
+      get_history: () => interruptedDetail(),
+      retry_job: () => {
+        throw new CommandError({ code: "file_error", message, detail: "/home/ann/corrections.csv: size or SHA-256 differ" });
+      },
+    },
+  });
+  const { byTestId } = app;
+  await byTestId("nav-history").click();
+  await byTestId("history-open").click();
+  await byTestId("history-retry-job").click();
+  await byTestId("history-retry-error").waitFor();
+  assert.equal(await byTestId("history-retry-error-message").innerText(), message);
+  assert.equal(await byTestId("view-history").isVisible(), true, "the user stays where the message is");
+  assert.equal(await byTestId("view-update").isHidden(), true);
+});

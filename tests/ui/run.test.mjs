@@ -215,3 +215,36 @@ test("the last format choice and the download folder are remembered", async () =
   await page.waitForFunction(() => document.querySelector('[data-testid="download-dir"]').textContent === "/home/ann/Reports");
   assert.deepEqual(app.callsOf("save_preferences").at(-1).args, { downloadDir: "/home/ann/Reports" });
 });
+
+test("a job the app resumed after the page loaded appears in the run view and is followed to the end", async () => {
+  const app = await openApp(browser);
+  const { page, byTestId } = app;
+  assert.equal(await byTestId("run-panel").isHidden(), true);
+  assert.equal(app.callsOf("attach_job").length, 1, "attached once at load, when nothing was running yet");
+
+  assert.equal(await app.emit("job-resumed", { job_id: "j-9", sov_id: fixtures.DEMO_SOV, phase: "processing" }), 1);
+  await app.waitForCall("attach_job", 2);
+  await byTestId("run-panel").waitFor({ state: "visible" });
+  await phaseIs(page, "SOV Fixer is working on the update");
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="announcer"]').textContent.includes("from your last session"),
+  );
+
+  await app.push("attach_job", { ...fixtures.doneSnapshot(), job_id: "j-9" });
+  await byTestId("step-downloads").waitFor({ state: "visible" });
+  assert.equal(await byTestId("step-downloads").locator('[data-testid="output-item"]').count(), 2);
+});
+
+test("a resumed job does not take over the window while the user's own update runs", async () => {
+  const app = await openApp(browser);
+  const { page, byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  await app.push("start_job", fixtures.snapshot({ phase: "uploading", doneCount: 1 }));
+  await phaseIs(page, "Uploading");
+  await app.emit("job-resumed", { job_id: "j-9", sov_id: "s-acme-2025", phase: "processing" });
+  await app.push("start_job", fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+  await phaseIs(page, "SOV Fixer is working");
+  assert.equal(app.callsOf("attach_job").length, 1, "only the attach at load");
+  assert.equal(await byTestId("sov-id").inputValue(), fixtures.DEMO_SOV);
+});

@@ -79,6 +79,18 @@ export function onCloseRequested(callback) {
   Promise.resolve(events.listen("close-requested", () => callback())).catch(() => {});
 }
 
+// A job the app picked up again at startup (it was running when the app last stopped). Resolves once listening,
+// so the page can register before it first asks which job is running, and miss neither.
+export async function onJobResumed(callback) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (!events || typeof events.listen !== "function") return;
+  try {
+    await events.listen("job-resumed", (event) => callback((event && event.payload) || {}));
+  } catch {
+    // Without events, a resumed job still shows after a reload (attach_job).
+  }
+}
+
 // Native drag-and-drop: the webview reports file paths, which a browser drop never does.
 export function onFileDrop(callback) {
   const webview = window.__TAURI__ && window.__TAURI__.webview;

@@ -11,7 +11,7 @@ import { addFiles, mountFiles } from "./sections/files.js";
 import { mountDownloads } from "./sections/downloads.js";
 import { mountHistory, showHistoryList } from "./sections/history.js";
 import { mountOutputs } from "./sections/outputs.js";
-import { followJob, mountRun } from "./sections/run.js";
+import { followJob, followResumedJob, mountRun } from "./sections/run.js";
 import { mountSov } from "./sections/sov.js";
 import { isConnected, sovIdIsValid, store } from "./store.js";
 
@@ -63,6 +63,8 @@ async function boot() {
     byId("connect-error").replaceChildren(errorBox(error, { testid: "settings-error" }));
     store.set({});
   }
+  // Listen first, then attach: a job resumed before the attach is returned by it, one resumed after is announced.
+  await api.onJobResumed(followResumedJob);
   try {
     const snapshot = await api.attachJob(followJob());
     if (snapshot) store.set({ job: snapshot, sovId: snapshot.sov_id || store.get().sovId });

@@ -8,7 +8,7 @@ use tauri::State;
 
 const RECENT_LIMIT: usize = 100;
 
-fn history_error(error: HistoryError) -> CommandError {
+pub(crate) fn history_error(error: HistoryError) -> CommandError {
     CommandError::new(error.code(), error.to_string(), error.detail())
 }
 
@@ -23,30 +23,20 @@ fn no_history() -> CommandError {
 #[tauri::command]
 pub fn list_history(state: State<'_, AppState>) -> CommandResult<Vec<HistoryEntry>> {
     let store = state.history().ok_or_else(no_history)?;
-    let running = state
-        .jobs
-        .current()
-        .filter(|job| !job.is_finished())
-        .map(|job| job.id().to_owned());
     let listing = store
         .list_recent(Page::first(RECENT_LIMIT))
         .map_err(history_error)?;
     Ok(listing
         .items
         .iter()
-        .map(|summary| {
-            history_view::entry(summary, running.as_deref() == Some(summary.job_id.as_str()))
-        })
+        .map(|summary| history_view::entry(summary, state.jobs.is_running(&summary.job_id)))
         .collect())
 }
 
 #[tauri::command]
 pub fn get_history(state: State<'_, AppState>, id: String) -> CommandResult<HistoryDetail> {
     let store = state.history().ok_or_else(no_history)?;
-    let running = state
-        .jobs
-        .current()
-        .is_some_and(|job| job.id() == id && !job.is_finished());
+    let running = state.jobs.is_running(&id);
     let job = store.get_job(&id).map_err(history_error)?;
     Ok(history_view::detail(&job, running))
 }

@@ -1,12 +1,15 @@
 //! Start, watch, cancel, retry and re-download update jobs. Progress flows over the channel the window passes in.
 
 use super::connection::{client_for, engine_error};
+use super::history::history_error;
 use super::settings::default_download_dir;
 use crate::error::{CommandError, CommandResult};
+use crate::history_retry;
 use crate::jobs::{retry_plan, JobRequest, LaunchError, RetryPlan, Work};
 use crate::snapshot::JobSnapshot;
 use crate::state::AppState;
 use serde::Serialize;
+use sov_history::{JobStatus, LastError};
 use sov_jobs::JobsError;
 use sov_update::engine::ResumePoint;
 use tauri::ipc::Channel;
@@ -131,6 +134,9 @@ pub fn cancel_job(state: State<'_, AppState>, job_id: String) -> CommandResult<(
     Ok(())
 }
 
+/// Retry of a failed, cancelled or interrupted job: from the step that failed when that is safe (nothing is sent
+/// twice), otherwise as a new job with the same request. A job this session ran is retried from memory; one known
+/// only from the history (the app was restarted since) from its record.
 #[tauri::command]
 pub async fn retry_job<R: Runtime>(
     app: AppHandle<R>,
@@ -138,39 +144,120 @@ pub async fn retry_job<R: Runtime>(
     job_id: String,
     on_event: Channel<JobSnapshot>,
 ) -> CommandResult<JobStarted> {
-    let previous = state
-        .jobs
-        .find(&job_id)
-        .ok_or_else(|| CommandError::invalid_input("That update can no longer be retried here. Open it in Recent updates, or start it again."))?;
+    if state.jobs.is_running(&job_id) {
+        return Err(CommandError::invalid_input(
+            "This update is still running. Wait for it to finish, or cancel it, before retrying.",
+        ));
+    }
+    let in_memory = state.jobs.find(&job_id).filter(|job| job.request.is_some());
+    let (work, request, supersedes) = match in_memory {
+        Some(previous) => (
+            retry_in_memory(&state, &job_id, &previous)?,
+            previous.request.clone(),
+            None,
+        ),
+        None => retry_recorded(&state, &job_id).await?,
+    };
+    let started = launch(app, &state, work, request, on_event).await?;
+    if let (Some(interrupted), Some(store)) = (supersedes, state.history()) {
+        // Left "running" by a stopped app and now replaced by a new job: record it as interrupted, so the next
+        // start does not pick it up again. Failing to write this only costs a stale entry.
+        let _ = store.mark_failed(&job_id, &interrupted);
+    }
+    Ok(started)
+}
+
+fn retry_in_memory(
+    state: &AppState,
+    job_id: &str,
+    previous: &crate::jobs::RunningJob,
+) -> CommandResult<Work> {
     let snapshot = previous
         .snapshot()
         .filter(|s| s.error.is_some())
         .ok_or_else(|| {
             CommandError::invalid_input("Only a failed or cancelled update can be retried.")
         })?;
-    let request = previous.request.clone();
-    let work = match (retry_plan(&snapshot), &request) {
+    let request = previous.request.as_ref();
+    Ok(match (retry_plan(&snapshot), request) {
         (RetryPlan::Start { update_id }, Some(request)) => Work::Resume {
-            job_id: job_id.clone(),
+            job_id: job_id.to_owned(),
             update_id,
             from: ResumePoint::Start(request.start_request()),
         },
-        (RetryPlan::Poll { update_id }, _) => Work::Resume { job_id: job_id.clone(), update_id, from: ResumePoint::Poll },
+        (RetryPlan::Poll { update_id }, _) => Work::Resume {
+            job_id: job_id.to_owned(),
+            update_id,
+            from: ResumePoint::Poll,
+        },
         (_, Some(request)) => {
             let store = state.history().ok_or_else(no_history)?;
             let download_dir = store
-                .get_job(&job_id)
+                .get_job(job_id)
                 .map(|detail| detail.download_dir)
                 .unwrap_or_else(|_| default_download_dir());
             Work::Fresh(request.spec(download_dir))
         }
         (_, None) => {
             return Err(CommandError::invalid_input(
-                "This update was started before SOV Updater was last closed. Start it again from the corrections files.",
+                "Start this update again from the corrections files.",
             ))
         }
+    })
+}
+
+/// What to run for a job known from the history, the request behind it, and, when a job left running by a
+/// stopped app is replaced by a new one, the error to record on the old one.
+async fn retry_recorded(
+    state: &AppState,
+    job_id: &str,
+) -> CommandResult<(Work, Option<JobRequest>, Option<LastError>)> {
+    let store = state.history().ok_or_else(no_history)?;
+    let detail = store.get_job(job_id).map_err(history_error)?;
+    if detail.status == JobStatus::Finished {
+        return Err(CommandError::invalid_input(
+            "This update finished. To fetch its files again, use “Download again”.",
+        ));
+    }
+    let (environment, custom_url) = {
+        let prefs = state.prefs();
+        (prefs.environment.clone(), prefs.custom_url.clone())
     };
-    launch(app, &state, work, request, on_event).await
+    history_retry::check_environment(&detail, &environment, &custom_url)?;
+    let request = history_retry::request(&detail);
+    let work = match history_retry::plan(&detail) {
+        RetryPlan::Start { update_id } => Work::Resume {
+            job_id: job_id.to_owned(),
+            update_id,
+            from: ResumePoint::Start(request.start_request()),
+        },
+        RetryPlan::Poll { update_id } => Work::Resume {
+            job_id: job_id.to_owned(),
+            update_id,
+            from: ResumePoint::Poll,
+        },
+        RetryPlan::Fresh => {
+            let files = detail.input_files.clone();
+            let problems =
+                tauri::async_runtime::spawn_blocking(move || history_retry::changed_inputs(&files))
+                    .await
+                    .map_err(CommandError::internal)?;
+            if !problems.is_empty() {
+                return Err(history_retry::changed_inputs_error(&problems));
+            }
+            let supersedes = (detail.status == JobStatus::Running).then(|| LastError {
+                code: sov_jobs::INTERRUPTED_CODE.to_owned(),
+                message: detail.resume_point().user_message(),
+                detail: "retried as a new update".to_owned(),
+            });
+            return Ok((
+                Work::Fresh(request.spec(detail.download_dir.clone())),
+                Some(request),
+                supersedes,
+            ));
+        }
+    };
+    Ok((work, Some(request), None))
 }
 
 #[tauri::command]

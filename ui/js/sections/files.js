@@ -78,7 +78,8 @@ export async function addFiles(paths) {
   await check(all);
 }
 
-async function check(paths) {
+// Checks `paths` together and shows the reports; false when the check itself failed (the error is shown).
+async function check(paths, { quiet = false } = {}) {
   store.set({ checkingFiles: true });
   showError(null);
   try {
@@ -86,36 +87,49 @@ async function check(paths) {
     const files = reports.map((report) => ({ path: report.path, report }));
     store.set({ files, checkingFiles: false });
     const blocking = files.filter((entry) => entry.report.blocking).length;
-    announce(
-      blocking > 0
-        ? `Checked ${plural(files.length, "file", "files")}. ${plural(blocking, "file has", "files have")} problems to fix.`
-        : `Checked ${plural(files.length, "file", "files")}. Everything looks ready.`,
-    );
+    if (!quiet) {
+      announce(
+        blocking > 0
+          ? `Checked ${plural(files.length, "file", "files")}. ${plural(blocking, "file has", "files have")} problems to fix.`
+          : `Checked ${plural(files.length, "file", "files")}. Everything looks ready.`,
+      );
+    }
+    return true;
   } catch (error) {
     store.set({ checkingFiles: false });
     showError(error);
+    return false;
   }
 }
 
 async function fixFile(entry) {
   showError(null);
+  let result;
   try {
-    const result = await api.applyFixes(entry.path);
-    const files = store.get().files.map((item) =>
-      item === entry ? { path: result.fixed_path, report: result.report } : item,
-    );
-    store.set({ files });
-    announce(
-      result.report.blocking
-        ? `Fixed what could be fixed automatically in ${result.report.file_name}. Some problems still need you.`
-        : `Fixed. ${result.report.file_name} is ready.`,
-    );
-    const card = document.querySelector(`[data-testid="file-card"][data-file="${CSS.escape(result.report.file_name)}"]`);
-    card?.querySelector("h3")?.setAttribute("tabindex", "-1");
-    card?.querySelector("h3")?.focus();
+    result = await api.applyFixes(entry.path);
   } catch (error) {
     showError(error);
+    return;
   }
+  // The fixed copy replaces the original, and the whole set is checked again: a building repeated across files
+  // is only found when the files are checked together, so the fixed file's own report would hide it.
+  const paths = store.get().files.map((item) => (item.path === entry.path ? result.fixed_path : item.path));
+  const rechecked = await check(paths, { quiet: true });
+  if (!rechecked) {
+    const files = store.get().files.map((item) =>
+      item.path === entry.path ? { path: result.fixed_path, report: result.report } : item,
+    );
+    store.set({ files });
+  }
+  const report = store.get().files.find((item) => item.path === result.fixed_path)?.report || result.report;
+  announce(
+    report.blocking
+      ? `Fixed what could be fixed automatically in ${report.file_name}. Some problems still need you.`
+      : `Fixed. ${report.file_name} is ready.`,
+  );
+  const card = document.querySelector(`[data-testid="file-card"][data-file="${CSS.escape(report.file_name)}"]`);
+  card?.querySelector("h3")?.setAttribute("tabindex", "-1");
+  card?.querySelector("h3")?.focus();
 }
 
 async function removeFile(entry) {

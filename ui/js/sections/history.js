@@ -4,8 +4,9 @@ import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { dateTime, time } from "../format.js";
+import { store } from "../store.js";
 import { outputList } from "./output-list.js";
-import { followJob } from "./run.js";
+import { followJob, placeholderJob } from "./run.js";
 
 const STATUS_TEXT = {
   running: "Running",
@@ -14,6 +15,8 @@ const STATUS_TEXT = {
   cancelled: "Cancelled",
   interrupted: "Interrupted",
 };
+// Updates that did not finish; Retry picks them up (or sends them again) even after SOV Updater was restarted.
+const RETRYABLE = new Set(["failed", "interrupted", "cancelled"]);
 const STEP_STATUS_TEXT = { done: "Done", failed: "Failed", skipped: "Skipped", pending: "Not started", active: "In progress" };
 
 let showUpdateView = () => {};
@@ -161,6 +164,13 @@ function detailCard(entry) {
     text: "Download again",
     onclick: () => downloadAgain(entry.id, errorArea),
   });
+  const retryButton = h("button", {
+    type: "button",
+    class: "button button-primary",
+    testid: "history-retry-job",
+    text: "Retry",
+    onclick: () => retryUpdate(entry, errorArea),
+  });
   return h(
     "article",
     { class: "card history-detail", "aria-labelledby": "history-detail-title" },
@@ -203,7 +213,19 @@ function detailCard(entry) {
     (entry.outputs || []).length > 0
       ? outputList(entry.outputs, { errorArea })
       : h("p", { class: "hint" }, "No files were downloaded for this update."),
-    entry.update_id
+    RETRYABLE.has(entry.status)
+      ? h(
+          "div",
+          { class: "actions" },
+          retryButton,
+          h(
+            "p",
+            { class: "hint" },
+            "Picks up where it stopped without sending anything twice. If nothing had reached SOV Fixer, the same files are sent again as a new update.",
+          ),
+        )
+      : null,
+    entry.update_id && entry.status === "done"
       ? h(
           "div",
           { class: "actions" },
@@ -219,12 +241,35 @@ async function downloadAgain(id, errorArea) {
   errorArea.replaceChildren();
   try {
     await api.redownload(id, followJob());
-    showUpdateView();
-    const heading = byId("step-run-title");
-    heading.setAttribute("tabindex", "-1");
-    heading.focus();
-    heading.scrollIntoView({ block: "start" });
+    showRunView();
   } catch (error) {
     errorArea.replaceChildren(errorBox(error, { testid: "redownload-error" }));
   }
+}
+
+async function retryUpdate(entry, errorArea) {
+  errorArea.replaceChildren();
+  const follow = followJob();
+  let heard = false;
+  try {
+    const { job_id: jobId } = await api.retryJob(entry.id, (snapshot) => {
+      heard = true;
+      follow(snapshot);
+    });
+    // The run view follows the new job from now on, even before its first progress arrives.
+    if (!heard) store.set({ job: placeholderJob(jobId, { sovId: entry.sov_id }) });
+    store.set({ sovId: entry.sov_id });
+    announce("Trying the update again.");
+    showRunView();
+  } catch (error) {
+    errorArea.replaceChildren(errorBox(error, { testid: "history-retry-error" }));
+  }
+}
+
+function showRunView() {
+  showUpdateView();
+  const heading = byId("step-run-title");
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+  heading.scrollIntoView({ block: "start" });
 }

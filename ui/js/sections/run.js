@@ -19,6 +19,24 @@ export function followJob() {
   };
 }
 
+// Shown until a job's first snapshot arrives, so the run view appears at once.
+export function placeholderJob(jobId, { phase = "starting", sovId = null } = {}) {
+  return { job_id: jobId, sov_id: sovId, phase, steps: [], overall_progress: 0, elapsed_ms: 0 };
+}
+
+// The app resumed a job from its last session: show it, unless the user is watching a run of their own.
+export async function followResumedJob(resumed) {
+  if (jobIsRunning(store.get().job) || !resumed.job_id) return;
+  try {
+    const snapshot = await api.attachJob(followJob());
+    const job = snapshot || placeholderJob(resumed.job_id, { phase: resumed.phase || "processing", sovId: resumed.sov_id });
+    store.set({ job, sovId: job.sov_id || store.get().sovId });
+    announce("An update from your last session is continuing.");
+  } catch {
+    // The next reload attaches to it; nothing the user can act on now.
+  }
+}
+
 export function startBlocker(state) {
   if (!isConnected(state)) return "Connect to SOV Fixer first (step 1), or try the demo.";
   if (!sovIdIsValid(state.sovId)) return "Enter the SOV ID first (step 2).";
@@ -170,7 +188,7 @@ async function start() {
     const { job_id: jobId } = await api.startJob(buildRequest(state), onSnapshot);
     if (!store.get().job) {
       // Show the run panel at once, even before the first snapshot arrives.
-      store.set({ job: { job_id: jobId, phase: "validating", steps: [], overall_progress: 0, elapsed_ms: 0 } });
+      store.set({ job: placeholderJob(jobId, { phase: "validating" }) });
     }
     document.querySelector('[data-testid="run-phase"]')?.setAttribute("tabindex", "-1");
     document.querySelector('[data-testid="run-phase"]')?.focus();
