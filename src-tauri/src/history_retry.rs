@@ -5,6 +5,8 @@ use crate::error::CommandError;
 use crate::jobs::{JobRequest, RetryPlan};
 use serde_json::{Map, Value};
 use sov_history::{InputFile, JobDetail, ResumePoint};
+use sov_preflight::CheckOptions;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Where a recorded job picks up. Codes after which nothing can be continued on the server start a new update.
@@ -32,7 +34,8 @@ pub fn plan(detail: &JobDetail) -> RetryPlan {
     }
 }
 
-/// The request as the window would have sent it. A callback URL is not recorded, so a retry goes without one.
+/// The request as the window would have sent it. A callback URL is not recorded, so a retry goes without one; nor
+/// is a picked sheet (see `unrecorded_sheet_choices`).
 pub fn request(detail: &JobDetail) -> JobRequest {
     JobRequest {
         sov_id: detail.sov_id.clone(),
@@ -47,7 +50,40 @@ pub fn request(detail: &JobDetail) -> JobRequest {
         },
         download_dir: Some(detail.download_dir.clone()),
         override_preflight: false,
+        sheets: BTreeMap::new(),
     }
+}
+
+/// The recorded files that are workbooks with several sheets. The history does not record which sheet was picked,
+/// so sending such a file again could send another sheet than the first time. Reads every file: call it off the
+/// async threads.
+pub fn unrecorded_sheet_choices(files: &[InputFile]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|file| {
+            sov_preflight::check_file(&file.path, &CheckOptions::default())
+                .sheets
+                .len()
+                > 1
+        })
+        .map(|file| file.name.clone())
+        .collect()
+}
+
+/// The message for workbooks that stop a retry because their sheet is not known.
+pub fn unrecorded_sheet_choices_error(names: &[String]) -> CommandError {
+    let listed = names
+        .iter()
+        .map(|name| format!("“{name}”"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    CommandError::new(
+        "invalid_input",
+        format!(
+            "Nothing was sent. {listed} has several sheets, and SOV Updater did not record which one this update used, so Retry could send the wrong one. Start a new update with the file and pick the sheet in step 3."
+        ),
+        format!("multi-sheet workbooks without a recorded sheet: {}", names.join(", ")),
+    )
 }
 
 /// A job recorded against another environment is not retried with this one's key (its SOV lives there).
@@ -296,5 +332,32 @@ mod tests {
         assert!(changed_inputs_error(&problems)
             .message
             .contains("“fix.csv” is no longer where it was"));
+    }
+
+    #[test]
+    fn a_workbook_with_several_sheets_is_not_sent_again_without_knowing_its_sheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("fix.csv");
+        std::fs::write(&csv, "sheet_name,sheet_row_number,bldg_name\nSheet1,2,X\n").unwrap();
+        let workbook = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("src-tauri/crates/sov-preflight/tests/corpus/legacy_workbook.xls");
+        let recorded = |name: &str, path: &PathBuf| InputFile {
+            name: name.into(),
+            path: path.clone(),
+            size: 0,
+            sha256: String::new(),
+        };
+        let files = [
+            recorded("fix.csv", &csv),
+            recorded("legacy_workbook.xls", &workbook),
+        ];
+        let names = unrecorded_sheet_choices(&files);
+        assert_eq!(names, vec!["legacy_workbook.xls".to_owned()]);
+        let message = unrecorded_sheet_choices_error(&names).message;
+        assert!(
+            message.contains("“legacy_workbook.xls” has several sheets"),
+            "{message}"
+        );
+        assert!(message.contains("pick the sheet"), "{message}");
     }
 }

@@ -9,7 +9,7 @@ use sov_history::HistoryStore;
 use sov_jobs::{JobEvents, JobResult, JobRunner, JobsError};
 use sov_update::engine::{JobProgress, JobSpec, ResumePoint, Step};
 use sov_update::{SovFixerClient, StartRequest, UpdateType};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use tauri::ipc::Channel;
@@ -35,6 +35,9 @@ pub struct JobRequest {
     pub download_dir: Option<PathBuf>,
     #[serde(default)]
     pub override_preflight: bool,
+    /// The sheet picked for a workbook among `files`, by path; other workbooks are read from their first sheet.
+    #[serde(default)]
+    pub sheets: BTreeMap<PathBuf, String>,
 }
 
 fn non_empty(value: &Option<String>) -> Option<String> {
@@ -70,6 +73,7 @@ impl JobRequest {
             start: self.start_request(),
             download_dir,
             override_preflight: self.override_preflight,
+            sheets: self.sheets.clone(),
             ..JobSpec::default()
         }
     }
@@ -433,5 +437,22 @@ mod tests {
         assert_eq!(spec.client_ref, None);
         assert_eq!(spec.update_type, Some(UpdateType::Scrub));
         assert_eq!(spec.start.extra_data.len(), 1);
+    }
+
+    #[test]
+    fn the_sheet_picked_for_a_workbook_goes_to_the_job() {
+        let request: JobRequest = serde_json::from_value(serde_json::json!({
+            "sovId": "s-a", "files": ["/book.xlsx", "/f.csv"], "outputFormats": ["JSON"],
+            "sheets": {"/book.xlsx": "Corrections"}
+        }))
+        .unwrap();
+        let spec = request.spec(PathBuf::from("/out"));
+        assert_eq!(
+            spec.sheets
+                .get(&PathBuf::from("/book.xlsx"))
+                .map(String::as_str),
+            Some("Corrections")
+        );
+        assert_eq!(spec.sheets.len(), 1);
     }
 }

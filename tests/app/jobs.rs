@@ -546,3 +546,87 @@ fn a_job_resumed_at_startup_is_announced_to_the_window_which_can_attach_to_it() 
     let detail = invoke(&h, "get_history", json!({"id": job_id})).unwrap();
     assert_eq!(detail["status"], "done");
 }
+
+/// A copy of the two-sheet workbook (`Corrections`, first: Sheet1 row 2 renamed "Normal, House"; `Notes`: only a
+/// `bldg_name` column), so fixed copies are written next to it in the test's folder.
+fn two_sheet_workbook(h: &Harness) -> std::path::PathBuf {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src-tauri/crates/sov-preflight/tests/corpus/legacy_workbook.xls");
+    let copy = h.dir.path().join("corrections.xls");
+    std::fs::copy(source, &copy).unwrap();
+    copy
+}
+
+#[test]
+fn a_workbook_is_checked_and_fixed_on_the_sheet_the_user_picks() {
+    let h = harness();
+    let workbook = two_sheet_workbook(&h);
+    let other = h.dir.path().join("more.csv");
+    std::fs::write(
+        &other,
+        "sheet_name,sheet_row_number,bldg_name\nSheet1,3,X\n",
+    )
+    .unwrap();
+
+    let first = invoke(&h, "check_files", json!({"paths": [workbook, other]})).unwrap();
+    assert_eq!(first[0]["sheet"], "Corrections");
+    assert_eq!(first[0]["sheets"], json!(["Corrections", "Notes"]));
+    assert_eq!(first[0]["blocking"], false, "{}", first[0]);
+
+    let picked = invoke(
+        &h,
+        "check_files",
+        json!({"paths": [workbook, other], "sheets": {workbook.to_str().unwrap(): "Notes"}}),
+    )
+    .unwrap();
+    assert_eq!(picked[0]["sheet"], "Notes");
+    assert_eq!(picked[0]["preview"]["header"], json!(["bldg_name"]));
+    assert_eq!(
+        picked[0]["blocking"], true,
+        "no building ids: {}",
+        picked[0]
+    );
+    assert_eq!(picked[1]["blocking"], false, "the CSV is read as before");
+
+    let fixed = invoke(
+        &h,
+        "apply_fixes",
+        json!({"path": workbook, "sheet": "Notes"}),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(fixed["fixed_path"].as_str().unwrap()).unwrap();
+    assert!(text.starts_with("bldg_name"), "{text}");
+    assert!(!text.contains("Normal, House"), "{text}");
+}
+
+#[test]
+fn a_job_started_with_a_picked_sheet_sends_that_sheet() {
+    let h = harness();
+    let started = demo(&h);
+    let workbook = two_sheet_workbook(&h);
+    let start = |sheet: &str| {
+        invoke(
+            &h,
+            "start_job",
+            json!({"request": {"sovId": started["sov_id"], "files": [workbook], "outputFormats": ["JSON"],
+                   "sheets": {workbook.to_str().unwrap(): sheet},
+                   "downloadDir": h.dir.path().join("out")}, "onEvent": CHANNEL}),
+        )
+        .unwrap();
+        wait_for_end(&h)
+    };
+
+    let notes = start("Notes");
+    assert_eq!(notes["phase"], "failed", "{notes}");
+    assert_eq!(notes["error"]["code"], "preflight_blocked");
+    assert_eq!(notes["update_id"], Value::Null, "nothing was sent");
+
+    let corrections = start("Corrections");
+    assert_eq!(corrections["phase"], "done", "{corrections}");
+    let output = corrections["outputs"][0]["path"].as_str().unwrap();
+    let body = std::fs::read_to_string(output).unwrap();
+    assert!(
+        body.contains("Normal, House"),
+        "the sheet's correction is in the output"
+    );
+}

@@ -43,6 +43,16 @@ const SCREENS = {
       await app.byTestId("file-preview-toggle").first().click();
     },
   },
+  "workbook-sheets": {
+    options: { handlers: { pick_files: () => ["/home/ann/corrections.xlsx"] } },
+    setup: async (app) => {
+      await app.byTestId("try-demo").click();
+      await app.byTestId("choose-files").click();
+      await app.byTestId("sheet-select").selectOption("Notes");
+      await app.page.waitForFunction(() => document.querySelector('[data-testid="file-status"]').textContent.includes("problem"));
+      await app.byTestId("file-preview-toggle").click();
+    },
+  },
   "formats-error": {
     options: {
       handlers: {
@@ -196,7 +206,7 @@ for (const colorScheme of ["light", "dark"]) {
 }
 
 test("the smallest window (720×560) has no accessibility violations and no sideways scrolling", async () => {
-  for (const name of ["ready", "blocking-file", "running", "done", "history", "history-detail"]) {
+  for (const name of ["ready", "blocking-file", "workbook-sheets", "running", "done", "history", "history-detail"]) {
     const screen = SCREENS[name];
     const app = await openApp(browser, { ...(screen.options || {}), viewport: SIZES["-small"] });
     await screen.setup(app);

@@ -221,3 +221,50 @@ test("after Fix it, every file is checked again: a building repeated across file
   assert.equal(await byTestId("start").isDisabled(), true);
   assert.match(await byTestId("start-reason").innerText(), /Fix the problems in north \(fixed\)\.csv, south\.csv first/);
 });
+
+test("a workbook with several sheets offers a Sheet list; picking one re-checks every file and Start sends it", async () => {
+  const workbook = "/home/ann/corrections.xlsx";
+  const app = await openApp(browser, { handlers: { pick_files: () => [workbook, "/home/ann/single.xlsx", "/home/ann/a.csv"] } });
+  const { page, byTestId } = app;
+  await demoWithSov(app);
+  await byTestId("format-option").first().check();
+  await byTestId("choose-files").click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-card"]').length === 3);
+
+  // Only the workbook with a choice to make has the list; the one-sheet workbook and the CSV do not.
+  assert.equal(await byTestId("sheet-select").count(), 1);
+  const card = page.locator('[data-testid="file-card"][data-file="corrections.xlsx"]');
+  const select = card.locator('[data-testid="sheet-select"]');
+  assert.equal(await select.inputValue(), "Corrections");
+  assert.deepEqual(await select.locator("option").allInnerTexts(), ["Corrections", "Notes"]);
+  assert.equal(await card.getByLabel("Sheet").getAttribute("data-testid"), "sheet-select");
+
+  await select.selectOption("Notes");
+  await page.waitForFunction(() =>
+    document.querySelector('[data-file="corrections.xlsx"] [data-testid="file-status"]').textContent.includes("problem"),
+  );
+  // Every file is checked again, together, with the new choice.
+  assert.deepEqual(app.callsOf("check_files").at(-1).args, {
+    paths: [workbook, "/home/ann/single.xlsx", "/home/ann/a.csv"],
+    sheets: { [workbook]: "Notes" },
+  });
+  const rechecked = page.locator('[data-testid="file-card"][data-file="corrections.xlsx"]');
+  assert.equal(await rechecked.locator('[data-testid="sheet-select"]').inputValue(), "Notes");
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === "sheet-select"); // focus stays on the list
+  await rechecked.locator('[data-testid="file-preview-toggle"]').click();
+  assert.match(await rechecked.locator("table").innerText(), /bldg_name[\s\S]*Just a note/);
+  assert.match(await rechecked.innerText(), /cannot tell which building/);
+  assert.equal(await byTestId("start").isDisabled(), true);
+
+  await rechecked.locator('[data-testid="sheet-select"]').selectOption("Corrections");
+  await page.waitForFunction(() => !document.querySelector('[data-testid="start"]').disabled);
+  // Adding a file keeps the sheet picked.
+  await app.dragDrop({ type: "drop", paths: ["/home/ann/b.csv"], position: { x: 1, y: 1 } });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-card"]').length === 4);
+  assert.deepEqual(app.callsOf("check_files").at(-1).args.sheets, { [workbook]: "Corrections" });
+
+  await byTestId("start").click();
+  const request = (await app.waitForCall("start_job")).args.request;
+  assert.deepEqual(request.sheets, { [workbook]: "Corrections" });
+  assert.deepEqual(request.files, [workbook, "/home/ann/single.xlsx", "/home/ann/a.csv", "/home/ann/b.csv"]);
+});

@@ -40,6 +40,7 @@ test("demo → files → formats → start → progress → outputs opened", asy
     outputFormats: ["json"],
     extraData: { insured_name: "Acme Corp", inception_date: "2026-06-01" },
     downloadDir: "/home/ann/Downloads/SOV Updater",
+    sheets: {},
   });
 
   await app.push("start_job", fixtures.snapshot({ phase: "uploading", doneCount: 1, progress: 0.4 }));

@@ -55,8 +55,10 @@ export const startDemo = () => call("start_demo");
 export const listOutputFormats = (sovId) => call("list_output_formats", { sovId });
 export const pickFiles = () => call("pick_files");
 export const pickFolder = () => call("pick_folder");
-export const checkFiles = (paths) => call("check_files", { paths });
-export const applyFixes = (path) => call("apply_fixes", { path });
+// `sheets`: the sheet picked per workbook path; left out when none was picked (each workbook's first sheet).
+export const checkFiles = (paths, sheets = {}) =>
+  call("check_files", Object.keys(sheets).length > 0 ? { paths, sheets } : { paths });
+export const applyFixes = (path, sheet = null) => call("apply_fixes", sheet ? { path, sheet } : { path });
 export const savePreferences = (prefs) => call("save_preferences", prefs);
 export const startJob = (request, onSnapshot) =>
   call("start_job", { request, onEvent: channel(onSnapshot) });

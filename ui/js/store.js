@@ -39,6 +39,15 @@ export function isConnected(s) {
   return Boolean(s.settings && (s.settings.has_key || s.settings.environment === "demo"));
 }
 
+// The sheet read in each workbook that has several, by path: what the user sees in the card is what is sent.
+export function pickedSheets(files) {
+  return Object.fromEntries(
+    files
+      .filter((entry) => (entry.report.sheets || []).length > 1 && entry.report.sheet)
+      .map((entry) => [entry.path, entry.report.sheet]),
+  );
+}
+
 export function jobIsRunning(job) {
   return Boolean(job && !["done", "failed", "cancelled"].includes(job.phase));
 }

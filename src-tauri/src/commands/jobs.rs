@@ -238,12 +238,21 @@ async fn retry_recorded(
         },
         RetryPlan::Fresh => {
             let files = detail.input_files.clone();
-            let problems =
-                tauri::async_runtime::spawn_blocking(move || history_retry::changed_inputs(&files))
-                    .await
-                    .map_err(CommandError::internal)?;
+            let (problems, unknown_sheets) = tauri::async_runtime::spawn_blocking(move || {
+                (
+                    history_retry::changed_inputs(&files),
+                    history_retry::unrecorded_sheet_choices(&files),
+                )
+            })
+            .await
+            .map_err(CommandError::internal)?;
             if !problems.is_empty() {
                 return Err(history_retry::changed_inputs_error(&problems));
+            }
+            if !unknown_sheets.is_empty() {
+                return Err(history_retry::unrecorded_sheet_choices_error(
+                    &unknown_sheets,
+                ));
             }
             let supersedes = (detail.status == JobStatus::Running).then(|| LastError {
                 code: sov_jobs::INTERRUPTED_CODE.to_owned(),

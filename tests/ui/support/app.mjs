@@ -63,9 +63,14 @@ export function defaultHandlers(initialSettings = {}) {
     list_output_formats: () => fixtures.FORMATS,
     pick_files: () => ["/home/ann/corrections.csv"],
     pick_folder: () => "/home/ann/Reports",
-    check_files: ({ paths }) =>
+    check_files: ({ paths, sheets = {} }) =>
       paths.map((path) => {
         const name = path.split("/").pop();
+        // A workbook is read from the sheet picked for it, else its first one.
+        if (name.endsWith(".xlsx")) {
+          const workbookSheets = name.startsWith("single") ? ["Sheet1"] : ["Corrections", "Notes"];
+          return { ...fixtures.workbookReport(name, { sheet: sheets[path] || workbookSheets[0], sheets: workbookSheets }), path };
+        }
         // A copy made by "Fix it" is clean, as the real check finds it.
         if (name.includes(".fixed")) return { ...fixtures.fixedReport(name), path };
         if (name.startsWith("broken")) return { ...fixtures.blockingReport(name), path };

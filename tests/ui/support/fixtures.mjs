@@ -84,6 +84,35 @@ export function blockingReport(name = "broken.csv") {
   };
 }
 
+// An Excel workbook read from `sheet`: its sheet `Corrections` holds corrections, `Notes` only building names
+// (no way to tell which building each row is, so it blocks). `sheets` lists the workbook's sheets.
+export function workbookReport(name = "corrections.xlsx", { sheet = "Corrections", sheets = ["Corrections", "Notes"] } = {}) {
+  const notice =
+    `This is an Excel workbook: rows are read from the sheet \`${sheet}\` and will be sent as CSV.` +
+    (sheets.length > 1 ? ` The workbook has ${sheets.length} sheets; choose another sheet if your corrections are elsewhere.` : "");
+  const base = { ...cleanReport(name), kind: "excel", sheet, sheets, notices: [notice] };
+  if (sheet !== "Notes") return base;
+  return {
+    ...base,
+    summary: { rows: 1, columns: 1, recognized_columns: 1, errors: 1, warnings: 0 },
+    findings: [
+      {
+        severity: "error",
+        code: "missing_identity_columns",
+        file: name,
+        row: null,
+        column: null,
+        value: null,
+        message: "The file has no `sheet_name` and `sheet_row_number` columns, so SOV Fixer cannot tell which building each row is.",
+        suggestion: "Add the two columns, or choose the sheet that has them.",
+        more_count: 0,
+      },
+    ],
+    preview: { header: ["bldg_name"], rows: [["Just a note"]] },
+    blocking: true,
+  };
+}
+
 export function fixedReport(name = "broken.fixed.csv") {
   return { ...cleanReport(name), summary: { rows: 40, columns: 3, recognized_columns: 3, errors: 0, warnings: 0 } };
 }

@@ -4,7 +4,7 @@ import { plural } from "../format.js";
 
 const SEVERITY_TEXT = { error: "Must fix", warning: "Check", info: "Note" };
 
-export function fileCard(entry, { onFix, onRemove }) {
+export function fileCard(entry, { onFix, onRemove, onSheet }) {
   const { report } = entry;
   const summary = report.summary || {};
   const findings = report.findings || [];
@@ -36,6 +36,7 @@ export function fileCard(entry, { onFix, onRemove }) {
       ),
       statusBadge(report.blocking, errors, warnings),
     ),
+    sheetPicker(report, titleId, onSheet),
     notices(report.notices || []),
     findingsList(findings),
     fixes(report, onFix),
@@ -63,6 +64,28 @@ function statusBadge(blocking, errors, warnings) {
     return h("span", { class: "badge badge-warning", testid: "file-status" }, `✓ Ready, ${plural(warnings, "thing", "things")} to check`);
   }
   return h("span", { class: "badge badge-ok", testid: "file-status" }, "✓ Ready");
+}
+
+// Only a workbook with a choice to make gets the list; a one-sheet workbook's notice names its sheet.
+function sheetPicker(report, titleId, onSheet) {
+  const sheets = report.sheets || [];
+  if (sheets.length < 2) return null;
+  const selectId = `sheet-${cssSafe(report.path)}`;
+  return h(
+    "div",
+    { class: "field sheet-picker" },
+    h("label", { for: selectId }, "Sheet"),
+    h(
+      "select",
+      {
+        id: selectId,
+        testid: "sheet-select",
+        "aria-describedby": titleId,
+        onchange: (event) => onSheet(event.target.value),
+      },
+      ...sheets.map((name) => h("option", { value: name, selected: name === report.sheet }, name)),
+    ),
+  );
 }
 
 function notices(list) {

@@ -4,7 +4,7 @@ import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { plural } from "../format.js";
-import { store } from "../store.js";
+import { pickedSheets, store } from "../store.js";
 import { fileCard } from "./file-card.js";
 
 export function mountFiles() {
@@ -44,7 +44,11 @@ export function mountFiles() {
       rendered = state.files;
       list.replaceChildren(
         ...state.files.map((entry) =>
-          fileCard(entry, { onFix: () => fixFile(entry), onRemove: () => removeFile(entry) }),
+          fileCard(entry, {
+            onFix: () => fixFile(entry),
+            onRemove: () => removeFile(entry),
+            onSheet: (sheet) => pickSheet(entry, sheet),
+          }),
         ),
       );
     }
@@ -79,11 +83,15 @@ export async function addFiles(paths) {
 }
 
 // Checks `paths` together and shows the reports; false when the check itself failed (the error is shown).
-async function check(paths, { quiet = false } = {}) {
+// Workbooks keep the sheet they are read from now unless `sheets` picks another.
+async function check(paths, { quiet = false, sheets = {} } = {}) {
   store.set({ checkingFiles: true });
   showError(null);
+  const picked = Object.fromEntries(
+    Object.entries({ ...pickedSheets(store.get().files), ...sheets }).filter(([path]) => paths.includes(path)),
+  );
   try {
-    const reports = paths.length > 0 ? await api.checkFiles(paths) : [];
+    const reports = paths.length > 0 ? await api.checkFiles(paths, picked) : [];
     const files = reports.map((report) => ({ path: report.path, report }));
     store.set({ files, checkingFiles: false });
     const blocking = files.filter((entry) => entry.report.blocking).length;
@@ -106,7 +114,7 @@ async function fixFile(entry) {
   showError(null);
   let result;
   try {
-    result = await api.applyFixes(entry.path);
+    result = await api.applyFixes(entry.path, pickedSheets([entry])[entry.path] || null);
   } catch (error) {
     showError(error);
     return;
@@ -130,6 +138,28 @@ async function fixFile(entry) {
   const card = document.querySelector(`[data-testid="file-card"][data-file="${CSS.escape(report.file_name)}"]`);
   card?.querySelector("h3")?.setAttribute("tabindex", "-1");
   card?.querySelector("h3")?.focus();
+}
+
+// Reads another sheet of a workbook. The whole set is checked again, as a building repeated across files is only
+// found that way; focus goes back to the sheet list, which the new card replaces.
+async function pickSheet(entry, sheet) {
+  const paths = store.get().files.map((item) => item.path);
+  const rechecked = await check(paths, { quiet: true, sheets: { [entry.path]: sheet } });
+  if (!rechecked) {
+    // The cards are redrawn so the list shows the sheet their findings are about again.
+    store.set({ files: [...store.get().files] });
+    return;
+  }
+  const report = store.get().files.find((item) => item.path === entry.path)?.report;
+  if (report) {
+    announce(
+      report.blocking
+        ? `Checked the sheet “${sheet}” of ${report.file_name}. It has problems to fix.`
+        : `Checked the sheet “${sheet}” of ${report.file_name}. It looks ready.`,
+    );
+  }
+  const card = document.querySelector(`[data-testid="file-card"][data-file="${CSS.escape(entry.report.file_name)}"]`);
+  card?.querySelector('[data-testid="sheet-select"]')?.focus();
 }
 
 async function removeFile(entry) {

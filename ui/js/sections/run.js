@@ -3,7 +3,7 @@ import * as api from "../api.js";
 import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
 import { errorBox } from "../error-box.js";
-import { isConnected, jobIsRunning, sovIdIsValid, store } from "../store.js";
+import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
 import { confirmCancel } from "./cancel-dialog.js";
 import { PHASE_TEXT, progressView } from "./run-progress.js";
 
@@ -173,6 +173,7 @@ function buildRequest(state) {
     outputFormats: state.selectedFormats,
     extraData,
     downloadDir: state.settings?.download_dir || null,
+    sheets: pickedSheets(state.files),
   };
 }
 

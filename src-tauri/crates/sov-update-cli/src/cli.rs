@@ -83,8 +83,9 @@ impl EnvironmentName {
 pub enum Command {
     /// Run a whole update: check, upload, start, wait, download (with --no-write: list the
     /// outputs instead of downloading them).
+    // Boxed: the run options are much larger than the other commands'.
     #[command(alias = "update")]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Only run the pre-flight check on corrections files.
     Check(CheckArgs),
     /// Look at, wait for, or collect an update started earlier.
@@ -100,9 +101,13 @@ pub enum Command {
 pub struct RunArgs {
     /// The id of the SOV to update (e.g. s-no-ping-hggcsk).
     pub sov_id: String,
-    /// Corrections files (CSV), uploaded in this order.
+    /// Corrections files (CSV or Excel), uploaded in this order.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Excel sheet to read in every workbook given (default: each workbook's first sheet); CSV
+    /// files ignore it.
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
+    pub sheet: Option<String>,
     /// Output format to produce (repeatable; see `sov-update formats`).
     #[arg(short = 'o', long = "output-format", value_name = "FORMAT")]
     pub output_formats: Vec<String>,
@@ -150,6 +155,10 @@ pub struct CheckArgs {
     /// Corrections files (CSV or Excel).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Excel sheet to read in every workbook given (default: each workbook's first sheet); CSV
+    /// files ignore it.
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -48,7 +48,7 @@ async fn run(cli: Cli) -> u8 {
     };
     let global = &cli.global;
     match cli.command {
-        Command::Run(args) => commands::run::run(global, args, &out, &interrupt).await,
+        Command::Run(args) => commands::run::run(global, *args, &out, &interrupt).await,
         Command::Check(args) => {
             interruptible(&interrupt, &out, commands::check::check(args, &out)).await
         }

@@ -113,6 +113,49 @@ fn check_reports_findings_and_exits_3_only_on_a_blocking_error() {
 }
 
 #[test]
+fn check_reads_the_sheet_given_with_sheet_and_a_missing_sheet_exits_3_naming_the_sheets() {
+    let work = Workspace::new();
+    let workbook = work.two_sheet_workbook();
+    let check = |args: &[&str]| {
+        output_of({
+            let mut c = work.cli();
+            c.arg("check").args(args);
+            c
+        })
+    };
+
+    let notes = check(&["--json", "--sheet", "Notes", &workbook]);
+    assert_eq!(code(&notes), 3, "no building ids on Notes");
+    let reports: serde_json::Value = serde_json::from_str(stdout(&notes).trim()).unwrap();
+    assert_eq!(reports[0]["sheet"], "Notes");
+    assert_eq!(
+        reports[0]["preview"]["header"],
+        serde_json::json!(["bldg_name"])
+    );
+
+    // A CSV given with it is read as usual (another building than the workbook's, which would be a duplicate).
+    let csv = work.file(
+        "more.csv",
+        "sheet_name,sheet_row_number,bldg_name\nSheet1,3,Annex\n",
+    );
+    let corrections = check(&[
+        "--sheet",
+        "Corrections",
+        &workbook,
+        &csv.display().to_string(),
+    ]);
+    assert_eq!(code(&corrections), 0, "{}", stdout(&corrections));
+
+    let missing = check(&["--sheet", "Summary", &workbook]);
+    assert_eq!(code(&missing), 3);
+    let text = stdout(&missing);
+    assert!(
+        text.contains("Summary") && text.contains("Corrections") && text.contains("Notes"),
+        "{text}"
+    );
+}
+
+#[test]
 fn status_of_an_unknown_update_exits_5() {
     let sandbox = Sandbox::start(QUICK);
     let work = Workspace::new();

@@ -444,6 +444,51 @@ fn a_blocking_preflight_error_exits_3_before_anything_is_sent() {
 }
 
 #[test]
+fn run_sends_the_sheet_given_with_sheet_and_stops_before_sending_a_sheet_that_blocks() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let workbook = work.two_sheet_workbook();
+    let out = work.out().display().to_string();
+
+    let notes = work.run(&sandbox, &["run", SOV, &workbook, "--sheet", "Notes"]);
+    assert_eq!(code(&notes), 3, "{}", stderr(&notes));
+    let missing = work.run(&sandbox, &["run", SOV, &workbook, "--sheet", "Summary"]);
+    assert_eq!(code(&missing), 3, "{}", stderr(&missing));
+    assert!(
+        stderr(&missing)
+            .contains("no sheet named `Summary`. Its sheets are: `Corrections`, `Notes`"),
+        "{}",
+        stderr(&missing)
+    );
+    assert_eq!(
+        sandbox.control().count_requests(Endpoint::InitiateUpdate),
+        0
+    );
+
+    let corrections = work.run(
+        &sandbox,
+        &[
+            "run",
+            SOV,
+            &workbook,
+            "--sheet",
+            "Corrections",
+            "--out",
+            &out,
+            "-o",
+            "JSON",
+        ],
+    );
+    assert_eq!(code(&corrections), 0, "{}", stderr(&corrections));
+    let saved = stdout(&corrections);
+    let body = std::fs::read_to_string(saved.trim()).unwrap();
+    assert!(
+        body.contains("Normal, House"),
+        "the sheet's correction arrived"
+    );
+}
+
+#[test]
 fn override_preflight_sends_a_blocked_file_and_reports_what_sov_fixer_says() {
     let sandbox = Sandbox::start(QUICK);
     let work = Workspace::new();

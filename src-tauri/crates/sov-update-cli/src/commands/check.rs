@@ -10,18 +10,19 @@ use crate::output::{preflight_text::report_lines, Output};
 
 pub async fn check(args: CheckArgs, out: &Output) -> u8 {
     let files = args.files.clone();
-    let reports =
-        match tokio::task::spawn_blocking(move || check_files(&files, &CheckOptions::default()))
-            .await
-        {
-            Ok(reports) => reports,
-            Err(error) => {
-                out.note(&format!(
-                    "Error: the check stopped unexpectedly ({error}). Run it again."
-                ));
-                return exit_code::UNEXPECTED;
-            }
-        };
+    let options = CheckOptions {
+        sheet: args.sheet.clone(),
+        ..CheckOptions::default()
+    };
+    let reports = match tokio::task::spawn_blocking(move || check_files(&files, &options)).await {
+        Ok(reports) => reports,
+        Err(error) => {
+            out.note(&format!(
+                "Error: the check stopped unexpectedly ({error}). Run it again."
+            ));
+            return exit_code::UNEXPECTED;
+        }
+    };
     let blocking = reports.iter().any(|r| r.blocking);
     if out.is_json() {
         let mut stdout = std::io::stdout().lock();

@@ -1,5 +1,6 @@
 //! `sov-update run`: pre-flight check, then the whole update through the engine.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,7 +41,19 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     if out.verbose() >= 2 {
         out.note(&connection.description);
     }
-    let upload_plans = match preflight(&args.files, args.override_preflight, out, interrupt).await {
+    let options = CheckOptions {
+        sheet: args.sheet.clone(),
+        ..CheckOptions::default()
+    };
+    let upload_plans = match preflight(
+        &args.files,
+        &options,
+        args.override_preflight,
+        out,
+        interrupt,
+    )
+    .await
+    {
         Ok(plans) => plans,
         Err(blocked) => return blocked,
     };
@@ -68,6 +81,15 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
         upload_plans,
         delegate_to_team: args.delegate_to_team.clone(),
         save_outputs: !args.no_write,
+        // The same sheet for every file, should the engine read one again; CSV files ignore it.
+        sheets: match &args.sheet {
+            Some(sheet) => args
+                .files
+                .iter()
+                .map(|path| (path.clone(), sheet.clone()))
+                .collect(),
+            None => BTreeMap::new(),
+        },
         ..JobSpec::default()
     };
     let poll = PollConfig {
@@ -140,15 +162,16 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
 /// to the job; `None` when a file could not be planned, so the engine plans it again and reports why.
 async fn preflight(
     files: &[PathBuf],
+    options: &CheckOptions,
     override_blocking: bool,
     out: &Output,
     interrupt: &Interrupt,
 ) -> Result<Option<Vec<Arc<UploadPlan>>>, u8> {
     let paths = files.to_vec();
+    let options = options.clone();
     // The job uses the default batch size too (`JobSpec::rows_per_batch` is `None`).
-    let checking = tokio::task::spawn_blocking(move || {
-        check_and_plan_files(&paths, &CheckOptions::default(), None)
-    });
+    let checking =
+        tokio::task::spawn_blocking(move || check_and_plan_files(&paths, &options, None));
     let checked: Vec<CheckedFile> = tokio::select! {
         checked = checking => match checked {
             Ok(checked) => checked,

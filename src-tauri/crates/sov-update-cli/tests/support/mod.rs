@@ -88,6 +88,16 @@ impl Workspace {
             .to_string()
     }
 
+    /// A copy of the two-sheet workbook of the pre-flight corpus: `Corrections` (first; Sheet1 row 2
+    /// renamed "Normal, House") and `Notes` (a single `bldg_name` column, no building ids).
+    pub fn two_sheet_workbook(&self) -> String {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../sov-preflight/tests/corpus/legacy_workbook.xls");
+        let copy = self.dir.path().join("corrections.xls");
+        std::fs::copy(source, &copy).unwrap();
+        copy.display().to_string()
+    }
+
     pub fn out(&self) -> PathBuf {
         self.dir.path().join("out")
     }
