@@ -58,6 +58,19 @@ pub struct GlobalOptions {
     /// Accepted for compatibility; sov-update never prompts and never overwrites a file.
     #[arg(long, global = true)]
     pub noinput: bool,
+    /// For `run`: output format, also accepted before the command as with `sovfixerapi` (repeatable).
+    #[arg(short = 'o', long = "output-format", value_name = "FORMAT")]
+    pub output_formats: Vec<String>,
+    /// For `run`: extra_data entry, also accepted before the command (repeatable).
+    #[arg(short = 'E', long = "extra-data", alias = "extra_data", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub extra_data: Vec<(String, String)>,
+}
+
+impl GlobalOptions {
+    /// `-o` or `-E` was given before the command: only `run` uses them.
+    pub fn has_run_options(&self) -> bool {
+        !self.output_formats.is_empty() || !self.extra_data.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -148,6 +161,25 @@ pub struct RunArgs {
     /// Stop waiting for processing after this long (e.g. 90s, 10m, 2h); the update keeps running.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub deadline: Option<Duration>,
+}
+
+impl RunArgs {
+    /// Puts the `-o` and `-E` given before the command first, as if they had been given after it.
+    pub fn with_leading(mut self, global: &GlobalOptions) -> Self {
+        self.output_formats = global
+            .output_formats
+            .iter()
+            .cloned()
+            .chain(self.output_formats)
+            .collect();
+        self.extra_data = global
+            .extra_data
+            .iter()
+            .cloned()
+            .chain(self.extra_data)
+            .collect();
+        self
+    }
 }
 
 #[derive(Debug, Args)]

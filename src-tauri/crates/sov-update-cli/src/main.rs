@@ -47,8 +47,15 @@ async fn run(cli: Cli) -> u8 {
         }
     };
     let global = &cli.global;
+    if global.has_run_options() && !matches!(cli.command, Command::Run(_)) {
+        out.note("Error: -o and -E apply to `run` (or `update`) only. Remove them, or use them with `run`.");
+        return exit_code::USAGE;
+    }
     match cli.command {
-        Command::Run(args) => commands::run::run(global, *args, &out, &interrupt).await,
+        Command::Run(args) => {
+            let args = args.with_leading(global);
+            commands::run::run(global, args, &out, &interrupt).await
+        }
         Command::Check(args) => {
             interruptible(&interrupt, &out, commands::check::check(args, &out)).await
         }

@@ -185,6 +185,63 @@ fn options_work_before_or_after_the_command_like_sovfixerapi() {
 }
 
 #[test]
+fn output_formats_and_extra_data_are_accepted_before_the_command_too() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let mut command = work.cli();
+    command.args([
+        "-o",
+        "JSON",
+        "-E",
+        "insured_name=Acme Corp",
+        "-u",
+        &sandbox.url(),
+        "--auth-token",
+        TOKEN,
+        "update",
+        SOV,
+        &work.corrections(),
+        "-o",
+        "CSV",
+        "-E",
+        "sov_description=nightly",
+        "--out",
+        "out",
+    ]);
+    let output = output_of(command);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let job = &sandbox.control().jobs()[0];
+    assert_eq!(job.output_formats, vec!["JSON", "CSV"]);
+    assert_eq!(job.extra_data["insured_name"], "Acme Corp");
+    assert_eq!(job.extra_data["sov_description"], "nightly");
+
+    // The same key before and after the command is still a repeated key.
+    let repeated = work.run(
+        &sandbox,
+        &[
+            "-E",
+            "insured_name=A",
+            "run",
+            SOV,
+            &work.corrections(),
+            "-E",
+            "insured_name=B",
+        ],
+    );
+    assert_eq!(code(&repeated), 2, "{}", stderr(&repeated));
+
+    // Before another command they have nothing to apply to.
+    let formats = work.run(&sandbox, &["-o", "JSON", "formats"]);
+    assert_eq!(code(&formats), 2, "{}", stderr(&formats));
+    assert!(
+        stderr(&formats).contains("apply to `run`"),
+        "{}",
+        stderr(&formats)
+    );
+    assert_eq!(sandbox.control().jobs().len(), 1, "nothing else was sent");
+}
+
+#[test]
 fn a_repeated_or_malformed_extra_data_key_is_bad_usage() {
     let sandbox = Sandbox::start(QUICK);
     let work = Workspace::new();
