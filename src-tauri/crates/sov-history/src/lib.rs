@@ -1,8 +1,9 @@
 //! Job history store for SOV Updater: every job, its input files, its state transitions and its outputs, in a
 //! SQLite database (WAL mode) in the app's data folder.
 //!
-//! - [`HistoryStore::open`] never blocks startup: a damaged file is moved aside (`history.db.corrupt-<time>`) and a
-//!   fresh one started; a file from a newer version opens read-only. [`StoreOpenReport`] says what happened.
+//! - [`HistoryStore::open`] never blocks startup: a damaged file is moved aside (`history.db.corrupt-<time>`), a
+//!   fresh one started and every row still readable in the damaged file copied into it; a file from a newer
+//!   version opens read-only. [`StoreOpenReport`] says what happened.
 //! - Writes are single transactions; transitions are append-only.
 //! - [`classify_resume`] tells, after a restart, which step was interrupted and whether it is safe to retry.
 //!
@@ -24,6 +25,7 @@ mod open;
 mod read;
 mod records;
 mod resume;
+mod salvage;
 mod schema;
 mod store;
 mod timestamp;

@@ -1,4 +1,5 @@
-//! Opening the store file: damage detection, moving a damaged file aside, read-only mode for newer schemas.
+//! Opening the store file: damage detection, moving a damaged file aside (and salvaging what it still holds),
+//! read-only mode for newer schemas.
 //! Whatever state the file is in, startup is never blocked by it.
 
 use std::fs;
@@ -9,6 +10,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::Serialize;
 
 use crate::error::{HistoryError, Result};
+use crate::salvage;
 use crate::schema::{self, MigrationOutcome, CURRENT_VERSION};
 use crate::timestamp;
 
@@ -36,21 +38,35 @@ pub struct StoreOpenReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Recovery {
     /// Where the damaged file now is (`history.db.corrupt-<time>`); `-wal`/`-shm` companions sit beside it.
+    /// It is only ever read, never changed.
     pub moved_to: PathBuf,
     /// What SQLite said about the file.
     pub reason: String,
+    /// Jobs copied from the damaged file into the new history, with the steps, files and outputs of theirs that
+    /// could still be read.
+    pub jobs_recovered: usize,
+    /// Rows that could be read but were left out: values the store cannot use, or steps, files and outputs of
+    /// a job that was not recovered.
+    pub rows_rejected: usize,
+    /// Parts of the damaged file that could not be read at all; each lost an unknown number of rows.
+    pub unreadable_parts: usize,
+    /// Why nothing could be copied, when that was the case (the file is unreadable as a database, or in a format
+    /// this version cannot copy from).
+    pub salvage_not_possible: Option<String>,
+}
+
+impl Recovery {
+    /// True when everything the damaged file held was found and copied.
+    pub fn nothing_lost(&self) -> bool {
+        self.salvage_not_possible.is_none() && self.rows_rejected == 0 && self.unreadable_parts == 0
+    }
 }
 
 impl StoreOpenReport {
     /// A plain-language notice for the user, or `None` when nothing worth mentioning happened.
     pub fn user_message(&self) -> Option<String> {
         if let Some(recovery) = &self.recovered {
-            return Some(format!(
-                "The job history file was damaged and has been moved aside to {}. A new, empty history was started, \
-                 so earlier jobs are not listed; updates already done on SOV Fixer are not affected. \
-                 Keep the moved file if support asks for it.",
-                recovery.moved_to.display()
-            ));
+            return Some(damage_message(recovery));
         }
         self.newer_version.map(|found| {
             HistoryError::ReadOnly {
@@ -60,6 +76,30 @@ impl StoreOpenReport {
             .to_string()
         })
     }
+}
+
+fn damage_message(recovery: &Recovery) -> String {
+    let moved_to = recovery.moved_to.display();
+    if recovery.jobs_recovered == 0 {
+        return format!(
+            "The job history file was damaged and has been moved aside to {moved_to}. A new, empty history was \
+             started, so earlier jobs are not listed; updates already done on SOV Fixer are not affected. \
+             Keep the moved file if support asks for it."
+        );
+    }
+    let recovered = match recovery.jobs_recovered {
+        1 => "1 earlier job was recovered".to_owned(),
+        count => format!("{count} earlier jobs were recovered"),
+    };
+    let losses = if recovery.nothing_lost() {
+        ""
+    } else {
+        ", but some entries could not be read and are not listed"
+    };
+    format!(
+        "The job history file was damaged. {recovered}{losses}; updates already done on SOV Fixer are not \
+         affected. The damaged file was kept at {moved_to} in case support asks for it."
+    )
 }
 
 pub(crate) struct OpenedStore {
@@ -90,7 +130,9 @@ pub(crate) fn open_store(folder: &Path) -> Result<OpenedStore> {
             report.recovered = Some(quarantine(&path, reason)?);
             report.created = true;
             let conn = open_read_write(&path)?;
-            return finish_read_write(conn, report);
+            let mut opened = finish_read_write(conn, report)?;
+            recover_into(&mut opened);
+            return Ok(opened);
         }
         Err(Inspection::Failed(source)) => {
             return Err(HistoryError::Database {
@@ -135,6 +177,21 @@ fn finish_read_write(mut conn: Connection, mut report: StoreOpenReport) -> Resul
         }
     }
     Ok(OpenedStore { conn, report })
+}
+
+/// Copies what is still readable in the file just moved aside into the fresh store and records how it went.
+fn recover_into(opened: &mut OpenedStore) {
+    // A newer build took the fresh file over in the meantime; it is read-only to us.
+    if opened.report.newer_version.is_some() {
+        return;
+    }
+    if let Some(recovery) = opened.report.recovered.as_mut() {
+        let salvage = salvage::salvage(&recovery.moved_to, &mut opened.conn);
+        recovery.jobs_recovered = salvage.jobs_recovered;
+        recovery.rows_rejected = salvage.rows_rejected;
+        recovery.unreadable_parts = salvage.unreadable_parts;
+        recovery.salvage_not_possible = salvage.not_possible;
+    }
 }
 
 /// Switching the journal mode needs an exclusive lock, and SQLite answers "busy" at once (without waiting) when
@@ -256,7 +313,14 @@ fn quarantine(path: &Path, reason: String) -> Result<Recovery> {
             fs::rename(&companion, with_suffix(&moved_to, suffix)).map_err(fail)?;
         }
     }
-    Ok(Recovery { moved_to, reason })
+    Ok(Recovery {
+        moved_to,
+        reason,
+        jobs_recovered: 0,
+        rows_rejected: 0,
+        unreadable_parts: 0,
+        salvage_not_possible: None,
+    })
 }
 
 fn free_quarantine_path(path: &Path) -> PathBuf {
@@ -273,7 +337,7 @@ fn free_quarantine_path(path: &Path) -> PathBuf {
         .unwrap_or(base)
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();
     name.push(suffix);
     PathBuf::from(name)

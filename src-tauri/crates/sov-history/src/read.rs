@@ -90,6 +90,33 @@ pub fn list_unfinished(conn: &Connection) -> Result<Listing<JobDetail>> {
     Ok(Listing { items, skipped })
 }
 
+/// Whether the row at `rowid` of one of the store's tables reads back the way the store expects; why not, when
+/// it does not. Used to keep garbage out when rows are copied from a damaged file.
+pub(crate) fn check_row(
+    conn: &Connection,
+    table: &str,
+    rowid: i64,
+) -> std::result::Result<(), String> {
+    type Check = fn(&Row) -> std::result::Result<(), String>;
+    let (columns, check): (&str, Check) = match table {
+        "jobs" => (JOB_COLUMNS, |row| decode_job(row).map(drop)),
+        "input_files" => ("name, path, size, sha256", |row| {
+            decode_input_file(row).map(drop)
+        }),
+        "transitions" => ("seq, state, file_index, payload, detail, at_ms", |row| {
+            decode_transition(row).map(drop)
+        }),
+        "outputs" => (
+            "filename, description, url, local_path, size, sha256",
+            |row| decode_output(row).map(drop),
+        ),
+        other => return Err(format!("`{other}` is not a table of the history")),
+    };
+    let sql = format!("SELECT {columns} FROM {table} WHERE rowid = ?1");
+    conn.query_row(&sql, params![rowid], |row| Ok(check(row)))
+        .map_err(|err| format!("the copied row cannot be read back: {err}"))?
+}
+
 fn read_job_rows(
     conn: &Connection,
     sql: &str,

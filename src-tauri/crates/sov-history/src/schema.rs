@@ -14,6 +14,11 @@ const MIGRATIONS: [Migration; 1] = [migrate_0_to_1];
 /// The newest schema this build understands.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
 
+/// Every schema from this version up to [`CURRENT_VERSION`] differs from the next only by added columns (with
+/// defaults) and added tables, so rows salvaged from a damaged file of any of them are copied by column name.
+/// Raise it when a migration changes what an existing column means.
+pub const SALVAGE_BY_COLUMN_NAME_FROM: u32 = 0;
+
 /// What [`migrate`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MigrationOutcome {
@@ -130,7 +135,7 @@ fn migrate_0_to_1(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(CHILD_TABLES_V1)
 }
 
-fn column_names(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+pub(crate) fn column_names(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
     let mut statement = conn.prepare(&format!("PRAGMA table_info({table})"))?;
     let names = statement.query_map([], |row| row.get::<_, String>("name"))?;
     names.collect()

@@ -24,8 +24,9 @@ pub struct HistoryStore {
 }
 
 impl HistoryStore {
-    /// Opens (or creates) `folder/history.db`. A damaged file is moved aside and a fresh store started; a file
-    /// from a newer version is opened read-only. The report says which, for the app to show.
+    /// Opens (or creates) `folder/history.db`. A damaged file is moved aside, a fresh store started and every row
+    /// still readable in the damaged file copied into it; a file from a newer version is opened read-only. The
+    /// report says which, for the app to show.
     pub fn open(folder: &Path) -> Result<(Self, StoreOpenReport)> {
         let opened = open_store(folder)?;
         let store = Self {

@@ -1,5 +1,5 @@
 //! The runner starts up whatever state the history file is in: corrupt, truncated, from an older
-//! schema, or with one unreadable entry.
+//! schema, or with one unreadable entry; what a damaged file still holds is recovered and resumed.
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -159,4 +159,62 @@ fn an_unreadable_entry_is_reported_and_the_others_are_resumed() {
     let listing = store.list_recent(Page::first(10)).unwrap();
     assert_eq!(listing.skipped.len(), 1);
     assert_eq!(store.get_job("j-fine").unwrap().status, JobStatus::Failed);
+}
+
+#[test]
+fn jobs_recovered_from_a_damaged_store_are_resumed_like_any_other() {
+    let harness = Harness::new(Duration::from_millis(300));
+    {
+        let (store, _) = HistoryStore::open(&harness.history()).unwrap();
+        for index in 0..3 {
+            store
+                .create_job(&new_job(&harness, &format!("j-running-{index}")))
+                .unwrap();
+        }
+        for index in 0..40 {
+            let id = format!("j-old-{index}");
+            store.create_job(&new_job(&harness, &id)).unwrap();
+            store.mark_cancelled(&id, "").unwrap();
+        }
+    }
+    // Garble an index page: the file is damaged (and moved aside) but every row can still be read.
+    let path = db_path(&harness);
+    let index_root: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'transitions_by_job'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = (usize::try_from(index_root).unwrap() - 1) * 4096;
+    bytes[page..page + 4096].fill(0x5a);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let lines = harness.resume().finish();
+
+    assert!(
+        lines.iter().any(|l| l.starts_with("store recovered ")),
+        "{lines:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.starts_with("error ")), "{lines:#?}");
+    for index in 0..3 {
+        let prefix = format!("resume j-running-{index} ");
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("j-running-{index} was not resumed: {lines:#?}"));
+        assert!(line.contains("marked_interrupted"), "{line}");
+    }
+    let (store, report) = HistoryStore::open(&harness.history()).unwrap();
+    assert_eq!(report.recovered, None, "the new file is healthy");
+    let listing = store.list_recent(Page::first(100)).unwrap();
+    assert_eq!(listing.items.len(), 43);
+    assert_eq!(
+        store.get_job("j-running-0").unwrap().status,
+        JobStatus::Failed,
+        "resume recorded its decision in the recovered history"
+    );
+    assert_new_jobs_work(&harness);
 }
