@@ -25,20 +25,23 @@ pub fn notification_text(outcome: &JobResult) -> Option<(String, String)> {
 }
 
 pub fn on_finish<R: Runtime>(app: AppHandle<R>) -> OnFinish {
-    Box::new(move |_job: &RunningJob, outcome| {
-        let enabled = app.state::<AppState>().prefs().notifications;
-        let focused = app
-            .get_webview_window("main")
-            .and_then(|window| window.is_focused().ok())
-            .unwrap_or(false);
-        if !enabled || focused {
-            return;
-        }
-        if let Some((title, body)) = notification_text(outcome) {
-            // No notification daemon (a bare desktop) is not an error worth showing: the window has the result.
-            let _ = app.notification().builder().title(title).body(body).show();
-        }
-    })
+    Box::new(move |_job: &RunningJob, outcome| notify_if_away(&app, outcome))
+}
+
+/// A desktop notification of how a job ended, unless notifications are off or the window has the focus.
+pub fn notify_if_away<R: Runtime>(app: &AppHandle<R>, outcome: &JobResult) {
+    let enabled = app.state::<AppState>().prefs().notifications;
+    let focused = app
+        .get_webview_window("main")
+        .and_then(|window| window.is_focused().ok())
+        .unwrap_or(false);
+    if !enabled || focused {
+        return;
+    }
+    if let Some((title, body)) = notification_text(outcome) {
+        // No notification daemon (a bare desktop) is not an error worth showing: the window has the result.
+        let _ = app.notification().builder().title(title).body(body).show();
+    }
 }
 
 #[cfg(test)]

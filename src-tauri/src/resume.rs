@@ -95,8 +95,9 @@ pub fn resume_at_startup<R: Runtime>(app: AppHandle<R>) {
             tauri::async_runtime::spawn(async move {
                 let outcome = running.task.await;
                 finisher.state::<AppState>().jobs.resumed_job_ended(&job_id);
-                if let (Ok(outcome), Some(job)) = (outcome, adopted) {
-                    crate::finish::on_finish(finisher)(&job, &outcome);
+                // Every resumed job is announced when it ends, whether or not the window was following it.
+                if let Ok(outcome) = outcome {
+                    crate::finish::notify_if_away(&finisher, &outcome);
                 }
             });
         }
