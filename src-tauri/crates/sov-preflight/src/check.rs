@@ -27,6 +27,14 @@ impl JobTargets {
         self.files.push((file_name, targets));
     }
 
+    /// Earlier files whose buildings could not be kept for comparison (their temporary file failed).
+    pub(crate) fn incomplete_files(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .filter(|(_, targets)| !targets.is_available())
+            .map(|(name, _)| name.as_str())
+    }
+
     fn file_with(&self, hash: u64) -> Option<&str> {
         self.files
             .iter()
@@ -51,7 +59,8 @@ pub(crate) struct Scan {
     pub report: FileReport,
     pub fix_plan: FixPlan,
     pub layout: Option<Layout>,
-    pub targets: TargetSet,
+    /// Every row's target; turned into a [`TargetSet`] only when later files of the job need it.
+    pub targets: RowTargets,
     /// The upload plan built in the same pass, when one was asked for and the pass read every
     /// record; `None` otherwise (plan the upload separately).
     pub upload_plan: Option<Result<UploadPlan, PreflightError>>,
@@ -151,7 +160,7 @@ fn scan_with(
         report,
         fix_plan,
         layout,
-        targets: targets.into_target_set(),
+        targets,
         upload_plan,
     }
 }
@@ -390,6 +399,13 @@ impl Pass<'_> {
         }
         self.report.summary.rows = rows;
         self.repeated_targets(header, source.first_row_number);
+        for other in self.job.incomplete_files() {
+            self.findings.push(Severity::Warning, "cross_file_check_incomplete", None, None, || Detail {
+                value: None,
+                message: format!("This file could not be compared with `{other}` for buildings updated in both."),
+                suggestion: "Make sure there is free space in the temporary folder, then check the files again.".into(),
+            });
+        }
         self.fix_plan.drop_empty_rows = empty_rows > 0;
         if rows == 0 {
             let file_name = self.report.file_name.clone();
@@ -544,7 +560,7 @@ impl Pass<'_> {
         };
         let column = (column_index, header.columns[column_index].name.as_str());
         let findings = &mut *self.findings;
-        self.targets.for_each_repeat(|index, first_index| {
+        let checked = self.targets.for_each_repeat(|index, first_index| {
             let row_number = first_row_number + 1 + index as u64;
             let first_row = first_row_number + 1 + first_index as u64;
             findings.push(Severity::Error, "duplicate_building", Some(row_number), Some(column), || Detail {
@@ -553,5 +569,12 @@ impl Pass<'_> {
                 suggestion: "Keep one row per building: merge the corrections into one row and delete the other.".into(),
             });
         });
+        if let Err(error) = checked {
+            findings.push(Severity::Warning, "duplicate_check_incomplete", None, Some(column), || Detail {
+                value: None,
+                message: format!("This large file could not be fully checked for rows that update the same building ({error})."),
+                suggestion: "Make sure there is free space in the temporary folder, then check the file again.".into(),
+            });
+        }
     }
 }

@@ -3,7 +3,8 @@
 //! into upload batches that are streamed, never written to disk.
 //!
 //! Everything here is synchronous and streaming: memory does not grow with the file's size
-//! (duplicate detection keeps one 64-bit hash per row: 8 bytes, whatever the row holds).
+//! (duplicate detection keeps one 64-bit hash per row, at most about a million in memory; the rest go to
+//! sorted temporary files).
 
 mod attributes;
 mod check;
@@ -52,9 +53,16 @@ fn check_job(
     let mut job = check::JobTargets::default();
     paths
         .iter()
-        .map(|path| {
+        .enumerate()
+        .map(|(position, path)| {
             let scan = check::scan(path, options, &job, plan_batch);
-            job.add(scan.report.file_name.clone(), scan.targets);
+            // The last file's targets are compared with nothing: not worth another pass.
+            if position + 1 < paths.len() {
+                job.add(
+                    scan.report.file_name.clone(),
+                    scan.targets.into_target_set(),
+                );
+            }
             (scan.report, scan.upload_plan)
         })
         .collect()
