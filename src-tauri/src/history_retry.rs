@@ -6,7 +6,6 @@ use crate::jobs::{JobRequest, RetryPlan};
 use serde_json::{Map, Value};
 use sov_history::{InputFile, JobDetail, ResumePoint};
 use sov_preflight::CheckOptions;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Where a recorded job picks up. Codes after which nothing can be continued on the server start a new update.
@@ -34,14 +33,14 @@ pub fn plan(detail: &JobDetail) -> RetryPlan {
     }
 }
 
-/// The request as the window would have sent it. A callback URL is not recorded, so a retry goes without one; nor
-/// is a picked sheet (see `unrecorded_sheet_choices`).
+/// The request as the window sent it, with its picked sheets and callback URL. A job recorded before those were
+/// goes without them (see `unrecorded_sheet_choices`).
 pub fn request(detail: &JobDetail) -> JobRequest {
     JobRequest {
         sov_id: detail.sov_id.clone(),
         update_type: detail.update_type.clone(),
         client_ref: detail.client_ref.clone(),
-        callback_url: None,
+        callback_url: detail.callback_url.clone(),
         files: detail.input_files.iter().map(|f| f.path.clone()).collect(),
         output_formats: detail.output_formats.clone(),
         extra_data: match &detail.extra_data {
@@ -50,16 +49,21 @@ pub fn request(detail: &JobDetail) -> JobRequest {
         },
         download_dir: Some(detail.download_dir.clone()),
         override_preflight: false,
-        sheets: BTreeMap::new(),
+        sheets: detail
+            .input_files
+            .iter()
+            .filter_map(|file| Some((file.path.clone(), file.sheet.clone()?)))
+            .collect(),
     }
 }
 
-/// The recorded files that are workbooks with several sheets. The history does not record which sheet was picked,
-/// so sending such a file again could send another sheet than the first time. Reads every file: call it off the
-/// async threads.
+/// The recorded files that are workbooks with several sheets but no recorded sheet: jobs recorded by a version of
+/// SOV Updater that did not keep the sheet picked (the window always sends one for such a workbook). Sending such a
+/// file again could send another sheet than the first time. Reads those files: call it off the async threads.
 pub fn unrecorded_sheet_choices(files: &[InputFile]) -> Vec<String> {
     files
         .iter()
+        .filter(|file| file.sheet.is_none())
         .filter(|file| {
             sov_preflight::check_file(&file.path, &CheckOptions::default())
                 .sheets
@@ -80,7 +84,7 @@ pub fn unrecorded_sheet_choices_error(names: &[String]) -> CommandError {
     CommandError::new(
         "invalid_input",
         format!(
-            "Nothing was sent. {listed} has several sheets, and SOV Updater did not record which one this update used, so Retry could send the wrong one. Start a new update with the file and pick the sheet in step 3."
+            "Nothing was sent. {listed} has several sheets, and this update was recorded by an earlier version of SOV Updater, which did not keep which sheet was used, so Retry could send the wrong one. Start a new update with the file and pick the sheet in step 3."
         ),
         format!("multi-sheet workbooks without a recorded sheet: {}", names.join(", ")),
     )
@@ -197,6 +201,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use sov_history::{JobStatus, JobStep, LastError, Transition, TransitionKind};
+    use std::collections::BTreeMap;
 
     fn detail(kinds: Vec<TransitionKind>, error_code: Option<&str>) -> JobDetail {
         JobDetail {
@@ -208,6 +213,7 @@ mod tests {
             base_url: "https://example.invalid/".into(),
             update_type: Some("SCRUB".into()),
             client_ref: None,
+            callback_url: Some("https://hooks.example.invalid/done".into()),
             extra_data: serde_json::json!({"insured_name": "Acme"}),
             output_formats: vec!["JSON".into()],
             download_dir: PathBuf::from("out"),
@@ -223,6 +229,7 @@ mod tests {
                 path: PathBuf::from("a.csv"),
                 size: 0,
                 sha256: String::new(),
+                sheet: None,
             }],
             transitions: kinds
                 .into_iter()
@@ -296,6 +303,28 @@ mod tests {
             spec.update_type.map(|t| t.as_str().to_owned()),
             Some("SCRUB".into())
         );
+        assert_eq!(
+            spec.callback_url.as_deref(),
+            Some("https://hooks.example.invalid/done")
+        );
+        assert!(spec.sheets.is_empty(), "no sheet was picked for the CSV");
+    }
+
+    #[test]
+    fn the_recorded_sheet_of_a_workbook_is_sent_again() {
+        let mut job = detail(started(), None);
+        job.input_files.push(InputFile {
+            name: "book.xlsx".into(),
+            path: PathBuf::from("book.xlsx"),
+            size: 0,
+            sha256: String::new(),
+            sheet: Some("Notes".into()),
+        });
+        let spec = request(&job).spec(PathBuf::from("out"));
+        assert_eq!(
+            spec.sheets,
+            BTreeMap::from([(PathBuf::from("book.xlsx"), "Notes".to_owned())])
+        );
     }
 
     #[test]
@@ -317,6 +346,7 @@ mod tests {
             path: path.clone(),
             size,
             sha256,
+            sheet: None,
         };
         assert!(changed_inputs(std::slice::from_ref(&recorded)).is_empty());
 
@@ -335,29 +365,41 @@ mod tests {
     }
 
     #[test]
-    fn a_workbook_with_several_sheets_is_not_sent_again_without_knowing_its_sheet() {
+    fn only_a_workbook_with_several_sheets_and_no_recorded_sheet_is_not_sent_again() {
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("fix.csv");
         std::fs::write(&csv, "sheet_name,sheet_row_number,bldg_name\nSheet1,2,X\n").unwrap();
         let workbook = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("src-tauri/crates/sov-preflight/tests/corpus/legacy_workbook.xls");
-        let recorded = |name: &str, path: &PathBuf| InputFile {
+        let recorded = |name: &str, path: &PathBuf, sheet: Option<&str>| InputFile {
             name: name.into(),
             path: path.clone(),
             size: 0,
             sha256: String::new(),
+            sheet: sheet.map(str::to_owned),
         };
-        let files = [
-            recorded("fix.csv", &csv),
-            recorded("legacy_workbook.xls", &workbook),
+
+        let picked = [
+            recorded("fix.csv", &csv, None),
+            recorded("legacy_workbook.xls", &workbook, Some("Corrections")),
         ];
-        let names = unrecorded_sheet_choices(&files);
+        assert!(
+            unrecorded_sheet_choices(&picked).is_empty(),
+            "the recorded sheet is sent again"
+        );
+
+        let from_an_earlier_version = [
+            recorded("fix.csv", &csv, None),
+            recorded("legacy_workbook.xls", &workbook, None),
+        ];
+        let names = unrecorded_sheet_choices(&from_an_earlier_version);
         assert_eq!(names, vec!["legacy_workbook.xls".to_owned()]);
         let message = unrecorded_sheet_choices_error(&names).message;
         assert!(
             message.contains("“legacy_workbook.xls” has several sheets"),
             "{message}"
         );
+        assert!(message.contains("earlier version"), "{message}");
         assert!(message.contains("pick the sheet"), "{message}");
     }
 }

@@ -220,6 +220,7 @@ mod tests {
             path: "/x/fix.csv".into(),
             size: 1,
             sha256: String::new(),
+            sheet: None,
         }];
         let transitions = vec![
             transition(1, TransitionKind::Created),

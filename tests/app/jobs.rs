@@ -327,6 +327,7 @@ fn quitting_the_app_stops_the_demo_server() {
 }
 
 /// Records a job as a stopped app leaves it when it was killed before anything was sent: created, nothing more.
+/// No sheet or callback URL is recorded, as by a version from before they were.
 fn record_unsent_job(h: &Harness, sov_id: &str, file: &std::path::Path) -> String {
     let state = h.app.state::<AppState>();
     let store = state.history().unwrap();
@@ -342,14 +343,16 @@ fn record_unsent_job(h: &Harness, sov_id: &str, file: &std::path::Path) -> Strin
             base_url,
             update_type: None,
             client_ref: None,
+            callback_url: None,
             extra_data: json!({"insured_name": "Restart Co"}),
             output_formats: vec!["JSON".into()],
             download_dir: h.dir.path().join("out"),
             input_files: vec![sov_history::InputFile {
-                name: "corrections.csv".into(),
+                name: file.file_name().unwrap().to_string_lossy().into_owned(),
                 path: file.to_path_buf(),
                 size,
                 sha256,
+                sheet: None,
             }],
         })
         .unwrap();
@@ -364,13 +367,18 @@ fn restarted_with_an_unsent_job() -> (Harness, String, std::path::PathBuf) {
     let file = before.dir.path().join("corrections.csv");
     std::fs::copy(started["sample_files"][0].as_str().unwrap(), &file).unwrap();
     let job_id = record_unsent_job(&before, &sov_id, &file);
+    (restart(before), job_id, file)
+}
+
+/// Stops the app and its demo server and starts it again over the same folders (a new demo server).
+fn restart(before: Harness) -> Harness {
     let Harness { app, window, dir } = before;
     drop(window);
     tauri::async_runtime::block_on(app.state::<AppState>().demo.shutdown());
     drop(app);
     let after = support::harness_in(dir, &[]);
     demo(&after);
-    (after, job_id, file)
+    after
 }
 
 #[test]
@@ -512,6 +520,7 @@ fn a_job_resumed_at_startup_is_announced_to_the_window_which_can_attach_to_it() 
             base_url: recorded.base_url.clone(),
             update_type: None,
             client_ref: None,
+            callback_url: None,
             extra_data: recorded.extra_data.clone(),
             output_formats: recorded.output_formats.clone(),
             download_dir: h.dir.path().join("resumed"),
@@ -628,5 +637,95 @@ fn a_job_started_with_a_picked_sheet_sends_that_sheet() {
     assert!(
         body.contains("Normal, House"),
         "the sheet's correction is in the output"
+    );
+}
+
+/// The demo sandbox's state: its update jobs with the callback URL each asked for.
+fn sandbox_state(h: &Harness) -> Value {
+    let response = sandbox_admin(h, "GET", "/__sandbox/state", "");
+    let (_, body) = response.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn a_job_with_a_picked_sheet_and_a_callback_url_is_retried_after_a_restart_with_both() {
+    let before = harness();
+    let started = demo(&before);
+    let workbook = two_sheet_workbook(&before);
+    let callback = "http://127.0.0.1:9/sov-done";
+    sandbox_admin(
+        &before,
+        "POST",
+        "/__sandbox/config",
+        r#"{"faults": {"start": {"force_failed": {}}}}"#,
+    );
+    let first = invoke(
+        &before,
+        "start_job",
+        json!({"request": {"sovId": started["sov_id"], "files": [workbook], "outputFormats": ["JSON"],
+               "sheets": {workbook.to_str().unwrap(): "Corrections"}, "callbackUrl": callback,
+               "downloadDir": before.dir.path().join("out")}, "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    let job_id = first["job_id"].as_str().unwrap().to_owned();
+    let failed = wait_for_end(&before);
+    assert_eq!(failed["phase"], "failed", "{failed}");
+    assert_eq!(failed["error"]["code"], "job_failed");
+
+    let h = restart(before);
+    let retried = invoke(
+        &h,
+        "retry_job",
+        json!({"jobId": job_id, "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    let new_id = retried["job_id"].as_str().unwrap().to_owned();
+    assert_ne!(new_id, job_id, "the server gave up on the first update");
+    let end = wait_for_end(&h);
+    assert_eq!(end["phase"], "done", "{end}");
+
+    let body = std::fs::read_to_string(end["outputs"][0]["path"].as_str().unwrap()).unwrap();
+    assert!(
+        body.contains("Normal, House"),
+        "the Corrections sheet was sent"
+    );
+    let jobs = sandbox_state(&h)["jobs"].clone();
+    assert_eq!(jobs.as_array().unwrap().len(), 1, "{jobs}");
+    assert_eq!(jobs[0]["callback_url"], callback, "{jobs}");
+    let store = h.app.state::<AppState>().history().unwrap();
+    let recorded = store.get_job(&new_id).unwrap();
+    assert_eq!(
+        recorded.input_files[0].sheet.as_deref(),
+        Some("Corrections")
+    );
+    assert_eq!(recorded.callback_url.as_deref(), Some(callback));
+}
+
+#[test]
+fn a_workbook_job_recorded_without_its_sheet_is_not_retried_and_says_why() {
+    let h = harness();
+    let started = demo(&h);
+    let workbook = two_sheet_workbook(&h);
+    let job_id = record_unsent_job(&h, started["sov_id"].as_str().unwrap(), &workbook);
+
+    let error = invoke(
+        &h,
+        "retry_job",
+        json!({"jobId": job_id, "onEvent": CHANNEL}),
+    )
+    .unwrap_err();
+
+    assert_eq!(error["code"], "invalid_input");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("“corrections.xls” has several sheets"),
+        "{message}"
+    );
+    assert!(message.contains("earlier version"), "{message}");
+    let log = sandbox_admin(&h, "GET", "/__sandbox/requests", "");
+    assert_eq!(
+        log.matches(r#""endpoint":"initiate_update""#).count(),
+        0,
+        "{log}"
     );
 }

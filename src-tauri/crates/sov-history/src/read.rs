@@ -14,7 +14,10 @@ use crate::records::{
 use crate::transition::{JobStep, TransitionKind};
 
 const JOB_COLUMNS: &str = "job_id, created_at_ms, sov_id, update_id, environment_name, base_url, update_type,
-    client_ref, extra_data, output_formats, download_dir, status, step, error_code, error_message, error_detail";
+    client_ref, callback_url, extra_data, output_formats, download_dir, status, step, error_code, error_message,
+    error_detail";
+
+const INPUT_FILE_COLUMNS: &str = "name, path, size, sha256, sheet";
 
 /// The `jobs` row, understood.
 struct JobRow {
@@ -26,6 +29,7 @@ struct JobRow {
     base_url: String,
     update_type: Option<String>,
     client_ref: Option<String>,
+    callback_url: Option<String>,
     extra_data: serde_json::Value,
     output_formats: Vec<String>,
     download_dir: PathBuf,
@@ -100,9 +104,7 @@ pub(crate) fn check_row(
     type Check = fn(&Row) -> std::result::Result<(), String>;
     let (columns, check): (&str, Check) = match table {
         "jobs" => (JOB_COLUMNS, |row| decode_job(row).map(drop)),
-        "input_files" => ("name, path, size, sha256", |row| {
-            decode_input_file(row).map(drop)
-        }),
+        "input_files" => (INPUT_FILE_COLUMNS, |row| decode_input_file(row).map(drop)),
         "transitions" => ("seq, state, file_index, payload, detail, at_ms", |row| {
             decode_transition(row).map(drop)
         }),
@@ -156,6 +158,7 @@ fn with_children(conn: &Connection, job: JobRow) -> Result<JobDetail> {
         base_url: job.base_url,
         update_type: job.update_type,
         client_ref: job.client_ref,
+        callback_url: job.callback_url,
         extra_data: job.extra_data,
         output_formats: job.output_formats,
         download_dir: job.download_dir,
@@ -184,7 +187,7 @@ const FILE_NAMES: ChildQuery<String> = ChildQuery {
 
 const INPUT_FILES: ChildQuery<InputFile> = ChildQuery {
     table: "input_files",
-    sql: "SELECT name, path, size, sha256 FROM input_files WHERE job_id = ?1 ORDER BY position",
+    sql: "SELECT name, path, size, sha256, sheet FROM input_files WHERE job_id = ?1 ORDER BY position",
     decode: decode_input_file,
 };
 
@@ -254,6 +257,7 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
         base_url: field(row, "base_url")?,
         update_type: field(row, "update_type")?,
         client_ref: field(row, "client_ref")?,
+        callback_url: field(row, "callback_url")?,
         extra_data: serde_json::from_str(&extra_data)
             .map_err(|err| format!("extra_data is not valid JSON: {err}"))?,
         output_formats: serde_json::from_str(&output_formats)
@@ -275,6 +279,7 @@ fn decode_input_file(row: &Row) -> std::result::Result<InputFile, String> {
         path: PathBuf::from(field::<String>(row, "path")?),
         size: unsigned(row, "size")?,
         sha256: field(row, "sha256")?,
+        sheet: field(row, "sheet")?,
     })
 }
 

@@ -16,6 +16,8 @@ pub struct NewJob {
     pub base_url: String,
     pub update_type: Option<String>,
     pub client_ref: Option<String>,
+    /// The URL the server calls when the update ends, as sent with `initiate_update`.
+    pub callback_url: Option<String>,
     pub extra_data: serde_json::Value,
     pub output_formats: Vec<String>,
     pub download_dir: PathBuf,
@@ -29,6 +31,9 @@ pub struct InputFile {
     pub path: PathBuf,
     pub size: u64,
     pub sha256: String,
+    /// The sheet picked in this workbook. `None`: none was picked (a CSV, or the first sheet was read), or the
+    /// job was recorded before sheets were (schema 1).
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,6 +117,8 @@ pub struct JobDetail {
     pub base_url: String,
     pub update_type: Option<String>,
     pub client_ref: Option<String>,
+    /// `None` also for jobs recorded before callback URLs were (schema 1).
+    pub callback_url: Option<String>,
     pub extra_data: serde_json::Value,
     pub output_formats: Vec<String>,
     pub download_dir: PathBuf,

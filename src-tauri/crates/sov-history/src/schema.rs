@@ -1,15 +1,16 @@
 //! Schema versions (`PRAGMA user_version`) and the migrations between them.
 //!
 //! Version 0 is either an empty file or the pre-release layout (a bare `jobs` table with fewer columns).
-//! Migration 1 creates the current schema and upgrades a v0 `jobs` table in place by adding the missing columns,
-//! so jobs recorded by a pre-release build are kept.
+//! Migration 1 creates the schema-1 tables and upgrades a v0 `jobs` table in place by adding the missing columns,
+//! so jobs recorded by a pre-release build are kept. Migration 2 adds what Retry needs to send a job again exactly
+//! as it was: the sheet picked per input file and the job's callback URL (both `NULL` for older jobs).
 
 use rusqlite::{Connection, TransactionBehavior};
 
 type Migration = fn(&Connection) -> rusqlite::Result<()>;
 
 /// `MIGRATIONS[n]` upgrades schema `n` to `n + 1`. Append only; never edit a released one.
-const MIGRATIONS: [Migration; 1] = [migrate_0_to_1];
+const MIGRATIONS: [Migration; 2] = [migrate_0_to_1, migrate_1_to_2];
 
 /// The newest schema this build understands.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -133,6 +134,24 @@ fn migrate_0_to_1(conn: &Connection) -> rusqlite::Result<()> {
         }
     }
     conn.execute_batch(CHILD_TABLES_V1)
+}
+
+/// Columns added by schema 2, per table: nullable, so rows written before keep `NULL` ("not recorded").
+const ADDED_IN_V2: &[(&str, &str, &str)] = &[
+    ("input_files", "sheet", "TEXT"),
+    ("jobs", "callback_url", "TEXT"),
+];
+
+fn migrate_1_to_2(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, name, decl) in ADDED_IN_V2 {
+        if !column_names(conn, table)?
+            .iter()
+            .any(|column| column == name)
+        {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {name} {decl};"))?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn column_names(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {

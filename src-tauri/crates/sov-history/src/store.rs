@@ -52,8 +52,8 @@ impl HistoryStore {
             let at = now_ms();
             let inserted = tx.execute(
                 "INSERT INTO jobs (job_id, created_at_ms, sov_id, environment_name, base_url, update_type, client_ref,
-                                   extra_data, output_formats, download_dir, status, step)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'running', 'created')",
+                                   extra_data, output_formats, download_dir, callback_url, status, step)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'running', 'created')",
                 params![
                     job.job_id,
                     at,
@@ -65,6 +65,7 @@ impl HistoryStore {
                     job.extra_data.to_string(),
                     serde_json::Value::from(job.output_formats.clone()).to_string(),
                     path_text(&job.download_dir),
+                    job.callback_url,
                 ],
             );
             if let Err(err) = inserted {
@@ -76,8 +77,17 @@ impl HistoryStore {
             }
             for (position, file) in job.input_files.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO input_files (job_id, position, name, path, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![job.job_id, as_i64(position as u64), file.name, path_text(&file.path), as_i64(file.size), file.sha256],
+                    "INSERT INTO input_files (job_id, position, name, path, size, sha256, sheet)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        job.job_id,
+                        as_i64(position as u64),
+                        file.name,
+                        path_text(&file.path),
+                        as_i64(file.size),
+                        file.sha256,
+                        file.sheet,
+                    ],
                 )
                 .map_err(HistoryError::db("record the job's files"))?;
             }

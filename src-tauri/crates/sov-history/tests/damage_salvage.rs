@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use common::{job, output};
+use common::{downgrade_to_schema_1, job, output};
 use sov_history::{
     HistoryStore, JobDetail, JobStatus, LastError, Page, StoreOpenReport, TransitionKind,
     DB_FILE_NAME,
@@ -27,7 +27,7 @@ fn job_id(number: usize) -> String {
 fn record_job(store: &HistoryStore, number: usize) {
     let id = job_id(number);
     store
-        .create_job(&job(&id, &["corrections.csv", "more.csv"]))
+        .create_job(&job(&id, &["corrections.xlsx", "more.csv"]))
         .unwrap();
     store
         .record_transition(&id, TransitionKind::InitiateSent, "")
@@ -137,6 +137,11 @@ fn restart_with(damaged: Vec<u8>) -> Restart {
 impl Restart {
     /// Asserts what holds for every kind of damage and returns the ids of the jobs that came back.
     fn check_recovered_jobs(&self) -> Vec<String> {
+        self.check_recovered_jobs_as(JobDetail::clone)
+    }
+
+    /// As `check_recovered_jobs`, for a damaged file that held each job as `as_held` turns the job written.
+    fn check_recovered_jobs_as(&self, as_held: impl Fn(&JobDetail) -> JobDetail) -> Vec<String> {
         let recovery = self
             .report
             .recovered
@@ -170,7 +175,7 @@ impl Restart {
             let expected = written
                 .get(id)
                 .unwrap_or_else(|| panic!("{id} was never written"));
-            assert_same_as_written(&self.store.get_job(id).unwrap(), expected);
+            assert_same_as_written(&self.store.get_job(id).unwrap(), &as_held(expected));
         }
         ids
     }
@@ -203,7 +208,7 @@ fn assert_same_as_written(recovered: &JobDetail, written: &JobDetail) {
             job.environment_name.clone(),
             job.base_url.clone(),
             job.update_type.clone(),
-            job.client_ref.clone(),
+            (job.client_ref.clone(), job.callback_url.clone()),
             job.extra_data.clone(),
             job.output_formats.clone(),
             job.download_dir.clone(),
@@ -472,4 +477,41 @@ fn a_damaged_file_from_the_pre_release_format_gives_back_its_jobs_with_defaults(
         serde_json::json!({}),
         "missing columns get the migration's defaults"
     );
+}
+
+#[test]
+fn a_damaged_file_from_schema_1_gives_back_its_jobs_with_no_sheet_or_callback_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(DB_FILE_NAME), &template().0).unwrap();
+    downgrade_to_schema_1(dir.path());
+    let mut damaged = fs::read(dir.path().join(DB_FILE_NAME)).unwrap();
+    let pages = jobs_table_pages(&damaged);
+    assert!(pages.len() >= 5, "the jobs span several pages: {pages:?}");
+    let middle = pages[pages.len() / 2] * PAGE;
+    damaged[middle..middle + PAGE].copy_from_slice(&garbage(PAGE, 11));
+
+    let restart = restart_with(damaged);
+
+    let ids = restart.check_recovered_jobs_as(|written| {
+        let mut held = written.clone();
+        held.callback_url = None;
+        for file in &mut held.input_files {
+            file.sheet = None;
+        }
+        held
+    });
+    assert!(
+        ids.len() >= JOBS * 3 / 4 && ids.len() < JOBS,
+        "all but the garbled page's jobs come back: {} of {JOBS}",
+        ids.len()
+    );
+    assert!(ids.contains(&job_id(0)) && ids.contains(&job_id(JOBS - 1)));
+    restart.check_new_jobs_work(&ids);
+    restart
+        .store
+        .create_job(&job("j-workbook", &["corrections.xlsx"]))
+        .unwrap();
+    let new = restart.store.get_job("j-workbook").unwrap();
+    assert_eq!(new.input_files[0].sheet.as_deref(), Some("Corrections"));
+    assert!(new.callback_url.is_some());
 }

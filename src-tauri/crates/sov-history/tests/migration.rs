@@ -4,7 +4,7 @@ mod common;
 
 use std::fs;
 
-use common::{job, open, raw};
+use common::{downgrade_to_schema_1, job, open, output, raw};
 use rusqlite::Connection;
 use sov_history::{
     HistoryStore, JobStatus, JobStep, Page, TransitionKind, DB_FILE_NAME, SCHEMA_VERSION,
@@ -93,6 +93,62 @@ fn a_new_store_is_created_at_the_current_version_without_calling_it_an_upgrade()
     let (_store, report) = open(dir.path());
     assert!(report.created);
     assert_eq!(report.migrated_from, None);
+    let version: u32 = raw(dir.path())
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+#[test]
+fn a_schema_1_store_is_upgraded_in_place_keeping_its_jobs_with_no_sheet_or_callback_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, _) = open(dir.path());
+        store
+            .create_job(&job("old-done", &["corrections.xlsx"]))
+            .unwrap();
+        store
+            .set_update_id("old-done", "s-demo-sample-r001")
+            .unwrap();
+        store
+            .record_output("old-done", &output("Acme.json"))
+            .unwrap();
+        store.mark_finished("old-done").unwrap();
+        store.create_job(&job("old-running", &["a.csv"])).unwrap();
+    }
+    downgrade_to_schema_1(dir.path());
+
+    let (store, report) = open(dir.path());
+
+    assert_eq!(report.migrated_from, Some(1));
+    assert_eq!(report.recovered, None);
+    assert_eq!(report.user_message(), None);
+    let old = store.get_job("old-done").unwrap();
+    assert!(old.skipped.is_empty(), "{:?}", old.skipped);
+    assert_eq!(old.status, JobStatus::Finished);
+    assert_eq!(old.update_id.as_deref(), Some("s-demo-sample-r001"));
+    assert_eq!(old.client_ref.as_deref(), Some("ref-7"));
+    assert_eq!(old.outputs, vec![output("Acme.json")]);
+    assert_eq!(old.transitions.len(), 4);
+    assert_eq!(old.input_files[0].name, "corrections.xlsx");
+    assert_eq!(
+        old.input_files[0].sheet, None,
+        "schema 1 did not record the sheet: it reads as not recorded"
+    );
+    assert_eq!(old.callback_url, None);
+    let unfinished = store.list_unfinished().unwrap();
+    assert_eq!(unfinished.items.len(), 1);
+    assert_eq!(unfinished.items[0].job_id, "old-running");
+
+    store
+        .create_job(&job("new", &["corrections.xlsx"]))
+        .unwrap();
+    let new = store.get_job("new").unwrap();
+    assert_eq!(new.input_files[0].sheet.as_deref(), Some("Corrections"));
+    assert_eq!(
+        new.callback_url.as_deref(),
+        Some("https://hooks.example.invalid/sov-done")
+    );
     let version: u32 = raw(dir.path())
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();

@@ -11,7 +11,7 @@ fn a_new_job_comes_back_with_everything_recorded() {
     let (store, report) = open(dir.path());
     assert!(report.created);
     assert_eq!(report.user_message(), None);
-    let new_job = job("j-1", &["corrections.csv", "more.csv"]);
+    let new_job = job("j-1", &["corrections.xlsx", "more.csv"]);
     store.create_job(&new_job).unwrap();
 
     let detail = store.get_job("j-1").unwrap();
@@ -22,12 +22,26 @@ fn a_new_job_comes_back_with_everything_recorded() {
     assert_eq!(detail.update_type.as_deref(), Some("API"));
     assert_eq!(detail.client_ref.as_deref(), Some("ref-7"));
     assert_eq!(
+        detail.callback_url.as_deref(),
+        Some("https://hooks.example.invalid/sov-done")
+    );
+    assert_eq!(
         detail.extra_data,
         serde_json::json!({"insured_name": "Acme Corp"})
     );
     assert_eq!(detail.output_formats, vec!["JSON", "AUDITOR"]);
     assert_eq!(detail.download_dir, new_job.download_dir);
     assert_eq!(detail.input_files, new_job.input_files);
+    let sheets: Vec<_> = detail
+        .input_files
+        .iter()
+        .map(|f| f.sheet.as_deref())
+        .collect();
+    assert_eq!(
+        sheets,
+        [Some("Corrections"), None],
+        "the workbook's picked sheet is kept; the CSV has none"
+    );
     assert_eq!(detail.status, JobStatus::Running);
     assert_eq!(detail.step, JobStep::Created);
     assert_eq!(detail.last_error, None);

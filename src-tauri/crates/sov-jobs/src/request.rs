@@ -23,14 +23,19 @@ pub fn new_job(job_id: &str, spec: &JobSpec, environment_name: &str, base_url: &
         base_url: base_url.to_owned(),
         update_type: spec.update_type.as_ref().map(|t| t.as_str().to_owned()),
         client_ref: spec.client_ref.clone(),
+        callback_url: spec.callback_url.clone(),
         extra_data: serde_json::Value::Object(spec.start.extra_data.clone()),
         output_formats: spec.start.output_formats.clone(),
         download_dir: spec.download_dir.clone(),
-        input_files: spec.files.iter().map(|path| input_file(path)).collect(),
+        input_files: spec
+            .files
+            .iter()
+            .map(|path| input_file(path, spec.sheets.get(path)))
+            .collect(),
     }
 }
 
-fn input_file(path: &Path) -> InputFile {
+fn input_file(path: &Path, sheet: Option<&String>) -> InputFile {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -41,6 +46,7 @@ fn input_file(path: &Path) -> InputFile {
         path: path.to_path_buf(),
         size,
         sha256,
+        sheet: sheet.cloned(),
     }
 }
 
@@ -61,8 +67,9 @@ pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
     Ok((size, hex::encode(hasher.finalize())))
 }
 
-/// The spec to send a recorded job again as a new job (Retry): same SOV, files, formats and
-/// extra data. A callback URL is not recorded, so a retry goes without one.
+/// The spec to send a recorded job again as a new job (Retry): same SOV, files, picked sheets,
+/// callback URL, formats and extra data. A job recorded before sheets and callback URLs were
+/// goes without them (each workbook read from its first sheet).
 pub fn spec_from_detail(detail: &JobDetail) -> JobSpec {
     JobSpec {
         sov_id: detail.sov_id.clone(),
@@ -73,9 +80,14 @@ pub fn spec_from_detail(detail: &JobDetail) -> JobSpec {
             .collect::<Vec<PathBuf>>(),
         update_type: detail.update_type.as_deref().map(UpdateType::parse),
         client_ref: detail.client_ref.clone(),
-        callback_url: None,
+        callback_url: detail.callback_url.clone(),
         start: start_request(detail),
         download_dir: detail.download_dir.clone(),
+        sheets: detail
+            .input_files
+            .iter()
+            .filter_map(|file| Some((file.path.clone(), file.sheet.clone()?)))
+            .collect(),
         ..JobSpec::default()
     }
 }

@@ -109,7 +109,8 @@ impl JobRunner {
         Ok(self.spawn(job_id, recorder, cancel, async move { job.run(spec).await }))
     }
 
-    /// Starts a recorded job again as a *new* job (same SOV, files, formats and extra data).
+    /// Starts a recorded job again as a *new* job (same SOV, files, sheets, callback URL, formats
+    /// and extra data).
     pub async fn retry(
         &self,
         job_id: &str,

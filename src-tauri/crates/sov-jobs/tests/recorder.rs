@@ -20,6 +20,7 @@ fn store() -> (tempfile::TempDir, Arc<HistoryStore>) {
             base_url: String::new(),
             update_type: None,
             client_ref: None,
+            callback_url: None,
             extra_data: serde_json::json!({}),
             output_formats: vec![],
             download_dir: PathBuf::from("out"),

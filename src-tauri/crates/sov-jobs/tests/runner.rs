@@ -241,6 +241,65 @@ async fn an_interrupted_job_is_retried_as_a_new_job() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_sends_the_picked_sheet_and_the_callback_url_again() {
+    let setup = setup(Duration::from_millis(300)).await;
+    // Two sheets: `Corrections` (first) and `Notes`.
+    let workbook = setup.dir.path().join("corrections.xls");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../sov-preflight/tests/corpus/legacy_workbook.xls"),
+        &workbook,
+    )
+    .unwrap();
+    let callback = "http://127.0.0.1:9/sov-done";
+    let mut spec = setup.spec(vec![workbook.clone()], &["JSON"]);
+    spec.callback_url = Some(callback.to_owned());
+    spec.sheets
+        .insert(workbook.clone(), "Corrections".to_owned());
+    setup.sandbox.control().set_fault(
+        Endpoint::Start,
+        Fault {
+            force_failed: Some(ForcedFailure {
+                status: "FAILED_TO_PROCESS".into(),
+                message: "Geocoding failed.".into(),
+            }),
+            ..Fault::default()
+        },
+    );
+    let job = setup.runner.start(spec, None).await.unwrap();
+    let old_id = job.job_id.clone();
+    assert!(finish(job).await.is_err());
+    let old = setup.job(&old_id);
+    assert_eq!(old.callback_url.as_deref(), Some(callback));
+    assert_eq!(old.input_files[0].sheet.as_deref(), Some("Corrections"));
+
+    setup.sandbox.control().clear_faults();
+    let retry = setup.runner.retry(&old_id, None).await.unwrap();
+    let new_id = retry.job_id.clone();
+    finish(retry).await.unwrap();
+
+    let new = setup.job(&new_id);
+    assert_eq!(new.status, JobStatus::Finished);
+    assert_eq!(
+        new.input_files[0].sheet.as_deref(),
+        Some("Corrections"),
+        "the retry ran with the recorded sheet"
+    );
+    let sent: Vec<_> = setup
+        .sandbox
+        .control()
+        .jobs()
+        .into_iter()
+        .map(|job| job.callback_url)
+        .collect();
+    assert_eq!(
+        sent,
+        vec![Some(callback.to_owned()); 2],
+        "both updates asked for the callback"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_only_history_still_runs_the_update_and_says_it_was_not_recorded() {
     let setup = setup(Duration::from_millis(300)).await;
     let folder = setup.dir.path().join("newer");

@@ -24,6 +24,7 @@ fn new_job(harness: &Harness, job_id: &str) -> NewJob {
         base_url: harness.sandbox().api_url(),
         update_type: None,
         client_ref: None,
+        callback_url: None,
         extra_data: serde_json::json!({}),
         output_formats: vec!["JSON".to_owned()],
         download_dir: harness.downloads(),
@@ -32,6 +33,7 @@ fn new_job(harness: &Harness, job_id: &str) -> NewJob {
             path: harness.sample_file(),
             size: 1,
             sha256: String::new(),
+            sheet: None,
         }],
     }
 }

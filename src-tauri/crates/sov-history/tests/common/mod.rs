@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use sov_history::{HistoryStore, InputFile, NewJob, OutputRecord, StoreOpenReport};
 
+/// A job as the app records it; a workbook (`.xlsx`) among `file_names` has its `Corrections` sheet picked.
 pub fn job(job_id: &str, file_names: &[&str]) -> NewJob {
     NewJob {
         job_id: job_id.to_owned(),
@@ -14,6 +15,7 @@ pub fn job(job_id: &str, file_names: &[&str]) -> NewJob {
         base_url: "http://127.0.0.1:9/api/v1".to_owned(),
         update_type: Some("API".to_owned()),
         client_ref: Some("ref-7".to_owned()),
+        callback_url: Some("https://hooks.example.invalid/sov-done".to_owned()),
         extra_data: serde_json::json!({"insured_name": "Acme Corp"}),
         output_formats: vec!["JSON".to_owned(), "AUDITOR".to_owned()],
         download_dir: PathBuf::from("downloads"),
@@ -25,6 +27,7 @@ pub fn job(job_id: &str, file_names: &[&str]) -> NewJob {
                 path: PathBuf::from("inputs").join(name),
                 size: 100 + index as u64,
                 sha256: format!("{index:064x}"),
+                sheet: name.ends_with(".xlsx").then(|| "Corrections".to_owned()),
             })
             .collect(),
     }
@@ -48,4 +51,18 @@ pub fn open(folder: &Path) -> (HistoryStore, StoreOpenReport) {
 /// A plain connection, to damage or inspect the file the way another program (or a bug) could.
 pub fn raw(folder: &Path) -> Connection {
     Connection::open(folder.join(sov_history::DB_FILE_NAME)).unwrap()
+}
+
+/// Turns the store in `folder` into a schema-1 file holding the same rows, as a build from before schema 2 would
+/// have left it: schema 2 only added the `sheet` and `callback_url` columns, so dropping them gives schema 1's
+/// exact layout.
+pub fn downgrade_to_schema_1(folder: &Path) {
+    let conn = raw(folder);
+    conn.execute_batch(
+        "ALTER TABLE input_files DROP COLUMN sheet;
+         ALTER TABLE jobs DROP COLUMN callback_url;
+         PRAGMA user_version = 1;
+         VACUUM;",
+    )
+    .unwrap();
 }

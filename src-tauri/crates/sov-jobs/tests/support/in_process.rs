@@ -135,6 +135,7 @@ impl Setup {
                 base_url: client.api_base().to_string(),
                 update_type: None,
                 client_ref: None,
+                callback_url: None,
                 extra_data: serde_json::json!({"insured_name": "Acme Corp"}),
                 output_formats: vec!["JSON".to_owned()],
                 download_dir: self.downloads(),
@@ -143,6 +144,7 @@ impl Setup {
                     path: file,
                     size,
                     sha256,
+                    sheet: None,
                 }],
             })
             .unwrap();
