@@ -22,6 +22,20 @@ fn client(sandbox: &RunningSandbox, read_timeout: Duration) -> SovFixerClient {
     client_with(&sandbox.api_url(), &sandbox.token(), read_timeout)
 }
 
+/// The error `GET /output_formats` ends with when the sandbox answers it with `fault`, as a client
+/// with `read_timeout` sees it after its retries.
+async fn formats_error(
+    sandbox: &RunningSandbox,
+    fault: Fault,
+    read_timeout: Duration,
+) -> UpdateError {
+    sandbox.control().set_fault(Endpoint::OutputFormats, fault);
+    client(sandbox, read_timeout)
+        .list_output_formats(None)
+        .await
+        .unwrap_err()
+}
+
 /// The error has `code`, and its message names what went wrong (`says`) and what to do next (`next_step`).
 fn assert_plain(error: &UpdateError, code: &str, says: &str, next_step: &str) {
     assert_eq!(error.code(), code, "{error:?}");
@@ -53,19 +67,13 @@ async fn an_unknown_update_id_is_not_found_and_names_the_id() {
 #[tokio::test]
 async fn too_many_requests_after_every_retry_is_rate_limited() {
     let sandbox = sandbox().await;
-    sandbox.control().set_fault(
-        Endpoint::OutputFormats,
-        Fault {
-            error_status: Some(429),
-            error_rate: 1.0,
-            retry_after_s: Some(0),
-            ..Fault::default()
-        },
-    );
-    let error = client(&sandbox, Duration::from_secs(10))
-        .list_output_formats(None)
-        .await
-        .unwrap_err();
+    let too_many = Fault {
+        error_status: Some(429),
+        error_rate: 1.0,
+        retry_after_s: Some(0),
+        ..Fault::default()
+    };
+    let error = formats_error(&sandbox, too_many, Duration::from_secs(10)).await;
     assert!(
         matches!(error.kind(), ErrorKind::RateLimited { .. }),
         "{error:?}"
@@ -82,18 +90,12 @@ async fn too_many_requests_after_every_retry_is_rate_limited() {
 #[tokio::test]
 async fn a_server_that_keeps_failing_is_a_server_error() {
     let sandbox = sandbox().await;
-    sandbox.control().set_fault(
-        Endpoint::OutputFormats,
-        Fault {
-            error_status: Some(500),
-            error_rate: 1.0,
-            ..Fault::default()
-        },
-    );
-    let error = client(&sandbox, Duration::from_secs(10))
-        .list_output_formats(None)
-        .await
-        .unwrap_err();
+    let failing = Fault {
+        error_status: Some(500),
+        error_rate: 1.0,
+        ..Fault::default()
+    };
+    let error = formats_error(&sandbox, failing, Duration::from_secs(10)).await;
     assert!(
         matches!(error.kind(), ErrorKind::ServerError { .. }),
         "{error:?}"
@@ -105,17 +107,11 @@ async fn a_server_that_keeps_failing_is_a_server_error() {
 #[tokio::test]
 async fn a_server_that_stops_answering_times_out() {
     let sandbox = sandbox().await;
-    sandbox.control().set_fault(
-        Endpoint::OutputFormats,
-        Fault {
-            latency_ms: 5_000,
-            ..Fault::default()
-        },
-    );
-    let error = client(&sandbox, Duration::from_millis(300))
-        .list_output_formats(None)
-        .await
-        .unwrap_err();
+    let silent = Fault {
+        latency_ms: 5_000,
+        ..Fault::default()
+    };
+    let error = formats_error(&sandbox, silent, Duration::from_millis(300)).await;
     assert!(matches!(error.kind(), ErrorKind::TimedOut), "{error:?}");
     assert_plain(&error, "timed_out", "took too long", "check its status");
 }
