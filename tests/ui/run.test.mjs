@@ -131,6 +131,30 @@ for (const code of Object.keys(fixtures.ERROR_CODES)) {
   });
 }
 
+// How engine errors really reach the window: in the job's last progress snapshot, at the step that failed.
+const JOB_STEPS = ["validate", "initiate", "upload", "start", "processing", "download"];
+for (const [position, code] of Object.keys(fixtures.ERROR_CODES).filter((c) => c !== "cancelled").entries()) {
+  const step = JOB_STEPS[position % JOB_STEPS.length];
+  test(`error "${code}" ending a running job at ${step} is shown with its message, details and Retry`, async () => {
+    const app = await openApp(browser);
+    const { byTestId } = app;
+    await prepareDemoUpdate(app);
+    await byTestId("start").click();
+    await app.waitForCall("start_job");
+    const failure = { ...fixtures.appError(code), step };
+    await app.push("start_job", fixtures.snapshot({ phase: "failed", doneCount: 2, overrides: { error: failure } }));
+    const box = byTestId("job-error");
+    await box.waitFor();
+    assert.equal(await box.getAttribute("role"), "alert");
+    assert.equal(await box.getAttribute("data-code"), code);
+    assert.equal(await byTestId("job-error-message").innerText(), fixtures.ERROR_CODES[code]);
+    await byTestId("job-error-show-details").click();
+    assert.match(await byTestId("job-error-detail-text").innerText(), new RegExp(`raw server text for ${code}`));
+    assert.equal(await byTestId("retry").isVisible(), true, "Retry is always offered");
+    assert.deepEqual(app.pageErrors, []);
+  });
+}
+
 test("a command rejecting with something unexpected still shows a plain message", async () => {
   const app = await openApp(browser, {
     handlers: {
