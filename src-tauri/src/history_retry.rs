@@ -3,7 +3,6 @@
 
 use crate::error::CommandError;
 use crate::jobs::{JobRequest, RetryPlan};
-use serde_json::{Map, Value};
 use sov_history::{InputFile, JobDetail, ResumePoint};
 use sov_preflight::CheckOptions;
 use std::path::PathBuf;
@@ -36,24 +35,19 @@ pub fn plan(detail: &JobDetail) -> RetryPlan {
 /// The request as the window sent it, with its picked sheets and callback URL. A job recorded before those were
 /// goes without them (see `unrecorded_sheet_choices`).
 pub fn request(detail: &JobDetail) -> JobRequest {
+    // The same spec the job runner's own Retry sends, in the window's request shape.
+    let spec = sov_jobs::spec_from_detail(detail);
     JobRequest {
-        sov_id: detail.sov_id.clone(),
-        update_type: detail.update_type.clone(),
-        client_ref: detail.client_ref.clone(),
-        callback_url: detail.callback_url.clone(),
-        files: detail.input_files.iter().map(|f| f.path.clone()).collect(),
-        output_formats: detail.output_formats.clone(),
-        extra_data: match &detail.extra_data {
-            Value::Object(map) => map.clone(),
-            _ => Map::new(),
-        },
-        download_dir: Some(detail.download_dir.clone()),
-        override_preflight: false,
-        sheets: detail
-            .input_files
-            .iter()
-            .filter_map(|file| Some((file.path.clone(), file.sheet.clone()?)))
-            .collect(),
+        sov_id: spec.sov_id,
+        update_type: spec.update_type.map(|t| t.as_str().to_owned()),
+        client_ref: spec.client_ref,
+        callback_url: spec.callback_url,
+        files: spec.files,
+        output_formats: spec.start.output_formats,
+        extra_data: spec.start.extra_data,
+        download_dir: Some(spec.download_dir),
+        override_preflight: spec.override_preflight,
+        sheets: spec.sheets,
     }
 }
 

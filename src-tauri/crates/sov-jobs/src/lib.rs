@@ -33,6 +33,6 @@ mod runner;
 pub use error::JobsError;
 pub use outputs::remove_partial_downloads;
 pub use recorder::JobRecorder;
-pub use request::{hash_file, new_job_id};
+pub use request::{hash_file, new_job_id, spec_from_detail};
 pub use resume::{ResumeAction, ResumeReport, ResumedJob, INTERRUPTED_CODE};
 pub use runner::{JobEvents, JobResult, JobRunner, RunningJob};
