@@ -179,31 +179,36 @@ fn retry_in_memory(
             CommandError::invalid_input("Only a failed or cancelled update can be retried.")
         })?;
     let request = previous.request.as_ref();
-    Ok(match (retry_plan(&snapshot), request) {
-        (RetryPlan::Start { update_id }, Some(request)) => Work::Resume {
+    if let Some(work) = resume_work(job_id, retry_plan(&snapshot), request) {
+        return Ok(work);
+    }
+    let request = request.ok_or_else(|| {
+        CommandError::invalid_input("Start this update again from the corrections files.")
+    })?;
+    let store = state.history().ok_or_else(no_history)?;
+    let download_dir = store
+        .get_job(job_id)
+        .map(|detail| detail.download_dir)
+        .unwrap_or_else(|_| default_download_dir());
+    Ok(Work::Fresh(request.spec(download_dir)))
+}
+
+/// The work that picks a job up on the server where that is safe, or `None` when it must be sent again as a new
+/// job (a start needs the request it would send).
+fn resume_work(job_id: &str, plan: RetryPlan, request: Option<&JobRequest>) -> Option<Work> {
+    match (plan, request) {
+        (RetryPlan::Start { update_id }, Some(request)) => Some(Work::Resume {
             job_id: job_id.to_owned(),
             update_id,
             from: ResumePoint::Start(request.start_request()),
-        },
-        (RetryPlan::Poll { update_id }, _) => Work::Resume {
+        }),
+        (RetryPlan::Poll { update_id }, _) => Some(Work::Resume {
             job_id: job_id.to_owned(),
             update_id,
             from: ResumePoint::Poll,
-        },
-        (_, Some(request)) => {
-            let store = state.history().ok_or_else(no_history)?;
-            let download_dir = store
-                .get_job(job_id)
-                .map(|detail| detail.download_dir)
-                .unwrap_or_else(|_| default_download_dir());
-            Work::Fresh(request.spec(download_dir))
-        }
-        (_, None) => {
-            return Err(CommandError::invalid_input(
-                "Start this update again from the corrections files.",
-            ))
-        }
-    })
+        }),
+        _ => None,
+    }
 }
 
 /// What to run for a job known from the history, the request behind it, and, when a job left running by a
@@ -225,48 +230,36 @@ async fn retry_recorded(
     };
     history_retry::check_environment(&detail, &environment, &custom_url)?;
     let request = history_retry::request(&detail);
-    let work = match history_retry::plan(&detail) {
-        RetryPlan::Start { update_id } => Work::Resume {
-            job_id: job_id.to_owned(),
-            update_id,
-            from: ResumePoint::Start(request.start_request()),
-        },
-        RetryPlan::Poll { update_id } => Work::Resume {
-            job_id: job_id.to_owned(),
-            update_id,
-            from: ResumePoint::Poll,
-        },
-        RetryPlan::Fresh => {
-            let files = detail.input_files.clone();
-            let (problems, unknown_sheets) = tauri::async_runtime::spawn_blocking(move || {
-                (
-                    history_retry::changed_inputs(&files),
-                    history_retry::unrecorded_sheet_choices(&files),
-                )
-            })
-            .await
-            .map_err(CommandError::internal)?;
-            if !problems.is_empty() {
-                return Err(history_retry::changed_inputs_error(&problems));
-            }
-            if !unknown_sheets.is_empty() {
-                return Err(history_retry::unrecorded_sheet_choices_error(
-                    &unknown_sheets,
-                ));
-            }
-            let supersedes = (detail.status == JobStatus::Running).then(|| LastError {
-                code: sov_jobs::INTERRUPTED_CODE.to_owned(),
-                message: detail.resume_point().user_message(),
-                detail: "retried as a new update".to_owned(),
-            });
-            return Ok((
-                Work::Fresh(request.spec(detail.download_dir.clone())),
-                Some(request),
-                supersedes,
-            ));
-        }
-    };
-    Ok((work, Some(request), None))
+    if let Some(work) = resume_work(job_id, history_retry::plan(&detail), Some(&request)) {
+        return Ok((work, Some(request), None));
+    }
+    let files = detail.input_files.clone();
+    let (problems, unknown_sheets) = tauri::async_runtime::spawn_blocking(move || {
+        (
+            history_retry::changed_inputs(&files),
+            history_retry::unrecorded_sheet_choices(&files),
+        )
+    })
+    .await
+    .map_err(CommandError::internal)?;
+    if !problems.is_empty() {
+        return Err(history_retry::changed_inputs_error(&problems));
+    }
+    if !unknown_sheets.is_empty() {
+        return Err(history_retry::unrecorded_sheet_choices_error(
+            &unknown_sheets,
+        ));
+    }
+    let supersedes = (detail.status == JobStatus::Running).then(|| LastError {
+        code: sov_jobs::INTERRUPTED_CODE.to_owned(),
+        message: detail.resume_point().user_message(),
+        detail: "retried as a new update".to_owned(),
+    });
+    Ok((
+        Work::Fresh(request.spec(detail.download_dir.clone())),
+        Some(request),
+        supersedes,
+    ))
 }
 
 #[tauri::command]
