@@ -197,19 +197,20 @@ async fn preflight(
             });
         }
     }
-    let blocked = reports.iter().find(|r| r.blocking);
-    if let (Some(blocked), true) = (blocked, override_blocking) {
+    let plans = plans
+        .into_iter()
+        .map(|plan| plan.ok().map(Arc::new))
+        .collect();
+    let Some(blocked) = reports.iter().find(|r| r.blocking) else {
+        return Ok(plans);
+    };
+    if override_blocking {
         out.note(&format!(
             "Sending {} anyway (--override-preflight): SOV Fixer decides whether to accept it.",
             blocked.file_name
         ));
+        return Ok(plans);
     }
-    let Some(blocked) = blocked.filter(|_| !override_blocking) else {
-        return Ok(plans
-            .into_iter()
-            .map(|plan| plan.ok().map(Arc::new))
-            .collect());
-    };
     let problems: Vec<String> = blocked
         .findings
         .iter()
