@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use sovfixer_sandbox::StopSignals;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Clone)]
@@ -17,13 +18,13 @@ impl Interrupt {
     pub fn install() -> std::io::Result<Self> {
         let token = CancellationToken::new();
         let pressed = Arc::new(AtomicBool::new(false));
-        let listener = Listener::new()?;
+        let signals = StopSignals::install()?;
         let interrupt = Self {
             token: token.clone(),
             pressed: pressed.clone(),
         };
         tokio::spawn(async move {
-            listener.wait().await;
+            signals.received().await;
             pressed.store(true, Ordering::SeqCst);
             token.cancel();
         });
@@ -41,43 +42,5 @@ impl Interrupt {
 
     pub async fn pressed(&self) {
         self.token.cancelled().await;
-    }
-}
-
-#[cfg(unix)]
-struct Listener {
-    interrupt: tokio::signal::unix::Signal,
-    terminate: tokio::signal::unix::Signal,
-}
-
-#[cfg(unix)]
-impl Listener {
-    fn new() -> std::io::Result<Self> {
-        use tokio::signal::unix::{signal, SignalKind};
-        Ok(Self {
-            interrupt: signal(SignalKind::interrupt())?,
-            terminate: signal(SignalKind::terminate())?,
-        })
-    }
-
-    async fn wait(mut self) {
-        tokio::select! {
-            _ = self.interrupt.recv() => {}
-            _ = self.terminate.recv() => {}
-        }
-    }
-}
-
-#[cfg(not(unix))]
-struct Listener;
-
-#[cfg(not(unix))]
-impl Listener {
-    fn new() -> std::io::Result<Self> {
-        Ok(Self)
-    }
-
-    async fn wait(self) {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }

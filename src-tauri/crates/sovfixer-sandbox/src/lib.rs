@@ -27,4 +27,4 @@ pub use faults::{Endpoint, Fault, ForcedFailure};
 pub use server::{start, RunningSandbox, SandboxConfig};
 pub use sov::{LARGE_SOV_ID, SAMPLE_SOV_ID};
 pub use state::{CallbackRecord, RequestRecord};
-pub use stop_signal::stop_requested;
+pub use stop_signal::{stop_requested, StopSignals};

@@ -1,25 +1,53 @@
-//! Waiting for the request to stop a served sandbox: Ctrl-C, or SIGTERM from a test runner, `kill` or a service
-//! manager. Either way the sandbox shuts down cleanly and removes its files.
+//! Waiting for the request to stop: Ctrl-C, or SIGTERM from a test runner, `kill` or a service
+//! manager. The sandbox then shuts down cleanly and removes its files; the CLI cancels its job the
+//! same way.
 
-/// Returns when the process is asked to stop. If no signal handler can be installed, returns at once, so a caller
-/// shuts down rather than serving with no way to stop it cleanly.
-pub async fn stop_requested() {
+/// Listeners for the stop signals, installed when created so a signal that arrives before anyone
+/// waits is not lost.
+pub struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut interrupt), Ok(mut terminate)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) else {
-            return;
-        };
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    pub fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Returns when the first stop signal arrives.
+    #[cfg_attr(not(unix), allow(unused_mut))]
+    pub async fn received(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Returns when the process is asked to stop. If no signal handler can be installed, returns at
+/// once, so a caller shuts down rather than serving with no way to stop it cleanly.
+pub async fn stop_requested() {
+    if let Ok(signals) = StopSignals::install() {
+        signals.received().await;
     }
 }
