@@ -1,21 +1,12 @@
 // axe-core audit of every screen, in light and dark, at the default and the smallest window size.
 // Also saves a screenshot of each screen to test-output/ui/.
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import { CommandError, launchBrowser, openApp, pageErrorsOfLastApp, prepareDemoUpdate } from "./support/app.mjs";
+import { test } from "node:test";
+import { CommandError, prepareDemoUpdate, useBrowser } from "./support/app.mjs";
 import { axeViolations } from "./support/axe.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-afterEach(() => {
-  assert.deepEqual(pageErrorsOfLastApp(), []);
-});
-after(async () => {
-  await browser?.close();
-});
+const { openApp } = useBrowser();
 
 async function running(app, snapshot) {
   await prepareDemoUpdate(app);
@@ -192,7 +183,7 @@ const SIZES = {
 for (const colorScheme of ["light", "dark"]) {
   for (const [name, screen] of Object.entries(SCREENS)) {
     test(`${name} (${colorScheme}) has no accessibility violations`, async () => {
-      const app = await openApp(browser, { ...(screen.options || {}), colorScheme });
+      const app = await openApp({ ...(screen.options || {}), colorScheme });
       await screen.setup(app);
       // Let the live region and progress settle before auditing.
       await app.page.waitForTimeout(150);
@@ -208,7 +199,7 @@ for (const colorScheme of ["light", "dark"]) {
 test("the smallest window (720×560) has no accessibility violations and no sideways scrolling", async () => {
   for (const name of ["ready", "blocking-file", "workbook-sheets", "running", "done", "history", "history-detail"]) {
     const screen = SCREENS[name];
-    const app = await openApp(browser, { ...(screen.options || {}), viewport: SIZES["-small"] });
+    const app = await openApp({ ...(screen.options || {}), viewport: SIZES["-small"] });
     await screen.setup(app);
     const violations = await axeViolations(app.page);
     assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 2)}`);

@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import { CommandError, launchBrowser, openApp, pageErrorsOfLastApp } from "./support/app.mjs";
+import { test } from "node:test";
+import { CommandError, useBrowser } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-afterEach(() => {
-  assert.deepEqual(pageErrorsOfLastApp(), []);
-});
-after(async () => {
-  await browser?.close();
-});
+const { openApp } = useBrowser();
 
 test("without a keychain the user is told the key lasts only this session", async () => {
-  const app = await openApp(browser, { settings: { keychain_available: false } });
+  const app = await openApp({ settings: { keychain_available: false } });
   assert.match(await app.page.locator("#api-key-hint").innerText(), /kept only until you close the app/);
 });
 
@@ -25,14 +16,14 @@ test("a key from the environment or .pingintel.ini is described, not shown", asy
     ["ini", /\.pingintel\.ini/],
     ["session", /this session only/],
   ]) {
-    const app = await openApp(browser, { settings: { has_key: true, key_source: source } });
+    const app = await openApp({ settings: { has_key: true, key_source: source } });
     assert.match(await app.byTestId("key-saved").innerText(), text);
     await app.page.close();
   }
 });
 
 test("saving a key when the keychain fails shows the plain message", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       set_api_key: () => {
         throw new CommandError(fixtures.appError("keychain_unavailable"));
@@ -48,7 +39,7 @@ test("saving a key when the keychain fails shows the plain message", async () =>
 });
 
 test("without a keychain the key can be used for this session only", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       set_api_key: ({ sessionOnly }) => {
         if (!sessionOnly) throw new CommandError(fixtures.appError("keychain_unavailable"));
@@ -66,7 +57,7 @@ test("without a keychain the key can be used for this session only", async () =>
 });
 
 test("an empty custom address is refused with a hint instead of being saved", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   await app.byTestId("connect-advanced-toggle").click();
   await app.byTestId("custom-url-save").click();
   await app.byTestId("connect-error").waitFor();
@@ -75,7 +66,7 @@ test("an empty custom address is refused with a hint instead of being saved", as
 });
 
 test("the demo failing to start is explained and the button works again", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       start_demo: () => {
         throw new CommandError(fixtures.appError("internal"));
@@ -89,7 +80,7 @@ test("the demo failing to start is explained and the button works again", async 
 });
 
 test("settings that cannot be loaded are reported on the first screen", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       get_settings: () => {
         throw new CommandError(fixtures.appError("internal"));
@@ -101,7 +92,7 @@ test("settings that cannot be loaded are reported on the first screen", async ()
 });
 
 test("typing an SOV ID asks the server for its formats once, after typing pauses", async () => {
-  const app = await openApp(browser, { settings: { has_key: true, key_source: "keychain" } });
+  const app = await openApp({ settings: { has_key: true, key_source: "keychain" } });
   await app.byTestId("sov-id").pressSequentially("s-acme-2025", { delay: 20 });
   await app.byTestId("format-option").first().waitFor();
   const asked = app.callsOf("list_output_formats").map((call) => call.args.sovId);
@@ -116,7 +107,7 @@ test("typing an SOV ID asks the server for its formats once, after typing pauses
 });
 
 test("opening in demo mode (no account yet) has the demo SOV and its sample file ready", async () => {
-  const app = await openApp(browser, { settings: { environment: "demo", has_key: true, key_source: "session" } });
+  const app = await openApp({ settings: { environment: "demo", has_key: true, key_source: "session" } });
   await app.page.waitForFunction(() => document.querySelector('[data-testid="sov-id"]')?.value === "s-demo-sample");
   assert.equal(app.callsOf("start_demo").length, 1);
   await app.byTestId("use-demo-sample").waitFor({ state: "visible" });

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import { CommandError, launchBrowser, openApp, pageErrorsOfLastApp } from "./support/app.mjs";
+import { test } from "node:test";
+import { CommandError, useBrowser } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-afterEach(() => {
-  assert.deepEqual(pageErrorsOfLastApp(), []);
-});
-after(async () => {
-  await browser?.close();
-});
+const { openApp } = useBrowser();
 
 async function demoWithSov(app) {
   await app.byTestId("try-demo").click();
@@ -20,7 +11,7 @@ async function demoWithSov(app) {
 }
 
 test("a blocking pre-flight error disables Start and says why; Fix it swaps in the fixed file", async () => {
-  const app = await openApp(browser, { handlers: { pick_files: () => ["/home/ann/broken.csv"] } });
+  const app = await openApp({ handlers: { pick_files: () => ["/home/ann/broken.csv"] } });
   const { page, byTestId } = app;
   await demoWithSov(app);
   await byTestId("format-option").first().check();
@@ -51,7 +42,7 @@ test("a blocking pre-flight error disables Start and says why; Fix it swaps in t
 });
 
 test("Start's helper text walks through each missing piece", async () => {
-  const app = await openApp(browser, { handlers: { pick_files: () => [] } });
+  const app = await openApp({ handlers: { pick_files: () => [] } });
   const { byTestId } = app;
   assert.match(await byTestId("start-reason").innerText(), /Connect to SOV Fixer first/);
   await demoWithSov(app);
@@ -67,7 +58,7 @@ test("Start's helper text walks through each missing piece", async () => {
 });
 
 test("dragging files over the window shows the drop overlay; dropping checks them", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page, byTestId } = app;
   await demoWithSov(app);
   await app.dragDrop({ type: "enter", paths: ["/home/ann/a.csv"], position: { x: 100, y: 100 } });
@@ -99,7 +90,7 @@ test("dragging files over the window shows the drop overlay; dropping checks the
 });
 
 test("a drop before the SOV ID is entered is refused with a plain explanation", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { byTestId } = app;
   await app.dragDrop({ type: "enter", paths: ["/home/ann/a.csv"], position: { x: 1, y: 1 } });
   assert.match(await byTestId("drop-overlay").innerText(), /Enter the SOV ID first/);
@@ -111,7 +102,7 @@ test("a drop before the SOV ID is entered is refused with a plain explanation", 
 });
 
 test("a link dropped on the page does not navigate the window away", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page } = app;
   const before = page.url();
   const prevented = await page.evaluate(() => {
@@ -128,7 +119,7 @@ test("a link dropped on the page does not navigate the window away", async () =>
 });
 
 test("a file that cannot be read, or a failed fix, shows the message with details", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       pick_files: () => ["/home/ann/broken.csv"],
       apply_fixes: () => {
@@ -148,7 +139,7 @@ test("a file that cannot be read, or a failed fix, shows the message with detail
 
 test("in the demo, its sample corrections file can be used in one click", async () => {
   const sample = "/opt/sov-updater/demo/corrections.csv";
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       start_demo: () => ({
         sov_id: fixtures.DEMO_SOV,
@@ -177,7 +168,7 @@ test("after Fix it, every file is checked again: a building repeated across file
     suggestion: "Keep the row in one file only.",
     more_count: 0,
   });
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       pick_files: () => ["/home/ann/north.csv", "/home/ann/south.csv"],
       // Both files correct the same building; north.csv also has a fixable column name.
@@ -224,7 +215,7 @@ test("after Fix it, every file is checked again: a building repeated across file
 
 test("a workbook with several sheets offers a Sheet list; picking one re-checks every file and Start sends it", async () => {
   const workbook = "/home/ann/corrections.xlsx";
-  const app = await openApp(browser, { handlers: { pick_files: () => [workbook, "/home/ann/single.xlsx", "/home/ann/a.csv"] } });
+  const app = await openApp({ handlers: { pick_files: () => [workbook, "/home/ann/single.xlsx", "/home/ann/a.csv"] } });
   const { page, byTestId } = app;
   await demoWithSov(app);
   await byTestId("format-option").first().check();

@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import { launchBrowser, openApp, pageErrorsOfLastApp, prepareDemoUpdate } from "./support/app.mjs";
+import { test } from "node:test";
+import { prepareDemoUpdate, useBrowser } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-afterEach(() => {
-  assert.deepEqual(pageErrorsOfLastApp(), []);
-});
-after(async () => {
-  await browser?.close();
-});
+const { openApp } = useBrowser();
 
 test("demo → files → formats → start → progress → outputs opened", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page, byTestId } = app;
 
   await app.screenshot("01-connect");
@@ -76,7 +67,7 @@ test("demo → files → formats → start → progress → outputs opened", asy
 });
 
 test("a saved key is never shown; it can be replaced and removed", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { byTestId } = app;
   await byTestId("api-key").fill("secret-key-123");
   await byTestId("key-save").click();
@@ -98,7 +89,7 @@ test("a saved key is never shown; it can be replaced and removed", async () => {
 });
 
 test("environment choice and custom address are saved", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { byTestId } = app;
   await byTestId("environment").selectOption("prodeu");
   await app.page.waitForFunction(() => true);
@@ -116,7 +107,7 @@ test("environment choice and custom address are saved", async () => {
 });
 
 test("SOV ID is trimmed and checked gently; recent IDs are offered", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: { get_settings: () => fixtures.settings({ has_key: true, key_source: "keychain" }) },
   });
   const { page, byTestId } = app;

@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import { CommandError, launchBrowser, openApp, pageErrorsOfLastApp } from "./support/app.mjs";
+import { test } from "node:test";
+import { CommandError, useBrowser } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-afterEach(() => {
-  assert.deepEqual(pageErrorsOfLastApp(), []);
-});
-after(async () => {
-  await browser?.close();
-});
+const { openApp } = useBrowser();
 
 test("Recent updates lists each update; its details show steps and outputs", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page, byTestId } = app;
   await byTestId("nav-history").click();
   await byTestId("history-row").first().waitFor();
@@ -53,7 +44,7 @@ test("Recent updates lists each update; its details show steps and outputs", asy
 });
 
 test("Download again runs a job and shows its progress and files", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { byTestId } = app;
   await byTestId("nav-history").click();
   await byTestId("history-open").first().click();
@@ -67,7 +58,7 @@ test("Download again runs a job and shows its progress and files", async () => {
 
 test("history failures and an empty history are explained", async () => {
   let fail = true;
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       list_history: () => {
         if (fail) {
@@ -91,7 +82,7 @@ test("history failures and an empty history are explained", async () => {
 });
 
 test("a history entry that cannot be opened shows why", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       get_history: () => {
         throw new CommandError(fixtures.appError("not_found"));
@@ -105,7 +96,7 @@ test("a history entry that cannot be opened shows why", async () => {
 });
 
 test("the notification setting is shown and saved", async () => {
-  const app = await openApp(browser, { settings: { notifications: true } });
+  const app = await openApp({ settings: { notifications: true } });
   const { page, byTestId } = app;
   assert.equal(await byTestId("notify-toggle").isChecked(), true);
   await byTestId("notify-toggle").uncheck();
@@ -117,7 +108,7 @@ test("the notification setting is shown and saved", async () => {
 });
 
 test("a failed save of the notification setting puts the toggle back and says so", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     settings: { notifications: true },
     handlers: {
       save_preferences: () => {
@@ -151,7 +142,7 @@ const interruptedDetail = () => ({
 });
 
 test("Retry is offered for a failed or interrupted update, not for a finished one", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       list_history: () => [INTERRUPTED, ...fixtures.HISTORY],
       get_history: ({ id }) =>
@@ -181,7 +172,7 @@ test("Retry is offered for a failed or interrupted update, not for a finished on
 });
 
 test("Retry from Recent updates starts the update again and shows its progress", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       list_history: () => [INTERRUPTED],
       get_history: () => interruptedDetail(),
@@ -207,7 +198,7 @@ test("Retry from Recent updates starts the update again and shows its progress",
 test("Retry of an update whose file changed since says which file and sends nothing", async () => {
   const message =
     "Nothing was sent. “corrections.csv” has changed since this update was sent, so Retry would not send the same corrections. To send the file as it is now, start a new update with it.";
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       list_history: () => [INTERRUPTED],
       get_history: () => interruptedDetail(),

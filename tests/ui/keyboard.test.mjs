@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import { launchBrowser, openApp, pageErrorsOfLastApp } from "./support/app.mjs";
+import { test } from "node:test";
+import { useBrowser } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-afterEach(() => {
-  assert.deepEqual(pageErrorsOfLastApp(), []);
-});
-after(async () => {
-  await browser?.close();
-});
+const { openApp } = useBrowser();
 
 async function focusIsVisible(page) {
   return page.evaluate(() => {
@@ -22,7 +13,7 @@ async function focusIsVisible(page) {
 }
 
 test("the whole update can be done with the keyboard alone, with a visible focus", async () => {
-  const app = await openApp(browser, { handlers: { pick_files: () => ["/home/ann/broken.csv"] } });
+  const app = await openApp({ handlers: { pick_files: () => ["/home/ann/broken.csv"] } });
   const { page, byTestId } = app;
 
   await app.tabTo("try-demo");
@@ -79,7 +70,7 @@ test("the whole update can be done with the keyboard alone, with a visible focus
 });
 
 test("Show details opens with the keyboard and the details can be reached", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     settings: { has_key: true, key_source: "keychain" },
   });
   const { page, byTestId } = app;
@@ -98,7 +89,7 @@ test("Show details opens with the keyboard and the details can be reached", asyn
 });
 
 test("About opens and closes by keyboard", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page, byTestId } = app;
   await app.tabTo("about-open");
   await page.keyboard.press("Enter");

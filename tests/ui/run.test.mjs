@@ -1,24 +1,15 @@
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import { CommandError, launchBrowser, openApp, pageErrorsOfLastApp, prepareDemoUpdate } from "./support/app.mjs";
+import { test } from "node:test";
+import { CommandError, prepareDemoUpdate, useBrowser } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-afterEach(() => {
-  assert.deepEqual(pageErrorsOfLastApp(), []);
-});
-after(async () => {
-  await browser?.close();
-});
+const { openApp } = useBrowser();
 
 const phaseIs = (page, text) =>
   page.waitForFunction((wanted) => document.querySelector('[data-testid="run-phase"]').textContent.includes(wanted), text);
 
 test("cancel asks first, explains what it means once the server has started, then cancels", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page, byTestId } = app;
   await prepareDemoUpdate(app);
   await byTestId("start").click();
@@ -49,7 +40,7 @@ test("cancel asks first, explains what it means once the server has started, the
 });
 
 test("closing the window during an update explains the job continues, and closes only when confirmed", async () => {
-  const app = await openApp(browser, { handlers: { confirm_close: () => null } });
+  const app = await openApp({ handlers: { confirm_close: () => null } });
   const { byTestId } = app;
   await prepareDemoUpdate(app);
   await byTestId("start").click();
@@ -67,7 +58,7 @@ test("closing the window during an update explains the job continues, and closes
 });
 
 test("before the server has started, cancelling is explained as harmless", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   await prepareDemoUpdate(app);
   await app.byTestId("start").click();
   await app.push("start_job", fixtures.snapshot({ phase: "uploading", doneCount: 1 }));
@@ -79,7 +70,7 @@ test("before the server has started, cancelling is explained as harmless", async
 });
 
 test("a failed job shows the plain message, copyable details, and Retry resumes it", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page, byTestId } = app;
   await prepareDemoUpdate(app);
   await byTestId("start").click();
@@ -109,7 +100,7 @@ test("a failed job shows the plain message, copyable details, and Retry resumes 
 
 for (const code of Object.keys(fixtures.ERROR_CODES)) {
   test(`error "${code}" from start_job is shown with its message and details`, async () => {
-    const app = await openApp(browser, {
+    const app = await openApp({
       handlers: {
         start_job: () => {
           throw new CommandError(fixtures.appError(code));
@@ -136,7 +127,7 @@ const JOB_STEPS = ["validate", "initiate", "upload", "start", "processing", "dow
 for (const [position, code] of Object.keys(fixtures.ERROR_CODES).filter((c) => c !== "cancelled").entries()) {
   const step = JOB_STEPS[position % JOB_STEPS.length];
   test(`error "${code}" ending a running job at ${step} is shown with its message, details and Retry`, async () => {
-    const app = await openApp(browser);
+    const app = await openApp();
     const { byTestId } = app;
     await prepareDemoUpdate(app);
     await byTestId("start").click();
@@ -156,7 +147,7 @@ for (const [position, code] of Object.keys(fixtures.ERROR_CODES).filter((c) => c
 }
 
 test("a command rejecting with something unexpected still shows a plain message", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       test_connection: () => {
         throw new CommandError("socket hang up");
@@ -171,7 +162,7 @@ test("a command rejecting with something unexpected still shows a plain message"
 });
 
 test("connection test failures are explained plainly", async () => {
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       get_settings: () => fixtures.settings({ has_key: true, key_source: "keychain" }),
       test_connection: () => {
@@ -187,7 +178,7 @@ test("connection test failures are explained plainly", async () => {
 
 test("reloading the page re-attaches to the running job", async () => {
   let running = null;
-  const app = await openApp(browser, { handlers: { attach_job: () => running } });
+  const app = await openApp({ handlers: { attach_job: () => running } });
   const { page, byTestId } = app;
   await prepareDemoUpdate(app);
   await byTestId("start").click();
@@ -204,7 +195,7 @@ test("reloading the page re-attaches to the running job", async () => {
 
 test("the format list failing shows the message and Retry loads it", async () => {
   let failures = 1;
-  const app = await openApp(browser, {
+  const app = await openApp({
     handlers: {
       list_output_formats: () => {
         if (failures-- > 0) throw new CommandError(fixtures.appError("network_unreachable"));
@@ -224,7 +215,7 @@ test("the format list failing shows the message and Retry loads it", async () =>
 });
 
 test("the last format choice and the download folder are remembered", async () => {
-  const app = await openApp(browser, { settings: { last_formats: ["sovfixer_xlsx", "gone_format"] } });
+  const app = await openApp({ settings: { last_formats: ["sovfixer_xlsx", "gone_format"] } });
   const { page, byTestId } = app;
   await byTestId("try-demo").click();
   await byTestId("format-option").first().waitFor();
@@ -241,7 +232,7 @@ test("the last format choice and the download folder are remembered", async () =
 });
 
 test("a job the app resumed after the page loaded appears in the run view and is followed to the end", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page, byTestId } = app;
   assert.equal(await byTestId("run-panel").isHidden(), true);
   assert.equal(app.callsOf("attach_job").length, 1, "attached once at load, when nothing was running yet");
@@ -260,7 +251,7 @@ test("a job the app resumed after the page loaded appears in the run view and is
 });
 
 test("a resumed job does not take over the window while the user's own update runs", async () => {
-  const app = await openApp(browser);
+  const app = await openApp();
   const { page, byTestId } = app;
   await prepareDemoUpdate(app);
   await byTestId("start").click();

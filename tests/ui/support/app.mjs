@@ -1,7 +1,9 @@
 // Launches Chromium once per test file and opens the UI with a fake Tauri bridge.
+import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, afterEach, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import * as fixtures from "./fixtures.mjs";
@@ -103,6 +105,23 @@ export class CommandError {
 }
 
 let lastApp = null;
+
+// The setup every UI test file shares: one browser for the file, launched before its first test and closed after
+// its last, and a script error in the page fails the test that caused it. Returns `openApp(options)` for that
+// browser.
+export function useBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(() => {
+    assert.deepEqual(pageErrorsOfLastApp(), []);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return { openApp: (options) => openApp(browser, options) };
+}
 
 // For afterEach: a script error in the page fails the test that caused it.
 export function pageErrorsOfLastApp() {
