@@ -729,3 +729,100 @@ fn a_workbook_job_recorded_without_its_sheet_is_not_retried_and_says_why() {
         "{log}"
     );
 }
+
+#[test]
+fn retry_after_the_server_lost_the_update_during_processing_sends_a_new_update() {
+    let h = harness();
+    let started = demo(&h);
+    sandbox_admin(
+        &h,
+        "POST",
+        "/__sandbox/config",
+        r#"{"faults": {"status": {"error_status": 404, "error_count": 1000}}}"#,
+    );
+    let job_id = start_sample_job(&h, &started);
+    let failed = wait_for_end(&h);
+    assert_eq!(failed["phase"], "failed", "{failed}");
+    assert_eq!(failed["error"]["code"], "not_found");
+    assert_eq!(failed["error"]["step"], "process");
+
+    sandbox_admin(
+        &h,
+        "POST",
+        "/__sandbox/config",
+        r#"{"faults": {"status": null}}"#,
+    );
+    let retried = invoke(
+        &h,
+        "retry_job",
+        json!({"jobId": job_id, "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    assert_ne!(
+        retried["job_id"],
+        job_id.as_str(),
+        "the server said it no longer knows the update: waiting for it again cannot succeed"
+    );
+    let end = wait_for_end(&h);
+    assert_eq!(end["phase"], "done", "{end}");
+    let log = sandbox_admin(&h, "GET", "/__sandbox/requests", "");
+    assert_eq!(
+        log.matches(r#""endpoint":"initiate_update""#).count(),
+        2,
+        "a second update was created: {log}"
+    );
+}
+
+#[test]
+fn retry_in_the_same_session_refuses_a_changed_file_and_sends_nothing() {
+    let h = harness();
+    let started = demo(&h);
+    let file = h.dir.path().join("corrections.csv");
+    std::fs::copy(started["sample_files"][0].as_str().unwrap(), &file).unwrap();
+    sandbox_admin(
+        &h,
+        "POST",
+        "/__sandbox/config",
+        r#"{"faults": {"start": {"force_failed": {}}}}"#,
+    );
+    let first = invoke(
+        &h,
+        "start_job",
+        json!({"request": {"sovId": started["sov_id"], "files": [file], "outputFormats": ["JSON"],
+               "downloadDir": h.dir.path().join("out")}, "onEvent": CHANNEL}),
+    )
+    .unwrap();
+    let job_id = first["job_id"].as_str().unwrap().to_owned();
+    let failed = wait_for_end(&h);
+    assert_eq!(failed["error"]["code"], "job_failed", "{failed}");
+    sandbox_admin(
+        &h,
+        "POST",
+        "/__sandbox/config",
+        r#"{"faults": {"start": null}}"#,
+    );
+
+    let mut changed = std::fs::read_to_string(&file).unwrap();
+    changed.push_str("Sheet1,99,Added later\n");
+    std::fs::write(&file, changed).unwrap();
+    let error = invoke(
+        &h,
+        "retry_job",
+        json!({"jobId": job_id, "onEvent": CHANNEL}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "file_error", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("“corrections.csv” has changed since this update was sent"),
+        "{error}"
+    );
+    let log = sandbox_admin(&h, "GET", "/__sandbox/requests", "");
+    assert_eq!(
+        log.matches(r#""endpoint":"initiate_update""#).count(),
+        1,
+        "nothing more was sent: {log}"
+    );
+}
