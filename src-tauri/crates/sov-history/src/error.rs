@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use sov_error::{AppError, Code};
+
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
     #[error(
@@ -54,15 +56,15 @@ pub enum HistoryError {
 
 impl HistoryError {
     /// The error code the UI contract uses (`docs/architecture.md`, "Errors crossing into the UI").
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::JobNotFound { .. } => "not_found",
-            Self::DuplicateJob { .. } | Self::LockPoisoned => "internal",
+            Self::JobNotFound { .. } => Code::NotFound,
+            Self::DuplicateJob { .. } | Self::LockPoisoned => Code::Internal,
             Self::FolderUnavailable { .. }
             | Self::QuarantineFailed { .. }
             | Self::ReadOnly { .. }
             | Self::Database { .. }
-            | Self::UnreadableRow { .. } => "file_error",
+            | Self::UnreadableRow { .. } => Code::FileError,
         }
     }
 
@@ -86,6 +88,12 @@ impl HistoryError {
 
     pub(crate) fn db(action: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
         move |source| Self::Database { action, source }
+    }
+}
+
+impl From<HistoryError> for AppError {
+    fn from(error: HistoryError) -> Self {
+        AppError::new(error.code(), error.to_string(), error.detail())
     }
 }
 

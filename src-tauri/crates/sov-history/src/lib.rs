@@ -20,6 +20,7 @@
 //!
 //! On startup, `list_unfinished` + [`JobDetail::resume_point`] say what to do with each job.
 
+mod companion;
 mod error;
 mod open;
 mod read;
@@ -34,7 +35,7 @@ mod transition;
 pub use error::{HistoryError, Result};
 pub use open::{Recovery, StoreOpenReport, DB_FILE_NAME};
 pub use records::{
-    InputFile, JobDetail, JobStatus, JobSummary, LastError, Listing, NewJob, OutputRecord, Page,
+    InputFile, JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page,
     SkippedRow, Transition,
 };
 pub use resume::{classify_resume, ResumePoint};

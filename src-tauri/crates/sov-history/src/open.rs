@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::Serialize;
 
+use crate::companion::with_suffix;
 use crate::error::{HistoryError, Result};
 use crate::salvage;
 use crate::schema::{self, MigrationOutcome, CURRENT_VERSION};
@@ -335,12 +336,6 @@ fn free_quarantine_path(path: &Path) -> PathBuf {
         .map(|attempt| with_suffix(&base, &format!("-{attempt}")))
         .find(|candidate| !candidate.exists())
         .unwrap_or(base)
-}
-
-pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_os_string();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use rusqlite::types::{FromSql, Value};
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use sov_error::{AppError, Code};
 
 use crate::error::{HistoryError, Result};
 use crate::records::{
-    InputFile, JobDetail, JobStatus, JobSummary, LastError, Listing, OutputRecord, Page,
+    InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page,
     SkippedRow, Transition,
 };
 use crate::transition::{JobStep, TransitionKind};
@@ -35,7 +36,7 @@ struct JobRow {
     download_dir: PathBuf,
     status: JobStatus,
     step: JobStep,
-    last_error: Option<LastError>,
+    last_error: Option<AppError>,
 }
 
 pub fn list_recent(conn: &Connection, page: Page) -> Result<Listing<JobSummary>> {
@@ -242,11 +243,15 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
     let error_code: Option<String> = field(row, "error_code")?;
     let last_error = match error_code {
         None => None,
-        Some(code) => Some(LastError {
-            code,
-            message: field::<Option<String>>(row, "error_message")?.unwrap_or_default(),
-            detail: field::<Option<String>>(row, "error_detail")?.unwrap_or_default(),
-        }),
+        Some(code) => {
+            let message = field::<Option<String>>(row, "error_message")?.unwrap_or_default();
+            let detail = field::<Option<String>>(row, "error_detail")?.unwrap_or_default();
+            Some(match code.parse::<Code>() {
+                Ok(code) => AppError::new(code, message, detail),
+                // Written by a newer version: shown as it was, its code kept in the details.
+                Err(unknown) => AppError::new(Code::Internal, message, format!("{detail} ({unknown})")),
+            })
+        }
     };
     Ok(JobRow {
         job_id: field(row, "job_id")?,

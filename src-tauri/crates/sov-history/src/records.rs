@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use sov_error::AppError;
 
 use crate::transition::{JobStep, TransitionKind};
 
@@ -44,14 +45,6 @@ pub struct OutputRecord {
     pub local_path: PathBuf,
     pub size: u64,
     pub sha256: String,
-}
-
-/// The last error of a job, in the UI's `{code, message, detail}` shape.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LastError {
-    pub code: String,
-    pub message: String,
-    pub detail: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -103,7 +96,7 @@ pub struct JobSummary {
     pub step: JobStep,
     pub file_names: Vec<String>,
     pub output_formats: Vec<String>,
-    pub last_error: Option<LastError>,
+    pub last_error: Option<AppError>,
 }
 
 /// A job with everything recorded about it.
@@ -124,7 +117,7 @@ pub struct JobDetail {
     pub download_dir: PathBuf,
     pub status: JobStatus,
     pub step: JobStep,
-    pub last_error: Option<LastError>,
+    pub last_error: Option<AppError>,
     pub input_files: Vec<InputFile>,
     pub transitions: Vec<Transition>,
     pub outputs: Vec<OutputRecord>,

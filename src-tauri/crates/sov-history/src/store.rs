@@ -4,12 +4,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, ErrorCode, Transaction, TransactionBehavior};
+use sov_error::AppError;
 
 use crate::error::{HistoryError, Result};
 use crate::open::{open_store, StoreOpenReport};
 use crate::read;
 use crate::records::{
-    JobDetail, JobStatus, JobSummary, LastError, Listing, NewJob, OutputRecord, Page,
+    JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page,
 };
 use crate::schema::CURRENT_VERSION;
 use crate::timestamp::now_ms;
@@ -148,12 +149,12 @@ impl HistoryStore {
     }
 
     /// Ends the job as failed and keeps `error` as its last error; the step stays where it failed.
-    pub fn mark_failed(&self, job_id: &str, error: &LastError) -> Result<()> {
+    pub fn mark_failed(&self, job_id: &str, error: &AppError) -> Result<()> {
         self.write("record that the job failed", |tx| {
             apply_transition(tx, job_id, &TransitionKind::Failed, &error.message)?;
             tx.execute(
                 "UPDATE jobs SET error_code = ?2, error_message = ?3, error_detail = ?4 WHERE job_id = ?1",
-                params![job_id, error.code, error.message, error.detail],
+                params![job_id, error.code.as_str(), error.message, error.detail],
             )
             .map_err(HistoryError::db("record that the job failed"))?;
             Ok(())

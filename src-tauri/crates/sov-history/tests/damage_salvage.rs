@@ -10,8 +10,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use common::{downgrade_to_schema_1, job, output};
+use sov_error::{AppError, Code};
 use sov_history::{
-    HistoryStore, JobDetail, JobStatus, LastError, Page, StoreOpenReport, TransitionKind,
+    HistoryStore, JobDetail, JobStatus, Page, StoreOpenReport, TransitionKind,
     DB_FILE_NAME,
 };
 
@@ -53,8 +54,8 @@ fn record_job(store: &HistoryStore, number: usize) {
         return;
     }
     if number.is_multiple_of(7) {
-        let error = LastError {
-            code: "server_error".to_owned(),
+        let error = AppError {
+            code: Code::ServerError,
             message: format!("SOV Fixer failed job {number}"),
             detail: "HTTP 500".to_owned(),
         };

@@ -254,7 +254,7 @@ fn an_unusable_data_folder_is_a_clear_error_naming_the_folder() {
         err.to_string().contains(&folder.display().to_string()),
         "{err}"
     );
-    assert_eq!(err.code(), "file_error");
+    assert_eq!(err.code(), sov_error::Code::FileError);
     assert!(!err.detail().is_empty());
 }
 

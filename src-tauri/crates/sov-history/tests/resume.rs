@@ -3,7 +3,8 @@
 mod common;
 
 use common::{job, open, output};
-use sov_history::{classify_resume, LastError, ResumePoint, Transition, TransitionKind};
+use sov_error::{AppError, Code};
+use sov_history::{classify_resume, ResumePoint, Transition, TransitionKind};
 
 fn log(kinds: Vec<TransitionKind>) -> Vec<Transition> {
     kinds
@@ -294,8 +295,8 @@ fn a_stored_job_reports_where_it_was_interrupted() {
             remaining: vec!["b.json".into()]
         }
     );
-    let error = LastError {
-        code: "timed_out".into(),
+    let error = AppError {
+            code: Code::TimedOut,
         message: "m".into(),
         detail: "d".into(),
     };

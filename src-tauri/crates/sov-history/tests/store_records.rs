@@ -3,7 +3,8 @@
 mod common;
 
 use common::{job, open, output, raw};
-use sov_history::{HistoryError, JobStatus, JobStep, LastError, Page, TransitionKind};
+use sov_error::{AppError, Code};
+use sov_history::{HistoryError, JobStatus, JobStep, Page, TransitionKind};
 
 #[test]
 fn a_new_job_comes_back_with_everything_recorded() {
@@ -163,8 +164,8 @@ fn a_failed_job_keeps_its_error_and_the_step_it_failed_in_and_a_retry_runs_again
     store
         .record_transition("j-1", TransitionKind::UploadStarted { file_index: 0 }, "")
         .unwrap();
-    let error = LastError {
-        code: "network_unreachable".into(),
+    let error = AppError {
+            code: Code::NetworkUnreachable,
         message: "SOV Fixer could not be reached. Check your connection and retry.".into(),
         detail: "connection refused".into(),
     };
@@ -250,8 +251,8 @@ fn deleting_old_jobs_removes_ended_ones_with_their_records_and_never_a_running_o
     }
     store.record_output("old-done", &output("x.json")).unwrap();
     store.mark_finished("old-done").unwrap();
-    let error = LastError {
-        code: "server_error".into(),
+    let error = AppError {
+            code: Code::ServerError,
         message: "m".into(),
         detail: "d".into(),
     };
@@ -298,8 +299,8 @@ fn deleting_old_jobs_removes_ended_ones_with_their_records_and_never_a_running_o
 fn every_write_to_an_unknown_job_says_it_is_not_found_and_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = open(dir.path());
-    let error = LastError {
-        code: "internal".into(),
+    let error = AppError {
+            code: Code::Internal,
         message: "m".into(),
         detail: "d".into(),
     };
@@ -317,7 +318,7 @@ fn every_write_to_an_unknown_job_says_it_is_not_found_and_records_nothing() {
             matches!(err, HistoryError::JobNotFound { ref job_id } if job_id == "ghost"),
             "{err:?}"
         );
-        assert_eq!(err.code(), "not_found");
+        assert_eq!(err.code(), sov_error::Code::NotFound);
     }
     let err = store.get_job("ghost").unwrap_err();
     assert!(matches!(err, HistoryError::JobNotFound { .. }));

@@ -14,7 +14,8 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sov_history::{HistoryStore, JobDetail, LastError, OutputRecord, TransitionKind};
+use sov_error::{AppError, Code};
+use sov_history::{HistoryStore, JobDetail, OutputRecord, TransitionKind};
 use sov_update::{JobProgress, Phase, ProgressCallback};
 
 /// Records one job. Cheap to share behind an `Arc`; every method is safe to call from any thread.
@@ -271,13 +272,9 @@ impl JobRecorder {
                 let error = progress
                     .error
                     .as_ref()
-                    .map(|failure| LastError {
-                        code: failure.error.code().to_owned(),
-                        message: failure.error.message(),
-                        detail: failure.error.detail().to_owned(),
-                    })
-                    .unwrap_or_else(|| LastError {
-                        code: "internal".to_owned(),
+                    .map(|failure| failure.error.to_app_error())
+                    .unwrap_or_else(|| AppError {
+                        code: Code::Internal,
                         message: "The update stopped without saying why. Try again.".to_owned(),
                         detail: String::new(),
                     });

@@ -1,22 +1,111 @@
-//! After a restart: for each unfinished job, decide from its history (and, where a request's outcome
-//! is unknown, from the server) what to do, and never send a non-idempotent request blindly.
+//! The one rule for a recorded job that did not finish ([`decide`]), and its two users: the startup resume
+//! (`resume_unfinished`, here) and Retry (`retry.rs`). A request whose outcome is unknown is resolved by asking
+//! the server (`GET /sov/update/{id}`), never by sending it again blindly.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
-use sov_history::{JobDetail, LastError, ResumePoint as Interrupted, SkippedRow, TransitionKind};
+use sov_error::{AppError, Code};
+use sov_history::{JobDetail, ResumePoint as Interrupted, SkippedRow, TransitionKind};
 use sov_update::client::RequestStatus;
-use sov_update::{ErrorKind, ProgressCallback, ResumePoint};
+use sov_update::{ErrorKind, ProgressCallback, ResumePoint, UpdateError};
 
 use crate::error::JobsError;
 use crate::outputs::remove_partial_downloads;
 use crate::request::start_request;
 use crate::runner::{for_job, JobEvents, JobRunner, RunningJob};
+use crate::target::Connection;
+
+/// What can be done with a recorded job that did not finish, read from its record alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The server accepted the update: wait for it and download the outputs not saved yet.
+    Collect {
+        update_id: String,
+        already_saved: HashSet<String>,
+    },
+    /// Every file was uploaded; the start may or may not have reached the server: ask, then start at most once.
+    Start { update_id: String },
+    /// A record of an early build: an update id without the steps behind it. Ask whether it was started; never
+    /// start it (its uploads are not known to be complete).
+    AskIfStarted { update_id: String },
+    /// Nothing can be continued on the server: only a new job from the recorded request can succeed. `reason`
+    /// says why, in the user's words.
+    NewJob { reason: String },
+}
+
+const NOTHING_CHANGED: &str =
+    "Interrupted before the server received it; nothing changed on SOV Fixer. \
+                               Start the update again.";
+
+/// The retry rule. The server gave up on the update (`job_failed`), no longer knows it (`not_found`), or a
+/// restart cut it off before the server could act (`interrupted`): a new job. Otherwise the last step recorded
+/// says how far the server got.
+pub fn decide(detail: &JobDetail) -> Decision {
+    if let Some(error) = &detail.last_error {
+        if matches!(
+            error.code,
+            Code::Interrupted | Code::JobFailed | Code::NotFound
+        ) {
+            return Decision::NewJob {
+                reason: error.message.clone(),
+            };
+        }
+    }
+    let interrupted = detail.resume_point();
+    match (&interrupted, detail.update_id.clone()) {
+        (
+            Interrupted::Processing | Interrupted::Downloading { .. } | Interrupted::Finished,
+            Some(update_id),
+        ) => Decision::Collect {
+            update_id,
+            already_saved: saved_outputs(detail),
+        },
+        (Interrupted::ReadyToStart | Interrupted::StartOutcomeUnknown, Some(update_id)) => {
+            Decision::Start { update_id }
+        }
+        (Interrupted::NotStarted | Interrupted::InitiateOutcomeUnknown, Some(update_id)) => {
+            Decision::AskIfStarted { update_id }
+        }
+        (Interrupted::InitiateOutcomeUnknown, None) => Decision::NewJob {
+            reason:
+                "Interrupted before SOV Updater knew whether the server received it; nothing was \
+                     started. Start the update again."
+                    .to_owned(),
+        },
+        (Interrupted::UploadInterrupted { file_index, .. }, _) => {
+            let name = detail
+                .input_files
+                .get(*file_index)
+                .map(|file| file.name.clone())
+                .unwrap_or_else(|| format!("file {}", file_index + 1));
+            Decision::NewJob {
+                reason: format!(
+                    "Interrupted before the server received it: sending {name} did not finish, so the \
+                     update was never started and nothing changed on SOV Fixer. Start the update again."
+                ),
+            }
+        }
+        _ => Decision::NewJob {
+            reason: NOTHING_CHANGED.to_owned(),
+        },
+    }
+}
+
+/// The rule applied, with the server asked where the record cannot tell.
+pub(crate) enum Continuation {
+    /// The job goes on under its own id.
+    Running(ResumeAction, RunningJob),
+    /// Only a new job can succeed.
+    NewJob { reason: String },
+    /// The server could not be asked.
+    Unreachable(UpdateError),
+}
 
 /// The error code of a job that was interrupted before the server could act on it.
-pub const INTERRUPTED_CODE: &str = "interrupted";
+pub const INTERRUPTED_CODE: Code = Code::Interrupted;
 
 /// What was done with one unfinished job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -62,13 +151,14 @@ impl JobRunner {
     /// starting new jobs (partial download files in the jobs' folders are deleted first).
     pub async fn resume_unfinished(
         &self,
+        connection: &Connection,
         on_progress: Option<JobEvents>,
     ) -> Result<ResumeReport, JobsError> {
         let listing = self.store().list_unfinished()?;
         let folders: BTreeSet<PathBuf> = listing
             .items
             .iter()
-            .filter(|detail| self.check_environment(detail).is_ok())
+            .filter(|detail| self.check_environment(connection, detail).is_ok())
             .map(|detail| detail.download_dir.clone())
             .collect();
         let removed_partials = folders
@@ -85,7 +175,7 @@ impl JobRunner {
             let forward = on_progress
                 .as_ref()
                 .map(|events| for_job(Arc::clone(events), &detail.job_id));
-            jobs.push(self.resume_one(detail, forward).await);
+            jobs.push(self.resume_one(connection, detail, forward).await);
         }
         Ok(ResumeReport {
             jobs,
@@ -94,13 +184,27 @@ impl JobRunner {
         })
     }
 
-    async fn resume_one(&self, detail: JobDetail, forward: Option<ProgressCallback>) -> ResumedJob {
+    async fn resume_one(
+        &self,
+        connection: &Connection,
+        detail: JobDetail,
+        forward: Option<ProgressCallback>,
+    ) -> ResumedJob {
         let interrupted = detail.resume_point();
-        let (action, running) = match self.check_environment(&detail) {
+        let (action, running) = match self.check_environment(connection, &detail) {
             Err(JobsError::OtherEnvironment { base_url, .. }) => {
                 (ResumeAction::OtherEnvironment { base_url }, None)
             }
-            _ => self.decide(&detail, &interrupted, forward).await,
+            _ => match self.continue_recorded(connection, &detail, forward).await {
+                Continuation::Running(action, running) => (action, Some(running)),
+                Continuation::NewJob { reason } => (self.interrupt(&detail, &reason), None),
+                Continuation::Unreachable(error) => (
+                    ResumeAction::Deferred {
+                        message: error.message(),
+                    },
+                    None,
+                ),
+            },
         };
         ResumedJob {
             job_id: detail.job_id,
@@ -110,99 +214,74 @@ impl JobRunner {
         }
     }
 
-    async fn decide(
+    /// Applies [`decide`] to `detail`: continues the job on the server where it can be.
+    pub(crate) async fn continue_recorded(
         &self,
+        connection: &Connection,
         detail: &JobDetail,
-        interrupted: &Interrupted,
         forward: Option<ProgressCallback>,
-    ) -> (ResumeAction, Option<RunningJob>) {
-        let update_id = detail.update_id.clone();
-        match (interrupted, update_id) {
-            (
-                Interrupted::Processing | Interrupted::Downloading { .. } | Interrupted::Finished,
-                Some(id),
-            ) => self.collect(detail, id, forward),
-            (Interrupted::ReadyToStart | Interrupted::StartOutcomeUnknown, Some(id)) => {
-                self.ask_then_continue(detail, id, forward, true).await
+    ) -> Continuation {
+        match decide(detail) {
+            Decision::Collect {
+                update_id,
+                already_saved,
+            } => self.collect(connection, detail, update_id, already_saved, forward),
+            Decision::Start { update_id } => {
+                self.ask_then_continue(connection, detail, update_id, forward, true)
+                    .await
             }
-            // Only a job recorded by an early build has an id without the transitions behind it.
-            (Interrupted::NotStarted | Interrupted::InitiateOutcomeUnknown, Some(id)) => {
-                self.ask_then_continue(detail, id, forward, false).await
+            Decision::AskIfStarted { update_id } => {
+                self.ask_then_continue(connection, detail, update_id, forward, false)
+                    .await
             }
-            (Interrupted::InitiateOutcomeUnknown, None) => self.interrupt(
-                detail,
-                "Interrupted before SOV Updater knew whether the server received it; nothing was \
-                 started. Start the update again.",
-            ),
-            (Interrupted::UploadInterrupted { file_index, .. }, _) => {
-                let name = detail
-                    .input_files
-                    .get(*file_index)
-                    .map(|file| file.name.clone())
-                    .unwrap_or_else(|| format!("file {}", file_index + 1));
-                let message = format!(
-                    "Interrupted before the server received it: sending {name} did not finish, so \
-                     the update was never started and nothing changed on SOV Fixer. Start the \
-                     update again."
-                );
-                self.interrupt(detail, &message)
-            }
-            _ => self.interrupt(
-                detail,
-                "Interrupted before the server received it; nothing changed on SOV Fixer. Start \
-                 the update again.",
-            ),
+            Decision::NewJob { reason } => Continuation::NewJob { reason },
         }
     }
 
     /// Polls (or, when some outputs are already saved, downloads only the others).
     fn collect(
         &self,
+        connection: &Connection,
         detail: &JobDetail,
         update_id: String,
+        saved: HashSet<String>,
         forward: Option<ProgressCallback>,
-    ) -> (ResumeAction, Option<RunningJob>) {
-        let saved = saved_outputs(detail);
+    ) -> Continuation {
         if saved.is_empty() {
-            let running = self.resume_job(detail, update_id, ResumePoint::Poll, forward);
-            return (ResumeAction::Polling, Some(running));
+            let running =
+                self.resume_job(connection, detail, update_id, ResumePoint::Poll, forward);
+            return Continuation::Running(ResumeAction::Polling, running);
         }
-        let already_saved = saved.iter().cloned().collect();
-        let running = self.fetch_outputs(detail, update_id, saved, forward);
-        (
+        let mut already_saved: Vec<String> = saved.iter().cloned().collect();
+        already_saved.sort();
+        let running = self.fetch_outputs(connection, detail, update_id, saved, forward);
+        Continuation::Running(
             ResumeAction::DownloadingRemaining { already_saved },
-            Some(running),
+            running,
         )
     }
 
     /// `GET /sov/update/{id}` decides: started → poll; still pending → start it (only when every
-    /// file is known to be uploaded) or report the interruption.
+    /// file is known to be uploaded) or only a new job can succeed.
     async fn ask_then_continue(
         &self,
+        connection: &Connection,
         detail: &JobDetail,
         update_id: String,
         forward: Option<ProgressCallback>,
         uploads_complete: bool,
-    ) -> (ResumeAction, Option<RunningJob>) {
-        let status = match self.client().status(&update_id).await {
+    ) -> Continuation {
+        let status = match connection.client.status(&update_id).await {
             Ok(status) => status,
             Err(error) if matches!(error.kind(), ErrorKind::NotFound(_)) => {
-                return self.interrupt(
-                    detail,
-                    &format!(
+                return Continuation::NewJob {
+                    reason: format!(
                         "SOV Fixer no longer knows the update {update_id} this job created, so it \
                          cannot be continued. Start the update again."
                     ),
-                );
+                };
             }
-            Err(error) => {
-                return (
-                    ResumeAction::Deferred {
-                        message: error.message(),
-                    },
-                    None,
-                );
-            }
+            Err(error) => return Continuation::Unreachable(error),
         };
         if status.request.status != RequestStatus::Pending {
             let recorder_note = format!(
@@ -217,36 +296,32 @@ impl JobRunner {
                 // The job still continues; its history misses one line.
                 tracing::warn!(job_id = %detail.job_id, "history: {err}");
             }
-            let running = self.resume_job(detail, update_id, ResumePoint::Poll, forward);
-            return (ResumeAction::StartConfirmed, Some(running));
+            let running =
+                self.resume_job(connection, detail, update_id, ResumePoint::Poll, forward);
+            return Continuation::Running(ResumeAction::StartConfirmed, running);
         }
         if !uploads_complete {
-            return self.interrupt(
-                detail,
-                "Interrupted before the server received it; nothing changed on SOV Fixer. Start \
-                 the update again.",
-            );
+            return Continuation::NewJob {
+                reason: NOTHING_CHANGED.to_owned(),
+            };
         }
         let from = ResumePoint::Start(start_request(detail));
-        let running = self.resume_job(detail, update_id, from, forward);
-        (ResumeAction::Started, Some(running))
+        let running = self.resume_job(connection, detail, update_id, from, forward);
+        Continuation::Running(ResumeAction::Started, running)
     }
 
-    fn interrupt(&self, detail: &JobDetail, message: &str) -> (ResumeAction, Option<RunningJob>) {
-        let error = LastError {
-            code: INTERRUPTED_CODE.to_owned(),
-            message: message.to_owned(),
-            detail: format!("resume point: {:?}", detail.resume_point()),
-        };
+    fn interrupt(&self, detail: &JobDetail, message: &str) -> ResumeAction {
+        let error = AppError::new(
+            INTERRUPTED_CODE,
+            message,
+            format!("resume point: {:?}", detail.resume_point()),
+        );
         if let Err(err) = self.store().mark_failed(&detail.job_id, &error) {
             tracing::warn!(job_id = %detail.job_id, "history: {err}");
         }
-        (
-            ResumeAction::MarkedInterrupted {
-                message: message.to_owned(),
-            },
-            None,
-        )
+        ResumeAction::MarkedInterrupted {
+            message: message.to_owned(),
+        }
     }
 }
 
@@ -258,4 +333,123 @@ fn saved_outputs(detail: &JobDetail) -> HashSet<String> {
         .filter(|output| output.local_path.exists())
         .map(|output| output.filename.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use sov_history::{InputFile, JobStatus, JobStep, Transition};
+
+    fn detail(kinds: Vec<TransitionKind>, error: Option<Code>) -> JobDetail {
+        JobDetail {
+            job_id: "j-1".into(),
+            created_at_ms: 0,
+            sov_id: "s-a".into(),
+            update_id: Some("u-1".into()),
+            environment_name: "prod".into(),
+            base_url: String::new(),
+            update_type: None,
+            client_ref: None,
+            callback_url: None,
+            extra_data: serde_json::json!({}),
+            output_formats: vec!["JSON".into()],
+            download_dir: PathBuf::from("out"),
+            status: JobStatus::Failed,
+            step: JobStep::Processing,
+            last_error: error.map(|code| AppError::new(code, "what happened", "")),
+            input_files: vec![InputFile {
+                name: "a.csv".into(),
+                path: PathBuf::from("a.csv"),
+                size: 0,
+                sha256: String::new(),
+                sheet: None,
+            }],
+            transitions: kinds
+                .into_iter()
+                .enumerate()
+                .map(|(seq, kind)| Transition {
+                    seq: seq as i64,
+                    kind,
+                    detail: String::new(),
+                    at_ms: 0,
+                })
+                .collect(),
+            outputs: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn until(last: TransitionKind) -> Vec<TransitionKind> {
+        let all = vec![
+            TransitionKind::Created,
+            TransitionKind::InitiateSent,
+            TransitionKind::InitiateAcknowledged {
+                update_id: "u-1".into(),
+            },
+            TransitionKind::UploadStarted { file_index: 0 },
+            TransitionKind::UploadAcknowledged { file_index: 0 },
+            TransitionKind::StartSent,
+            TransitionKind::StartAcknowledged,
+        ];
+        let end = all.iter().position(|kind| *kind == last).unwrap();
+        let mut kinds = all[..=end].to_vec();
+        kinds.push(TransitionKind::Failed);
+        kinds
+    }
+
+    #[test]
+    fn a_started_update_is_waited_for_again_never_sent_twice() {
+        for code in [Code::NetworkUnreachable, Code::ServerError, Code::Cancelled] {
+            assert_eq!(
+                decide(&detail(
+                    until(TransitionKind::StartAcknowledged),
+                    Some(code)
+                )),
+                Decision::Collect {
+                    update_id: "u-1".into(),
+                    already_saved: HashSet::new()
+                },
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_start_without_an_answer_is_asked_about_before_it_is_sent_again() {
+        assert_eq!(
+            decide(&detail(
+                until(TransitionKind::StartSent),
+                Some(Code::TimedOut)
+            )),
+            Decision::Start {
+                update_id: "u-1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_job_the_server_failed_lost_or_never_received_is_sent_as_a_new_job() {
+        for code in [Code::JobFailed, Code::NotFound, Code::Interrupted] {
+            let decision = decide(&detail(
+                until(TransitionKind::StartAcknowledged),
+                Some(code),
+            ));
+            assert_eq!(
+                decision,
+                Decision::NewJob {
+                    reason: "what happened".into()
+                },
+                "{code}"
+            );
+        }
+        let cut_off_upload = decide(&detail(
+            until(TransitionKind::UploadStarted { file_index: 0 }),
+            Some(Code::NetworkUnreachable),
+        ));
+        assert!(
+            matches!(&cut_off_upload, Decision::NewJob { reason } if reason.contains("sending a.csv did not finish")),
+            "{cut_off_upload:?}"
+        );
+    }
 }

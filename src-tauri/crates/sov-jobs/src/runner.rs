@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use sov_history::{HistoryError, HistoryStore, JobDetail, JobStatus};
 use sov_update::{
     Job, JobError, JobOutcome, JobProgress, JobSpec, PollConfig, ProgressCallback, ResumePoint,
-    ResumeSpec, SovFixerClient,
+    ResumeSpec,
 };
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::error::JobsError;
 use crate::recorder::JobRecorder;
 use crate::request;
+use crate::target::{Connection, Target};
 
 /// How a job run ended: the engine's own result type.
 pub type JobResult = Result<JobOutcome, JobError>;
@@ -30,26 +31,19 @@ pub struct RunningJob {
     pub recorder: Arc<JobRecorder>,
 }
 
-/// Runs update jobs against one SOV Fixer environment and records each in the history.
+/// Runs update jobs and records each in the history. One runner lives as long as the app: it owns every running
+/// job (the window's and the ones resumed at startup); each operation that reaches a server is given the
+/// [`Connection`] in use, so switching environments never needs a second runner.
 pub struct JobRunner {
     store: Arc<HistoryStore>,
-    client: SovFixerClient,
-    environment_name: String,
     poll: PollConfig,
     running: Arc<Mutex<HashMap<String, CancellationToken>>>,
 }
 
 impl JobRunner {
-    /// `environment_name` is what the history shows ("prod", "demo", …).
-    pub fn new(
-        store: Arc<HistoryStore>,
-        client: SovFixerClient,
-        environment_name: impl Into<String>,
-    ) -> Self {
+    pub fn new(store: Arc<HistoryStore>) -> Self {
         Self {
             store,
-            client,
-            environment_name: environment_name.into(),
             poll: PollConfig::default(),
             running: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -64,25 +58,22 @@ impl JobRunner {
         &self.store
     }
 
-    pub(crate) fn client(&self) -> &SovFixerClient {
-        &self.client
-    }
-
     /// Records a new job (input files with name, size and SHA-256) and runs it in the background.
     /// The history is written before each request is sent, so the job survives a crash.
     pub async fn start(
         &self,
+        connection: &Connection,
         spec: JobSpec,
         on_progress: Option<JobEvents>,
     ) -> Result<RunningJob, JobsError> {
         let job_id = request::new_job_id();
-        let base_url = self.client.api_base().to_string();
-        let environment = self.environment_name.clone();
+        let base_url = connection.client.api_base().to_string();
+        let environment = connection.target.name();
         let record_spec = spec.clone();
         let record_id = job_id.clone();
         // Hashing reads every input file: keep it off the async workers.
         let new_job = tokio::task::spawn_blocking(move || {
-            request::new_job(&record_id, &record_spec, &environment, &base_url)
+            request::new_job(&record_id, &record_spec, environment, &base_url)
         })
         .await
         .map_err(|e| {
@@ -101,7 +92,7 @@ impl JobRunner {
         let callback = recorder.callback(on_progress.map(|events| for_job(events, &job_id)));
         let cancel = CancellationToken::new();
         let job = Job::new(
-            self.client.clone(),
+            connection.client.clone(),
             self.poll.clone(),
             callback,
             cancel.clone(),
@@ -109,22 +100,11 @@ impl JobRunner {
         Ok(self.spawn(job_id, recorder, cancel, async move { job.run(spec).await }))
     }
 
-    /// Starts a recorded job again as a *new* job (same SOV, files, sheets, callback URL, formats
-    /// and extra data).
-    pub async fn retry(
-        &self,
-        job_id: &str,
-        on_progress: Option<JobEvents>,
-    ) -> Result<RunningJob, JobsError> {
-        let detail = self.store.get_job(job_id)?;
-        self.start(request::spec_from_detail(&detail), on_progress)
-            .await
-    }
-
     /// Downloads a finished job's outputs again from the server: the ones whose local file is gone
     /// (or no longer has the recorded size), or all of them when none is missing.
     pub async fn redownload(
         &self,
+        connection: &Connection,
         job_id: &str,
         on_progress: Option<JobEvents>,
     ) -> Result<RunningJob, JobsError> {
@@ -140,7 +120,7 @@ impl JobRunner {
                 job_id: job_id.to_owned(),
             });
         }
-        self.check_environment(&detail)?;
+        self.check_environment(connection, &detail)?;
         let present: HashSet<String> = detail
             .outputs
             .iter()
@@ -155,7 +135,7 @@ impl JobRunner {
             present
         };
         let forward = on_progress.map(|events| for_job(events, job_id));
-        Ok(self.fetch_outputs(&detail, update_id, skip, forward))
+        Ok(self.fetch_outputs(connection, &detail, update_id, skip, forward))
     }
 
     /// Asks a running job to stop. An update already started keeps running on SOV Fixer.
@@ -174,8 +154,9 @@ impl JobRunner {
     }
 
     /// `Job::resume` for a recorded job, recorded by a recorder that knows its past.
-    pub fn resume_job(
+    pub(crate) fn resume_job(
         &self,
+        connection: &Connection,
         detail: &JobDetail,
         update_id: String,
         from: ResumePoint,
@@ -185,13 +166,14 @@ impl JobRunner {
             from,
             ..resume_spec(detail, update_id)
         };
-        self.resume_recorded(detail, spec, on_progress)
+        self.resume_recorded(connection, detail, spec, on_progress)
     }
 
     /// Downloads the outputs of `detail` not in `skip` (server names), then ends the job as
     /// finished.
     pub(crate) fn fetch_outputs(
         &self,
+        connection: &Connection,
         detail: &JobDetail,
         update_id: String,
         skip: HashSet<String>,
@@ -201,12 +183,13 @@ impl JobRunner {
             skip_outputs: skip,
             ..resume_spec(detail, update_id)
         };
-        self.resume_recorded(detail, spec, on_progress)
+        self.resume_recorded(connection, detail, spec, on_progress)
     }
 
     /// Runs `Job::resume(spec)` in the background, recorded as a continuation of `detail`.
     fn resume_recorded(
         &self,
+        connection: &Connection,
         detail: &JobDetail,
         spec: ResumeSpec,
         on_progress: Option<ProgressCallback>,
@@ -215,7 +198,7 @@ impl JobRunner {
         let callback = recorder.callback(on_progress);
         let cancel = CancellationToken::new();
         let job = Job::new(
-            self.client.clone(),
+            connection.client.clone(),
             self.poll.clone(),
             callback,
             cancel.clone(),
@@ -225,16 +208,22 @@ impl JobRunner {
         })
     }
 
-    /// A job recorded against another server is not touched with this runner's key.
-    pub(crate) fn check_environment(&self, detail: &JobDetail) -> Result<(), JobsError> {
-        let recorded = detail.base_url.trim().trim_end_matches('/');
-        let ours = self.client.api_base().as_str().trim_end_matches('/');
-        // Jobs from before base URLs were recorded have none; they can only be from this setup.
-        if recorded.is_empty() || recorded == ours {
+    /// A job recorded against another place is not touched with this connection's key (its SOV lives there).
+    pub fn check_environment(
+        &self,
+        connection: &Connection,
+        detail: &JobDetail,
+    ) -> Result<(), JobsError> {
+        if connection.sent_here(&detail.environment_name, &detail.base_url) {
             return Ok(());
         }
+        let place = Target::from_record(&detail.environment_name, &detail.base_url)
+            .map(|target| target.describe())
+            .unwrap_or_else(|| format!("the address {}", detail.base_url));
         Err(JobsError::OtherEnvironment {
             job_id: detail.job_id.clone(),
+            place,
+            environment_name: detail.environment_name.clone(),
             base_url: detail.base_url.clone(),
         })
     }

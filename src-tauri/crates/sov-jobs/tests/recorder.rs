@@ -256,7 +256,7 @@ fn a_failure_keeps_the_code_message_and_detail() {
     });
     recorder.observe(&p);
     let error = store.get_job("j-1").unwrap().last_error.unwrap();
-    assert_eq!(error.code, "network_unreachable");
+    assert_eq!(error.code, sov_error::Code::NetworkUnreachable);
     assert!(error.message.contains("could not reach SOV Fixer"));
     assert_eq!(error.detail, "connection refused");
 }

@@ -7,10 +7,10 @@ mod support;
 use std::time::Duration;
 
 use sov_history::{JobStatus, ResumePoint as Interrupted, TransitionKind};
-use sov_jobs::{JobsError, ResumeAction};
-use sov_update::StartRequest;
+use sov_jobs::{Connection, JobsError, ResumeAction, Target};
+use sov_update::{Environment, StartRequest};
 use sovfixer_sandbox::{Endpoint, Fault};
-use support::in_process::{client_for, finish, runner_for, setup, WAIT};
+use support::in_process::{client_for, finish, setup, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploaded_but_never_started_is_started_once_after_asking_the_server() {
@@ -25,11 +25,19 @@ async fn uploaded_but_never_started_is_started_once_after_asking_the_server() {
             ],
         )
         .await;
-    let report = setup.runner.resume_unfinished(None).await.unwrap();
+    let report = setup
+        .runner
+        .resume_unfinished(&setup.connection, None)
+        .await
+        .unwrap();
     let resumed = report.jobs.into_iter().next().unwrap();
     assert_eq!(resumed.interrupted, Interrupted::StartOutcomeUnknown);
     assert_eq!(resumed.action, ResumeAction::Started);
-    let again = setup.runner.resume_unfinished(None).await.unwrap();
+    let again = setup
+        .runner
+        .resume_unfinished(&setup.connection, None)
+        .await
+        .unwrap();
     assert!(
         again.jobs.is_empty(),
         "a job already running is not resumed twice"
@@ -77,7 +85,11 @@ async fn a_start_that_went_through_is_confirmed_not_repeated() {
         }
     };
     tokio::time::timeout(WAIT, left_pending).await.unwrap();
-    let report = setup.runner.resume_unfinished(None).await.unwrap();
+    let report = setup
+        .runner
+        .resume_unfinished(&setup.connection, None)
+        .await
+        .unwrap();
     let resumed = report.jobs.into_iter().next().unwrap();
     assert_eq!(resumed.action, ResumeAction::StartConfirmed);
     finish(resumed.running.unwrap()).await.unwrap();
@@ -111,7 +123,11 @@ async fn a_start_still_queued_on_the_server_is_not_started_twice() {
         .start(&update_id, &StartRequest::default())
         .await
         .unwrap();
-    let report = setup.runner.resume_unfinished(None).await.unwrap();
+    let report = setup
+        .runner
+        .resume_unfinished(&setup.connection, None)
+        .await
+        .unwrap();
     let resumed = report.jobs.into_iter().next().unwrap();
     assert_eq!(resumed.action, ResumeAction::Started);
     finish(resumed.running.unwrap()).await.unwrap();
@@ -147,7 +163,11 @@ async fn an_unreachable_server_defers_the_decision_to_the_next_start() {
             ..Fault::default()
         },
     );
-    let report = setup.runner.resume_unfinished(None).await.unwrap();
+    let report = setup
+        .runner
+        .resume_unfinished(&setup.connection, None)
+        .await
+        .unwrap();
     let resumed = &report.jobs[0];
     assert_eq!(resumed.interrupted, Interrupted::ReadyToStart);
     assert!(
@@ -167,14 +187,27 @@ async fn a_job_of_another_environment_is_left_alone() {
     let (job_id, _) = setup
         .interrupted_job(true, &[TransitionKind::StartSent])
         .await;
-    let elsewhere = runner_for("http://127.0.0.1:9/", &setup.store);
-    let report = elsewhere.resume_unfinished(None).await.unwrap();
+    let url = "http://127.0.0.1:9/";
+    let elsewhere = Connection::new(
+        client_for(url),
+        Target::Server(Environment::custom(url).unwrap()),
+    );
+    let report = setup
+        .runner
+        .resume_unfinished(&elsewhere, None)
+        .await
+        .unwrap();
     assert!(matches!(
         &report.jobs[0].action,
         ResumeAction::OtherEnvironment { base_url } if base_url.contains(&setup.sandbox.base_url())
     ));
     assert_eq!(setup.job(&job_id).status, JobStatus::Running);
-    let error = elsewhere.redownload(&job_id, None).await.err().unwrap();
+    let error = setup
+        .runner
+        .redownload(&elsewhere, &job_id, None)
+        .await
+        .err()
+        .unwrap();
     assert!(matches!(
         error,
         JobsError::NotFinished { .. } | JobsError::OtherEnvironment { .. }

@@ -27,6 +27,7 @@ async fn a_run_records_every_step_in_order_and_forwards_progress() {
     let job = setup
         .runner
         .start(
+            &setup.connection,
             setup.spec(vec![first.clone(), second], &["JSON", "CSV"]),
             Some(events),
         )
@@ -101,7 +102,7 @@ async fn a_failed_update_is_recorded_with_a_plain_message() {
     let file = setup.file("corrections.csv", 2);
     let job = setup
         .runner
-        .start(setup.spec(vec![file], &["JSON"]), None)
+        .start(&setup.connection, setup.spec(vec![file], &["JSON"]), None)
         .await
         .unwrap();
     let job_id = job.job_id.clone();
@@ -110,7 +111,7 @@ async fn a_failed_update_is_recorded_with_a_plain_message() {
     let detail = setup.job(&job_id);
     assert_eq!(detail.status, JobStatus::Failed);
     let error = detail.last_error.unwrap();
-    assert_eq!(error.code, "job_failed");
+    assert_eq!(error.code, sov_error::Code::JobFailed);
     assert!(
         error.message.contains("Geocoding failed."),
         "{}",
@@ -130,14 +131,18 @@ async fn cancel_stops_the_job_and_records_it() {
     });
     let job = setup
         .runner
-        .start(setup.spec(vec![file], &["JSON"]), Some(events))
+        .start(
+            &setup.connection,
+            setup.spec(vec![file], &["JSON"]),
+            Some(events),
+        )
         .await
         .unwrap();
     let job_id = job.job_id.clone();
     tokio::time::timeout(WAIT, processing.recv()).await.unwrap();
     assert!(setup.runner.cancel(&job_id));
     let failure = finish(job).await.unwrap_err();
-    assert_eq!(failure.error.code(), "cancelled");
+    assert_eq!(failure.error.code(), sov_error::Code::Cancelled);
     assert_eq!(setup.job(&job_id).status, JobStatus::Cancelled);
     assert!(!setup.runner.cancel(&job_id), "nothing left to cancel");
 }
@@ -148,7 +153,11 @@ async fn redownload_fetches_only_the_missing_output_from_the_server() {
     let file = setup.file("corrections.csv", 2);
     let job = setup
         .runner
-        .start(setup.spec(vec![file], &["JSON", "CSV"]), None)
+        .start(
+            &setup.connection,
+            setup.spec(vec![file], &["JSON", "CSV"]),
+            None,
+        )
         .await
         .unwrap();
     let job_id = job.job_id.clone();
@@ -159,9 +168,15 @@ async fn redownload_fetches_only_the_missing_output_from_the_server() {
     std::fs::remove_file(&gone.local_path).unwrap();
     setup.sandbox.control().clear_requests();
 
-    finish(setup.runner.redownload(&job_id, None).await.unwrap())
-        .await
-        .unwrap();
+    finish(
+        setup
+            .runner
+            .redownload(&setup.connection, &job_id, None)
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
 
     assert_eq!(
         sov_jobs::hash_file(&gone.local_path).unwrap().1,
@@ -183,7 +198,7 @@ async fn redownload_refuses_jobs_without_outputs_on_the_server() {
     let (running_id, _) = setup.interrupted_job(true, &[]).await;
     let error = setup
         .runner
-        .redownload(&running_id, None)
+        .redownload(&setup.connection, &running_id, None)
         .await
         .err()
         .unwrap();
@@ -194,19 +209,19 @@ async fn redownload_refuses_jobs_without_outputs_on_the_server() {
     std::fs::write(&file, "").unwrap();
     let job = setup
         .runner
-        .start(setup.spec(vec![file], &["JSON"]), None)
+        .start(&setup.connection, setup.spec(vec![file], &["JSON"]), None)
         .await
         .unwrap();
     let failed_id = job.job_id.clone();
     assert!(finish(job).await.is_err(), "an empty file cannot be sent");
     let error = setup
         .runner
-        .redownload(&failed_id, None)
+        .redownload(&setup.connection, &failed_id, None)
         .await
         .err()
         .unwrap();
     assert!(matches!(error, JobsError::NoUpdateId { .. }), "{error:?}");
-    assert_eq!(error.code(), "invalid_input");
+    assert_eq!(error.code(), sov_error::Code::InvalidInput);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,7 +230,11 @@ async fn an_interrupted_job_is_retried_as_a_new_job() {
     let (old_id, _) = setup
         .interrupted_job(false, &[TransitionKind::UploadStarted { file_index: 0 }])
         .await;
-    let report = setup.runner.resume_unfinished(None).await.unwrap();
+    let report = setup
+        .runner
+        .resume_unfinished(&setup.connection, None)
+        .await
+        .unwrap();
     assert!(matches!(
         report.jobs[0].action,
         ResumeAction::MarkedInterrupted { .. }
@@ -228,7 +247,12 @@ async fn an_interrupted_job_is_retried_as_a_new_job() {
         }
     );
 
-    let retry = setup.runner.retry(&old_id, None).await.unwrap();
+    let retry = setup
+        .runner
+        .retry(&setup.connection, &old_id, None)
+        .await
+        .unwrap()
+        .running;
     assert_ne!(retry.job_id, old_id);
     let new_id = retry.job_id.clone();
     finish(retry).await.unwrap();
@@ -266,7 +290,11 @@ async fn a_retry_sends_the_picked_sheet_and_the_callback_url_again() {
             ..Fault::default()
         },
     );
-    let job = setup.runner.start(spec, None).await.unwrap();
+    let job = setup
+        .runner
+        .start(&setup.connection, spec, None)
+        .await
+        .unwrap();
     let old_id = job.job_id.clone();
     assert!(finish(job).await.is_err());
     let old = setup.job(&old_id);
@@ -274,7 +302,12 @@ async fn a_retry_sends_the_picked_sheet_and_the_callback_url_again() {
     assert_eq!(old.input_files[0].sheet.as_deref(), Some("Corrections"));
 
     setup.sandbox.control().clear_faults();
-    let retry = setup.runner.retry(&old_id, None).await.unwrap();
+    let retry = setup
+        .runner
+        .retry(&setup.connection, &old_id, None)
+        .await
+        .unwrap()
+        .running;
     let new_id = retry.job_id.clone();
     finish(retry).await.unwrap();
 
@@ -311,10 +344,10 @@ async fn a_read_only_history_still_runs_the_update_and_says_it_was_not_recorded(
     }
     let (store, report) = HistoryStore::open(&folder).unwrap();
     assert_eq!(report.newer_version, Some(99));
-    let runner = runner_for(&setup.sandbox.api_url(), &Arc::new(store));
+    let runner = runner_for(&Arc::new(store));
     let file = setup.file("corrections.csv", 2);
     let job = runner
-        .start(setup.spec(vec![file], &["JSON"]), None)
+        .start(&setup.connection, setup.spec(vec![file], &["JSON"]), None)
         .await
         .unwrap();
     let recorder = Arc::clone(&job.recorder);

@@ -99,7 +99,7 @@ pub struct ErrorInfo {
 impl ErrorInfo {
     pub fn from_update_error(error: &UpdateError, step: Option<Step>) -> Self {
         Self {
-            code: error.code().to_owned(),
+            code: error.code().to_string(),
             message: error.message(),
             detail: error.detail().to_owned(),
             step,

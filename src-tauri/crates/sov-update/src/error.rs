@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
+use sov_error::{AppError, Code};
 
 /// What a 404 was about, so the message can say which id to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,24 +97,29 @@ impl UpdateError {
         self
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match &self.kind {
-            ErrorKind::CredentialsRejected { .. } => "credentials_rejected",
-            ErrorKind::NotFound(_) => "not_found",
-            ErrorKind::InvalidAttribute { .. } => "invalid_attribute",
-            ErrorKind::JobNotPending => "job_not_pending",
-            ErrorKind::FormatNotEnabled { .. } => "format_not_enabled",
-            ErrorKind::RateLimited { .. } => "rate_limited",
-            ErrorKind::ServerError { .. } => "server_error",
-            ErrorKind::NetworkUnreachable => "network_unreachable",
-            ErrorKind::TimedOut | ErrorKind::DeadlinePassed => "timed_out",
-            ErrorKind::Cancelled => "cancelled",
-            ErrorKind::JobFailed { .. } => "job_failed",
-            ErrorKind::PreflightBlocked { .. } => "preflight_blocked",
-            ErrorKind::InvalidInput { .. } => "invalid_input",
-            ErrorKind::FileError { .. } => "file_error",
-            ErrorKind::Internal => "internal",
+            ErrorKind::CredentialsRejected { .. } => Code::CredentialsRejected,
+            ErrorKind::NotFound(_) => Code::NotFound,
+            ErrorKind::InvalidAttribute { .. } => Code::InvalidAttribute,
+            ErrorKind::JobNotPending => Code::JobNotPending,
+            ErrorKind::FormatNotEnabled { .. } => Code::FormatNotEnabled,
+            ErrorKind::RateLimited { .. } => Code::RateLimited,
+            ErrorKind::ServerError { .. } => Code::ServerError,
+            ErrorKind::NetworkUnreachable => Code::NetworkUnreachable,
+            ErrorKind::TimedOut | ErrorKind::DeadlinePassed => Code::TimedOut,
+            ErrorKind::Cancelled => Code::Cancelled,
+            ErrorKind::JobFailed { .. } => Code::JobFailed,
+            ErrorKind::PreflightBlocked { .. } => Code::PreflightBlocked,
+            ErrorKind::InvalidInput { .. } => Code::InvalidInput,
+            ErrorKind::FileError { .. } => Code::FileError,
+            ErrorKind::Internal => Code::Internal,
         }
+    }
+
+    /// This error as the window and the history show it.
+    pub fn to_app_error(&self) -> AppError {
+        AppError::new(self.code(), self.message(), self.detail.clone())
     }
 
     /// Worth offering a "Try again" button: the same request may well succeed later.
@@ -231,11 +237,17 @@ impl fmt::Display for UpdateError {
 
 impl std::error::Error for UpdateError {}
 
+impl From<UpdateError> for AppError {
+    fn from(error: UpdateError) -> Self {
+        error.to_app_error()
+    }
+}
+
 /// Serializes as `{"code", "message", "detail"}`, the shape the UI expects.
 impl Serialize for UpdateError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("UpdateError", 3)?;
-        state.serialize_field("code", self.code())?;
+        state.serialize_field("code", &self.code())?;
         state.serialize_field("message", &self.message())?;
         state.serialize_field("detail", &self.detail)?;
         state.end()

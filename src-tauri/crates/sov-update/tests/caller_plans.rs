@@ -99,7 +99,7 @@ async fn a_file_changed_after_the_caller_planned_it_is_not_sent() {
         .unwrap_err();
 
     assert_eq!(error.step, Step::Upload);
-    assert_eq!(error.error.code(), "file_error");
+    assert_eq!(error.error.code(), sov_error::Code::FileError);
     assert!(
         error
             .error
@@ -151,6 +151,6 @@ async fn a_blocking_file_is_refused_even_with_plans_when_the_caller_did_not_chec
     let error = run(&mock, spec).await.unwrap_err();
 
     assert_eq!(error.step, Step::Validate);
-    assert_eq!(error.error.code(), "preflight_blocked");
+    assert_eq!(error.error.code(), sov_error::Code::PreflightBlocked);
     assert_eq!(mock.updates_created(), 0);
 }

@@ -64,7 +64,7 @@ async fn cancel_during(
         .unwrap_err();
     let took = began.elapsed();
     let last = events.last();
-    assert_eq!(error.error.code(), "cancelled");
+    assert_eq!(error.error.code(), sov_error::Code::Cancelled);
     assert_eq!(last.phase, Phase::Cancelled);
     assert!(took < PROMPT, "cancel took {took:?}");
     Cancelled { error, dest, last }

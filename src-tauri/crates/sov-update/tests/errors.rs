@@ -60,7 +60,7 @@ async fn a_wrong_api_key_is_credentials_rejected() {
     let client = client_with(&mock.base, "wrong-key", Duration::from_secs(10));
     let run = run_job(&mock, client, |_| {}).await;
     assert_eq!(run.error.step, Step::Initiate);
-    assert_eq!(run.error.error.code(), "credentials_rejected");
+    assert_eq!(run.error.error.code(), sov_error::Code::CredentialsRejected);
     assert!(run.error.error.message().contains("API key"));
     assert!(run.error.error.detail().contains("Invalid token."));
     assert_eq!(run.error.update_id, None);
@@ -74,7 +74,7 @@ async fn an_unknown_sov_is_not_found_naming_the_sov() {
     })
     .await;
     assert_eq!(run.error.step, Step::Initiate);
-    assert_eq!(run.error.error.code(), "not_found");
+    assert_eq!(run.error.error.code(), sov_error::Code::NotFound);
     assert_eq!(
         run.error.error.kind(),
         &ErrorKind::NotFound(sov_update::Resource::Sov("s-nope".into()))
@@ -89,7 +89,7 @@ async fn an_unknown_update_is_not_found_naming_the_update() {
         .status("s-test-sov-r999")
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "not_found");
+    assert_eq!(error.code(), sov_error::Code::NotFound);
     assert!(error
         .message()
         .contains("update with the id `s-test-sov-r999`"));
@@ -111,7 +111,7 @@ async fn an_unknown_column_is_invalid_attribute_naming_column_and_file() {
     })
     .await;
     assert_eq!(run.error.step, Step::Upload);
-    assert_eq!(run.error.error.code(), "invalid_attribute");
+    assert_eq!(run.error.error.code(), sov_error::Code::InvalidAttribute);
     let message = run.error.error.message();
     assert!(
         message.contains("sheet_row_numbah") && message.contains("bad columns.csv"),
@@ -137,7 +137,7 @@ async fn uploading_or_starting_after_start_is_job_not_pending() {
         .add_locations(&update_id, &upload, None)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "job_not_pending");
+    assert_eq!(error.code(), sov_error::Code::JobNotPending);
     assert!(error
         .detail()
         .contains("rejected locations file as SUD not pending"));
@@ -145,7 +145,7 @@ async fn uploading_or_starting_after_start_is_job_not_pending() {
         .start(&update_id, &StartRequest::default())
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "job_not_pending");
+    assert_eq!(error.code(), sov_error::Code::JobNotPending);
     assert!(error.message().contains("Start a new update"));
 }
 
@@ -174,7 +174,7 @@ async fn an_unknown_update_type_is_invalid_input_with_the_server_reason() {
     })
     .await;
     assert_eq!(run.error.step, Step::Initiate);
-    assert_eq!(run.error.error.code(), "invalid_input");
+    assert_eq!(run.error.error.code(), sov_error::Code::InvalidInput);
     assert!(run.error.error.message().contains("BOGUS"));
 }
 
@@ -217,7 +217,7 @@ async fn persistent_rate_limiting_is_rate_limited_after_bounded_retries() {
     }
     let update_id = mock.seed_update(true);
     let error = client_for(&mock.base).status(&update_id).await.unwrap_err();
-    assert_eq!(error.code(), "rate_limited");
+    assert_eq!(error.code(), sov_error::Code::RateLimited);
     assert_eq!(mock.count("status"), 4, "max_attempts bounds the retries");
 }
 
@@ -229,7 +229,7 @@ async fn persistent_server_errors_are_server_error() {
     }
     let run = run_job(&mock, client_for(&mock.base), |_| {}).await;
     assert_eq!(run.error.step, Step::Process);
-    assert_eq!(run.error.error.code(), "server_error");
+    assert_eq!(run.error.error.code(), sov_error::Code::ServerError);
     assert!(run.error.error.detail().contains("502 Bad Gateway"));
     let error500 = {
         mock.fault(
@@ -245,7 +245,7 @@ async fn persistent_server_errors_are_server_error() {
             .await
             .unwrap_err()
     };
-    assert_eq!(error500.code(), "server_error");
+    assert_eq!(error500.code(), sov_error::Code::ServerError);
 }
 
 #[tokio::test]
@@ -263,7 +263,7 @@ async fn an_unreachable_server_is_network_unreachable() {
     )
     .await;
     assert_eq!(run.error.step, Step::Initiate);
-    assert_eq!(run.error.error.code(), "network_unreachable");
+    assert_eq!(run.error.error.code(), sov_error::Code::NetworkUnreachable);
     assert!(run.error.error.message().contains("internet connection"));
 }
 
@@ -275,7 +275,7 @@ async fn a_server_that_stops_answering_is_timed_out() {
     }
     let client = client_with(&mock.base, support::TOKEN, Duration::from_millis(300));
     let error = client.status(&mock.seed_update(true)).await.unwrap_err();
-    assert_eq!(error.code(), "timed_out");
+    assert_eq!(error.code(), sov_error::Code::TimedOut);
 }
 
 #[tokio::test]
@@ -302,7 +302,7 @@ async fn polling_past_the_deadline_is_timed_out_and_keeps_the_update_id() {
     };
     let error = job.run(spec).await.unwrap_err();
     assert_eq!(error.step, Step::Process);
-    assert_eq!(error.error.code(), "timed_out");
+    assert_eq!(error.error.code(), sov_error::Code::TimedOut);
     assert!(error.update_id.is_some());
 }
 
@@ -314,20 +314,20 @@ async fn bad_input_fails_validation_before_any_request() {
     })
     .await;
     assert_eq!(missing.error.step, Step::Validate);
-    assert_eq!(missing.error.error.code(), "file_error");
+    assert_eq!(missing.error.error.code(), sov_error::Code::FileError);
     assert!(missing.error.error.message().contains("here.csv"));
 
     let empty_id = run_job(&mock, client_for(&mock.base), |s| s.sov_id = "  ".into()).await;
-    assert_eq!(empty_id.error.error.code(), "invalid_input");
+    assert_eq!(empty_id.error.error.code(), sov_error::Code::InvalidInput);
     assert!(empty_id.error.error.message().contains("SOV id"));
 
     let no_files = run_job(&mock, client_for(&mock.base), |s| s.files.clear()).await;
-    assert_eq!(no_files.error.error.code(), "invalid_input");
+    assert_eq!(no_files.error.error.code(), sov_error::Code::InvalidInput);
 
     let input = tempfile::tempdir().unwrap();
     let empty = write_file(input.path(), "empty.csv", "");
     let empty_file = run_job(&mock, client_for(&mock.base), |s| s.files = vec![empty]).await;
-    assert_eq!(empty_file.error.error.code(), "file_error");
+    assert_eq!(empty_file.error.error.code(), sov_error::Code::FileError);
     assert!(empty_file.error.error.message().contains("empty.csv"));
     assert_eq!(
         empty_file.events.phases(),
@@ -351,7 +351,7 @@ async fn a_file_with_blocking_preflight_errors_is_refused_before_sending() {
     );
     let run = run_job(&mock, client_for(&mock.base), |s| s.files = vec![bad]).await;
     assert_eq!(run.error.step, Step::Validate);
-    assert_eq!(run.error.error.code(), "preflight_blocked");
+    assert_eq!(run.error.error.code(), sov_error::Code::PreflightBlocked);
     let message = run.error.error.message();
     assert!(
         message.contains("typo.csv") && message.contains("sheet_row_numbah"),
@@ -380,7 +380,7 @@ async fn a_file_that_is_not_a_table_is_refused_even_with_override() {
     })
     .await;
     assert_eq!(run.error.step, Step::Validate);
-    assert_eq!(run.error.error.code(), "preflight_blocked");
+    assert_eq!(run.error.error.code(), sov_error::Code::PreflightBlocked);
     assert!(run.error.error.message().contains("scan.csv"));
     assert!(mock.requests().is_empty());
 }

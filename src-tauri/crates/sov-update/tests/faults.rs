@@ -104,7 +104,7 @@ async fn initiate_is_never_repeated_after_a_502() {
     let error = run(&mock, client_for(&mock.base), dest.path())
         .await
         .unwrap_err();
-    assert_eq!(error.error.code(), "server_error");
+    assert_eq!(error.error.code(), sov_error::Code::ServerError);
     assert_eq!(
         mock.count("initiate_update"),
         1,
@@ -139,7 +139,7 @@ async fn initiate_timeout_is_reported_not_repeated() {
     let dest = tempfile::tempdir().unwrap();
     let client = client_with(&mock.base, support::TOKEN, Duration::from_millis(400));
     let error = run(&mock, client, dest.path()).await.unwrap_err();
-    assert_eq!(error.error.code(), "timed_out");
+    assert_eq!(error.error.code(), sov_error::Code::TimedOut);
     // Give the slow handler time to finish, then check nothing else arrived.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(mock.count("initiate_update"), 1);
@@ -260,7 +260,7 @@ async fn a_download_that_keeps_dropping_fails_without_any_file() {
         .await
         .unwrap_err();
     assert_eq!(error.step, sov_update::Step::Download);
-    assert_eq!(error.error.code(), "network_unreachable");
+    assert_eq!(error.error.code(), sov_error::Code::NetworkUnreachable);
     assert!(
         error.error.detail().contains("interrupted"),
         "{}",
@@ -307,7 +307,7 @@ async fn a_non_json_success_body_is_a_clear_error() {
     let error = run(&mock, client_for(&mock.base), dest.path())
         .await
         .unwrap_err();
-    assert_eq!(error.error.code(), "server_error");
+    assert_eq!(error.error.code(), sov_error::Code::ServerError);
     assert!(error.error.detail().contains("captive portal"));
 }
 
@@ -340,7 +340,7 @@ async fn add_locations_that_reached_the_server_is_not_repeated() {
         .add_locations("s-1-r001", &upload, None)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "network_unreachable");
+    assert_eq!(error.code(), sov_error::Code::NetworkUnreachable);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
@@ -358,7 +358,7 @@ async fn add_locations_to_a_closed_port_is_retried_then_reported() {
         .add_locations("s-1-r001", &upload, None)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "network_unreachable");
+    assert_eq!(error.code(), sov_error::Code::NetworkUnreachable);
 }
 
 /// A source whose reader fails halfway, like a file on a network drive that disappears.
@@ -395,7 +395,7 @@ async fn a_file_that_fails_while_sending_is_a_file_error() {
         .add_locations(&update_id, &FailingSource, None)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "file_error");
+    assert_eq!(error.code(), sov_error::Code::FileError);
     assert!(error.message().contains("vanishing.csv"));
     assert!(error.detail().contains("network drive went away"));
 }

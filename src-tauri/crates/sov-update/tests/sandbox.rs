@@ -194,7 +194,7 @@ async fn sandbox_errors_map_to_the_right_codes() {
     let error = run(&sandbox, unknown_sov, &Events::default())
         .await
         .unwrap_err();
-    assert_eq!(error.error.code(), "not_found");
+    assert_eq!(error.error.code(), sov_error::Code::NotFound);
     assert!(error.error.message().contains("s-does-not-exist"));
 
     let input = tempfile::tempdir().unwrap();
@@ -207,7 +207,7 @@ async fn sandbox_errors_map_to_the_right_codes() {
     forced.override_preflight = true;
     let error = run(&sandbox, forced, &Events::default()).await.unwrap_err();
     assert_eq!(error.step, Step::Upload);
-    assert_eq!(error.error.code(), "invalid_attribute");
+    assert_eq!(error.error.code(), sov_error::Code::InvalidAttribute);
     assert!(error.error.message().contains("sheet_row_numbah"));
 
     let error = run(
@@ -234,12 +234,12 @@ async fn sandbox_errors_map_to_the_right_codes() {
     c.start(&started, &StartRequest::default()).await.unwrap();
     let upload = sov_update::FileUpload::from_path(&sample("corrections.csv")).unwrap();
     let late = c.add_locations(&started, &upload, None).await.unwrap_err();
-    assert_eq!(late.code(), "job_not_pending");
+    assert_eq!(late.code(), sov_error::Code::JobNotPending);
     let twice = c
         .start(&started, &StartRequest::default())
         .await
         .unwrap_err();
-    assert_eq!(twice.code(), "job_not_pending");
+    assert_eq!(twice.code(), sov_error::Code::JobNotPending);
 
     sandbox.control().set_fault(
         Endpoint::Status,

@@ -7,6 +7,7 @@ mod support;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use sov_error::Code;
 use sov_update::{ErrorKind, SovFixerClient, UpdateError};
 use sovfixer_sandbox::{Endpoint, Fault, RunningSandbox, SandboxConfig};
 use support::client_with;
@@ -37,7 +38,7 @@ async fn formats_error(
 }
 
 /// The error has `code`, and its message names what went wrong (`says`) and what to do next (`next_step`).
-fn assert_plain(error: &UpdateError, code: &str, says: &str, next_step: &str) {
+fn assert_plain(error: &UpdateError, code: Code, says: &str, next_step: &str) {
     assert_eq!(error.code(), code, "{error:?}");
     let message = error.message();
     assert!(message.contains(says), "{code}: {message}");
@@ -57,7 +58,7 @@ async fn an_unknown_update_id_is_not_found_and_names_the_id() {
     assert!(matches!(error.kind(), ErrorKind::NotFound(_)), "{error:?}");
     assert_plain(
         &error,
-        "not_found",
+        Code::NotFound,
         "s-demo-sample-r999",
         "start a new update",
     );
@@ -78,7 +79,7 @@ async fn too_many_requests_after_every_retry_is_rate_limited() {
         matches!(error.kind(), ErrorKind::RateLimited { .. }),
         "{error:?}"
     );
-    assert_plain(&error, "rate_limited", "too many requests", "Wait a minute");
+    assert_plain(&error, Code::RateLimited, "too many requests", "Wait a minute");
     assert!(error.is_transient(), "offered again later");
     assert_eq!(
         sandbox.control().count_requests(Endpoint::OutputFormats),
@@ -100,7 +101,7 @@ async fn a_server_that_keeps_failing_is_a_server_error() {
         matches!(error.kind(), ErrorKind::ServerError { .. }),
         "{error:?}"
     );
-    assert_plain(&error, "server_error", "problem on its side", "Try again");
+    assert_plain(&error, Code::ServerError, "problem on its side", "Try again");
     assert!(error.is_transient());
 }
 
@@ -113,7 +114,7 @@ async fn a_server_that_stops_answering_times_out() {
     };
     let error = formats_error(&sandbox, silent, Duration::from_millis(300)).await;
     assert!(matches!(error.kind(), ErrorKind::TimedOut), "{error:?}");
-    assert_plain(&error, "timed_out", "took too long", "check its status");
+    assert_plain(&error, Code::TimedOut, "took too long", "check its status");
 }
 
 #[tokio::test]
@@ -128,7 +129,7 @@ async fn a_sandbox_that_was_shut_down_is_unreachable() {
     );
     assert_plain(
         &error,
-        "network_unreachable",
+        Code::NetworkUnreachable,
         "could not reach SOV Fixer",
         "Check your internet",
     );

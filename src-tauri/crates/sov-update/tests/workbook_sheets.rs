@@ -62,7 +62,7 @@ async fn the_picked_sheet_is_checked_and_a_sheet_without_building_ids_is_stopped
         .await
         .unwrap_err();
     assert_eq!(notes.step, Step::Validate);
-    assert_eq!(notes.error.code(), "preflight_blocked");
+    assert_eq!(notes.error.code(), sov_error::Code::PreflightBlocked);
     assert!(
         sandbox.control().jobs().is_empty(),
         "nothing was sent for the Notes sheet"

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::open::with_suffix;
+use crate::companion::with_suffix;
 
 /// Opens the damaged file read-only and checks its list of tables can be read; why not, when it cannot.
 pub(crate) fn open_damaged(path: &Path) -> Result<Connection, String> {

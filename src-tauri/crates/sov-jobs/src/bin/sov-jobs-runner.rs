@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use sov_history::HistoryStore;
-use sov_jobs::{JobEvents, JobResult, JobRunner, RunningJob};
+use sov_jobs::{Connection, JobEvents, JobResult, JobRunner, RunningJob, Target};
 use sov_update::{
     ApiToken, ClientConfig, Environment, JobProgress, JobSpec, Phase, PollConfig, SovFixerClient,
     StartRequest,
@@ -81,21 +81,25 @@ async fn run(args: Args) -> Result<bool, String> {
         say(&format!("store read_only {version}"));
     }
     let environment = Environment::custom(&args.api_url).map_err(|e| e.to_string())?;
-    let client = SovFixerClient::new(ClientConfig::new(environment, ApiToken::new(&args.token)))
-        .map_err(|e| e.message())?;
+    let client = SovFixerClient::new(ClientConfig::new(
+        environment.clone(),
+        ApiToken::new(&args.token),
+    ))
+    .map_err(|e| e.message())?;
+    let connection = Connection::new(client, Target::Server(environment));
     let poll = PollConfig {
         initial_interval: Duration::from_millis(args.poll_ms),
         max_interval: Duration::from_millis(args.poll_ms.saturating_mul(4)),
         ..PollConfig::default()
     };
-    let runner = JobRunner::new(Arc::new(store), client, "test").with_poll(poll);
+    let runner = JobRunner::new(Arc::new(store)).with_poll(poll);
     let printer = Printer::default();
     let events: JobEvents =
         Arc::new(move |job_id: &str, progress: &JobProgress| printer.print(job_id, progress));
     let mut jobs: Vec<RunningJob> = Vec::new();
     if args.resume {
         let report = runner
-            .resume_unfinished(Some(events))
+            .resume_unfinished(&connection, Some(events))
             .await
             .map_err(|e| e.to_string())?;
         for skipped in &report.skipped {
@@ -130,7 +134,7 @@ async fn run(args: Args) -> Result<bool, String> {
             ..JobSpec::default()
         };
         let running = runner
-            .start(spec, Some(events))
+            .start(&connection, spec, Some(events))
             .await
             .map_err(|e| e.to_string())?;
         say(&format!("job {}", running.job_id));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sov_history::{HistoryStore, InputFile, JobDetail, NewJob, TransitionKind};
-use sov_jobs::JobRunner;
+use sov_jobs::{Connection, JobRunner, Target};
 use sov_update::client::InitiateUpdateRequest;
 use sov_update::{
     ApiToken, ClientConfig, Environment, FileUpload, JobSpec, PollConfig, RetryPolicy,
@@ -21,6 +21,8 @@ pub struct Setup {
     pub dir: tempfile::TempDir,
     pub store: Arc<HistoryStore>,
     pub runner: JobRunner,
+    /// The sandbox, recorded as the demo.
+    pub connection: Connection,
 }
 
 pub async fn setup(processing: Duration) -> Setup {
@@ -36,12 +38,14 @@ pub async fn setup(processing: Duration) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = HistoryStore::open(&dir.path().join("history")).unwrap();
     let store = Arc::new(store);
-    let runner = runner_for(&sandbox.api_url(), &store);
+    let runner = runner_for(&store);
+    let connection = connection_for(&sandbox.api_url());
     Setup {
         sandbox,
         dir,
         store,
         runner,
+        connection,
     }
 }
 
@@ -59,13 +63,18 @@ pub fn client_for(api_url: &str) -> SovFixerClient {
     SovFixerClient::new(config).unwrap()
 }
 
-pub fn runner_for(api_url: &str, store: &Arc<HistoryStore>) -> JobRunner {
+/// A connection to the sandbox at `api_url`, recorded as the demo.
+pub fn connection_for(api_url: &str) -> Connection {
+    Connection::new(client_for(api_url), Target::Demo)
+}
+
+pub fn runner_for(store: &Arc<HistoryStore>) -> JobRunner {
     let poll = PollConfig {
         initial_interval: Duration::from_millis(50),
         max_interval: Duration::from_millis(200),
         ..PollConfig::default()
     };
-    JobRunner::new(Arc::clone(store), client_for(api_url), "demo").with_poll(poll)
+    JobRunner::new(Arc::clone(store)).with_poll(poll)
 }
 
 impl Setup {

@@ -212,7 +212,7 @@ mod tests {
             r#"{"file": ["sheet_row_numbah: unknown attribute"]}"#,
         ] {
             let error = map(400, body);
-            assert_eq!(error.code(), "invalid_attribute");
+            assert_eq!(error.code(), sov_error::Code::InvalidAttribute);
             assert_eq!(
                 error.kind(),
                 &ErrorKind::InvalidAttribute {
@@ -251,37 +251,37 @@ mod tests {
     #[test]
     fn other_format_complaints_are_not_about_output_formats() {
         let error = map(400, r#"{"detail": "Unsupported file format."}"#);
-        assert_eq!(error.code(), "invalid_input");
+        assert_eq!(error.code(), sov_error::Code::InvalidInput);
         assert!(error.message().contains("Unsupported file format."));
     }
 
     #[test]
     fn html_error_page_is_a_server_error_not_a_panic() {
         let error = map(502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
-        assert_eq!(error.code(), "server_error");
+        assert_eq!(error.code(), sov_error::Code::ServerError);
         assert!(error.detail().contains("502 Bad Gateway"));
         let garbage = map(400, "\u{0}\u{1}not json at all");
-        assert_eq!(garbage.code(), "invalid_input");
+        assert_eq!(garbage.code(), sov_error::Code::InvalidInput);
     }
 
     #[test]
     fn status_codes_map_to_codes() {
         assert_eq!(
             map(401, r#"{"detail": "Invalid token."}"#).code(),
-            "credentials_rejected"
+            sov_error::Code::CredentialsRejected
         );
-        assert_eq!(map(403, "").code(), "credentials_rejected");
-        assert_eq!(map(409, "{}").code(), "job_not_pending");
-        assert_eq!(map(429, "").code(), "rate_limited");
-        assert_eq!(map(503, "").code(), "server_error");
+        assert_eq!(map(403, "").code(), sov_error::Code::CredentialsRejected);
+        assert_eq!(map(409, "{}").code(), sov_error::Code::JobNotPending);
+        assert_eq!(map(429, "").code(), sov_error::Code::RateLimited);
+        assert_eq!(map(503, "").code(), sov_error::Code::ServerError);
         let not_found = map(404, r#"{"detail": "Not found."}"#);
-        assert_eq!(not_found.code(), "not_found");
+        assert_eq!(not_found.code(), sov_error::Code::NotFound);
         assert!(not_found.message().contains("s-1-r001"));
         let bad_type = map(
             400,
             r#"{"update_type": ["\"BOGUS\" is not a valid choice."]}"#,
         );
-        assert_eq!(bad_type.code(), "invalid_input");
+        assert_eq!(bad_type.code(), sov_error::Code::InvalidInput);
         assert!(bad_type.message().contains("BOGUS"));
     }
 

@@ -483,6 +483,6 @@ mod tests {
     fn an_empty_key_is_refused_up_front() {
         let env = Environment::Prod;
         let error = SovFixerClient::new(ClientConfig::new(env, ApiToken::new("  "))).unwrap_err();
-        assert_eq!(error.code(), "invalid_input");
+        assert_eq!(error.code(), sov_error::Code::InvalidInput);
     }
 }
