@@ -1,22 +1,23 @@
-//! SOV Updater desktop shell: wires Tauri to the GUI-free core crates.
-//! Everything that is not about windows lives in `src-tauri/crates/`.
+//! SOV Updater desktop shell: adapts Tauri (commands, progress channels, dialogs, the keychain, notifications,
+//! window events) to the app core, `sov-app`. Everything that is not about the desktop lives in the crates.
 
 mod close_guard;
-mod commands;
-mod demo;
-pub mod error;
-mod finish;
-mod history_retry;
-mod history_view;
-mod jobs;
-mod preferences;
-pub mod resume;
+mod host;
 pub mod secrets;
-mod snapshot;
-pub mod state;
 
-use state::AppState;
-use std::path::PathBuf;
+/// Tauri commands: each adapts its arguments to one call of the app core. One module per part of the window.
+mod commands {
+    pub mod connection;
+    pub mod desktop;
+    pub mod files;
+    pub mod history;
+    pub mod jobs;
+    pub mod settings;
+}
+
+pub use host::JOB_RESUMED_EVENT;
+use sov_app::AppState;
+use std::sync::Arc;
 use tauri::Manager;
 
 /// The app's identifier; also the name of its config folder.
@@ -26,7 +27,7 @@ pub const IDENTIFIER: &str = "com.sovupdater.desktop";
 /// real app with `tauri::test::mock_builder()`.
 pub fn builder<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
-    state: AppState,
+    state: Arc<AppState>,
 ) -> tauri::Builder<R> {
     builder
         .manage(state)
@@ -34,7 +35,7 @@ pub fn builder<R: tauri::Runtime>(
         .on_window_event(close_guard::on_window_event)
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
-            commands::about::app_info,
+            commands::settings::app_info,
             close_guard::confirm_close,
             commands::connection::test_connection,
             commands::connection::list_output_formats,
@@ -48,8 +49,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::jobs::redownload,
             commands::settings::get_settings,
             commands::settings::save_connection,
-            commands::settings::set_api_key,
-            commands::settings::remove_api_key,
+            secrets::set_api_key,
+            secrets::remove_api_key,
             commands::settings::save_preferences,
             commands::history::list_history,
             commands::history::get_history,
@@ -62,30 +63,37 @@ pub fn builder<R: tauri::Runtime>(
 
 /// The state of a normal run: the OS keychain, the user's config folder, the real environment variables.
 /// With no key configured anywhere, the app opens in demo mode so a newcomer can try everything.
-pub fn default_state() -> AppState {
+pub fn default_state() -> Arc<AppState> {
     let config_dir = dirs::config_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join(IDENTIFIER);
-    let ini_path: Option<PathBuf> = dirs::home_dir().map(|home| home.join(".pingintel.ini"));
     let data_dir = dirs::data_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join(IDENTIFIER);
     let state = AppState::new(
         config_dir,
         Box::new(secrets::KeychainStore),
-        ini_path,
+        dirs::home_dir().map(|home| home.join(".pingintel.ini")),
         Box::new(|name| std::env::var(name).ok()),
     )
     .with_history_dir(&data_dir);
     state.enter_demo_if_unconfigured();
-    state
+    Arc::new(state)
+}
+
+/// Picks up the jobs a stopped app left running (in the background; the window opens meanwhile).
+pub fn resume_at_startup<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let state = Arc::clone(app.state::<Arc<AppState>>().inner());
+        state.resume_at_startup(host::host(&app)).await;
+    });
 }
 
 /// Starts the desktop app.
 pub fn run() {
     let app = builder(tauri::Builder::default(), default_state())
         .setup(|app| {
-            resume::resume_at_startup(app.handle().clone());
+            resume_at_startup(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -101,7 +109,7 @@ pub fn run() {
 /// On exit, stops the demo server so its files are removed (the process then ends without running destructors).
 pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: tauri::RunEvent) {
     if let tauri::RunEvent::Exit = event {
-        let state = app.state::<AppState>();
-        tauri::async_runtime::block_on(state.demo.shutdown());
+        let state = app.state::<Arc<AppState>>();
+        tauri::async_runtime::block_on(state.shutdown());
     }
 }

@@ -1,31 +1,24 @@
-//! Where the API key is kept: the OS keychain, or (when none is running) this session's memory only.
-//! The key never goes to disk in plain text, never into a log, and never to the webview.
+//! The API key in the OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on Linux), and the
+//! commands that put it there or take it out. The key goes in and never comes back out to the webview.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use sov_app::{AppError, AppState, SecretError, SecretStore, Settings};
+use std::sync::Arc;
+use tauri::State;
 
 const SERVICE: &str = "SOV Updater";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretError {
-    /// No keychain answers (on Linux: no Secret Service on the session bus).
-    Unavailable(String),
-    Other(String),
+#[tauri::command]
+pub fn set_api_key(
+    state: State<'_, Arc<AppState>>,
+    key: String,
+    session_only: Option<bool>,
+) -> Result<Settings, AppError> {
+    state.set_api_key(&key, session_only.unwrap_or(false))
 }
 
-impl std::fmt::Display for SecretError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unavailable(detail) | Self::Other(detail) => f.write_str(detail),
-        }
-    }
-}
-
-/// A place for one key per environment.
-pub trait SecretStore: Send + Sync {
-    fn get(&self, account: &str) -> Result<Option<String>, SecretError>;
-    fn set(&self, account: &str, secret: &str) -> Result<(), SecretError>;
-    fn delete(&self, account: &str) -> Result<(), SecretError>;
+#[tauri::command]
+pub fn remove_api_key(state: State<'_, Arc<AppState>>) -> Result<Settings, AppError> {
+    state.remove_api_key()
 }
 
 /// The OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on Linux).
@@ -67,55 +60,10 @@ impl SecretStore for KeychainStore {
     }
 }
 
-/// Keys held only while the app runs: the fallback when no keychain is available, and the store tests use.
-#[derive(Default)]
-pub struct MemoryStore {
-    secrets: Mutex<HashMap<String, String>>,
-}
-
-impl SecretStore for MemoryStore {
-    fn get(&self, account: &str) -> Result<Option<String>, SecretError> {
-        let secrets = self
-            .secrets
-            .lock()
-            .map_err(|e| SecretError::Other(e.to_string()))?;
-        Ok(secrets.get(account).cloned())
-    }
-
-    fn set(&self, account: &str, secret: &str) -> Result<(), SecretError> {
-        let mut secrets = self
-            .secrets
-            .lock()
-            .map_err(|e| SecretError::Other(e.to_string()))?;
-        secrets.insert(account.to_owned(), secret.to_owned());
-        Ok(())
-    }
-
-    fn delete(&self, account: &str) -> Result<(), SecretError> {
-        let mut secrets = self
-            .secrets
-            .lock()
-            .map_err(|e| SecretError::Other(e.to_string()))?;
-        secrets.remove(account);
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    #[test]
-    fn memory_store_keeps_one_key_per_account() {
-        let store = MemoryStore::default();
-        store.set("prod", "k1").unwrap();
-        store.set("staging", "k2").unwrap();
-        assert_eq!(store.get("prod").unwrap().as_deref(), Some("k1"));
-        store.delete("prod").unwrap();
-        assert_eq!(store.get("prod").unwrap(), None);
-        assert_eq!(store.get("staging").unwrap().as_deref(), Some("k2"));
-    }
 
     /// What another program on the desktop (here `secret-tool`, from libsecret) finds in the keychain for an account.
     fn lookup_with_secret_tool(account: &str) -> Option<String> {

@@ -4,8 +4,7 @@
 mod support;
 
 use serde_json::json;
-use sov_updater_lib::secrets::MemoryStore;
-use sov_updater_lib::state::AppState;
+use sov_app::{AppState, MemoryStore};
 use support::{harness, harness_in, invoke};
 
 #[test]

@@ -4,10 +4,8 @@
 mod support;
 
 use serde_json::{json, Value};
-use sov_updater_lib::state::AppState;
 use std::time::{Duration, Instant};
 use support::{invoke, Harness};
-use tauri::Manager;
 
 fn harness() -> Harness {
     support::harness(&[])
@@ -200,8 +198,7 @@ fn cancelling_a_running_job_ends_it_as_cancelled() {
 /// Sends a request to the demo sandbox's admin API (loopback, no token), as a test harness would.
 fn sandbox_admin(h: &Harness, method: &str, path: &str, body: &str) -> String {
     use std::io::{Read, Write};
-    let endpoint =
-        tauri::async_runtime::block_on(h.app.state::<AppState>().demo.endpoint()).unwrap();
+    let endpoint = tauri::async_runtime::block_on(support::state(h).demo.endpoint()).unwrap();
     let address = endpoint.base_url.trim_start_matches("http://").to_owned();
     let mut stream = std::net::TcpStream::connect(&address).unwrap();
     write!(
@@ -313,7 +310,7 @@ fn retry_after_a_failed_poll_waits_for_the_same_update_without_creating_another(
 fn quitting_the_app_stops_the_demo_server() {
     let h = harness();
     demo(&h);
-    let state = h.app.state::<AppState>();
+    let state = support::state(&h);
     let endpoint = tauri::async_runtime::block_on(state.demo.endpoint()).unwrap();
     let address = endpoint.base_url.trim_start_matches("http://").to_owned();
     assert!(std::net::TcpStream::connect(&address).is_ok());
@@ -329,10 +326,10 @@ fn quitting_the_app_stops_the_demo_server() {
 /// Records a job as a stopped app leaves it when it was killed before anything was sent: created, nothing more.
 /// No sheet or callback URL is recorded, as by a version from before they were.
 fn record_unsent_job(h: &Harness, sov_id: &str, file: &std::path::Path) -> String {
-    let state = h.app.state::<AppState>();
-    let store = state.history().unwrap();
-    let base_url =
-        tauri::async_runtime::block_on(state.demo.endpoint()).map_or(String::new(), |e| e.base_url);
+    let state = support::state(h);
+    let store = state.history_store().unwrap();
+    let base_url = tauri::async_runtime::block_on(state.demo.endpoint())
+        .map_or(String::new(), |e| format!("{}/api/v1/", e.base_url));
     let (size, sha256) = sov_jobs::hash_file(file).unwrap();
     let job_id = sov_jobs::new_job_id();
     store
@@ -372,9 +369,11 @@ fn restarted_with_an_unsent_job() -> (Harness, String, std::path::PathBuf) {
 
 /// Stops the app and its demo server and starts it again over the same folders (a new demo server).
 fn restart(before: Harness) -> Harness {
+    let state = support::state(&before);
     let Harness { app, window, dir } = before;
     drop(window);
-    tauri::async_runtime::block_on(app.state::<AppState>().demo.shutdown());
+    tauri::async_runtime::block_on(state.demo.shutdown());
+    drop(state);
     drop(app);
     let after = support::harness_in(dir, &[]);
     demo(&after);
@@ -509,7 +508,7 @@ fn a_job_resumed_at_startup_is_announced_to_the_window_which_can_attach_to_it() 
     let update_id = done["update_id"].as_str().unwrap().to_owned();
 
     // A job the server accepted, recorded as a stopped app leaves it mid-poll.
-    let store = h.app.state::<AppState>().history().unwrap();
+    let store = support::state(&h).history_store().unwrap();
     let recorded = store.get_job(&first).unwrap();
     let job_id = sov_jobs::new_job_id();
     store
@@ -534,10 +533,10 @@ fn a_job_resumed_at_startup_is_announced_to_the_window_which_can_attach_to_it() 
 
     let (announced, heard) = std::sync::mpsc::channel::<String>();
     h.app
-        .listen_any(sov_updater_lib::resume::JOB_RESUMED_EVENT, move |event| {
+        .listen_any(sov_updater_lib::JOB_RESUMED_EVENT, move |event| {
             let _ = announced.send(event.payload().to_owned());
         });
-    sov_updater_lib::resume::resume_at_startup(h.app.handle().clone());
+    sov_updater_lib::resume_at_startup(h.app.handle().clone());
     let payload: Value =
         serde_json::from_str(&heard.recv_timeout(Duration::from_secs(60)).unwrap()).unwrap();
     assert_eq!(payload["job_id"], job_id.as_str());
@@ -692,7 +691,7 @@ fn a_job_with_a_picked_sheet_and_a_callback_url_is_retried_after_a_restart_with_
     let jobs = sandbox_state(&h)["jobs"].clone();
     assert_eq!(jobs.as_array().unwrap().len(), 1, "{jobs}");
     assert_eq!(jobs[0]["callback_url"], callback, "{jobs}");
-    let store = h.app.state::<AppState>().history().unwrap();
+    let store = support::state(&h).history_store().unwrap();
     let recorded = store.get_job(&new_id).unwrap();
     assert_eq!(
         recorded.input_files[0].sheet.as_deref(),

@@ -1,6 +1,6 @@
 //! Native dialogs and handing files to the desktop. Dialogs are asynchronous so the window never freezes.
 
-use crate::error::{CommandError, CommandResult};
+use sov_app::AppError;
 use std::path::PathBuf;
 
 #[tauri::command]
@@ -29,11 +29,11 @@ pub async fn pick_folder() -> Option<PathBuf> {
         .map(|handle| handle.path().to_path_buf())
 }
 
-fn existing(path: &std::path::Path) -> CommandResult<()> {
+fn existing(path: &std::path::Path) -> Result<(), AppError> {
     if path.exists() {
         Ok(())
     } else {
-        Err(CommandError::file(
+        Err(AppError::file(
             format!(
                 "“{}” is no longer there. It may have been moved or deleted; use “Download again” to fetch it.",
                 path.display()
@@ -44,10 +44,10 @@ fn existing(path: &std::path::Path) -> CommandResult<()> {
 }
 
 #[tauri::command]
-pub fn open_path(path: PathBuf) -> CommandResult<()> {
+pub fn open_path(path: PathBuf) -> Result<(), AppError> {
     existing(&path)?;
     tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|error| {
-        CommandError::file(
+        AppError::file(
             "No program on this computer could open the file. Use “Show in folder” and open it from there.",
             error,
         )
@@ -55,10 +55,10 @@ pub fn open_path(path: PathBuf) -> CommandResult<()> {
 }
 
 #[tauri::command]
-pub fn reveal_path(path: PathBuf) -> CommandResult<()> {
+pub fn reveal_path(path: PathBuf) -> Result<(), AppError> {
     existing(&path)?;
     tauri_plugin_opener::reveal_item_in_dir(&path).map_err(|error| {
-        CommandError::file(
+        AppError::file(
             "The folder could not be shown. The file is at the path under “Show details”.",
             format!("{}: {error}", path.display()),
         )

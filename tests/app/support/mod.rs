@@ -3,9 +3,9 @@
 #![allow(clippy::unwrap_used, dead_code)]
 
 use serde_json::Value;
-use sov_updater_lib::secrets::MemoryStore;
-use sov_updater_lib::state::AppState;
+use sov_app::{AppState, MemoryStore};
 use std::path::Path;
+use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
     get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
@@ -35,8 +35,8 @@ pub fn harness_in(dir: tempfile::TempDir, env: &'static [(&'static str, &'static
     Harness { app, window, dir }
 }
 
-pub fn state_in(config: &Path, env: &'static [(&'static str, &'static str)]) -> AppState {
-    AppState::new(
+pub fn state_in(config: &Path, env: &'static [(&'static str, &'static str)]) -> Arc<AppState> {
+    Arc::new(AppState::new(
         config.to_path_buf(),
         Box::new(MemoryStore::default()),
         None,
@@ -45,7 +45,13 @@ pub fn state_in(config: &Path, env: &'static [(&'static str, &'static str)]) -> 
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| v.to_string())
         }),
-    )
+    ))
+}
+
+/// The app's core, as the commands see it.
+pub fn state(h: &Harness) -> Arc<AppState> {
+    use tauri::Manager;
+    Arc::clone(h.app.state::<Arc<AppState>>().inner())
 }
 
 /// Calls a command as the webview would (from the app's own origin) and returns its answer or its error.

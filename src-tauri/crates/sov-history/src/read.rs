@@ -9,8 +9,8 @@ use sov_error::{AppError, Code};
 
 use crate::error::{HistoryError, Result};
 use crate::records::{
-    InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page,
-    SkippedRow, Transition,
+    InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page, SkippedRow,
+    Transition,
 };
 use crate::transition::{JobStep, TransitionKind};
 
@@ -249,7 +249,9 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
             Some(match code.parse::<Code>() {
                 Ok(code) => AppError::new(code, message, detail),
                 // Written by a newer version: shown as it was, its code kept in the details.
-                Err(unknown) => AppError::new(Code::Internal, message, format!("{detail} ({unknown})")),
+                Err(unknown) => {
+                    AppError::new(Code::Internal, message, format!("{detail} ({unknown})"))
+                }
             })
         }
     };

@@ -9,9 +9,7 @@ use sov_error::AppError;
 use crate::error::{HistoryError, Result};
 use crate::open::{open_store, StoreOpenReport};
 use crate::read;
-use crate::records::{
-    JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page,
-};
+use crate::records::{JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page};
 use crate::schema::CURRENT_VERSION;
 use crate::timestamp::now_ms;
 use crate::transition::TransitionKind;

@@ -12,8 +12,7 @@ use std::sync::OnceLock;
 use common::{downgrade_to_schema_1, job, output};
 use sov_error::{AppError, Code};
 use sov_history::{
-    HistoryStore, JobDetail, JobStatus, Page, StoreOpenReport, TransitionKind,
-    DB_FILE_NAME,
+    HistoryStore, JobDetail, JobStatus, Page, StoreOpenReport, TransitionKind, DB_FILE_NAME,
 };
 
 const JOBS: usize = 200;

@@ -296,7 +296,7 @@ fn a_stored_job_reports_where_it_was_interrupted() {
         }
     );
     let error = AppError {
-            code: Code::TimedOut,
+        code: Code::TimedOut,
         message: "m".into(),
         detail: "d".into(),
     };

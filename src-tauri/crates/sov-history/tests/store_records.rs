@@ -165,7 +165,7 @@ fn a_failed_job_keeps_its_error_and_the_step_it_failed_in_and_a_retry_runs_again
         .record_transition("j-1", TransitionKind::UploadStarted { file_index: 0 }, "")
         .unwrap();
     let error = AppError {
-            code: Code::NetworkUnreachable,
+        code: Code::NetworkUnreachable,
         message: "SOV Fixer could not be reached. Check your connection and retry.".into(),
         detail: "connection refused".into(),
     };
@@ -252,7 +252,7 @@ fn deleting_old_jobs_removes_ended_ones_with_their_records_and_never_a_running_o
     store.record_output("old-done", &output("x.json")).unwrap();
     store.mark_finished("old-done").unwrap();
     let error = AppError {
-            code: Code::ServerError,
+        code: Code::ServerError,
         message: "m".into(),
         detail: "d".into(),
     };
@@ -300,7 +300,7 @@ fn every_write_to_an_unknown_job_says_it_is_not_found_and_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = open(dir.path());
     let error = AppError {
-            code: Code::Internal,
+        code: Code::Internal,
         message: "m".into(),
         detail: "d".into(),
     };

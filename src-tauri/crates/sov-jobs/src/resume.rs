@@ -158,7 +158,7 @@ impl JobRunner {
         let folders: BTreeSet<PathBuf> = listing
             .items
             .iter()
-            .filter(|detail| self.check_environment(connection, detail).is_ok())
+            .filter(|detail| self.on_this_server(connection, detail))
             .map(|detail| detail.download_dir.clone())
             .collect();
         let removed_partials = folders
@@ -191,11 +191,14 @@ impl JobRunner {
         forward: Option<ProgressCallback>,
     ) -> ResumedJob {
         let interrupted = detail.resume_point();
-        let (action, running) = match self.check_environment(connection, &detail) {
-            Err(JobsError::OtherEnvironment { base_url, .. }) => {
-                (ResumeAction::OtherEnvironment { base_url }, None)
-            }
-            _ => match self.continue_recorded(connection, &detail, forward).await {
+        let (action, running) = match self.on_this_server(connection, &detail) {
+            false => (
+                ResumeAction::OtherEnvironment {
+                    base_url: detail.base_url.clone(),
+                },
+                None,
+            ),
+            true => match self.continue_recorded(connection, &detail, forward).await {
                 Continuation::Running(action, running) => (action, Some(running)),
                 Continuation::NewJob { reason } => (self.interrupt(&detail, &reason), None),
                 Continuation::Unreachable(error) => (
@@ -212,6 +215,12 @@ impl JobRunner {
             action,
             running,
         }
+    }
+
+    /// Recorded against this very server (an earlier run's demo server is another one).
+    fn on_this_server(&self, connection: &Connection, detail: &JobDetail) -> bool {
+        self.check_environment(connection, detail).is_ok()
+            && connection.same_server(&detail.base_url)
     }
 
     /// Applies [`decide`] to `detail`: continues the job on the server where it can be.

@@ -40,6 +40,14 @@ impl JobRunner {
             });
         }
         self.check_environment(connection, &detail)?;
+        if !connection.same_server(&detail.base_url) {
+            // Sent to an earlier run's demo server, which forgot it when it stopped: only a new job can succeed.
+            let running = self.start_again(connection, &detail, on_progress).await?;
+            return Ok(Retried {
+                running,
+                continued: None,
+            });
+        }
         let forward = on_progress.clone().map(|events| for_job(events, job_id));
         match self.continue_recorded(connection, &detail, forward).await {
             Continuation::Running(action, running) => Ok(Retried {

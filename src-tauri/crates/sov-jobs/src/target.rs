@@ -93,13 +93,15 @@ impl Connection {
             Target::from_record(environment_name, base_url) == Some(Target::Demo);
         match self.target {
             Target::Demo => recorded_on_demo,
-            Target::Server(_) => {
-                let recorded = base_url.trim().trim_end_matches('/');
-                let ours = self.client.api_base();
-                !recorded_on_demo
-                    && (recorded.is_empty() || recorded == ours.as_str().trim_end_matches('/'))
-            }
+            Target::Server(_) => !recorded_on_demo && self.same_server(base_url),
         }
+    }
+
+    /// Whether `base_url` is this connection's server itself: for the demo, this run's demo server (an earlier
+    /// run's forgot everything when it stopped).
+    pub fn same_server(&self, base_url: &str) -> bool {
+        let recorded = base_url.trim().trim_end_matches('/');
+        recorded.is_empty() || recorded == self.client.api_base().as_str().trim_end_matches('/')
     }
 }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a file turned out to be, judged by its content first and its name second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     Csv,
@@ -18,6 +19,7 @@ pub enum FileKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,
@@ -27,6 +29,7 @@ pub enum Severity {
 
 /// One problem found, in the user's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Finding {
     pub severity: Severity,
     /// Stable identifier of the kind of problem (e.g. `unknown_column_near_miss`).
@@ -43,6 +46,7 @@ pub struct Finding {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// Data rows (not counting the header or empty rows).
     pub rows: u64,
@@ -55,6 +59,7 @@ pub struct Summary {
 
 /// A one-click fix `apply_fixes` can make.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Fix {
     /// `rename_column`, `drop_empty_columns`, `drop_empty_rows`, `strip_bom`, `convert_encoding`,
     /// `convert_delimiter` or `convert_excel`.
@@ -64,6 +69,7 @@ pub struct Fix {
 
 /// The first rows of the file, as they will be sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Preview {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -71,6 +77,7 @@ pub struct Preview {
 
 /// Everything the pre-flight check found about one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FileReport {
     pub path: String,
     pub file_name: String,

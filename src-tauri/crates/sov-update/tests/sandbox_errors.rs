@@ -79,7 +79,12 @@ async fn too_many_requests_after_every_retry_is_rate_limited() {
         matches!(error.kind(), ErrorKind::RateLimited { .. }),
         "{error:?}"
     );
-    assert_plain(&error, Code::RateLimited, "too many requests", "Wait a minute");
+    assert_plain(
+        &error,
+        Code::RateLimited,
+        "too many requests",
+        "Wait a minute",
+    );
     assert!(error.is_transient(), "offered again later");
     assert_eq!(
         sandbox.control().count_requests(Endpoint::OutputFormats),
@@ -101,7 +106,12 @@ async fn a_server_that_keeps_failing_is_a_server_error() {
         matches!(error.kind(), ErrorKind::ServerError { .. }),
         "{error:?}"
     );
-    assert_plain(&error, Code::ServerError, "problem on its side", "Try again");
+    assert_plain(
+        &error,
+        Code::ServerError,
+        "problem on its side",
+        "Try again",
+    );
     assert!(error.is_transient());
 }
 

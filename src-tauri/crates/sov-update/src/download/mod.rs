@@ -25,6 +25,7 @@ const MAX_NAME_VARIANTS: u32 = 999;
 
 /// An output saved on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SavedOutput {
     /// The name it was saved under (sanitized, possibly numbered).
     pub filename: String,

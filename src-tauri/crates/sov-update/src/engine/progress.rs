@@ -10,6 +10,7 @@ use crate::error::UpdateError;
 
 /// Where an update job is. `Done`, `Failed` and `Cancelled` are final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Validating,
@@ -32,6 +33,7 @@ impl Phase {
 
 /// The step a failure happened in; what a "retry from here" starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Validate,

@@ -1,12 +1,37 @@
 //! The "Recent updates" view of the job history: store records in the words and shapes the window shows.
 
+use crate::state::AppState;
+use crate::AppResult;
+use schemars::JsonSchema;
 use serde::Serialize;
-use sov_history::{
-    InputFile, JobDetail, JobStatus, JobSummary, LastError, Transition, TransitionKind,
-};
+use sov_error::{AppError, Code};
+use sov_history::{InputFile, JobDetail, JobStatus, JobSummary, Page, Transition, TransitionKind};
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+const RECENT_LIMIT: usize = 100;
+
+/// A job's status as Recent updates shows it.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryStatus {
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+    /// Was running when the app stopped, and is not running now.
+    Interrupted,
+}
+
+/// What a recorded step says happened.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryStepStatus {
+    Done,
+    Failed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct HistoryEntry {
     pub id: String,
     pub update_id: Option<String>,
@@ -14,20 +39,19 @@ pub struct HistoryEntry {
     pub environment: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    /// `running`, `done`, `failed`, `cancelled`, or `interrupted` (was running when the app stopped).
-    pub status: &'static str,
+    pub status: HistoryStatus,
     pub files: Vec<String>,
     pub formats: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct HistoryStep {
     pub label: String,
-    pub status: &'static str,
+    pub status: HistoryStepStatus,
     pub at: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct HistoryOutput {
     pub filename: String,
     pub description: String,
@@ -37,17 +61,17 @@ pub struct HistoryOutput {
     pub exists: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct HistoryDetail {
     #[serde(flatten)]
     pub entry: HistoryEntry,
     pub steps: Vec<HistoryStep>,
     pub outputs: Vec<HistoryOutput>,
-    pub error: Option<LastError>,
+    pub error: Option<AppError>,
 }
 
 /// RFC 3339 in UTC, which the window formats in the user's own time zone.
-pub fn rfc3339(at_ms: i64) -> String {
+fn rfc3339(at_ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at_ms) * 1_000_000)
         .ok()
         .and_then(|t| {
@@ -57,17 +81,17 @@ pub fn rfc3339(at_ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn status_word(status: JobStatus, running_now: bool) -> &'static str {
+fn status_word(status: JobStatus, running_now: bool) -> HistoryStatus {
     match status {
-        JobStatus::Finished => "done",
-        JobStatus::Failed => "failed",
-        JobStatus::Cancelled => "cancelled",
-        JobStatus::Running if running_now => "running",
-        JobStatus::Running => "interrupted",
+        JobStatus::Finished => HistoryStatus::Done,
+        JobStatus::Failed => HistoryStatus::Failed,
+        JobStatus::Cancelled => HistoryStatus::Cancelled,
+        JobStatus::Running if running_now => HistoryStatus::Running,
+        JobStatus::Running => HistoryStatus::Interrupted,
     }
 }
 
-pub fn entry(summary: &JobSummary, running_now: bool) -> HistoryEntry {
+fn entry(summary: &JobSummary, running_now: bool) -> HistoryEntry {
     HistoryEntry {
         id: summary.job_id.clone(),
         update_id: summary.update_id.clone(),
@@ -121,9 +145,9 @@ fn steps(transitions: &[Transition], files: &[InputFile]) -> Vec<HistoryStep> {
     let mut steps: Vec<HistoryStep> = Vec::new();
     for transition in transitions {
         let status = match transition.kind {
-            TransitionKind::Failed => "failed",
-            TransitionKind::Cancelled => "cancelled",
-            _ => "done",
+            TransitionKind::Failed => HistoryStepStatus::Failed,
+            TransitionKind::Cancelled => HistoryStepStatus::Cancelled,
+            _ => HistoryStepStatus::Done,
         };
         let label = step_label(&transition.kind, files);
         // Polls repeat "Processing" many times; one line says it.
@@ -139,7 +163,7 @@ fn steps(transitions: &[Transition], files: &[InputFile]) -> Vec<HistoryStep> {
     steps
 }
 
-pub fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
+fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
     let finished_at = matches!(
         job.status,
         JobStatus::Finished | JobStatus::Failed | JobStatus::Cancelled
@@ -179,12 +203,35 @@ pub fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
 
 /// A job a stopped app left running, not yet picked up again: say honestly where it stopped and whether the
 /// server can have received it (the store's own words), so the user knows what Retry will do.
-fn interruption(job: &JobDetail, running_now: bool) -> Option<LastError> {
-    (job.status == JobStatus::Running && !running_now).then(|| LastError {
-        code: sov_jobs::INTERRUPTED_CODE.to_owned(),
-        message: job.resume_point().user_message(),
-        detail: String::new(),
-    })
+fn interruption(job: &JobDetail, running_now: bool) -> Option<AppError> {
+    (job.status == JobStatus::Running && !running_now)
+        .then(|| AppError::new(Code::Interrupted, job.resume_point().user_message(), ""))
+}
+
+fn no_history() -> AppError {
+    AppError::file(
+        "The history of your updates could not be opened, so it cannot be shown. Your updates still run and their files are saved as usual.",
+        "",
+    )
+}
+
+impl AppState {
+    /// "Recent updates": the job history, newest first. Jobs of this session's runner count as running.
+    pub fn list_history(&self) -> AppResult<Vec<HistoryEntry>> {
+        let history = self.history().ok_or_else(no_history)?;
+        let listing = history.store.list_recent(Page::first(RECENT_LIMIT))?;
+        Ok(listing
+            .items
+            .iter()
+            .map(|summary| entry(summary, history.runner.is_running(&summary.job_id)))
+            .collect())
+    }
+
+    pub fn get_history(&self, id: &str) -> AppResult<HistoryDetail> {
+        let history = self.history().ok_or_else(no_history)?;
+        let job = history.store.get_job(id)?;
+        Ok(detail(&job, history.runner.is_running(id)))
+    }
 }
 
 #[cfg(test)]
@@ -208,9 +255,15 @@ mod tests {
 
     #[test]
     fn a_job_left_running_by_an_earlier_run_reads_as_interrupted() {
-        assert_eq!(status_word(JobStatus::Running, false), "interrupted");
-        assert_eq!(status_word(JobStatus::Running, true), "running");
-        assert_eq!(status_word(JobStatus::Finished, false), "done");
+        assert_eq!(
+            status_word(JobStatus::Running, false),
+            HistoryStatus::Interrupted
+        );
+        assert_eq!(
+            status_word(JobStatus::Running, true),
+            HistoryStatus::Running
+        );
+        assert_eq!(status_word(JobStatus::Finished, false), HistoryStatus::Done);
     }
 
     #[test]
@@ -240,6 +293,6 @@ mod tests {
                 "Failed"
             ]
         );
-        assert_eq!(steps[3].status, "failed");
+        assert_eq!(steps[3].status, HistoryStepStatus::Failed);
     }
 }

@@ -1,10 +1,8 @@
-//! What happens when a job ends: a desktop notification if the user is looking elsewhere.
+//! How a job's end is announced when the user is looking elsewhere.
 
-use crate::jobs::{OnFinish, RunningJob};
-use crate::state::AppState;
+use crate::host::Host;
+use sov_error::Code;
 use sov_jobs::JobResult;
-use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_notification::NotificationExt;
 
 /// The notification text for an outcome, or `None` for a cancelled job (the user did that themselves).
 pub fn notification_text(outcome: &JobResult) -> Option<(String, String)> {
@@ -16,7 +14,7 @@ pub fn notification_text(outcome: &JobResult) -> Option<(String, String)> {
                 n => format!("{n} files were downloaded."),
             },
         )),
-        Err(error) if error.error.code() == "cancelled" => None,
+        Err(error) if error.error.code() == Code::Cancelled => None,
         Err(error) => Some((
             "Your SOV update did not finish".to_owned(),
             error.error.message(),
@@ -24,23 +22,13 @@ pub fn notification_text(outcome: &JobResult) -> Option<(String, String)> {
     }
 }
 
-pub fn on_finish<R: Runtime>(app: AppHandle<R>) -> OnFinish {
-    Box::new(move |_job: &RunningJob, outcome| notify_if_away(&app, outcome))
-}
-
 /// A desktop notification of how a job ended, unless notifications are off or the window has the focus.
-pub fn notify_if_away<R: Runtime>(app: &AppHandle<R>, outcome: &JobResult) {
-    let enabled = app.state::<AppState>().prefs().notifications;
-    let focused = app
-        .get_webview_window("main")
-        .and_then(|window| window.is_focused().ok())
-        .unwrap_or(false);
-    if !enabled || focused {
+pub(crate) fn announce_end(host: &dyn Host, enabled: bool, outcome: &JobResult) {
+    if !enabled || host.window_focused() {
         return;
     }
     if let Some((title, body)) = notification_text(outcome) {
-        // No notification daemon (a bare desktop) is not an error worth showing: the window has the result.
-        let _ = app.notification().builder().title(title).body(body).show();
+        host.notify(&title, &body);
     }
 }
 

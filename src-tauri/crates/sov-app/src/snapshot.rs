@@ -1,10 +1,12 @@
-//! Turns the engine's progress into the step list the window shows. Pure, so it is tested without a window.
+//! Turns the engine's progress into the step list the window shows.
 
+use schemars::JsonSchema;
 use serde::Serialize;
+use sov_error::AppError;
 use sov_update::download::SavedOutput;
 use sov_update::engine::{JobProgress, Phase, Step};
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Pending,
@@ -14,7 +16,7 @@ pub enum StepStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct StepView {
     pub key: &'static str,
     pub label: String,
@@ -23,21 +25,22 @@ pub struct StepView {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ProcessingView {
     pub pct_complete: Option<f64>,
     pub health: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+/// A job's error: the usual `{code, message, detail}` and the step it happened in.
 pub struct ErrorView {
-    pub code: String,
-    pub message: String,
-    pub detail: String,
+    #[serde(flatten)]
+    pub error: AppError,
     pub step: Option<Step>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+/// What the window is sent about a job: always cumulative (`docs/architecture.md`, `JobSnapshot`).
 pub struct JobSnapshot {
     pub job_id: String,
     pub update_id: Option<String>,
@@ -162,9 +165,7 @@ pub fn from_progress(job_id: &str, file_count: usize, progress: &JobProgress) ->
         }),
         outputs: progress.outputs.clone(),
         error: progress.error.as_ref().map(|e| ErrorView {
-            code: e.error.code().to_owned(),
-            message: e.error.message(),
-            detail: e.error.detail().to_owned(),
+            error: e.error.to_app_error(),
             step: Some(e.step),
         }),
     }
@@ -324,6 +325,6 @@ mod tests {
         assert_eq!(statuses[3], ("start", StepStatus::Failed));
         assert_eq!(statuses[2].1, StepStatus::Done);
         assert_eq!(statuses[4].1, StepStatus::Pending);
-        assert_eq!(view.error.unwrap().code, "cancelled");
+        assert_eq!(view.error.unwrap().error.code, sov_error::Code::Cancelled);
     }
 }

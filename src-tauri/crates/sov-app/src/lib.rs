@@ -1,0 +1,39 @@
+//! What the SOV Updater window does, written without a window (in the manner of yaak's `yaak-commands`): each
+//! Tauri command of the desktop shell is a few lines that adapt its arguments and call one method here. What only
+//! the shell can do (notifications, events to the window, progress channels, the OS keychain) comes in through
+//! [`Host`], [`JobSubscriber`] and [`SecretStore`], so everything here is tested without a desktop.
+
+mod connection;
+mod demo;
+mod files;
+mod history_view;
+mod host;
+mod hub;
+mod jobs;
+mod keys;
+mod notify;
+mod preferences;
+mod resume;
+mod secrets;
+mod settings;
+mod snapshot;
+mod state;
+
+pub use connection::ConnectionCheck;
+pub use demo::{DemoEndpoint, DemoSlot, DemoSovView, DemoStarted};
+pub use files::{apply_fixes, check_files, FixedFile};
+pub use history_view::{HistoryDetail, HistoryEntry, HistoryOutput, HistoryStep};
+pub use host::{Host, JobSubscriber};
+pub use jobs::{JobRequest, JobStarted};
+pub use keys::{EnvLookup, KeyOrigin};
+pub use notify::notification_text;
+pub use preferences::Preferences;
+pub use resume::JobResumed;
+pub use secrets::{MemoryStore, SecretError, SecretStore};
+pub use settings::Settings;
+pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};
+pub use sov_error::{AppError, Code};
+pub use state::AppState;
+
+/// Every fallible operation here ends in the one error shape the window knows.
+pub type AppResult<T> = Result<T, AppError>;
