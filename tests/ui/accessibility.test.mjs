@@ -79,7 +79,7 @@ const SCREENS = {
   },
   failed: {
     setup: async (app) => {
-      const error = { ...fixtures.appError("job_failed"), step: "processing" };
+      const error = { ...fixtures.appError("job_failed"), step: "process" };
       await running(app, fixtures.snapshot({ phase: "failed", doneCount: 4, overrides: { error } }));
       await app.byTestId("job-error-show-details").click();
     },

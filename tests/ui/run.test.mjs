@@ -74,14 +74,16 @@ test("a failed job shows the plain message, copyable details, and Retry resumes 
   const { page, byTestId } = app;
   await prepareDemoUpdate(app);
   await byTestId("start").click();
-  const failure = { ...fixtures.appError("job_failed"), step: "processing" };
+  const failure = { ...fixtures.appError("job_failed"), step: "process" };
   await app.push("start_job", fixtures.snapshot({ phase: "failed", doneCount: 4, overrides: { error: failure } }));
   await byTestId("job-error").waitFor();
   assert.equal(await byTestId("job-error-message").innerText(), failure.message);
   assert.equal(await byTestId("run-step").nth(4).getAttribute("data-status"), "failed");
   assert.equal(await byTestId("job-error-detail-text").isHidden(), true);
   await byTestId("job-error-show-details").click();
-  assert.match(await byTestId("job-error-detail-text").innerText(), /raw server text for job_failed[\s\S]*Error code: job_failed/);
+  const detailText = await byTestId("job-error-detail-text").innerText();
+  assert.ok(detailText.includes(failure.detail), detailText);
+  assert.match(detailText, /Error code: job_failed/);
   assert.equal(await byTestId("job-error-show-details").getAttribute("aria-expanded"), "true");
   await app.screenshot("08-failed");
 
@@ -98,53 +100,30 @@ test("a failed job shows the plain message, copyable details, and Retry resumes 
   assert.deepEqual(app.pageErrors, []);
 });
 
-for (const code of Object.keys(fixtures.ERROR_CODES)) {
-  test(`error "${code}" from start_job is shown with its message and details`, async () => {
-    const app = await openApp({
-      handlers: {
-        start_job: () => {
-          throw new CommandError(fixtures.appError(code));
-        },
+// The window shows every code the same way (message, details, the form still usable); the codes it branches on
+// have tests of their own (keychain_unavailable: connect.test.mjs). The message is the app's real one.
+test("an error from start_job is shown with the app's message and details, and the form stays usable", async () => {
+  const error = fixtures.appError("no_api_key");
+  const app = await openApp({
+    handlers: {
+      start_job: () => {
+        throw new CommandError(error);
       },
-    });
-    const { byTestId } = app;
-    await prepareDemoUpdate(app);
-    await byTestId("start").click();
-    const box = byTestId("start-error");
-    await box.waitFor();
-    assert.equal(await box.getAttribute("role"), "alert");
-    assert.equal(await box.getAttribute("data-code"), code);
-    assert.equal(await byTestId("start-error-message").innerText(), fixtures.ERROR_CODES[code]);
-    await byTestId("start-error-show-details").click();
-    assert.match(await byTestId("start-error-detail-text").innerText(), new RegExp(`raw server text for ${code}`));
-    // The form stays usable so the user can follow the message's advice.
-    assert.equal(await byTestId("start").isDisabled(), false);
+    },
   });
-}
-
-// How engine errors really reach the window: in the job's last progress snapshot, at the step that failed.
-const JOB_STEPS = ["validate", "initiate", "upload", "start", "processing", "download"];
-for (const [position, code] of Object.keys(fixtures.ERROR_CODES).filter((c) => c !== "cancelled").entries()) {
-  const step = JOB_STEPS[position % JOB_STEPS.length];
-  test(`error "${code}" ending a running job at ${step} is shown with its message, details and Retry`, async () => {
-    const app = await openApp();
-    const { byTestId } = app;
-    await prepareDemoUpdate(app);
-    await byTestId("start").click();
-    await app.waitForCall("start_job");
-    const failure = { ...fixtures.appError(code), step };
-    await app.push("start_job", fixtures.snapshot({ phase: "failed", doneCount: 2, overrides: { error: failure } }));
-    const box = byTestId("job-error");
-    await box.waitFor();
-    assert.equal(await box.getAttribute("role"), "alert");
-    assert.equal(await box.getAttribute("data-code"), code);
-    assert.equal(await byTestId("job-error-message").innerText(), fixtures.ERROR_CODES[code]);
-    await byTestId("job-error-show-details").click();
-    assert.match(await byTestId("job-error-detail-text").innerText(), new RegExp(`raw server text for ${code}`));
-    assert.equal(await byTestId("retry").isVisible(), true, "Retry is always offered");
-    assert.deepEqual(app.pageErrors, []);
-  });
-}
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  const box = byTestId("start-error");
+  await box.waitFor();
+  assert.equal(await box.getAttribute("role"), "alert");
+  assert.equal(await box.getAttribute("data-code"), "no_api_key");
+  assert.equal(await byTestId("start-error-message").innerText(), error.message);
+  await byTestId("start-error-show-details").click();
+  assert.match(await byTestId("start-error-detail-text").innerText(), /Error code: no_api_key/);
+  // The form stays usable so the user can follow the message's advice.
+  assert.equal(await byTestId("start").isDisabled(), false);
+});
 
 test("a command rejecting with something unexpected still shows a plain message", async () => {
   const app = await openApp({

@@ -1,10 +1,13 @@
-// Realistic data shaped like the contracts in docs/architecture.md.
+// Realistic data shaped like the contracts in docs/architecture.md, checked against the JSON Schema generated from
+// the Rust types (ipc-contract.test.mjs).
+import { readFileSync } from "node:fs";
+
 export const DEMO_SOV = "s-demo-sample";
 
 export function settings(overrides = {}) {
   return {
     environment: "prod",
-    custom_url: null,
+    custom_url: "",
     has_key: false,
     key_source: null,
     keychain_available: true,
@@ -12,6 +15,7 @@ export function settings(overrides = {}) {
     last_formats: [],
     notifications: true,
     recent_sov_ids: ["s-acme-2025"],
+    notices: [],
     ...overrides,
   };
 }
@@ -29,6 +33,8 @@ export function cleanReport(name = "corrections.csv") {
     kind: "csv",
     summary: { rows: 2, columns: 3, recognized_columns: 3, errors: 0, warnings: 0 },
     notices: [],
+    sheet: null,
+    sheets: [],
     findings: [],
     fixes: [],
     preview: { header: ["sheet_name", "sheet_row_number", "bldg_name"], rows: [["Sheet1", "2", "Normal House"]] },
@@ -43,6 +49,8 @@ export function blockingReport(name = "broken.csv") {
     kind: "csv",
     summary: { rows: 40, columns: 3, recognized_columns: 2, errors: 2, warnings: 1 },
     notices: ["This file was saved as Windows-1252 text; it will be sent as UTF-8."],
+    sheet: null,
+    sheets: [],
     findings: [
       {
         severity: "error",
@@ -118,8 +126,8 @@ export function fixedReport(name = "broken.fixed.csv") {
 }
 
 export const OUTPUTS = [
-  { filename: "Acme Corp 2026-06.json", description: "JSON", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.json", size: 48213, sha256: "ab" },
-  { filename: "Acme Corp 2026-06.xlsx", description: "SOV Fixer Excel", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.xlsx", size: 1523400, sha256: "cd" },
+  { filename: "Acme Corp 2026-06.json", description: "JSON", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.json", size: 48213, sha256: "ab", url: "https://files.sovfixer.example/o/1.json" },
+  { filename: "Acme Corp 2026-06.xlsx", description: "SOV Fixer Excel", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.xlsx", size: 1523400, sha256: "cd", url: "https://files.sovfixer.example/o/2.xlsx" },
 ];
 
 const STEP_KEYS = [
@@ -167,28 +175,17 @@ export function doneSnapshot() {
   return snapshot({ phase: "done", doneCount: 6, progress: 1, overrides: { overall_progress: 1, outputs: OUTPUTS } });
 }
 
-export const ERROR_CODES = {
-  credentials_rejected: "SOV Fixer did not accept your API key. Check the key in step 1, or ask for a new one.",
-  not_found: "SOV Fixer has no SOV with the ID s-demo-sample. Check the ID in step 2.",
-  invalid_attribute: "Row 4, column year_built: SOV Fixer rejected the value “nineteen”. Correct the file and retry.",
-  job_not_pending: "This update was already started on SOV Fixer. Start a new update instead.",
-  format_not_enabled: "Your account cannot create the AIR import files. Untick them in step 4, or ask your SOV Fixer contact.",
-  rate_limited: "SOV Fixer is busy and asked us to slow down. Retry in a minute.",
-  server_error: "SOV Fixer had a problem on its side. Retry in a few minutes.",
-  network_unreachable: "Could not reach SOV Fixer. Check your internet connection and retry.",
-  timed_out: "SOV Fixer took too long to answer. Retry; large SOVs can take a while.",
-  cancelled: "The update was cancelled.",
-  job_failed: "SOV Fixer could not finish the update: the corrections did not match any building. Check the sheet_row_number column.",
-  preflight_blocked: "broken.csv still has problems to fix. Fix them in step 3 first.",
-  invalid_input: "The callback URL is not a web address. Correct it under Advanced in step 2.",
-  keychain_unavailable: "Your system keychain is not available. The key will be kept for this session only.",
-  no_api_key: "There is no API key yet. Add it in step 1.",
-  file_error: "Could not read corrections.csv: it is open in another program. Close it and retry.",
-  internal: "Something unexpected went wrong. Retry; if it keeps happening, copy the details for support.",
-};
+// The app's real errors, one of each code, with the messages the app really shows: exported from the Rust types by
+// sov-app's ipc_contract test (a stale copy fails that test).
+export const ERROR_CATALOGUE = JSON.parse(readFileSync(new URL("./error-catalogue.json", import.meta.url), "utf8"));
+
+// code → the real message of that code.
+export const ERROR_CODES = Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, error]) => [code, error.message]));
 
 export function appError(code) {
-  return { code, message: ERROR_CODES[code], detail: `HTTP 500 raw server text for ${code}: {"detail":"boom"}` };
+  const error = ERROR_CATALOGUE[code];
+  if (!error) throw new Error(`The app has no error with the code ${code}`);
+  return { ...error };
 }
 
 export const HISTORY = [
@@ -226,10 +223,7 @@ export function historyDetail(id = "h-2") {
       { label: "Processing", status: "done", at: "2026-11-29T10:17:40Z" },
       { label: "Downloading files", status: "done", at: "2026-11-29T10:18:00Z" },
     ],
-    outputs: [
-      { ...OUTPUTS[0], exists: true },
-      { ...OUTPUTS[1], exists: false },
-    ],
+    outputs: OUTPUTS.map(({ filename, description, path, size }, index) => ({ filename, description, path, size, exists: index === 0 })),
     error: null,
   };
 }

@@ -116,7 +116,7 @@ fn busy() -> AppError {
 
 /// What a launch asks the runner for.
 enum Work {
-    Start(JobSpec),
+    Start(Box<JobSpec>),
     Retry(String),
     Redownload(String),
 }
@@ -151,7 +151,7 @@ impl AppState {
             prefs.download_dir = Some(download_dir.clone());
         });
         let file_count = request.files.len();
-        let work = Work::Start(request.spec(download_dir));
+        let work = Work::Start(Box::new(request.spec(download_dir)));
         self.launch(host, work, file_count, subscriber).await
     }
 
@@ -244,7 +244,7 @@ async fn run(
 ) -> Result<RunningJob, JobsError> {
     let runner = &history.runner;
     match work {
-        Work::Start(spec) => runner.start(connection, spec, Some(events)).await,
+        Work::Start(spec) => runner.start(connection, *spec, Some(events)).await,
         Work::Redownload(job_id) => runner.redownload(connection, &job_id, Some(events)).await,
         Work::Retry(job_id) => runner
             .retry(connection, &job_id, Some(events))

@@ -390,7 +390,7 @@ mod tests {
     }
 
     fn until(last: TransitionKind) -> Vec<TransitionKind> {
-        let all = vec![
+        let all = [
             TransitionKind::Created,
             TransitionKind::InitiateSent,
             TransitionKind::InitiateAcknowledged {

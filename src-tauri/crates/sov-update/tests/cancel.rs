@@ -95,7 +95,7 @@ async fn cancelled_before_it_starts() {
     .unwrap_err();
     assert_eq!(
         (error.step, error.error.code()),
-        (Step::Validate, "cancelled")
+        (Step::Validate, sov_error::Code::Cancelled)
     );
     assert_eq!(events.last().phase, Phase::Cancelled);
     assert!(mock.requests().is_empty());

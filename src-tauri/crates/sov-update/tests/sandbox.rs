@@ -186,7 +186,7 @@ async fn sandbox_errors_map_to_the_right_codes() {
     .unwrap_err();
     assert_eq!(
         (wrong_key.step, wrong_key.error.code()),
-        (Step::Initiate, "credentials_rejected")
+        (Step::Initiate, sov_error::Code::CredentialsRejected)
     );
 
     let mut unknown_sov = spec(vec![sample("corrections.csv")], dest.path(), &[]);
