@@ -37,7 +37,7 @@ impl<R: Runtime> Host for TauriHost<R> {
     }
 }
 
-pub fn host<R: Runtime>(app: &AppHandle<R>) -> Arc<dyn Host> {
+pub fn desktop_host<R: Runtime>(app: &AppHandle<R>) -> Arc<dyn Host> {
     Arc::new(TauriHost(app.clone()))
 }
 
@@ -50,6 +50,6 @@ impl JobSubscriber for ChannelSubscriber {
 }
 
 /// The window's progress channel as a subscriber of a job.
-pub fn subscriber(channel: Channel<JobSnapshot>) -> Box<dyn JobSubscriber> {
+pub fn channel_subscriber(channel: Channel<JobSnapshot>) -> Box<dyn JobSubscriber> {
     Box::new(ChannelSubscriber(channel))
 }

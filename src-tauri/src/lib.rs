@@ -15,7 +15,7 @@ mod commands {
     pub mod settings;
 }
 
-pub use host::JOB_RESUMED_EVENT;
+pub use host::{channel_subscriber, desktop_host, JOB_RESUMED_EVENT};
 use sov_app::AppState;
 use std::sync::Arc;
 use tauri::Manager;
@@ -85,7 +85,7 @@ pub fn default_state() -> Arc<AppState> {
 pub fn resume_at_startup<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let state = Arc::clone(app.state::<Arc<AppState>>().inner());
-        state.resume_at_startup(host::host(&app)).await;
+        state.resume_at_startup(desktop_host(&app)).await;
     });
 }
 

@@ -825,3 +825,81 @@ fn retry_in_the_same_session_refuses_a_changed_file_and_sends_nothing() {
         "nothing more was sent: {log}"
     );
 }
+
+#[test]
+fn a_real_channel_receives_every_snapshot_of_the_job_in_order() {
+    use tauri::ipc::{Channel, InvokeResponseBody};
+    let h = harness();
+    let started = demo(&h);
+    let (sent, received) = std::sync::mpsc::channel::<Value>();
+    let channel = Channel::new(move |body| {
+        if let InvokeResponseBody::Json(json) = body {
+            let _ = sent.send(serde_json::from_str(&json).unwrap());
+        }
+        Ok(())
+    });
+    let request = serde_json::from_value(json!({
+        "sovId": started["sov_id"], "files": [started["sample_files"][0]], "outputFormats": ["JSON"],
+        "extraData": {"insured_name": "Channel Co"}, "downloadDir": h.dir.path().join("out")
+    }))
+    .unwrap();
+    let state = support::state(&h);
+    let job = tauri::async_runtime::block_on(state.start_job(
+        sov_updater_lib::desktop_host(h.app.handle()),
+        request,
+        sov_updater_lib::channel_subscriber(channel),
+    ))
+    .unwrap();
+
+    let mut snapshots = Vec::new();
+    while snapshots
+        .last()
+        .is_none_or(|last: &Value| !matches!(last["phase"].as_str(), Some("done" | "failed")))
+    {
+        snapshots.push(received.recv_timeout(Duration::from_secs(120)).unwrap());
+    }
+    let last = snapshots.last().unwrap();
+    assert_eq!(last["phase"], "done", "{last}");
+    assert_eq!(last["overall_progress"], 1.0);
+    assert!(last["outputs"][0]["filename"]
+        .as_str()
+        .unwrap()
+        .starts_with("Channel Co"));
+    assert!(
+        snapshots.iter().all(|s| s["job_id"] == job.job_id.as_str()),
+        "every snapshot names the job"
+    );
+    let phases: Vec<&str> = snapshots
+        .iter()
+        .map(|s| s["phase"].as_str().unwrap())
+        .collect();
+    let order = [
+        "validating",
+        "initiating",
+        "uploading",
+        "starting",
+        "queued",
+        "processing",
+        "downloading",
+        "done",
+    ];
+    let positions: Vec<usize> = phases
+        .iter()
+        .map(|phase| order.iter().position(|p| p == phase).unwrap())
+        .collect();
+    assert!(
+        positions.windows(2).all(|pair| pair[0] <= pair[1]),
+        "phases only move forward: {phases:?}"
+    );
+    for phase in ["initiating", "uploading", "processing", "downloading"] {
+        assert!(phases.contains(&phase), "{phase} was shown: {phases:?}");
+    }
+    let progress: Vec<f64> = snapshots
+        .iter()
+        .map(|s| s["overall_progress"].as_f64().unwrap())
+        .collect();
+    assert!(
+        progress.windows(2).all(|pair| pair[0] <= pair[1] + 1e-9),
+        "the bar never goes back: {progress:?}"
+    );
+}

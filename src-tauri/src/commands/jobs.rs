@@ -1,6 +1,6 @@
 //! Start, watch, cancel, retry and re-download update jobs. Progress flows over the channel the window passes in.
 
-use crate::host::{host, subscriber};
+use crate::host::{channel_subscriber as subscriber, desktop_host as host};
 use sov_app::{AppError, AppState, JobRequest, JobSnapshot, JobStarted};
 use std::sync::Arc;
 use tauri::ipc::Channel;
