@@ -1,0 +1,166 @@
+//! The app's jobs end to end without a desktop: the demo sandbox, a recording host and a recording subscriber
+//! stand where the shell puts notifications and the window's progress channel.
+#![allow(clippy::unwrap_used)]
+
+use serde_json::json;
+use sov_app::{AppState, Host, JobResumed, JobSnapshot, JobSubscriber, MemoryStore};
+use sov_update::engine::Phase;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Default)]
+struct RecordingHost {
+    focused: AtomicBool,
+    notifications: Mutex<Vec<(String, String)>>,
+    resumed: Mutex<Vec<JobResumed>>,
+}
+
+impl Host for RecordingHost {
+    fn window_focused(&self) -> bool {
+        self.focused.load(Ordering::SeqCst)
+    }
+    fn notify(&self, title: &str, body: &str) {
+        self.notifications
+            .lock()
+            .unwrap()
+            .push((title.to_owned(), body.to_owned()));
+    }
+    fn job_resumed(&self, resumed: &JobResumed) {
+        self.resumed.lock().unwrap().push(resumed.clone());
+    }
+}
+
+#[derive(Clone, Default)]
+struct Recording(Arc<Mutex<Vec<JobSnapshot>>>);
+
+impl JobSubscriber for Recording {
+    fn send(&self, snapshot: &JobSnapshot) -> bool {
+        self.0.lock().unwrap().push(snapshot.clone());
+        true
+    }
+}
+
+impl Recording {
+    async fn until_final(&self) -> JobSnapshot {
+        let wait = async {
+            loop {
+                if let Some(last) = self.0.lock().unwrap().last().filter(|s| s.phase.is_final()) {
+                    return last.clone();
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(120), wait)
+            .await
+            .unwrap()
+    }
+}
+
+fn app(dir: &tempfile::TempDir) -> Arc<AppState> {
+    Arc::new(AppState::new(
+        dir.path().join("config"),
+        Box::new(MemoryStore::default()),
+        None,
+        Box::new(|_| None),
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_job_reaches_its_subscriber_and_is_announced_only_when_the_user_looks_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    let host = Arc::new(RecordingHost::default());
+    let request = |insured: &str| {
+        serde_json::from_value(json!({
+            "sovId": demo.sov_id, "files": [demo.sample_files[0]], "outputFormats": ["JSON"],
+            "extraData": {"insured_name": insured}, "downloadDir": dir.path().join("out")
+        }))
+        .unwrap()
+    };
+
+    let away = Recording::default();
+    let started = state
+        .start_job(host.clone(), request("Away Co"), Box::new(away.clone()))
+        .await
+        .unwrap();
+    let end = away.until_final().await;
+    assert_eq!(end.phase, Phase::Done, "{end:?}");
+    assert_eq!(end.job_id, started.job_id);
+    assert!(end.outputs[0].filename.starts_with("Away Co"));
+    // The notification is sent after the job's task ends, which is just after its last snapshot.
+    let announced = async {
+        while host.notifications.lock().unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), announced)
+        .await
+        .unwrap();
+    assert_eq!(
+        host.notifications.lock().unwrap()[0],
+        (
+            "Your SOV update is ready".to_owned(),
+            "1 file was downloaded.".to_owned()
+        )
+    );
+    assert_eq!(
+        state.list_history().unwrap()[0].id,
+        started.job_id,
+        "every job is recorded"
+    );
+
+    host.focused.store(true, Ordering::SeqCst);
+    let looking = Recording::default();
+    state
+        .start_job(
+            host.clone(),
+            request("Looking Co"),
+            Box::new(looking.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(looking.until_final().await.phase, Phase::Done);
+    let attached = Recording::default();
+    let latest = state.attach_job(Box::new(attached)).unwrap();
+    assert_eq!(
+        latest.phase,
+        Phase::Done,
+        "a reloaded page sees how it ended"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        host.notifications.lock().unwrap().len(),
+        1,
+        "no notification while the user looks at the window"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_job_is_refused_while_the_first_runs_and_cancel_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    let host = Arc::new(RecordingHost::default());
+    let request = || {
+        serde_json::from_value::<sov_app::JobRequest>(json!({
+            "sovId": demo.sov_id, "files": [demo.sample_files[0]], "outputFormats": ["JSON"],
+            "downloadDir": dir.path().join("out")
+        }))
+        .unwrap()
+    };
+    let first = Recording::default();
+    let started = state
+        .start_job(host.clone(), request(), Box::new(first.clone()))
+        .await
+        .unwrap();
+    let refused = state
+        .start_job(host.clone(), request(), Box::new(Recording::default()))
+        .await
+        .unwrap_err();
+    assert!(refused.message.contains("already running"), "{refused:?}");
+    state.cancel_job(&started.job_id).unwrap();
+    assert_eq!(first.until_final().await.phase, Phase::Cancelled);
+    assert_eq!(state.list_history().unwrap()[0].id, started.job_id);
+}
