@@ -1,7 +1,16 @@
 //! What the core needs from the desktop shell, and nothing more.
 
-use crate::resume::JobResumed;
 use crate::snapshot::JobSnapshot;
+use serde::Serialize;
+use sov_update::engine::Phase;
+
+/// What the window shows until the job's first progress arrives (event `job-resumed`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JobResumed {
+    pub job_id: String,
+    pub sov_id: String,
+    pub phase: Phase,
+}
 
 /// The desktop around the core: the shell implements it over its `AppHandle`.
 pub trait Host: Send + Sync + 'static {

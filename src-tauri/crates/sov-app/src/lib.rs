@@ -5,6 +5,7 @@
 
 mod connection;
 mod demo;
+mod demo_server;
 mod files;
 mod history_view;
 mod host;
@@ -20,15 +21,15 @@ mod snapshot;
 mod state;
 
 pub use connection::ConnectionCheck;
-pub use demo::{DemoEndpoint, DemoSlot, DemoSovView, DemoStarted};
+pub use demo::{DemoSovView, DemoStarted};
+pub use demo_server::{DemoEndpoint, DemoSlot};
 pub use files::{apply_fixes, check_files, FixedFile};
 pub use history_view::{HistoryDetail, HistoryEntry, HistoryOutput, HistoryStep};
-pub use host::{Host, JobSubscriber};
+pub use host::{Host, JobResumed, JobSubscriber};
 pub use jobs::{JobRequest, JobStarted};
 pub use keys::{EnvLookup, KeyOrigin};
 pub use notify::notification_text;
 pub use preferences::Preferences;
-pub use resume::JobResumed;
 pub use secrets::{MemoryStore, SecretError, SecretStore};
 pub use settings::Settings;
 pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};

@@ -1,21 +1,12 @@
 //! At startup: pick up the jobs that were running when SOV Updater last stopped. What to do with each is
 //! `sov_jobs::decide`; here the window is told about them and may follow one.
 
-use crate::host::Host;
+use crate::host::{Host, JobResumed};
 use crate::state::AppState;
-use serde::Serialize;
 use sov_jobs::{JobEvents, ResumeAction};
 use sov_update::engine::{JobProgress, Phase};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// What the window shows until the job's first progress arrives (event `job-resumed`).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct JobResumed {
-    pub job_id: String,
-    pub sov_id: String,
-    pub phase: Phase,
-}
 
 fn phase_of(action: &ResumeAction) -> Phase {
     match action {

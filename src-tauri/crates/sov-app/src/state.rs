@@ -1,7 +1,7 @@
 //! What the running app holds: preferences, keys, the demo server, the job history with its one runner, and
 //! the job the window follows.
 
-use crate::demo::DemoSlot;
+use crate::demo_server::DemoSlot;
 use crate::hub::JobHub;
 use crate::keys::{EnvLookup, KeyOrigin, Keys};
 use crate::preferences::Preferences;
