@@ -80,6 +80,9 @@ async fn deliver(state: Arc<SandboxState>, delivery: Delivery) {
 /// One POST; the receiver's status, or why there was none.
 async fn post(url: &str, body: &Value) -> Result<u16, String> {
     // reqwest is built without a crypto provider; https callbacks need one installed.
+    // ring, deliberately: it cross-builds for Windows with mingw alone (aws-lc-rs brings its own C toolchain needs);
+    // rustls 0.23.48 deprecates it only for lacking post-quantum key exchange.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .timeout(CALLBACK_TIMEOUT)

@@ -90,6 +90,9 @@ impl std::fmt::Debug for SovFixerClient {
 impl SovFixerClient {
     pub fn new(config: ClientConfig) -> Result<Self, UpdateError> {
         // Another part of the process may have installed the provider already; that is fine.
+        // ring, deliberately: it cross-builds for Windows with mingw alone (aws-lc-rs brings its own C toolchain needs);
+        // rustls 0.23.48 deprecates it only for lacking post-quantum key exchange.
+        #[allow(deprecated)]
         let _ = rustls::crypto::ring::default_provider().install_default();
         if config.token.is_empty() {
             return Err(UpdateError::new(

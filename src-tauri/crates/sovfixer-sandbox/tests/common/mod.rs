@@ -24,6 +24,9 @@ pub fn repo_samples() -> PathBuf {
 }
 
 pub async fn harness_with(processing: Duration) -> Harness {
+    // ring, deliberately: it cross-builds for Windows with mingw alone (aws-lc-rs brings its own C toolchain needs);
+    // rustls 0.23.48 deprecates it only for lacking post-quantum key exchange.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config = SandboxConfig {
         token: TOKEN.to_string(),
