@@ -69,6 +69,24 @@ pub fn known_attributes() -> &'static [&'static str] {
     KNOWN_ATTRIBUTES
 }
 
+/// True when `label` names a known attribute, ignoring case, spaces and punctuation.
+pub(crate) fn is_column_label(label: &str) -> bool {
+    let wanted = squash(label);
+    !wanted.is_empty()
+        && known_attributes()
+            .iter()
+            .any(|known| squash(known) == wanted)
+}
+
+/// Lower-case letters and digits only: "Year Built" and "year_built" both become "yearbuilt".
+pub(crate) fn squash(label: &str) -> String {
+    label
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 /// The kind of value a typed attribute holds, for the local value checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ValueType {

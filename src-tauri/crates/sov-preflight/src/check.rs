@@ -97,6 +97,8 @@ fn scan_with(
         notices: Vec::new(),
         sheet: None,
         sheets: Vec::new(),
+        header_row: None,
+        header_row_detected: false,
         findings: Vec::new(),
         fixes: Vec::new(),
         preview: Preview::default(),
@@ -108,7 +110,12 @@ fn scan_with(
     };
     let mut targets = RowTargets::default();
     let mut layout = None;
-    match source::open_with(path, options.sheet_of(path), legacy_text) {
+    match source::open_with(
+        path,
+        options.sheet_of(path),
+        options.header_row_of(path),
+        legacy_text,
+    ) {
         Err(refusal) => {
             report.kind = refusal.kind;
             findings.push(Severity::Error, refusal.code, None, None, || Detail {
@@ -120,6 +127,11 @@ fn scan_with(
         Ok(mut source) => {
             report.kind = source.layout.kind();
             report.notices = source.layout.notices();
+            report.header_row = Some(source.first_row_number);
+            report.header_row_detected = source.header_detected;
+            if source.rows_above_header > 0 {
+                report.notices.push(header_row_notice(&source));
+            }
             if let Layout::Excel { sheet, sheets } = &source.layout {
                 report.sheet = Some(sheet.clone());
                 report.sheets = sheets.clone();
@@ -143,7 +155,7 @@ fn scan_with(
                 plan.finish(
                     path,
                     options.sheet_of(path).map(str::to_owned),
-                    &source.layout,
+                    &source,
                     legacy_text,
                 )
             });
@@ -163,6 +175,23 @@ fn scan_with(
         targets,
         upload_plan,
     }
+}
+
+/// Says which row was read as the header when it is not the first, so the user can disagree.
+fn header_row_notice(source: &Source) -> String {
+    let header = source.first_row_number;
+    let first = header - source.rows_above_header;
+    let above = if first + 1 == header {
+        format!("row {first} above it was")
+    } else {
+        format!("rows {first}–{} above it were", header - 1)
+    };
+    let how = if source.header_detected {
+        "The column names were found in row"
+    } else {
+        "The column names are read from row"
+    };
+    format!("{how} {header}; {above} skipped (a title or notes) and will not be sent. Choose another header row if this is wrong.")
 }
 
 fn layout_fixes(layout: &Layout, plan: &FixPlan, header: &[String]) -> Vec<Fix> {
@@ -275,7 +304,7 @@ impl Pass<'_> {
             plan.header(&record);
         }
         self.report.preview.header = names.clone();
-        let header = header::analyse(names, self.findings);
+        let header = header::analyse(names, source.first_row_number, self.findings);
         self.fix_plan.renames = header
             .columns
             .iter()
@@ -431,10 +460,11 @@ impl Pass<'_> {
             all_empty = false;
             let index = header.trailing_blank_from + offset;
             let letter = column_letter(index);
+            let header_row = header.row;
             self.findings.push(Severity::Error, "blank_column_name", None, Some((index, &letter)), || Detail {
                 value: None,
                 message: format!("Column {letter} has no name in the header row, but row {row} has a value in it."),
-                suggestion: format!("Type the attribute name in cell {letter}1, or delete the column if it is not needed."),
+                suggestion: format!("Type the attribute name in cell {letter}{header_row}, or delete the column if it is not needed."),
             });
         }
         if all_empty {

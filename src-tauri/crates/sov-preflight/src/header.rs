@@ -25,9 +25,11 @@ pub(crate) struct Header {
     /// Columns from this index on have no name (Excel often saves empty columns at the end).
     pub trailing_blank_from: usize,
     pub recognized: u64,
+    /// The row number of the header, for messages that name its cells.
+    pub row: u64,
 }
 
-pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
+pub(crate) fn analyse(names: Vec<String>, header_row: u64, findings: &mut Findings) -> Header {
     let trailing_blank_from = names
         .iter()
         .rposition(|name| !name.trim().is_empty())
@@ -60,7 +62,7 @@ pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
                 findings.push(Severity::Error, "blank_column_name", None, Some((index, &letter)), || Detail {
                     value: None,
                     message: format!("Column {letter} has no name in the header row."),
-                    suggestion: format!("Type the attribute name in cell {letter}1, or delete the column if it is not needed."),
+                    suggestion: format!("Type the attribute name in cell {letter}{header_row}, or delete the column if it is not needed."),
                 });
             }
             columns.push(column);
@@ -117,6 +119,7 @@ pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
         identity,
         trailing_blank_from,
         recognized,
+        row: header_row,
     }
 }
 

@@ -17,6 +17,7 @@ mod error;
 mod findings;
 mod fixes;
 mod header;
+mod header_row;
 mod identity;
 mod options;
 mod plan_builder;

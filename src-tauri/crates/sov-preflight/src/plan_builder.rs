@@ -10,7 +10,7 @@ use csv::ByteRecord;
 use crate::csv_out::{record_len, write_record};
 use crate::error::PreflightError;
 use crate::options::DEFAULT_ROWS_PER_BATCH;
-use crate::source::{self, Layout};
+use crate::source::{self, Source};
 use crate::upload::{UploadPart, UploadPlan};
 
 /// Rows per part for a caller's choice (`None` = the default; never less than one).
@@ -74,12 +74,12 @@ impl PlanBuilder {
         self.total_rows += 1;
     }
 
-    /// The plan of `path`, read with `layout` (as Windows-1252 when `legacy_text`).
+    /// The plan of `path`, read from `source` (as Windows-1252 when `legacy_text`).
     pub(crate) fn finish(
         self,
         path: &Path,
         sheet: Option<String>,
-        layout: &Layout,
+        source: &Source,
         legacy_text: bool,
     ) -> Result<UploadPlan, PreflightError> {
         let Self {
@@ -94,7 +94,11 @@ impl PlanBuilder {
         if total_rows == 0 {
             return Err(no_rows(path));
         }
-        let whole_file = layout.is_plain_utf8_csv() && !skipped_empty && sizes.len() == 1;
+        // Rows above the header (a title, notes) are not sent, so such a file is never sent as is.
+        let whole_file = source.layout.is_plain_utf8_csv()
+            && source.rows_above_header == 0
+            && !skipped_empty
+            && sizes.len() == 1;
         if whole_file {
             sizes[0].1 = fingerprint.0;
         }
@@ -126,6 +130,7 @@ impl PlanBuilder {
         Ok(UploadPlan {
             path: path.to_owned(),
             sheet,
+            header_row: source.first_row_number,
             legacy_text,
             whole_file,
             parts,

@@ -90,6 +90,13 @@ pub struct FileReport {
     /// For a workbook: every sheet's name, in workbook order, so the user can pick another one.
     /// Empty for CSV files.
     pub sheets: Vec<String>,
+    /// The row (as Excel numbers rows) read as the header; rows above it were skipped. `None`
+    /// when the file could not be read as a table.
+    #[serde(default)]
+    pub header_row: Option<u64>,
+    /// True when `header_row` was found by looking rather than chosen; the user may pick another.
+    #[serde(default)]
+    pub header_row_detected: bool,
     pub findings: Vec<Finding>,
     pub fixes: Vec<Fix>,
     pub preview: Preview,

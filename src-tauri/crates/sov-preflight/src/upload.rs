@@ -31,6 +31,8 @@ pub struct UploadPart {
 pub struct UploadPlan {
     pub(crate) path: PathBuf,
     pub(crate) sheet: Option<String>,
+    /// The header row that was read (as Excel numbers rows), so every part reads the same table.
+    pub(crate) header_row: u64,
     /// Read the file as Windows-1252 although it starts like UTF-8.
     pub(crate) legacy_text: bool,
     /// The file is already UTF-8 comma CSV in one part: send its bytes unchanged.
@@ -65,7 +67,12 @@ fn plan_upload_with(
 ) -> Result<UploadPlan, PreflightError> {
     let mut plan = PlanBuilder::new(path, batch_rows(rows_per_batch))
         .map_err(|error| PreflightError::io(path, error))?;
-    let mut source = open(path, options.sheet_of(path), legacy_text)?;
+    let mut source = open(
+        path,
+        options.sheet_of(path),
+        options.header_row_of(path),
+        legacy_text,
+    )?;
     let mut record = ByteRecord::new();
     if !source
         .read_record(&mut record)
@@ -90,7 +97,7 @@ fn plan_upload_with(
     plan.finish(
         path,
         options.sheet_of(path).map(str::to_owned),
-        &source.layout,
+        &source,
         legacy_text,
     )
 }
@@ -130,9 +137,14 @@ impl UploadPlan {
         }
         if let Some(offset) = self.file_offsets[index] {
             // Start reading where the part starts instead of parsing every earlier row again.
-            let layout = open(&self.path, self.sheet.as_deref(), self.legacy_text)
-                .map_err(io::Error::other)?
-                .layout;
+            let layout = open(
+                &self.path,
+                self.sheet.as_deref(),
+                Some(self.header_row),
+                self.legacy_text,
+            )
+            .map_err(io::Error::other)?
+            .layout;
             return Ok(Box::new(PartReader {
                 source: source::resume_text_at(&self.path, &layout, offset)?,
                 record: ByteRecord::new(),
@@ -141,8 +153,13 @@ impl UploadPlan {
                 rows_left: part.rows,
             }));
         }
-        let mut source =
-            open(&self.path, self.sheet.as_deref(), self.legacy_text).map_err(io::Error::other)?;
+        let mut source = open(
+            &self.path,
+            self.sheet.as_deref(),
+            Some(self.header_row),
+            self.legacy_text,
+        )
+        .map_err(io::Error::other)?;
         let mut record = ByteRecord::new();
         let mut pending = Vec::with_capacity(64 * 1024);
         if read_header(&mut source, &mut record, &mut pending)?.is_none() {
@@ -170,9 +187,16 @@ impl UploadPlan {
     }
 }
 
-fn open(path: &Path, sheet: Option<&str>, legacy_text: bool) -> Result<Source, PreflightError> {
-    source::open_with(path, sheet, legacy_text).map_err(|refusal| PreflightError::NotUsable {
-        message: format!("{} {}", refusal.message, refusal.suggestion),
+fn open(
+    path: &Path,
+    sheet: Option<&str>,
+    header_row: Option<u64>,
+    legacy_text: bool,
+) -> Result<Source, PreflightError> {
+    source::open_with(path, sheet, header_row, legacy_text).map_err(|refusal| {
+        PreflightError::NotUsable {
+            message: format!("{} {}", refusal.message, refusal.suggestion),
+        }
     })
 }
 

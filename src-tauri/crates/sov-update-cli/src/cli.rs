@@ -191,6 +191,10 @@ pub struct CheckArgs {
     /// files ignore it.
     #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub sheet: Option<String>,
+    /// Row holding the column names, as Excel numbers rows (default: found by looking past
+    /// titles, notes and blank rows).
+    #[arg(long, value_name = "ROW", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub async fn check(args: CheckArgs, out: &Output) -> u8 {
     let files = args.files.clone();
     let options = CheckOptions {
         sheet: args.sheet.clone(),
+        header_row: args.header_row,
         ..CheckOptions::default()
     };
     let reports = match tokio::task::spawn_blocking(move || check_files(&files, &options)).await {
