@@ -85,7 +85,8 @@ fn scan_with(
     plan_batch: Option<u64>,
 ) -> Scan {
     // Before the file is read, like `plan_upload`; without it the plan is left to `plan_upload`.
-    let mut plan = plan_batch.and_then(|batch| PlanBuilder::new(path, batch).ok());
+    let mut plan =
+        plan_batch.and_then(|batch| PlanBuilder::new(path, batch, &options.mapping).ok());
     let mut upload_plan = None;
     let file_name = source::display_name(path);
     let mut findings = Findings::new(&file_name, options.max_findings_per_kind);
@@ -99,6 +100,8 @@ fn scan_with(
         sheets: Vec::new(),
         header_row: None,
         header_row_detected: false,
+        columns: Vec::new(),
+        remembered_mapping: false,
         findings: Vec::new(),
         fixes: Vec::new(),
         preview: Preview::default(),
@@ -304,7 +307,13 @@ impl Pass<'_> {
             plan.header(&record);
         }
         self.report.preview.header = names.clone();
-        let header = header::analyse(names, source.first_row_number, self.findings);
+        let header = header::analyse(
+            names,
+            source.first_row_number,
+            &self.options.mapping,
+            self.findings,
+        );
+        self.report.columns = header.reports.clone();
         self.fix_plan.renames = header
             .columns
             .iter()

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::mapping::ColumnMapping;
+
 /// Rows per upload batch when the caller does not choose: small enough that one rejected
 /// batch costs little, large enough that typical corrections files go in one request.
 pub const DEFAULT_ROWS_PER_BATCH: usize = 25_000;
@@ -17,6 +19,8 @@ pub struct CheckOptions {
     pub header_row: Option<u64>,
     /// The header row the user picked for a particular file; wins over `header_row` for that path.
     pub header_row_for: BTreeMap<PathBuf, u64>,
+    /// The user's column choices (by header text), applied to every file.
+    pub mapping: ColumnMapping,
     /// Findings kept per kind of problem (code and column); the rest are counted in `more_count`.
     pub max_findings_per_kind: usize,
     /// Data rows shown in the report preview.
@@ -30,6 +34,7 @@ impl Default for CheckOptions {
             sheet_for: BTreeMap::new(),
             header_row: None,
             header_row_for: BTreeMap::new(),
+            mapping: ColumnMapping::default(),
             max_findings_per_kind: 1,
             preview_rows: 5,
         }

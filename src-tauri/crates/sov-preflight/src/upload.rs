@@ -10,6 +10,7 @@ use csv::ByteRecord;
 
 use crate::csv_out::write_record;
 use crate::error::PreflightError;
+use crate::mapping::Projection;
 use crate::options::CheckOptions;
 use crate::plan_builder::{batch_rows, fingerprint, no_rows, PlanBuilder};
 use crate::source::{self, Source};
@@ -33,6 +34,8 @@ pub struct UploadPlan {
     pub(crate) sheet: Option<String>,
     /// The header row that was read (as Excel numbers rows), so every part reads the same table.
     pub(crate) header_row: u64,
+    /// The columns sent and their names, when the user's mapping renames or leaves out some.
+    pub(crate) projection: Option<Projection>,
     /// Read the file as Windows-1252 although it starts like UTF-8.
     pub(crate) legacy_text: bool,
     /// The file is already UTF-8 comma CSV in one part: send its bytes unchanged.
@@ -65,7 +68,7 @@ fn plan_upload_with(
     rows_per_batch: Option<usize>,
     legacy_text: bool,
 ) -> Result<UploadPlan, PreflightError> {
-    let mut plan = PlanBuilder::new(path, batch_rows(rows_per_batch))
+    let mut plan = PlanBuilder::new(path, batch_rows(rows_per_batch), &options.mapping)
         .map_err(|error| PreflightError::io(path, error))?;
     let mut source = open(
         path,
@@ -151,6 +154,7 @@ impl UploadPlan {
                 pending: self.header.clone(),
                 position: 0,
                 rows_left: part.rows,
+                projection: self.projection.clone(),
             }));
         }
         let mut source = open(
@@ -165,6 +169,8 @@ impl UploadPlan {
         if read_header(&mut source, &mut record, &mut pending)?.is_none() {
             return Err(io::Error::other("the file has no rows any more"));
         }
+        // The header as planned: the mapping may rename or leave out columns.
+        pending.clone_from(&self.header);
         let mut to_skip = self.first_rows[index];
         while to_skip > 0 {
             match next_data_row(&mut source, &mut record)? {
@@ -183,6 +189,7 @@ impl UploadPlan {
             pending,
             position: 0,
             rows_left: part.rows,
+            projection: self.projection.clone(),
         }))
     }
 }
@@ -239,6 +246,7 @@ struct PartReader {
     pending: Vec<u8>,
     position: usize,
     rows_left: u64,
+    projection: Option<Projection>,
 }
 
 impl Read for PartReader {
@@ -250,7 +258,12 @@ impl Read for PartReader {
             while self.pending.len() < 32 * 1024 && self.rows_left > 0 {
                 match next_data_row(&mut self.source, &mut self.record)? {
                     DataRow::Row => {
-                        write_record(&mut self.pending, self.record.iter());
+                        match &self.projection {
+                            Some(projection) => {
+                                write_record(&mut self.pending, projection.cells(&self.record))
+                            }
+                            None => write_record(&mut self.pending, self.record.iter()),
+                        }
                         self.rows_left -= 1;
                     }
                     DataRow::SkippedEmpty => {}

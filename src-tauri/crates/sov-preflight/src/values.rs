@@ -10,10 +10,15 @@ pub(crate) fn problem(value_type: ValueType, raw: &str) -> Option<(&'static str,
         return None;
     }
     let ok = match value_type {
+        ValueType::Identity
+        | ValueType::Text
+        | ValueType::Zip
+        | ValueType::IsoConstruction
+        | ValueType::FloodZone => true,
         ValueType::Year => {
             whole_number(value).is_some_and(|year| (1600.0..=2100.0).contains(&year))
         }
-        ValueType::WholeNumber => whole_number(value).is_some(),
+        ValueType::WholeNumber | ValueType::Stories => whole_number(value).is_some(),
         ValueType::Decimal => decimal(value).is_some(),
         ValueType::Currency => amount(value).is_some(),
         ValueType::Latitude => {
@@ -31,7 +36,12 @@ pub(crate) fn problem(value_type: ValueType, raw: &str) -> Option<(&'static str,
             "is not a year",
             "Enter a four-digit year such as 1969, or leave the cell empty.",
         ),
-        ValueType::WholeNumber => (
+        ValueType::Identity
+        | ValueType::Text
+        | ValueType::Zip
+        | ValueType::IsoConstruction
+        | ValueType::FloodZone => return None,
+        ValueType::WholeNumber | ValueType::Stories => (
             "is not a whole number",
             "Enter a whole number such as 3, or leave the cell empty.",
         ),
