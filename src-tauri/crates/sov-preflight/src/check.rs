@@ -11,7 +11,7 @@ use crate::header::{self, Header};
 use crate::identity::{parse_sheet_row_number, Target};
 use crate::options::CheckOptions;
 use crate::plan_builder::PlanBuilder;
-use crate::report::{FileKind, FileReport, Fix, Preview, Severity, Summary};
+use crate::report::{ColumnStatus, FileKind, FileReport, Fix, Preview, Severity, Summary};
 use crate::source::{self, Layout, Source};
 use crate::upload::UploadPlan;
 use crate::values;
@@ -345,6 +345,11 @@ impl Pass<'_> {
             .filter_map(|(index, column)| column.value_type.map(|value_type| (index, value_type)))
             .collect();
         let width = header.columns.len();
+        let country_column = header.reports.iter().position(|column| {
+            column.attribute.as_deref() == Some("country")
+                && !matches!(column.status, ColumnStatus::DontSend)
+        });
+        let this_year = values::current_year();
         let mut row_number = source.first_row_number;
         let mut rows = 0u64;
         let mut empty_rows = 0u64;
@@ -419,17 +424,27 @@ impl Pass<'_> {
                     Ok(text) => std::borrow::Cow::Borrowed(text),
                     Err(_) => String::from_utf8_lossy(raw),
                 };
-                if let Some((what, suggestion)) = values::problem(value_type, &raw) {
+                let context = values::RowContext {
+                    country: country_column
+                        .and_then(|index| record.get(index))
+                        .and_then(|cell| std::str::from_utf8(cell).ok()),
+                    this_year,
+                };
+                if let Some(problem) = values::check(value_type, &raw, context) {
                     let name = &header.columns[index].name;
                     self.findings.push(
                         Severity::Warning,
-                        "invalid_value",
+                        problem.code,
                         Some(row_number),
                         Some((index, name)),
                         || Detail {
                             value: Some(raw.clone().into_owned()),
-                            message: format!("Row {row_number}, column `{name}`: `{raw}` {what}."),
-                            suggestion: suggestion.into(),
+                            message: format!(
+                                "Row {row_number}, column `{}`: `{raw}` {}.",
+                                name.trim(),
+                                problem.what
+                            ),
+                            suggestion: problem.suggestion,
                         },
                     );
                 }

@@ -282,13 +282,23 @@ fn typed_values_that_do_not_parse_are_warnings() {
         flagged,
         [
             (Some(2), Some("const__bldg_year_built"), Some("69ish")),
+            // Read as an amount, but written with symbols: the plain number is suggested.
+            (Some(2), Some("limits__building_value"), Some("$1,200,000")),
             (Some(3), Some("latitude"), Some("91")),
             (Some(3), Some("limits__building_value"), Some("12O,000")),
             (Some(3), Some("const__num_stories"), Some("2.5")),
         ]
     );
+    assert_eq!(
+        report
+            .findings_with_code("amount_with_symbols")
+            .next()
+            .unwrap()
+            .suggestion,
+        "Enter it as 1200000, a plain number, so it cannot be read differently."
+    );
     assert!(!report.blocking);
-    assert_eq!(report.summary.warnings, 4);
+    assert_eq!(report.summary.warnings, 5);
 }
 
 #[test]
