@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use sov_workbook::attributes::label_of;
-use sov_workbook::value::same_optional;
+use sov_workbook::attributes::{kind_of, label_of};
+use sov_workbook::value::{same_optional, suggest_number};
 use sov_workbook::{Building, CorrectionsFile, RowKey, Value};
 
 use crate::flags::{flag_value, moved_far, Flag, FlagKind};
@@ -184,8 +184,8 @@ pub fn preview(
                 }
                 continue;
             };
-            let edited_by_user = !same_optional(reference, Some(yours));
-            if !edited_by_user || same_optional(current, Some(yours)) {
+            let edited_by_user = !means_the_same(attribute, reference, yours);
+            if !edited_by_user || means_the_same(attribute, current, yours) {
                 continue;
             }
             if let Some(base) = base {
@@ -254,6 +254,19 @@ pub fn preview(
     result.blocked = !result.unmatched_rows.is_empty();
     result.summary = summary_sentence(&result);
     result
+}
+
+/// Whether the file's value is the reference value: equal, or its displayed form in a number column (a CSV saved
+/// "as shown", as Excel does, holds "1,000,000" for 1000000).
+fn means_the_same(attribute: &str, reference: Option<&Value>, yours: &Value) -> bool {
+    if same_optional(reference, Some(yours)) {
+        return true;
+    }
+    match (reference.and_then(Value::as_number), yours) {
+        (Some(number), Value::Text(text)) if kind_of(attribute).is_number() => suggest_number(text)
+            .is_some_and(|shown| (shown - number).abs() <= 1e-9 * number.abs().max(1.0)),
+        _ => false,
+    }
 }
 
 fn new_value<'a>(changes: &'a [Change], attribute: &str) -> Option<&'a Value> {
