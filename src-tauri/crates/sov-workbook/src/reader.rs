@@ -278,6 +278,12 @@ fn read_row(
             ColumnUse::Ignored => {}
         }
     }
+    let nothing_to_read =
+        key == RowKey::default() && values.iter().all(|(_, value)| value.is_none());
+    if nothing_to_read {
+        // Only ignored columns hold something (notes, a stray mark far below the data).
+        return None;
+    }
     Some(CorrectionRow {
         file_row: row_number,
         key,
