@@ -133,6 +133,12 @@ impl SandboxControl {
         self.state.lock().knobs.annotated_attributes = annotated;
     }
 
+    /// Fault: updates finishing from now on silently leave `attribute` unchanged, still ending SUCCESS
+    /// (`None` ends the fault). Lets "a correction was not applied" be tested.
+    pub fn set_ignored_attribute(&self, attribute: Option<String>) {
+        self.state.lock().knobs.ignored_attribute = attribute;
+    }
+
     /// Makes output URLs site-relative (`/api/v1/sov/…`).
     pub fn set_relative_output_urls(&self, relative: bool) {
         self.state.lock().knobs.relative_output_urls = relative;

@@ -173,6 +173,8 @@ pub struct Knobs {
     /// JSON outputs write the attributes of `catalog::ANNOTATED_ATTRIBUTES` as
     /// `{value, confidence, original, source, units, comment}` objects.
     pub annotated_attributes: bool,
+    /// Fault: updates silently leave this attribute unchanged (and still end SUCCESS).
+    pub ignored_attribute: Option<String>,
 }
 
 #[derive(Debug)]
