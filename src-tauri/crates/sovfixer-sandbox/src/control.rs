@@ -123,6 +123,16 @@ impl SandboxControl {
         self.state.lock().knobs.output_url_base = base;
     }
 
+    /// How long get_or_create_output takes to make an output it does not have yet.
+    pub fn set_output_delay(&self, delay: Duration) {
+        self.state.lock().knobs.output_delay = delay;
+    }
+
+    /// JSON outputs made from now on write the † attributes as objects (see the README).
+    pub fn set_annotated_attributes(&self, annotated: bool) {
+        self.state.lock().knobs.annotated_attributes = annotated;
+    }
+
     /// Makes output URLs site-relative (`/api/v1/sov/…`).
     pub fn set_relative_output_urls(&self, relative: bool) {
         self.state.lock().knobs.relative_output_urls = relative;
@@ -231,6 +241,9 @@ impl SandboxControl {
         if inner.sovs.contains_key(id) {
             return Err(CreateSovError::AlreadyExists);
         }
+        inner
+            .revisions
+            .insert(id.to_string(), crate::state::seeded_revisions(&sov));
         inner.sovs.insert(id.to_string(), Arc::new(sov));
         Ok(summary)
     }

@@ -16,10 +16,14 @@ pub enum Endpoint {
     Download,
     OutputFormats,
     History,
+    Activity,
+    GetOrCreateOutput,
+    OutputRequest,
+    Building,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 7] = [
+    pub const ALL: [Endpoint; 11] = [
         Endpoint::InitiateUpdate,
         Endpoint::AddLocations,
         Endpoint::Start,
@@ -27,6 +31,10 @@ impl Endpoint {
         Endpoint::Download,
         Endpoint::OutputFormats,
         Endpoint::History,
+        Endpoint::Activity,
+        Endpoint::GetOrCreateOutput,
+        Endpoint::OutputRequest,
+        Endpoint::Building,
     ];
 
     /// Which endpoint an `/api/v1/...` path (without the prefix) belongs to.
@@ -39,7 +47,11 @@ impl Endpoint {
             ("GET", ["sov", "update", _]) => Some(Endpoint::Status),
             ("GET", ["sov", _, "output", ..]) => Some(Endpoint::Download),
             ("GET", ["output_formats"]) => Some(Endpoint::OutputFormats),
-            ("GET", ["sov", "history", _]) => Some(Endpoint::History),
+            ("GET", ["sov", "history", ..]) => Some(Endpoint::History),
+            ("GET", ["sov", "activity"]) => Some(Endpoint::Activity),
+            ("POST", ["sov", _, "get_or_create_output"]) => Some(Endpoint::GetOrCreateOutput),
+            ("GET", ["sov", "get_or_create_output", _]) => Some(Endpoint::OutputRequest),
+            ("GET", ["building", ..]) => Some(Endpoint::Building),
             _ => None,
         }
     }

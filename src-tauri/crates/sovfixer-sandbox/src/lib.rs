@@ -5,12 +5,14 @@
 //! so a misreading in one cannot hide in the other.
 
 mod admin;
+mod book;
 mod callback;
 mod catalog;
 mod clock;
 mod control;
 mod faults;
 mod gate;
+mod output_maker;
 mod outputs;
 mod processing;
 mod responses;

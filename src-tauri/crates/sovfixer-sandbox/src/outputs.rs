@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use crate::catalog::{known_attribute, OutputFormat, OutputKind, KNOWN_ATTRIBUTES};
+use crate::catalog::{
+    known_attribute, OutputFormat, OutputKind, ANNOTATED_ATTRIBUTES, KNOWN_ATTRIBUTES,
+};
 use crate::sov::{Building, Sov};
-use crate::state::{StartRequest, StoredOutput};
+use crate::state::{Changes, StartRequest, StoredOutput};
 
 /// Rows that found no building, as the result message names them.
 const UNMATCHED_NAMED_IN_MESSAGE: usize = 10;
@@ -18,16 +20,21 @@ const UNMATCHED_NAMED_IN_MESSAGE: usize = 10;
 /// when outputs are written, so a big SOV is never copied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Corrected {
-    /// Building index → attribute → new value.
-    pub changes: HashMap<usize, BTreeMap<&'static str, String>>,
+    /// Building index → attribute → new value, since the parse (the base revision's changes included).
+    pub changes: Changes,
     pub rows_total: u64,
     pub rows_matched: u64,
     /// How each unmatched row is named: `Sheet1 row 99` or `item_key i-…`.
     pub unmatched: Vec<String>,
 }
 
-/// Applies the uploaded CSVs in order (later uploads win). An empty cell leaves the value unchanged.
-pub fn apply_corrections(sov: &Sov, uploads: &[PathBuf]) -> std::io::Result<Corrected> {
+/// Applies the uploaded CSVs in order (later uploads win) over the base revision's changes.
+/// An empty cell leaves the value unchanged.
+pub fn apply_corrections(
+    sov: &Sov,
+    base: &Changes,
+    uploads: &[PathBuf],
+) -> std::io::Result<Corrected> {
     let buildings = &sov.buildings;
     let by_item_key: HashMap<String, usize> = buildings
         .iter()
@@ -40,7 +47,7 @@ pub fn apply_corrections(sov: &Sov, uploads: &[PathBuf]) -> std::io::Result<Corr
         .map(|(i, b)| ((b.sheet_name.clone(), b.sheet_row_number), i))
         .collect();
     let mut outcome = Corrected {
-        changes: HashMap::new(),
+        changes: base.clone(),
         rows_total: 0,
         rows_matched: 0,
         unmatched: Vec::new(),
@@ -182,6 +189,8 @@ pub struct OutputContext<'a> {
     pub start: &'a StartRequest,
     pub corrected: &'a Corrected,
     pub year_month: &'a str,
+    /// † attributes as `{value, confidence, original, source, units, comment}` objects.
+    pub annotated: bool,
 }
 
 /// Output filename: `<insured_name> <YYYY-MM><suffix>.<ext>`, insured_name used exactly as given.
@@ -229,18 +238,42 @@ pub fn write_outputs(
     Ok(outputs)
 }
 
-fn building_json(index: usize, building: &Building, corrected: &Corrected) -> Value {
+/// A † attribute as the dictionary describes it; `original` is the sheet's text, `source` says who set `value`.
+fn annotated_value(value: Value, original: Option<&str>, units: Option<&str>) -> Value {
+    let changed = original.map(|o| json!(o)) != Some(value.clone()) && !value.is_null();
+    json!({
+        "value": value,
+        "confidence": if changed { 1.0 } else { 0.9 },
+        "original": original,
+        "source": if changed { "update" } else { "sov" },
+        "units": units,
+        "comment": if changed { Some("Corrected by an SOV update.") } else { None },
+    })
+}
+
+pub fn building_json(
+    index: usize,
+    building: &Building,
+    corrected: &Corrected,
+    annotated: bool,
+) -> Value {
     let mut object = serde_json::Map::new();
     object.insert("building_counter".into(), json!(index + 1));
     object.insert("item_key".into(), json!(building.item_key));
     object.insert("sheet_name".into(), json!(building.sheet_name));
     object.insert("sheet_row_number".into(), json!(building.sheet_row_number));
     for (name, value) in corrected.merged(index, building) {
-        let value = if value.is_empty() {
+        let mut value = if value.is_empty() {
             Value::Null
         } else {
             json!(value)
         };
+        if annotated {
+            if let Some((_, units)) = ANNOTATED_ATTRIBUTES.iter().find(|(n, _)| *n == name) {
+                let original = building.attributes.get(name).map(String::as_str);
+                value = annotated_value(value, original, *units);
+            }
+        }
         object.insert(name.to_string(), value);
     }
     Value::Object(object)
@@ -285,7 +318,10 @@ fn write_json(ctx: &OutputContext<'_>, out: &mut impl Write, debug: bool) -> std
         if index > 0 {
             out.write_all(b",")?;
         }
-        serde_json::to_writer(&mut *out, &building_json(index, building, ctx.corrected))?;
+        serde_json::to_writer(
+            &mut *out,
+            &building_json(index, building, ctx.corrected, ctx.annotated),
+        )?;
     }
     out.write_all(b"]}")?;
     Ok(())

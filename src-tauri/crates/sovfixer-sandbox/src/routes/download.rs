@@ -33,12 +33,20 @@ pub async fn download(
 ) -> Response {
     let output = {
         let inner = state.lock();
-        inner
-            .jobs
-            .get(&id)
-            .and_then(|job| job.result.as_ref())
-            .and_then(|result| result.outputs.iter().find(|o| o.filename == filename))
-            .cloned()
+        // Outputs made by get_or_create_output first: with overwrite_existing they replace the update's own.
+        let made = inner
+            .made_outputs
+            .iter()
+            .find(|((revision_id, _), o)| *revision_id == id && o.filename == filename)
+            .map(|(_, o)| o.clone());
+        made.or_else(|| {
+            inner
+                .jobs
+                .get(&id)
+                .and_then(|job| job.result.as_ref())
+                .and_then(|result| result.outputs.iter().find(|o| o.filename == filename))
+                .cloned()
+        })
     };
     let Some(output) = output else {
         return not_found();

@@ -4,10 +4,15 @@
 // so boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod activity;
+mod building;
 mod download;
+mod history_list;
 mod initiate;
 mod locations;
 mod lookups;
+mod output_requests;
+mod paging;
 mod start;
 mod status;
 
@@ -41,7 +46,18 @@ pub fn api_router() -> Router<Arc<SandboxState>> {
         .route("/sov/update/{id}", get(status::status))
         .route("/sov/{id}/output/{filename}", get(download::download))
         .route("/output_formats", get(lookups::output_formats))
+        .route("/sov/history", get(history_list::history_list))
         .route("/sov/history/{id}", get(lookups::history))
+        .route("/sov/activity", get(activity::activity))
+        .route(
+            "/sov/{id}/get_or_create_output",
+            post(output_requests::get_or_create_output),
+        )
+        .route(
+            "/sov/get_or_create_output/{request_id}",
+            get(output_requests::output_request),
+        )
+        .route("/building/{item_key}", get(building::building))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback_not_found)
 }
