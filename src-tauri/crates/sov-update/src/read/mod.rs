@@ -22,7 +22,9 @@ impl SovFixerClient {
     pub async fn list_activity(&self, query: &ActivityQuery) -> Result<ActivityPage, UpdateError> {
         let mut url = self.endpoint(&["sov", "activity"]);
         url.query_pairs_mut().extend_pairs(query.pairs());
-        self.get_json(url, Resource::Endpoint).await
+        self.get_json(url, Resource::Endpoint)
+            .await
+            .map_err(|error| cursor_gone(error, query.cursor.is_some()))
     }
 
     /// One SOV by id through `/sov/activity?id=…`, or `not_found` when the service lists none.
@@ -48,7 +50,9 @@ impl SovFixerClient {
     pub async fn list_history(&self, query: &HistoryQuery) -> Result<HistoryPage, UpdateError> {
         let mut url = self.endpoint(&["sov", "history"]);
         url.query_pairs_mut().extend_pairs(query.pairs());
-        self.get_json(url, Resource::Endpoint).await
+        self.get_json(url, Resource::Endpoint)
+            .await
+            .map_err(|error| cursor_gone(error, query.cursor_id.is_some()))
     }
 
     /// `POST /sov/{id}/get_or_create_output`. Asking again is harmless while
@@ -99,6 +103,22 @@ impl SovFixerClient {
         self.get_json(url, Resource::Building(item_key.to_owned()))
             .await
     }
+}
+
+/// A 404 to a paged request that named a cursor means the cursor's item is gone (DRF answers
+/// "Invalid cursor"), not that the endpoint is missing: say to start from the first page.
+fn cursor_gone(error: UpdateError, had_cursor: bool) -> UpdateError {
+    if had_cursor && matches!(error.kind(), ErrorKind::NotFound(_)) {
+        return UpdateError::new(
+            ErrorKind::InvalidInput {
+                reason: "The place in the list you were paging through no longer exists (the list changed \
+                         meanwhile). Start again from the first page."
+                    .to_owned(),
+            },
+            error.detail().to_owned(),
+        );
+    }
+    error
 }
 
 fn require<'a>(id: &'a str, what: &str) -> Result<&'a str, UpdateError> {
