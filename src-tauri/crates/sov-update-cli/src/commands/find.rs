@@ -9,7 +9,7 @@ use sov_update::read::{ActivityQuery, Cursor, SovStatus, SovSummary, UtcStamp, M
 use super::{fail, table};
 use crate::cli::{FindArgs, GlobalOptions};
 use crate::connection::{connect, Failure};
-use crate::events::{ErrorInfo, Summary};
+use crate::events::ErrorInfo;
 use crate::exit_code;
 use crate::output::Output;
 
@@ -161,15 +161,7 @@ pub async fn find(global: &GlobalOptions, args: FindArgs, out: &Output) -> u8 {
         }
         let _ = stdout.flush();
     }
-    if out.is_json() {
-        let mut summary = Summary::new(COMMAND, "done", exit_code::DONE);
-        summary.note = Some(format!(
-            "{} found{}",
-            found.len(),
-            if more { ", more match" } else { "" }
-        ));
-        out.finish(summary);
-    } else if found.is_empty() {
+    if found.is_empty() {
         out.note(&format!(
             "Nothing found for \"{}\". Try part of the insured's name, part of the file name, or the SOV id; \
              a --status or --since filter may also hide it.",

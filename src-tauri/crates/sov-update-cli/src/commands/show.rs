@@ -14,7 +14,7 @@ use super::find::FoundSov;
 use super::{fail, table};
 use crate::cli::{BuildingsFormat, GlobalOptions, ShowArgs};
 use crate::connection::{connect, Failure};
-use crate::events::{ErrorInfo, Summary};
+use crate::events::ErrorInfo;
 use crate::exit_code;
 use crate::interrupt::Interrupt;
 use crate::output::Output;
@@ -138,12 +138,6 @@ pub async fn show(
         Ok(count) => {
             if let Some(path) = &args.out {
                 out.note(&format!("{count} buildings written to {}.", path.display()));
-            }
-            if out.is_json() && args.out.is_some() {
-                let mut summary = Summary::new(COMMAND, "done", exit_code::DONE);
-                summary.sov_id = Some(current.sov_id.clone());
-                summary.note = Some(format!("revision {}, {count} buildings", current.revision));
-                out.finish(summary);
             }
             exit_code::DONE
         }
