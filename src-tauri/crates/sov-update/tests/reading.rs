@@ -447,7 +447,28 @@ async fn current_data_of_unknown_failed_and_unfinished_sovs_are_plain_errors() {
         .fetch(&failed.results[0].id, &cancel)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), Code::InvalidInput, "{error:?}");
+    assert_eq!(error.code(), Code::JobFailed, "{error:?}");
+    assert!(
+        error
+            .message()
+            .contains("could not read this SOV's spreadsheet"),
+        "{error}"
+    );
+    let parsing = client
+        .list_activity(&ActivityQuery {
+            status: Some(SovStatus::InProgress),
+            ..ActivityQuery::default()
+        })
+        .await
+        .unwrap();
+    let error = source
+        .fetch(&parsing.results[0].id, &cancel)
+        .await
+        .unwrap_err();
+    assert!(
+        error.message().contains("still reading this SOV"),
+        "{error}"
+    );
     assert!(std::fs::read_dir(cache.path()).unwrap().all(|entry| {
         let path = entry.unwrap().path();
         !path.is_dir() || std::fs::read_dir(path).unwrap().next().is_none()

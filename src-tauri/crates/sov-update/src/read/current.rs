@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use tokio_util::sync::CancellationToken;
 
-use super::{wait_for_output, OutputRequest, SovSummary};
+use super::{wait_for_output, OutputRequest, SovStatus, SovSummary};
 use crate::client::{OutputFile, SovFixerClient};
 use crate::download::sanitize_filename;
 use crate::engine::PollConfig;
@@ -73,6 +73,7 @@ impl CurrentDataSource {
         cancel: &CancellationToken,
     ) -> Result<CurrentData, UpdateError> {
         let summary = self.client.sov_summary(sov_id).await?;
+        refuse_without_data(&summary)?;
         // An SOV that was never updated has no revision count yet: it is its original parse.
         let revision = summary.latest_revision.unwrap_or(0).max(0);
         let path = self.cached_path(sov_id, revision);
@@ -112,6 +113,26 @@ impl CurrentDataSource {
             summary,
         })
     }
+}
+
+/// An SOV whose parse failed has no data, and one still being read has none yet: say so in words
+/// rather than pass on the server's refusal.
+fn refuse_without_data(summary: &SovSummary) -> Result<(), UpdateError> {
+    let message = match summary.status.as_deref().and_then(SovStatus::parse) {
+        Some(SovStatus::Failed) => {
+            "SOV Fixer could not read this SOV's spreadsheet, so it holds no buildings"
+        }
+        Some(SovStatus::Complete) | None => return Ok(()),
+        Some(_) => {
+            "SOV Fixer is still reading this SOV; its buildings are available once it is complete"
+        }
+    };
+    Err(UpdateError::new(
+        ErrorKind::OutputFailed {
+            message: message.to_owned(),
+        },
+        format!("SOV {} has status {:?}", summary.id, summary.status),
+    ))
 }
 
 /// A rename within one folder: atomic, and it replaces a file another process saved meanwhile
