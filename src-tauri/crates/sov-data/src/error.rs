@@ -25,6 +25,14 @@ impl ReadError {
         }
     }
 
+    pub(crate) fn at_position(problem: impl Into<String>, position: (usize, usize)) -> Self {
+        Self {
+            path: None,
+            position: Some(position),
+            problem: problem.into(),
+        }
+    }
+
     pub(crate) fn at(mut self, path: &std::path::Path) -> Self {
         self.path = Some(path.to_path_buf());
         self
@@ -48,6 +56,23 @@ impl ReadError {
             position: (error.line() > 0).then(|| (error.line(), error.column())),
             problem,
         }
+    }
+
+    /// A serde_json error in a piece of the file that began at `start` (line, column).
+    pub(crate) fn from_json_at(error: &serde_json::Error, start: (usize, usize)) -> Self {
+        let mut read = Self::from_json(error);
+        read.position = read.position.map(|(line, column)| {
+            if line == 1 {
+                (start.0, start.1 + column - 1)
+            } else {
+                (start.0 + line - 1, column)
+            }
+        });
+        read
+    }
+
+    pub(crate) fn from_eof() -> Self {
+        Self::new("the file ends in the middle of the data (an interrupted download?)")
     }
 
     pub fn code(&self) -> Code {

@@ -13,6 +13,7 @@
 mod building;
 mod error;
 mod index;
+mod scanner;
 mod stream;
 
 pub use building::{Attribute, Building};

@@ -168,3 +168,67 @@ fn an_error_from_the_caller_stops_the_pass() {
     assert_eq!(calls, 1);
     assert!(error.message().contains("the disk is full"));
 }
+
+#[test]
+fn buildings_across_read_chunks_are_found_whole() {
+    // Well over the scanner's 1 MiB chunk, with brackets, braces and escaped quotes inside strings,
+    // so many buildings straddle a chunk boundary.
+    let buildings: Vec<Value> = (0..4000)
+        .map(|row| {
+            json!({
+                "item_key": format!("i-s-big!Sheet \"1\"!{row}"),
+                "sheet_name": "Sheet \"1\"",
+                "sheet_row_number": row,
+                "note": format!("{} \\\"}}] {{[ \u{e9}", "x".repeat(row % 700)),
+                "nested": {"list": [row, {"deep": [row]}]},
+            })
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(
+        &json!({"id": "s-big", "buildings": buildings, "num_buildings": 4000}),
+    )
+    .unwrap();
+    assert!(text.len() > 2 << 20);
+    let file = write(&text);
+    let index = BuildingIndex::open(file.path()).unwrap();
+    assert_eq!(index.len(), 4000);
+    assert_eq!(index.header().num_buildings, Some(4000));
+    for row in (0..4000).step_by(7) {
+        let building = index
+            .by_item_key(&format!("i-s-big!Sheet \"1\"!{row}"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(building.sheet_row_number, Some(row));
+        assert_eq!(building.attributes["nested"]["list"][1]["deep"][0], row);
+        assert_eq!(
+            index.by_sheet_row("Sheet \"1\"", row).unwrap().unwrap(),
+            building
+        );
+    }
+    let mut count = 0;
+    for_each_building(std::fs::File::open(file.path()).unwrap(), |_| {
+        count += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(count, 4000);
+    // An error far into the file still names its line.
+    let (at, _) = text.match_indices("\"nested\"").nth(2999).unwrap();
+    let broken = format!(
+        "{}\"nested\" ::{}",
+        &text[..at],
+        &text[at + "\"nested\"".len()..]
+    );
+    let error = error_of(&broken);
+    let expected_line = broken
+        .lines()
+        .position(|line| line.contains("\"nested\" ::"))
+        .unwrap()
+        + 1;
+    assert!(expected_line > 1000);
+    assert_eq!(
+        error.position.map(|(line, _)| line),
+        Some(expected_line),
+        "{error}"
+    );
+}
