@@ -6,7 +6,7 @@ use csv::ByteRecord;
 
 use crate::duplicates::{RowTargets, TargetSet};
 use crate::error::PreflightError;
-use crate::findings::{column_letter, thousands, Detail, Findings};
+use crate::findings::{column_letter, thousands, Detail, Findings, Tap, TapKey};
 use crate::header::{self, Header};
 use crate::identity::{parse_sheet_row_number, Target};
 use crate::options::CheckOptions;
@@ -74,7 +74,24 @@ pub(crate) fn scan(
     job: &JobTargets,
     plan_batch: Option<u64>,
 ) -> Scan {
-    scan_with(path, options, job, false, plan_batch)
+    scan_with(path, options, job, false, plan_batch, None)
+}
+
+/// The check of one file on its own, handing every occurrence of one kind of problem to `tap`.
+pub(crate) fn scan_tapped(
+    path: &Path,
+    options: &CheckOptions,
+    key: TapKey,
+    tap: &mut dyn Tap,
+) -> Scan {
+    scan_with(
+        path,
+        options,
+        &JobTargets::default(),
+        false,
+        None,
+        Some((key, tap)),
+    )
 }
 
 fn scan_with(
@@ -83,6 +100,7 @@ fn scan_with(
     job: &JobTargets,
     legacy_text: bool,
     plan_batch: Option<u64>,
+    tap: Option<(TapKey, &mut dyn Tap)>,
 ) -> Scan {
     // Before the file is read, like `plan_upload`; without it the plan is left to `plan_upload`.
     let mut plan =
@@ -90,6 +108,9 @@ fn scan_with(
     let mut upload_plan = None;
     let file_name = source::display_name(path);
     let mut findings = Findings::new(&file_name, options.max_findings_per_kind);
+    if let Some((key, tap)) = tap {
+        findings = findings.with_tap(key, tap);
+    }
     let mut report = FileReport {
         path: path.display().to_string(),
         file_name: file_name.clone(),
@@ -151,7 +172,11 @@ fn scan_with(
             .run(&mut source);
             if source.saw_invalid_utf8() && !legacy_text {
                 // Rare: valid UTF-8 at the start, not further on. Read it all again as Windows-1252.
-                return scan_with(path, options, job, true, plan_batch);
+                let tap = findings.take_tap().map(|(key, tap)| {
+                    tap.restart();
+                    (key, tap)
+                });
+                return scan_with(path, options, job, true, plan_batch, tap);
             }
             // A pass that stopped early saw only part of the file: no plan from it.
             upload_plan = plan.filter(|_| read_to_end).map(|plan| {
@@ -201,6 +226,10 @@ fn layout_fixes(layout: &Layout, plan: &FixPlan, header: &[String]) -> Vec<Fix> 
     let fix = |id: &str, label: String| Fix {
         id: id.to_owned(),
         label,
+        fixes_a_problem: matches!(
+            id,
+            "rename_column" | "drop_empty_columns" | "drop_empty_rows"
+        ),
     };
     let mut fixes: Vec<Fix> = plan
         .renames
@@ -260,10 +289,10 @@ fn layout_fixes(layout: &Layout, plan: &FixPlan, header: &[String]) -> Vec<Fix> 
 }
 
 /// State of one pass over a file's records.
-struct Pass<'a> {
+struct Pass<'a, 't> {
     options: &'a CheckOptions,
     job: &'a JobTargets,
-    findings: &'a mut Findings,
+    findings: &'a mut Findings<'t>,
     report: &'a mut FileReport,
     fix_plan: &'a mut FixPlan,
     targets: &'a mut RowTargets,
@@ -271,7 +300,7 @@ struct Pass<'a> {
     plan: Option<&'a mut PlanBuilder>,
 }
 
-impl Pass<'_> {
+impl Pass<'_, '_> {
     /// Checks every record; false when it stopped before the end of the file.
     fn run(&mut self, source: &mut Source) -> bool {
         let mut record = ByteRecord::new();

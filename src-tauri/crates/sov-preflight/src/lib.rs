@@ -23,6 +23,7 @@ mod mapping;
 mod mapping_store;
 mod options;
 mod plan_builder;
+mod problem_list;
 mod report;
 mod source;
 mod upload;
@@ -33,10 +34,12 @@ use std::path::{Path, PathBuf};
 
 pub use attributes::known_attributes;
 pub use error::PreflightError;
+pub use findings::ROW_LIST_LIMIT;
 pub use fixes::apply_fixes;
 pub use mapping::{mapping_csv, ColumnChoice, ColumnMapping};
 pub use mapping_store::{header_signature, MappingStore};
 pub use options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
+pub use problem_list::save_problem_rows;
 pub use report::{
     ColumnReport, ColumnStatus, FileKind, FileReport, Finding, Fix, Preview, Severity, Summary,
 };
