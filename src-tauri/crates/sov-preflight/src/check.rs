@@ -374,10 +374,17 @@ impl Pass<'_, '_> {
             .filter_map(|(index, column)| column.value_type.map(|value_type| (index, value_type)))
             .collect();
         let width = header.columns.len();
-        let country_column = header.reports.iter().position(|column| {
-            column.attribute.as_deref() == Some("country")
-                && !matches!(column.status, ColumnStatus::DontSend)
-        });
+        let checks_zip = typed
+            .iter()
+            .any(|(_, value_type)| *value_type == crate::attributes::ValueType::Zip);
+        let country_column = header
+            .reports
+            .iter()
+            .position(|column| {
+                column.attribute.as_deref() == Some("country")
+                    && !matches!(column.status, ColumnStatus::DontSend)
+            })
+            .filter(|_| checks_zip);
         let this_year = values::current_year();
         let mut row_number = source.first_row_number;
         let mut rows = 0u64;
@@ -444,6 +451,13 @@ impl Pass<'_, '_> {
             }
             let target = self.identity(header, record, row_number);
             self.targets.push(target);
+            // The row's country, only when a ZIP code is checked against it.
+            let context = values::RowContext {
+                country: country_column
+                    .and_then(|index| record.get(index))
+                    .and_then(|cell| std::str::from_utf8(cell).ok()),
+                this_year,
+            };
             for &(index, value_type) in &typed {
                 let Some(raw) = record.get(index) else {
                     continue;
@@ -453,27 +467,23 @@ impl Pass<'_, '_> {
                     Ok(text) => std::borrow::Cow::Borrowed(text),
                     Err(_) => String::from_utf8_lossy(raw),
                 };
-                let context = values::RowContext {
-                    country: country_column
-                        .and_then(|index| record.get(index))
-                        .and_then(|cell| std::str::from_utf8(cell).ok()),
-                    this_year,
-                };
                 if let Some(problem) = values::check(value_type, &raw, context) {
                     let name = &header.columns[index].name;
                     self.findings.push(
                         Severity::Warning,
-                        problem.code,
+                        problem.code(),
                         Some(row_number),
                         Some((index, name)),
-                        || Detail {
-                            value: Some(raw.clone().into_owned()),
-                            message: format!(
-                                "Row {row_number}, column `{}`: `{raw}` {}.",
-                                name.trim(),
-                                problem.what
-                            ),
-                            suggestion: problem.suggestion,
+                        || {
+                            let (what, suggestion) = problem.words(&raw);
+                            Detail {
+                                value: Some(raw.clone().into_owned()),
+                                message: format!(
+                                    "Row {row_number}, column `{}`: `{raw}` {what}.",
+                                    name.trim()
+                                ),
+                                suggestion,
+                            }
                         },
                     );
                 }
