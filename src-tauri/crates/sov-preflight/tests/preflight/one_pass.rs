@@ -2,16 +2,14 @@
 //! separately: the same findings, the same parts, and the same bytes sent for every part.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::support::{corpus, write_file, write_xlsx};
 use proptest::prelude::*;
 use sov_preflight::{
     check_and_plan_files, check_files, plan_upload, CheckOptions, CheckedFile, UploadPlan,
 };
-use support::{corpus, write_file, write_xlsx};
 
 const HEADER: &str = "sheet_name,sheet_row_number,bldg_name\n";
 

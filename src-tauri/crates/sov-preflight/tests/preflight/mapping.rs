@@ -1,16 +1,14 @@
 //! Friendly headers get suggestions, block until decided, and the upload is built from the mapping.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::io::Read;
 use std::path::PathBuf;
 
+use crate::support::codes;
 use sov_preflight::{
     check_and_plan_files, check_file, plan_upload, CheckOptions, ColumnMapping, ColumnStatus,
     FileReport,
 };
-use support::codes;
 
 fn sample(name: &str) -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

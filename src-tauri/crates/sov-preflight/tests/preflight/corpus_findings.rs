@@ -1,10 +1,8 @@
 //! One bad file per problem (and a few combinations), each with the exact finding expected.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
+use crate::support::{assert_finding, check, codes, corpus, only};
 use sov_preflight::{check_file, check_files, CheckOptions, FileKind, Severity};
-use support::{assert_finding, check, codes, corpus, only};
 
 #[test]
 fn near_miss_column_is_an_error_with_a_suggestion() {
@@ -576,7 +574,7 @@ fn a_windows_1252_byte_after_a_long_utf8_start_switches_the_encoding() {
         bytes.extend_from_slice(format!("Sheet1,{row},Plain House\n").as_bytes());
     }
     bytes.extend_from_slice(b"Sheet1,2000,Caf\xE9\n");
-    let path = support::write_file(dir.path(), "late.csv", &bytes);
+    let path = crate::support::write_file(dir.path(), "late.csv", &bytes);
     let report = check_file(&path, &CheckOptions::default());
     assert_eq!(
         report.notices,

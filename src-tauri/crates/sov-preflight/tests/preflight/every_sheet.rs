@@ -1,10 +1,8 @@
 //! A workbook with a sheet per location group: each sheet is checked on its own terms.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
+use crate::support::{codes, write_xlsx};
 use sov_preflight::{check_every_sheet, check_file, CheckOptions, ColumnStatus};
-use support::{codes, write_xlsx};
 
 #[test]
 fn each_sheet_gets_its_own_header_row_and_mapping_and_shared_buildings_are_found() {

@@ -1,10 +1,8 @@
 //! One-click fixes write a new file next to the original and check it again.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
+use crate::support::{codes, corpus, write_file};
 use sov_preflight::{apply_fixes, check_file, CheckOptions, PreflightError};
-use support::{codes, corpus, write_file};
 
 fn copy_to(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
     let path = dir.join(name);

@@ -2,12 +2,10 @@
 //! files): repeats and cross-file duplicates are still found, with the right rows.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::fmt::Write as _;
 
+use crate::support::assert_finding;
 use sov_preflight::{check_files, CheckOptions, Severity};
-use support::assert_finding;
 
 /// More than one in-memory chunk of the duplicate check (2^20 rows).
 const ROWS: u64 = 1_100_000;

@@ -1,13 +1,11 @@
 //! The header row is found below titles, notes and blank rows, reported, and can be chosen.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::io::Read;
 use std::path::PathBuf;
 
+use crate::support::{codes, only};
 use sov_preflight::{check_file, plan_upload, CheckOptions};
-use support::{codes, only};
 
 fn sample(name: &str) -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,14 +1,12 @@
 //! Excel workbooks: the chosen sheet is read and converted, a missing sheet is explained.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::io::Read;
 
+use crate::support::{assert_finding, corpus, only, write_xlsx};
 use sov_preflight::{
     apply_fixes, check_and_plan_files, check_file, plan_upload, CheckOptions, FileKind, Severity,
 };
-use support::{assert_finding, corpus, only, write_xlsx};
 
 fn workbook(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("corrections.xlsx");
@@ -114,7 +112,7 @@ fn excel_is_converted_to_csv_by_the_fix_and_by_the_upload_plan() {
 fn a_zip_named_like_a_workbook_is_refused_as_a_zip() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fake.xlsx");
-    std::fs::copy(support::corpus("corrections.zip"), &path).unwrap();
+    std::fs::copy(crate::support::corpus("corrections.zip"), &path).unwrap();
     let report = check_file(&path, &CheckOptions::default());
     assert_eq!(report.kind, FileKind::Zip);
     only(&report, "unsupported_file_type");

@@ -1,12 +1,10 @@
 //! Upload plans: parts carry the header, their rows in order, and exactly `byte_len` bytes.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::io::Read;
 
+use crate::support::{corpus, write_file};
 use sov_preflight::{plan_upload, CheckOptions, PreflightError, UploadPlan};
-use support::{corpus, write_file};
 
 fn part_text(plan: &UploadPlan, index: usize) -> String {
     let mut bytes = Vec::new();
