@@ -91,29 +91,6 @@ async fn retry_after_is_honoured() {
 }
 
 #[tokio::test]
-async fn initiate_is_never_repeated_after_a_502() {
-    let mock = Mock::start().await;
-    mock.fault(
-        "initiate_update",
-        Fault::CommitThenRespond {
-            status: 502,
-            body: "<html>502</html>".into(),
-        },
-    );
-    let dest = tempfile::tempdir().unwrap();
-    let error = run(&mock, client_for(&mock.base), dest.path())
-        .await
-        .unwrap_err();
-    assert_eq!(error.error.code(), sov_error::Code::ServerError);
-    assert_eq!(
-        mock.count("initiate_update"),
-        1,
-        "a repeat could create a second update job"
-    );
-    assert_eq!(mock.updates_created(), 1);
-}
-
-#[tokio::test]
 async fn initiate_after_a_429_is_repeated_once_the_server_allows() {
     let mock = Mock::start().await;
     mock.fault(
@@ -163,27 +140,6 @@ async fn a_start_whose_answer_is_lost_is_confirmed_by_status_not_repeated() {
         .unwrap();
     assert_eq!(mock.count("start"), 1);
     assert_eq!(mock.update(&outcome.update_id).1, 1);
-}
-
-#[tokio::test]
-async fn a_lost_start_answer_on_a_queued_update_never_starts_twice() {
-    // The start went through, but the update is still queued (PENDING): the client repeats the
-    // start, the server refuses with 409, and that counts as started.
-    let mock = Mock::start().await;
-    mock.fault(
-        "start",
-        Fault::CommitThenRespond {
-            status: 504,
-            body: String::new(),
-        },
-    );
-    let dest = tempfile::tempdir().unwrap();
-    let outcome = run(&mock, client_for(&mock.base), dest.path())
-        .await
-        .unwrap();
-    assert_eq!(mock.update(&outcome.update_id).1, 1, "started exactly once");
-    assert_eq!(mock.count("start"), 2);
-    assert_eq!(outcome.outputs.len(), 1);
 }
 
 #[tokio::test]

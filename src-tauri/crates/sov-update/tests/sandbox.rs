@@ -506,3 +506,67 @@ async fn watching_a_failed_update_returns_its_final_status_and_downloads_nothing
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn initiate_is_never_repeated_after_a_502_that_came_after_the_work() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let control = sandbox.control();
+    control.set_fault(
+        Endpoint::InitiateUpdate,
+        Fault {
+            error_status: Some(502),
+            error_count: 1,
+            after_commit: true,
+            ..Fault::default()
+        },
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let error = run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
+        &Events::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.error.code(), sov_error::Code::ServerError);
+    assert_eq!(
+        control.count_requests(Endpoint::InitiateUpdate),
+        1,
+        "a repeat could create a second update job"
+    );
+    assert_eq!(control.jobs().len(), 1, "the server did create one");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_lost_start_answer_on_a_queued_update_never_starts_twice() {
+    // The start went through but its answer was lost (504 after the work); the update is still queued
+    // (PENDING for the first fifth of 5 s), so the client repeats the start, the server refuses with 409,
+    // and that counts as started.
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let control = sandbox.control();
+    control.set_processing(Duration::from_secs(5));
+    control.set_fault(
+        Endpoint::Start,
+        Fault {
+            error_status: Some(504),
+            error_count: 1,
+            after_commit: true,
+            ..Fault::default()
+        },
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let outcome = run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
+        &Events::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(control.count_requests(Endpoint::Start), 2);
+    let jobs = control.jobs();
+    assert_eq!(jobs.len(), 1, "one update job");
+    assert_eq!(jobs[0].status, "COMPLETE");
+    assert_eq!(outcome.outputs.len(), 1);
+    sandbox.shutdown().await;
+}
