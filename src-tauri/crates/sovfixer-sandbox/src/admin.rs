@@ -61,6 +61,7 @@ fn config_view(state: &SandboxState) -> serde_json::Value {
         "relative_output_urls": inner.knobs.relative_output_urls,
         "output_delay_ms": inner.knobs.output_delay.as_millis() as u64,
         "annotated_attributes": inner.knobs.annotated_attributes,
+        "ignored_attribute": inner.knobs.ignored_attribute,
     })
 }
 
@@ -101,6 +102,8 @@ struct ConfigPatch {
     relative_output_urls: Option<bool>,
     output_delay_ms: Option<u64>,
     annotated_attributes: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    ignored_attribute: Option<Option<String>>,
 }
 
 async fn update_config(
@@ -135,6 +138,9 @@ async fn update_config(
         }
         if let Some(annotated) = patch.annotated_attributes {
             inner.knobs.annotated_attributes = annotated;
+        }
+        if let Some(ignored) = patch.ignored_attribute {
+            inner.knobs.ignored_attribute = ignored;
         }
     }
     json_response(StatusCode::OK, config_view(&state))

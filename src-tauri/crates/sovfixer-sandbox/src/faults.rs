@@ -92,6 +92,15 @@ pub struct Fault {
     pub drop_after_bytes: Option<u64>,
     /// `start` or `status`: the job ends FAILED with this result instead of producing outputs.
     pub force_failed: Option<ForcedFailure>,
+    /// The injected error is sent *after* the request was handled (its state change happened): a proxy
+    /// failing after the backend committed. Without it the error replaces the handling.
+    pub after_commit: bool,
+    /// Answer `302 Found` with this `Location` instead of handling the request (after the token check).
+    pub redirect_to: Option<String>,
+    /// Downloads only: send the body in chunks of this many bytes…
+    pub slow_chunk_bytes: Option<u64>,
+    /// …with this pause between chunks (a slow link).
+    pub slow_pause_ms: u64,
 }
 
 pub const DEFAULT_ERROR_STATUS: u16 = 503;
@@ -108,7 +117,12 @@ pub struct InjectedError {
 pub struct FaultPlan {
     pub latency: Duration,
     pub error: Option<InjectedError>,
+    /// Send `error` after handling the request instead of in its place.
+    pub after_commit: bool,
+    pub redirect_to: Option<String>,
     pub drop_after_bytes: Option<u64>,
+    /// Chunk size and pause of a slow download.
+    pub slow: Option<(u64, Duration)>,
 }
 
 /// The faults in force, with the remaining error counts.
@@ -165,7 +179,13 @@ impl FaultBook {
                 status: fault.error_status.unwrap_or(DEFAULT_ERROR_STATUS),
                 retry_after_s: fault.retry_after_s,
             }),
+            after_commit: fault.after_commit,
+            redirect_to: fault.redirect_to.clone(),
             drop_after_bytes: fault.drop_after_bytes,
+            slow: fault
+                .slow_chunk_bytes
+                .filter(|&chunk| chunk > 0)
+                .map(|chunk| (chunk, Duration::from_millis(fault.slow_pause_ms))),
         }
     }
 }

@@ -20,8 +20,10 @@ mod routes;
 mod server;
 mod sov;
 mod state;
+mod status_body;
 mod stop_signal;
 mod upload;
+mod urls;
 
 pub use catalog::{KNOWN_ATTRIBUTES, UPDATE_TYPES};
 pub use control::{CreateSovError, DemoSov, JobSummary, SandboxControl, UploadSummary};

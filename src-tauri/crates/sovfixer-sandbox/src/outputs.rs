@@ -28,12 +28,34 @@ pub struct Corrected {
     pub unmatched: Vec<String>,
 }
 
+/// The derived attribute: the full address line, recomputed from these inputs when one of them is corrected.
+pub const ADDRESS_LINE: &str = "bldg_street_descriptor";
+pub const ADDRESS_INPUTS: [&str; 4] = ["street", "city", "state", "zip"];
+
+/// `<street>, <city>, <state> <zip>`, missing parts left out, as the generated SOVs write it.
+pub fn address_line(value: impl Fn(&str) -> Option<String>) -> String {
+    let part = |name: &str| value(name).filter(|v| !v.trim().is_empty());
+    let state_zip: Vec<String> = [part("state"), part("zip")].into_iter().flatten().collect();
+    [
+        part("street"),
+        part("city"),
+        Some(state_zip.join(" ")).filter(|s| !s.is_empty()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 /// Applies the uploaded CSVs in order (later uploads win) over the base revision's changes.
-/// An empty cell leaves the value unchanged.
+/// An empty cell leaves the value unchanged. A row that corrects an address input and does not set the
+/// address line itself gets the address line recomputed. `ignored` names an attribute the service
+/// silently leaves alone (a fault knob).
 pub fn apply_corrections(
     sov: &Sov,
     base: &Changes,
     uploads: &[PathBuf],
+    ignored: Option<&str>,
 ) -> std::io::Result<Corrected> {
     let buildings = &sov.buildings;
     let by_item_key: HashMap<String, usize> = buildings
@@ -97,10 +119,27 @@ pub fn apply_corrections(
             };
             outcome.rows_matched += 1;
             let changes = outcome.changes.entry(index).or_default();
+            let mut address_touched = false;
+            let mut address_given = false;
             for (name, value) in writable.iter().zip(record.iter()) {
                 if let (Some(name), false) = (name, value.is_empty()) {
+                    if Some(*name) == ignored {
+                        continue;
+                    }
+                    address_touched |= ADDRESS_INPUTS.contains(name);
+                    address_given |= *name == ADDRESS_LINE;
                     changes.insert(name, value.to_string());
                 }
+            }
+            if address_touched && !address_given {
+                let building = &buildings[index];
+                let line = address_line(|name| {
+                    changes
+                        .get(name)
+                        .or_else(|| building.attributes.get(name))
+                        .cloned()
+                });
+                changes.insert(ADDRESS_LINE, line);
             }
         }
     }

@@ -126,7 +126,7 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
     if !state.files.path().exists() {
         return None;
     }
-    let (job, sov, forced, base, annotated) = {
+    let (job, sov, forced, base, annotated, ignored) = {
         let inner = state.lock();
         let job = inner.jobs.get(sudid)?.clone();
         let sov = inner.sovs.get(&job.sov_id)?.clone();
@@ -141,6 +141,7 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
             inner.knobs.faults.forced_failure(),
             base,
             inner.knobs.annotated_attributes,
+            inner.knobs.ignored_attribute.clone(),
         )
     };
     if let Some(forced) = forced {
@@ -157,7 +158,7 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
         outputs: Vec::new(),
     };
     let uploads: Vec<_> = job.uploads.iter().map(|u| u.path.clone()).collect();
-    let corrected = match apply_corrections(&sov, &base, &uploads) {
+    let corrected = match apply_corrections(&sov, &base, &uploads, ignored.as_deref()) {
         Ok(corrected) => corrected,
         Err(e) => return Some(failed(format!("Could not read the locations files: {e}"))),
     };

@@ -67,6 +67,7 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<R
         relative_output_urls: config.relative_output_urls,
         output_delay: config.output_delay,
         annotated_attributes: config.annotated_attributes,
+        ignored_attribute: None,
     };
     let base_url = format!("http://{addr}");
     let state = Arc::new(SandboxState::new(

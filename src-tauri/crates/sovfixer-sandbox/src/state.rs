@@ -146,6 +146,14 @@ pub struct RequestRecord {
     pub status: u16,
 }
 
+/// A request as it arrived, before any fault or handling: lets a test wait until the server has *seen* it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeenRequest {
+    pub method: String,
+    pub path: String,
+    pub endpoint: Option<Endpoint>,
+}
+
 /// One attempt to POST a finished job's status to its `callback_url`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallbackRecord {
@@ -173,6 +181,8 @@ pub struct Knobs {
     /// JSON outputs write the attributes of `catalog::ANNOTATED_ATTRIBUTES` as
     /// `{value, confidence, original, source, units, comment}` objects.
     pub annotated_attributes: bool,
+    /// Fault: updates silently leave this attribute unchanged (and still end SUCCESS).
+    pub ignored_attribute: Option<String>,
 }
 
 #[derive(Debug)]
@@ -189,6 +199,7 @@ pub struct Inner {
     /// (revision id, canonical format) → the output made for it by get_or_create_output.
     pub made_outputs: HashMap<(String, String), StoredOutput>,
     pub requests: Vec<RequestRecord>,
+    pub seen: Vec<SeenRequest>,
     pub callbacks: Vec<CallbackRecord>,
 }
 
@@ -203,6 +214,8 @@ pub struct SandboxState {
     initial_revisions: BTreeMap<String, Vec<Revision>>,
     /// Uploads and outputs live here; removed when the sandbox is dropped.
     pub files: tempfile::TempDir,
+    /// Woken whenever a request arrives.
+    pub request_arrived: tokio::sync::Notify,
     inner: Mutex<Inner>,
 }
 
@@ -235,6 +248,7 @@ impl SandboxState {
             files: tempfile::Builder::new()
                 .prefix("sovfixer-sandbox-")
                 .tempdir()?,
+            request_arrived: tokio::sync::Notify::new(),
             inner: Mutex::new(Inner {
                 knobs,
                 sovs,
@@ -245,6 +259,7 @@ impl SandboxState {
                 output_requests: HashMap::new(),
                 made_outputs: HashMap::new(),
                 requests: Vec::new(),
+                seen: Vec::new(),
                 callbacks: Vec::new(),
             }),
         })
@@ -255,6 +270,12 @@ impl SandboxState {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Logs an arriving request and wakes whoever waits for one.
+    pub fn note_seen(&self, seen: SeenRequest) {
+        self.lock().seen.push(seen);
+        self.request_arrived.notify_waiters();
     }
 
     /// Forgets jobs, faults, the request log and callback deliveries; knobs go back to their configured values.
@@ -275,6 +296,7 @@ impl SandboxState {
             inner.output_requests.clear();
             inner.made_outputs.clear();
             inner.requests.clear();
+            inner.seen.clear();
             inner.callbacks.clear();
             let jobs = std::mem::take(&mut inner.jobs);
             jobs.into_values().map(|job| job.dir).collect()
