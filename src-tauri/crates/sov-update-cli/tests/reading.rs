@@ -129,6 +129,10 @@ fn show_gives_the_summary_and_every_revision() {
     let latest = updated["latest_revision"].as_i64().unwrap();
     assert_eq!(revisions.len() as i64, latest + 1);
     assert_eq!(revisions[0]["kind"], "original");
+    assert_eq!(
+        revisions[0]["status"], "complete",
+        "a word, not the API's letter"
+    );
     assert_eq!(revisions.last().unwrap()["revision"], latest);
 
     let unknown = work.run(&sandbox, &["show", "s-no-such-sov", "--json"]);

@@ -36,13 +36,14 @@ impl<'a> FoundSov<'a> {
             num_buildings: sov.num_buildings,
             latest_revision: sov.latest_revision,
             last_updated: sov.last_updated(),
-            status: status_word(sov),
+            status: status_word(sov.status.as_deref()),
         }
     }
 }
 
-fn status_word(sov: &SovSummary) -> Option<String> {
-    let status = sov.status.as_deref()?;
+/// A status letter (`C`) as the word a person reads (`complete`); anything else as given.
+pub(super) fn status_word(status: Option<&str>) -> Option<String> {
+    let status = status?;
     Some(
         SovStatus::parse(status)
             .map(|s| s.word().to_owned())

@@ -10,7 +10,7 @@ use sov_update::read::{CurrentDataSource, SovSummary};
 use sov_update::PollConfig;
 use tokio_util::sync::CancellationToken;
 
-use super::find::FoundSov;
+use super::find::{status_word, FoundSov};
 use super::{fail, table};
 use crate::cli::{BuildingsFormat, GlobalOptions, ShowArgs};
 use crate::connection::{connect, Failure};
@@ -37,7 +37,7 @@ fn revisions(sov: &SovSummary) -> Vec<Revision> {
         revision: 0,
         id: Some(sov.id.clone()),
         kind: "original".to_owned(),
-        status: sov.status.clone(),
+        status: status_word(sov.status.as_deref()),
         filename: sov.filename.clone(),
         time: sov
             .completed_time
@@ -55,7 +55,7 @@ fn revisions(sov: &SovSummary) -> Vec<Revision> {
                 .record_type
                 .clone()
                 .unwrap_or_else(|| "update".to_owned()),
-            status: update.status.clone(),
+            status: status_word(update.status.as_deref()),
             filename: update.filename.clone(),
             time: update.posted_time.clone(),
         });
