@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use calamine::{Data, Reader as _};
 use sov_workbook::attributes::{AttributeChoice, AttributeKind, KNOWN_ATTRIBUTES};
-use sov_workbook::building::buildings_from_output;
+use sov_workbook::building::{buildings_from_output, buildings_from_reader};
 use sov_workbook::reader::read_corrections;
 use sov_workbook::{corrections_workbook_bytes, Building, WorkbookSource};
 
@@ -130,8 +130,7 @@ fn edit_like_a_user(bytes: &[u8], out: &Path) -> Result<usize> {
 }
 
 fn load_buildings(dir: &Path) -> Result<Vec<Building>> {
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("buildings.json"))?)?;
-    Ok(buildings_from_output(&json))
+    Ok(buildings_from_reader(std::fs::File::open(dir.join("buildings.json"))?)?)
 }
 
 fn write(dir: &Path, out: &Path) -> Result<()> {

@@ -4,7 +4,8 @@
 //! Layout, one record per row, column A naming the record:
 //! `format | sov-updater-corrections/1`, `sov_id | …`, `revision | …`, `made_at | …`,
 //! `header | Item key | Sheet | Row | Year built | …`, `attribute | item_key | sheet_name | sheet_row_number | … `,
-//! then one `base | <values>` row per building, and last `checksum | <sha-256 of every row above>`.
+//! then one `base | <item key> | <its values as a JSON array, in attribute order>` row per building (the JSON cut
+//! into several cells when longer than a cell holds), and last `checksum | <sha-256 of every row above>`.
 
 use std::collections::HashMap;
 
@@ -166,8 +167,9 @@ pub fn parse(mut rows: Vec<Vec<Option<Value>>>) -> Result<Snapshot, SnapshotProb
         let Some(Some(item_key)) = cells.next() else {
             continue;
         };
+        let json: String = cells.flatten().map(|cell| cell.to_field()).collect();
         let mut values: Vec<Option<Value>> =
-            cells.skip(IDENTITY_COLUMNS.len() - 1).take(width).collect();
+            serde_json::from_str(&json).map_err(|_| edited("a row of values is not readable"))?;
         values.resize(width, None);
         base.insert(item_key.to_field(), values);
     }
