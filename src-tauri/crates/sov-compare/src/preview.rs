@@ -166,15 +166,15 @@ pub fn preview(
         };
         first_row_of.insert(found, row.file_row);
         let building = index.building(found);
-        let base_row: Option<&Vec<Option<Value>>> =
-            snapshot.and_then(|snapshot| snapshot.base.get(&building.item_key));
+        let base_row: Option<Vec<Option<Value>>> =
+            snapshot.and_then(|snapshot| snapshot.base_row(&building.item_key));
         let changes_before = result.changes.len();
         for ((attribute, entry), base_position) in
             file.attributes.iter().zip(&row.values).zip(&base_positions)
         {
             let current = building.value(attribute);
             // The value when the workbook was made, for the columns it was made with.
-            let base = match (base_row, base_position) {
+            let base = match (&base_row, base_position) {
                 (Some(values), Some(position)) => {
                     Some(values.get(*position).and_then(Option::as_ref))
                 }

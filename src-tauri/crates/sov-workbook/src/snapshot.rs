@@ -29,9 +29,9 @@ pub struct Snapshot {
     pub made_at: String,
     /// (header as written, attribute), identity columns first.
     pub columns: Vec<(String, String)>,
-    /// Each building's attribute values when the workbook was made, by item key, in the order of
-    /// [`Snapshot::attributes`].
-    pub base: HashMap<String, Vec<Option<Value>>>,
+    /// Each building's attribute values when the workbook was made, by item key: a JSON array in the order of
+    /// [`Snapshot::attributes`], kept as text (a fraction of the memory of the values) until a row is compared.
+    pub base: HashMap<String, Box<str>>,
 }
 
 impl Snapshot {
@@ -43,10 +43,15 @@ impl Snapshot {
             .map(|(_, attribute)| attribute.as_str())
     }
 
+    /// One building's values when the workbook was made, in the order of [`Snapshot::attributes`].
+    pub fn base_row(&self, item_key: &str) -> Option<Vec<Option<Value>>> {
+        serde_json::from_str(self.base.get(item_key)?).ok()
+    }
+
     /// One building's value of one attribute when the workbook was made.
-    pub fn base_value(&self, item_key: &str, attribute: &str) -> Option<&Value> {
+    pub fn base_value(&self, item_key: &str, attribute: &str) -> Option<Value> {
         let index = self.attributes().position(|name| name == attribute)?;
-        self.base.get(item_key)?.get(index)?.as_ref()
+        self.base_row(item_key)?.into_iter().nth(index)?
     }
 }
 
@@ -159,7 +164,6 @@ pub fn parse(mut rows: Vec<Vec<Option<Value>>>) -> Result<Snapshot, SnapshotProb
         return Err(edited("its column map is incomplete"));
     }
     let columns: Vec<(String, String)> = headers.into_iter().zip(attributes).collect();
-    let width = columns.len() - IDENTITY_COLUMNS.len();
     rows.truncate(checksum_row);
     let mut base = HashMap::with_capacity(rows.len().saturating_sub(6));
     for row in rows.into_iter().skip(6) {
@@ -168,10 +172,7 @@ pub fn parse(mut rows: Vec<Vec<Option<Value>>>) -> Result<Snapshot, SnapshotProb
             continue;
         };
         let json: String = cells.flatten().map(|cell| cell.to_field()).collect();
-        let mut values: Vec<Option<Value>> =
-            serde_json::from_str(&json).map_err(|_| edited("a row of values is not readable"))?;
-        values.resize(width, None);
-        base.insert(item_key.to_field(), values);
+        base.insert(item_key.to_field(), json.into_boxed_str());
     }
     Ok(Snapshot {
         sov_id,

@@ -59,7 +59,7 @@ fn the_workbook_has_plain_headers_identity_first_and_a_hidden_sheet_read_back_as
     assert_eq!(snapshot.base.len(), 3);
     assert_eq!(
         snapshot.base_value(&format!("i-{SOV_ID}!Locations!3"), "const__bldg_year_built"),
-        Some(&Value::Number(1961.0))
+        Some(Value::Number(1961.0))
     );
     assert_eq!(file.rows.len(), 3);
     let second = &file.rows[1];
