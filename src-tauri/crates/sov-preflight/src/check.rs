@@ -11,7 +11,7 @@ use crate::header::{self, Header};
 use crate::identity::{parse_sheet_row_number, Target};
 use crate::options::CheckOptions;
 use crate::plan_builder::PlanBuilder;
-use crate::report::{FileKind, FileReport, Fix, Preview, Severity, Summary};
+use crate::report::{ColumnStatus, FileKind, FileReport, Fix, Preview, Severity, Summary};
 use crate::source::{self, Layout, Source};
 use crate::upload::UploadPlan;
 use crate::values;
@@ -85,7 +85,8 @@ fn scan_with(
     plan_batch: Option<u64>,
 ) -> Scan {
     // Before the file is read, like `plan_upload`; without it the plan is left to `plan_upload`.
-    let mut plan = plan_batch.and_then(|batch| PlanBuilder::new(path, batch).ok());
+    let mut plan =
+        plan_batch.and_then(|batch| PlanBuilder::new(path, batch, &options.mapping).ok());
     let mut upload_plan = None;
     let file_name = source::display_name(path);
     let mut findings = Findings::new(&file_name, options.max_findings_per_kind);
@@ -97,6 +98,10 @@ fn scan_with(
         notices: Vec::new(),
         sheet: None,
         sheets: Vec::new(),
+        header_row: None,
+        header_row_detected: false,
+        columns: Vec::new(),
+        remembered_mapping: false,
         findings: Vec::new(),
         fixes: Vec::new(),
         preview: Preview::default(),
@@ -108,7 +113,12 @@ fn scan_with(
     };
     let mut targets = RowTargets::default();
     let mut layout = None;
-    match source::open_with(path, options.sheet_of(path), legacy_text) {
+    match source::open_with(
+        path,
+        options.sheet_of(path),
+        options.header_row_of(path),
+        legacy_text,
+    ) {
         Err(refusal) => {
             report.kind = refusal.kind;
             findings.push(Severity::Error, refusal.code, None, None, || Detail {
@@ -120,6 +130,11 @@ fn scan_with(
         Ok(mut source) => {
             report.kind = source.layout.kind();
             report.notices = source.layout.notices();
+            report.header_row = Some(source.first_row_number);
+            report.header_row_detected = source.header_detected;
+            if source.rows_above_header > 0 {
+                report.notices.push(header_row_notice(&source));
+            }
             if let Layout::Excel { sheet, sheets } = &source.layout {
                 report.sheet = Some(sheet.clone());
                 report.sheets = sheets.clone();
@@ -143,7 +158,7 @@ fn scan_with(
                 plan.finish(
                     path,
                     options.sheet_of(path).map(str::to_owned),
-                    &source.layout,
+                    &source,
                     legacy_text,
                 )
             });
@@ -163,6 +178,23 @@ fn scan_with(
         targets,
         upload_plan,
     }
+}
+
+/// Says which row was read as the header when it is not the first, so the user can disagree.
+fn header_row_notice(source: &Source) -> String {
+    let header = source.first_row_number;
+    let first = header - source.rows_above_header;
+    let above = if first + 1 == header {
+        format!("row {first} above it was")
+    } else {
+        format!("rows {first}–{} above it were", header - 1)
+    };
+    let how = if source.header_detected {
+        "The column names were found in row"
+    } else {
+        "The column names are read from row"
+    };
+    format!("{how} {header}; {above} skipped (a title or notes) and will not be sent. Choose another header row if this is wrong.")
 }
 
 fn layout_fixes(layout: &Layout, plan: &FixPlan, header: &[String]) -> Vec<Fix> {
@@ -275,7 +307,13 @@ impl Pass<'_> {
             plan.header(&record);
         }
         self.report.preview.header = names.clone();
-        let header = header::analyse(names, self.findings);
+        let header = header::analyse(
+            names,
+            source.first_row_number,
+            &self.options.mapping,
+            self.findings,
+        );
+        self.report.columns = header.reports.clone();
         self.fix_plan.renames = header
             .columns
             .iter()
@@ -307,6 +345,11 @@ impl Pass<'_> {
             .filter_map(|(index, column)| column.value_type.map(|value_type| (index, value_type)))
             .collect();
         let width = header.columns.len();
+        let country_column = header.reports.iter().position(|column| {
+            column.attribute.as_deref() == Some("country")
+                && !matches!(column.status, ColumnStatus::DontSend)
+        });
+        let this_year = values::current_year();
         let mut row_number = source.first_row_number;
         let mut rows = 0u64;
         let mut empty_rows = 0u64;
@@ -381,17 +424,27 @@ impl Pass<'_> {
                     Ok(text) => std::borrow::Cow::Borrowed(text),
                     Err(_) => String::from_utf8_lossy(raw),
                 };
-                if let Some((what, suggestion)) = values::problem(value_type, &raw) {
+                let context = values::RowContext {
+                    country: country_column
+                        .and_then(|index| record.get(index))
+                        .and_then(|cell| std::str::from_utf8(cell).ok()),
+                    this_year,
+                };
+                if let Some(problem) = values::check(value_type, &raw, context) {
                     let name = &header.columns[index].name;
                     self.findings.push(
                         Severity::Warning,
-                        "invalid_value",
+                        problem.code,
                         Some(row_number),
                         Some((index, name)),
                         || Detail {
                             value: Some(raw.clone().into_owned()),
-                            message: format!("Row {row_number}, column `{name}`: `{raw}` {what}."),
-                            suggestion: suggestion.into(),
+                            message: format!(
+                                "Row {row_number}, column `{}`: `{raw}` {}.",
+                                name.trim(),
+                                problem.what
+                            ),
+                            suggestion: problem.suggestion,
                         },
                     );
                 }
@@ -431,10 +484,11 @@ impl Pass<'_> {
             all_empty = false;
             let index = header.trailing_blank_from + offset;
             let letter = column_letter(index);
+            let header_row = header.row;
             self.findings.push(Severity::Error, "blank_column_name", None, Some((index, &letter)), || Detail {
                 value: None,
                 message: format!("Column {letter} has no name in the header row, but row {row} has a value in it."),
-                suggestion: format!("Type the attribute name in cell {letter}1, or delete the column if it is not needed."),
+                suggestion: format!("Type the attribute name in cell {letter}{header_row}, or delete the column if it is not needed."),
             });
         }
         if all_empty {

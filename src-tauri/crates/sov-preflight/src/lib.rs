@@ -17,7 +17,10 @@ mod error;
 mod findings;
 mod fixes;
 mod header;
+mod header_row;
 mod identity;
+mod mapping;
+mod mapping_store;
 mod options;
 mod plan_builder;
 mod report;
@@ -31,8 +34,12 @@ use std::path::{Path, PathBuf};
 pub use attributes::known_attributes;
 pub use error::PreflightError;
 pub use fixes::apply_fixes;
+pub use mapping::{mapping_csv, ColumnChoice, ColumnMapping};
+pub use mapping_store::{header_signature, MappingStore};
 pub use options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
-pub use report::{FileKind, FileReport, Finding, Fix, Preview, Severity, Summary};
+pub use report::{
+    ColumnReport, ColumnStatus, FileKind, FileReport, Finding, Fix, Preview, Severity, Summary,
+};
 pub use upload::{plan_upload, UploadPart, UploadPlan};
 
 /// Checks the files of one job, including buildings targeted by more than one file.
@@ -92,6 +99,39 @@ pub fn check_and_plan_files(
             plan: plan.unwrap_or_else(|| plan_upload(path, options, rows_per_batch)),
         })
         .collect()
+}
+
+/// [`check_files`], applying the mappings `store` remembers for files with the same headers (the
+/// user's own choices in `options.mapping` win). A report whose mapping came from the store says
+/// so in a notice and has `remembered_mapping` set; [`MappingStore::forget`] undoes it.
+pub fn check_files_remembering(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    store: &MappingStore,
+) -> Vec<FileReport> {
+    let first = check_files(paths, options);
+    let mut remembered = ColumnMapping::default();
+    let mut used = vec![false; first.len()];
+    for (index, report) in first.iter().enumerate() {
+        if let Some(mapping) = store.recall(&report.preview.header) {
+            remembered.extend(mapping.clone());
+            used[index] = true;
+        }
+    }
+    if remembered.is_empty() {
+        return first;
+    }
+    let mut merged = options.clone();
+    remembered.extend(std::mem::take(&mut merged.mapping));
+    merged.mapping = remembered;
+    let mut reports = check_files(paths, &merged);
+    for (report, used) in reports.iter_mut().zip(used) {
+        if used {
+            report.remembered_mapping = true;
+            report.notices.push("The column mapping you confirmed before for a file with these headers was used. Undo it to choose the columns again.".into());
+        }
+    }
+    reports
 }
 
 /// Checks one file on its own.

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_duration;
 use crate::extra_data::parse_key_value;
+use crate::mapping_args::MappingArgs;
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -121,6 +122,8 @@ pub struct RunArgs {
     /// files ignore it.
     #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub sheet: Option<String>,
+    #[command(flatten)]
+    pub mapping: MappingArgs,
     /// Output format to produce (repeatable; see `sov-update formats`).
     #[arg(short = 'o', long = "output-format", value_name = "FORMAT")]
     pub output_formats: Vec<String>,
@@ -191,6 +194,11 @@ pub struct CheckArgs {
     /// files ignore it.
     #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub sheet: Option<String>,
+    #[command(flatten)]
+    pub mapping: MappingArgs,
+    /// Print the column mapping the app would suggest, as a file for --mapping, and exit.
+    #[arg(long)]
+    pub suggest_mapping: bool,
 }
 
 #[derive(Debug, Args)]

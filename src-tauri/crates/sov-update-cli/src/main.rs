@@ -8,6 +8,7 @@ mod events;
 mod exit_code;
 mod extra_data;
 mod interrupt;
+mod mapping_args;
 mod output;
 mod watcher;
 

@@ -3,13 +3,11 @@
 //! tells the whole story.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{resume_action, Harness};
 use sov_history::{JobDetail, JobStatus, TransitionKind};
 use sovfixer_sandbox::{Endpoint, Fault, LARGE_SOV_ID, SAMPLE_SOV_ID};
-use support::{resume_action, Harness};
 
 fn has(detail: &JobDetail, wanted: impl Fn(&TransitionKind) -> bool) -> bool {
     detail.transitions.iter().any(|t| wanted(&t.kind))
@@ -362,7 +360,7 @@ fn killed_while_an_output_is_being_written_leaves_no_partial_file() {
             break partial.unwrap();
         }
         assert!(
-            started.elapsed() < support::LINE_WAIT,
+            started.elapsed() < crate::support::LINE_WAIT,
             "no partial file appeared"
         );
         std::thread::sleep(Duration::from_millis(2));

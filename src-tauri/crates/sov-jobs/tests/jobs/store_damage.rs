@@ -2,15 +2,13 @@
 //! schema, or with one unreadable entry; what a damaged file still holds is recovered and resumed.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::support::{resume_action, Harness};
 use rusqlite::Connection;
 use sov_history::{HistoryStore, InputFile, JobStatus, NewJob, Page, DB_FILE_NAME};
 use sovfixer_sandbox::SAMPLE_SOV_ID;
-use support::{resume_action, Harness};
 
 fn db_path(harness: &Harness) -> PathBuf {
     harness.history().join(DB_FILE_NAME)

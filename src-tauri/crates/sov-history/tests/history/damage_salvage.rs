@@ -2,14 +2,12 @@
 //! the fresh history, the damaged file is kept unchanged beside it, and nothing half-read or garbled comes back.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use common::{downgrade_to_schema_1, job, output};
+use crate::common::{downgrade_to_schema_1, job, output};
 use sov_error::{AppError, Code};
 use sov_history::{
     HistoryStore, JobDetail, JobStatus, Page, StoreOpenReport, TransitionKind, DB_FILE_NAME,
@@ -399,7 +397,7 @@ fn an_undamaged_file_with_a_damaged_index_gives_back_every_job_complete() {
     // The index pages of a table hold nothing that is not in the table itself, so garbling one loses nothing.
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join(DB_FILE_NAME), &template().0).unwrap();
-    let index_root: i64 = common::raw(dir.path())
+    let index_root: i64 = crate::common::raw(dir.path())
         .query_row(
             "SELECT rootpage FROM sqlite_master WHERE name = 'jobs_by_created'",
             [],

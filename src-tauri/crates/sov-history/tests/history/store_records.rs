@@ -1,8 +1,6 @@
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{job, open, output, raw};
+use crate::common::{job, open, output, raw};
 use sov_error::{AppError, Code};
 use sov_history::{HistoryError, JobStatus, JobStep, Page, TransitionKind};
 

@@ -1,8 +1,6 @@
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{job, open, raw};
+use crate::common::{job, open, raw};
 use sov_history::{HistoryError, Page};
 
 fn three_jobs(folder: &std::path::Path) -> sov_history::HistoryStore {
@@ -123,10 +121,10 @@ fn a_damaged_transition_or_output_is_left_out_of_the_job_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     let store = three_jobs(dir.path());
     store
-        .record_output("good-1", &common::output("Acme.json"))
+        .record_output("good-1", &crate::common::output("Acme.json"))
         .unwrap();
     store
-        .record_output("good-1", &common::output("Acme.xlsx"))
+        .record_output("good-1", &crate::common::output("Acme.xlsx"))
         .unwrap();
     let conn = raw(dir.path());
     // Written by hand: the store's own triggers forbid rewriting transitions.

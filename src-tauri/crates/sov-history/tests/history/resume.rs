@@ -1,8 +1,6 @@
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{job, open, output};
+use crate::common::{job, open, output};
 use sov_error::{AppError, Code};
 use sov_history::{classify_resume, ResumePoint, Transition, TransitionKind};
 

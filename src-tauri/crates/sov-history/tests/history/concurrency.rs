@@ -1,11 +1,9 @@
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use common::{job, open, output};
+use crate::common::{job, open, output};
 use sov_history::{HistoryStore, JobStatus, Page, TransitionKind};
 
 const JOBS_PER_WRITER: usize = 25;

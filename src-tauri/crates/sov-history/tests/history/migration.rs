@@ -1,10 +1,8 @@
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::fs;
 
-use common::{downgrade_to_schema_1, job, open, output, raw};
+use crate::common::{downgrade_to_schema_1, job, open, output, raw};
 use rusqlite::Connection;
 use sov_history::{
     HistoryStore, JobStatus, JobStep, Page, TransitionKind, DB_FILE_NAME, SCHEMA_VERSION,

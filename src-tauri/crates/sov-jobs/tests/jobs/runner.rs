@@ -2,16 +2,14 @@
 //! "download again".
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::in_process::{finish, kinds, runner_for, setup, WAIT};
 use sov_history::{HistoryStore, JobStatus, ResumePoint as Interrupted, TransitionKind};
 use sov_jobs::{JobEvents, JobsError, ResumeAction};
 use sov_update::JobProgress;
 use sovfixer_sandbox::{Endpoint, Fault, ForcedFailure};
-use support::in_process::{finish, kinds, runner_for, setup, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_records_every_step_in_order_and_forwards_progress() {

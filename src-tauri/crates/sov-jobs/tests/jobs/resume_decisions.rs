@@ -2,15 +2,13 @@
 //! server cannot be asked, leave another environment's jobs alone.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::in_process::{client_for, finish, setup, WAIT};
 use sov_history::{JobStatus, ResumePoint as Interrupted, TransitionKind};
 use sov_jobs::{Connection, JobsError, ResumeAction, Target};
 use sov_update::{Environment, StartRequest};
 use sovfixer_sandbox::{Endpoint, Fault};
-use support::in_process::{client_for, finish, setup, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploaded_but_never_started_is_started_once_after_asking_the_server() {

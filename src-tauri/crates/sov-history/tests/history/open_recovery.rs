@@ -1,11 +1,9 @@
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{job, open, raw};
+use crate::common::{job, open, raw};
 use sov_history::{HistoryError, HistoryStore, Page, DB_FILE_NAME, SCHEMA_VERSION};
 
 fn corrupt_copies(folder: &Path) -> Vec<String> {
@@ -83,7 +81,7 @@ fn a_file_truncated_mid_page_is_moved_aside_and_what_it_still_holds_is_listed() 
         full.len()
     );
     // Cut in the middle of a page, about half-way through the file. (In this small store every job row sits in
-    // the second half, so none may come back; tests/damage_salvage.rs measures what a bigger store keeps.)
+    // the second half, so none may come back; damage_salvage.rs measures what a bigger store keeps.)
     let cut = full.len() / 2 + 1000;
     fs::write(&path, &full[..cut]).unwrap();
 
