@@ -38,7 +38,9 @@ fn value_for(kind: AttributeKind, name: &str, index: usize) -> serde_json::Value
     let i = index as f64;
     match kind {
         AttributeKind::Money => serde_json::json!(250_000.0 + (index % 977) as f64 * 1_000.0),
-        AttributeKind::Year => serde_json::json!({"value": 1900 + index % 120, "confidence": 0.9, "original": null, "source": "sov", "units": null, "comment": null}),
+        AttributeKind::Year => {
+            serde_json::json!({"value": 1900 + index % 120, "confidence": 0.9, "original": null, "source": "sov", "units": null, "comment": null})
+        }
         AttributeKind::Count => serde_json::json!(1 + index % 12),
         AttributeKind::Area => serde_json::json!(1_000 + index % 50_000),
         AttributeKind::Decimal => serde_json::json!((i * 0.37) % 100.0),
@@ -56,12 +58,18 @@ fn generate(dir: &Path, count: usize, attribute_count: usize) -> Result<()> {
         .map(|index| {
             let row = index + 2;
             let mut building = serde_json::Map::new();
-            building.insert("item_key".into(), format!("i-{SOV_ID}!Locations!{row}").into());
+            building.insert(
+                "item_key".into(),
+                format!("i-{SOV_ID}!Locations!{row}").into(),
+            );
             building.insert("building_counter".into(), index.into());
             building.insert("sheet_name".into(), "Locations".into());
             building.insert("sheet_row_number".into(), row.into());
             for attribute in attributes {
-                building.insert(attribute.name.into(), value_for(attribute.kind, attribute.name, index));
+                building.insert(
+                    attribute.name.into(),
+                    value_for(attribute.kind, attribute.name, index),
+                );
             }
             serde_json::Value::Object(building)
         })
@@ -70,10 +78,18 @@ fn generate(dir: &Path, count: usize, attribute_count: usize) -> Result<()> {
     std::fs::write(dir.join("buildings.json"), serde_json::to_vec(&output)?)?;
 
     let parsed = buildings_from_output(&output);
-    let source = WorkbookSource { sov_id: SOV_ID, revision: REVISION, made_at: "2026-12-06T00:00:00Z", buildings: &parsed };
+    let source = WorkbookSource {
+        sov_id: SOV_ID,
+        revision: REVISION,
+        made_at: "2026-12-06T00:00:00Z",
+        buildings: &parsed,
+    };
     let made = corrections_workbook_bytes(&source, &AttributeChoice::All)?;
     let edits = edit_like_a_user(&made, &dir.join("edited.xlsx"))?;
-    println!("{}", serde_json::json!({"generated": count, "attributes": attributes.len(), "edits": edits}));
+    println!(
+        "{}",
+        serde_json::json!({"generated": count, "attributes": attributes.len(), "edits": edits})
+    );
     Ok(())
 }
 
@@ -87,7 +103,11 @@ fn edit_like_a_user(bytes: &[u8], out: &Path) -> Result<usize> {
         let mut rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
         if sheet_index == 0 {
             let header = rows.remove(0);
-            for (index, row) in rows.iter_mut().enumerate().filter(|(index, _)| index % 100 == 0) {
+            for (index, row) in rows
+                .iter_mut()
+                .enumerate()
+                .filter(|(index, _)| index % 100 == 0)
+            {
                 for column in [5, 15, 25] {
                     if let Some(cell) = row.get_mut(column) {
                         *cell = match cell {
@@ -130,17 +150,27 @@ fn edit_like_a_user(bytes: &[u8], out: &Path) -> Result<usize> {
 }
 
 fn load_buildings(dir: &Path) -> Result<Vec<Building>> {
-    Ok(buildings_from_reader(std::fs::File::open(dir.join("buildings.json"))?)?)
+    Ok(buildings_from_reader(std::fs::File::open(
+        dir.join("buildings.json"),
+    )?)?)
 }
 
 fn write(dir: &Path, out: &Path) -> Result<()> {
     let buildings = load_buildings(dir)?;
     let started = Instant::now();
-    let source = WorkbookSource { sov_id: SOV_ID, revision: REVISION, made_at: "2026-12-06T00:00:00Z", buildings: &buildings };
+    let source = WorkbookSource {
+        sov_id: SOV_ID,
+        revision: REVISION,
+        made_at: "2026-12-06T00:00:00Z",
+        buildings: &buildings,
+    };
     let bytes = corrections_workbook_bytes(&source, &AttributeChoice::All)?;
     std::fs::write(out, &bytes)?;
     let seconds = started.elapsed().as_secs_f64();
-    println!("{}", serde_json::json!({"rows": buildings.len(), "bytes": bytes.len(), "seconds": seconds}));
+    println!(
+        "{}",
+        serde_json::json!({"rows": buildings.len(), "bytes": bytes.len(), "seconds": seconds})
+    );
     Ok(())
 }
 
