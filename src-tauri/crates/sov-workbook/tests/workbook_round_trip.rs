@@ -274,3 +274,23 @@ fn saving_never_overwrites_and_uses_a_plain_name() {
     );
     assert!(read_corrections_bytes("x.xlsx", std::fs::read(first).unwrap(), false).is_ok());
 }
+
+#[test]
+fn a_csv_saved_by_excel_on_windows_is_read_in_its_encoding() {
+    // "Café Américain" in Windows-1252, as Excel's "CSV (Comma delimited)" saves it, and the same in UTF-8 with a BOM.
+    let mut windows = b"item_key,Building name\ni-4242!Locations!2,Caf".to_vec();
+    windows.extend([0xE9, b' ', b'A', b'm', 0xE9]);
+    windows.extend(b"ricain\n");
+    let utf8 = "\u{feff}item_key,Building name\ni-4242!Locations!2,Café Américain\n";
+    for bytes in [windows, utf8.as_bytes().to_vec()] {
+        let file = read_corrections_bytes("excel.csv", bytes, true).unwrap();
+        assert_eq!(
+            file.value(&file.rows[0], "bldg_name"),
+            Some(&Value::Text("Café Américain".into()))
+        );
+        assert_eq!(
+            file.rows[0].key.item_key.as_deref(),
+            Some("i-4242!Locations!2")
+        );
+    }
+}
