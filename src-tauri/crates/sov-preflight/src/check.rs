@@ -6,7 +6,7 @@ use csv::ByteRecord;
 
 use crate::duplicates::{RowTargets, TargetSet};
 use crate::error::PreflightError;
-use crate::findings::{column_letter, thousands, Detail, Findings};
+use crate::findings::{column_letter, thousands, Detail, Findings, Tap, TapKey};
 use crate::header::{self, Header};
 use crate::identity::{parse_sheet_row_number, Target};
 use crate::options::CheckOptions;
@@ -74,7 +74,24 @@ pub(crate) fn scan(
     job: &JobTargets,
     plan_batch: Option<u64>,
 ) -> Scan {
-    scan_with(path, options, job, false, plan_batch)
+    scan_with(path, options, job, false, plan_batch, None)
+}
+
+/// The check of one file on its own, handing every occurrence of one kind of problem to `tap`.
+pub(crate) fn scan_tapped(
+    path: &Path,
+    options: &CheckOptions,
+    key: TapKey,
+    tap: &mut dyn Tap,
+) -> Scan {
+    scan_with(
+        path,
+        options,
+        &JobTargets::default(),
+        false,
+        None,
+        Some((key, tap)),
+    )
 }
 
 fn scan_with(
@@ -83,6 +100,7 @@ fn scan_with(
     job: &JobTargets,
     legacy_text: bool,
     plan_batch: Option<u64>,
+    tap: Option<(TapKey, &mut dyn Tap)>,
 ) -> Scan {
     // Before the file is read, like `plan_upload`; without it the plan is left to `plan_upload`.
     let mut plan =
@@ -90,6 +108,9 @@ fn scan_with(
     let mut upload_plan = None;
     let file_name = source::display_name(path);
     let mut findings = Findings::new(&file_name, options.max_findings_per_kind);
+    if let Some((key, tap)) = tap {
+        findings = findings.with_tap(key, tap);
+    }
     let mut report = FileReport {
         path: path.display().to_string(),
         file_name: file_name.clone(),
@@ -151,7 +172,11 @@ fn scan_with(
             .run(&mut source);
             if source.saw_invalid_utf8() && !legacy_text {
                 // Rare: valid UTF-8 at the start, not further on. Read it all again as Windows-1252.
-                return scan_with(path, options, job, true, plan_batch);
+                let tap = findings.take_tap().map(|(key, tap)| {
+                    tap.restart();
+                    (key, tap)
+                });
+                return scan_with(path, options, job, true, plan_batch, tap);
             }
             // A pass that stopped early saw only part of the file: no plan from it.
             upload_plan = plan.filter(|_| read_to_end).map(|plan| {
@@ -201,6 +226,10 @@ fn layout_fixes(layout: &Layout, plan: &FixPlan, header: &[String]) -> Vec<Fix> 
     let fix = |id: &str, label: String| Fix {
         id: id.to_owned(),
         label,
+        fixes_a_problem: matches!(
+            id,
+            "rename_column" | "drop_empty_columns" | "drop_empty_rows"
+        ),
     };
     let mut fixes: Vec<Fix> = plan
         .renames
@@ -260,10 +289,10 @@ fn layout_fixes(layout: &Layout, plan: &FixPlan, header: &[String]) -> Vec<Fix> 
 }
 
 /// State of one pass over a file's records.
-struct Pass<'a> {
+struct Pass<'a, 't> {
     options: &'a CheckOptions,
     job: &'a JobTargets,
-    findings: &'a mut Findings,
+    findings: &'a mut Findings<'t>,
     report: &'a mut FileReport,
     fix_plan: &'a mut FixPlan,
     targets: &'a mut RowTargets,
@@ -271,7 +300,7 @@ struct Pass<'a> {
     plan: Option<&'a mut PlanBuilder>,
 }
 
-impl Pass<'_> {
+impl Pass<'_, '_> {
     /// Checks every record; false when it stopped before the end of the file.
     fn run(&mut self, source: &mut Source) -> bool {
         let mut record = ByteRecord::new();
@@ -345,10 +374,17 @@ impl Pass<'_> {
             .filter_map(|(index, column)| column.value_type.map(|value_type| (index, value_type)))
             .collect();
         let width = header.columns.len();
-        let country_column = header.reports.iter().position(|column| {
-            column.attribute.as_deref() == Some("country")
-                && !matches!(column.status, ColumnStatus::DontSend)
-        });
+        let checks_zip = typed
+            .iter()
+            .any(|(_, value_type)| *value_type == crate::attributes::ValueType::Zip);
+        let country_column = header
+            .reports
+            .iter()
+            .position(|column| {
+                column.attribute.as_deref() == Some("country")
+                    && !matches!(column.status, ColumnStatus::DontSend)
+            })
+            .filter(|_| checks_zip);
         let this_year = values::current_year();
         let mut row_number = source.first_row_number;
         let mut rows = 0u64;
@@ -415,6 +451,13 @@ impl Pass<'_> {
             }
             let target = self.identity(header, record, row_number);
             self.targets.push(target);
+            // The row's country, only when a ZIP code is checked against it.
+            let context = values::RowContext {
+                country: country_column
+                    .and_then(|index| record.get(index))
+                    .and_then(|cell| std::str::from_utf8(cell).ok()),
+                this_year,
+            };
             for &(index, value_type) in &typed {
                 let Some(raw) = record.get(index) else {
                     continue;
@@ -424,27 +467,23 @@ impl Pass<'_> {
                     Ok(text) => std::borrow::Cow::Borrowed(text),
                     Err(_) => String::from_utf8_lossy(raw),
                 };
-                let context = values::RowContext {
-                    country: country_column
-                        .and_then(|index| record.get(index))
-                        .and_then(|cell| std::str::from_utf8(cell).ok()),
-                    this_year,
-                };
                 if let Some(problem) = values::check(value_type, &raw, context) {
                     let name = &header.columns[index].name;
                     self.findings.push(
                         Severity::Warning,
-                        problem.code,
+                        problem.code(),
                         Some(row_number),
                         Some((index, name)),
-                        || Detail {
-                            value: Some(raw.clone().into_owned()),
-                            message: format!(
-                                "Row {row_number}, column `{}`: `{raw}` {}.",
-                                name.trim(),
-                                problem.what
-                            ),
-                            suggestion: problem.suggestion,
+                        || {
+                            let (what, suggestion) = problem.words(&raw);
+                            Detail {
+                                value: Some(raw.clone().into_owned()),
+                                message: format!(
+                                    "Row {row_number}, column `{}`: `{raw}` {what}.",
+                                    name.trim()
+                                ),
+                                suggestion,
+                            }
                         },
                     );
                 }

@@ -36,7 +36,7 @@ pub(crate) fn analyse(
     names: Vec<String>,
     header_row: u64,
     mapping: &ColumnMapping,
-    findings: &mut Findings,
+    findings: &mut Findings<'_>,
 ) -> Header {
     let trailing_blank_from = names
         .iter()
@@ -219,7 +219,7 @@ fn near_miss(name: &str) -> Option<&'static str> {
 
 fn identity_columns(
     canonical: &[Option<&'static str>],
-    findings: &mut Findings,
+    findings: &mut Findings<'_>,
 ) -> Option<IdentityColumns> {
     let find = |wanted: &str| canonical.iter().position(|name| *name == Some(wanted));
     let item_key = find("item_key");

@@ -23,6 +23,7 @@ mod mapping;
 mod mapping_store;
 mod options;
 mod plan_builder;
+mod problem_list;
 mod report;
 mod source;
 mod upload;
@@ -33,10 +34,12 @@ use std::path::{Path, PathBuf};
 
 pub use attributes::known_attributes;
 pub use error::PreflightError;
+pub use findings::ROW_LIST_LIMIT;
 pub use fixes::apply_fixes;
 pub use mapping::{mapping_csv, ColumnChoice, ColumnMapping};
 pub use mapping_store::{header_signature, MappingStore};
 pub use options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
+pub use problem_list::save_problem_rows;
 pub use report::{
     ColumnReport, ColumnStatus, FileKind, FileReport, Finding, Fix, Preview, Severity, Summary,
 };
@@ -132,6 +135,36 @@ pub fn check_files_remembering(
         }
     }
     reports
+}
+
+/// Checks every sheet of a workbook (a sheet per location group, say), each with its own header
+/// row and mapping columns, and buildings updated on two sheets; one report per sheet, in
+/// workbook order. A CSV file or a one-sheet workbook gives one report, as [`check_file`].
+/// To send a sheet, plan it with `options.sheet_for` naming it.
+pub fn check_every_sheet(path: &Path, options: &CheckOptions) -> Vec<FileReport> {
+    let first = check_file(path, options);
+    if first.sheets.len() < 2 {
+        return vec![first];
+    }
+    let mut job = check::JobTargets::default();
+    let sheets = first.sheets.clone();
+    let count = sheets.len();
+    sheets
+        .into_iter()
+        .enumerate()
+        .map(|(position, sheet)| {
+            let mut sheet_options = options.clone();
+            sheet_options
+                .sheet_for
+                .insert(path.to_path_buf(), sheet.clone());
+            let scan = check::scan(path, &sheet_options, &job, None);
+            if position + 1 < count {
+                let name = format!("{}` sheet `{sheet}", scan.report.file_name);
+                job.add(name, scan.targets.into_target_set());
+            }
+            scan.report
+        })
+        .collect()
 }
 
 /// Checks one file on its own.

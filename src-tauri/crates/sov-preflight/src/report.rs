@@ -43,6 +43,13 @@ pub struct Finding {
     pub suggestion: String,
     /// How many further rows had the same problem and were left out of the report.
     pub more_count: u64,
+    /// Every row with this problem (this column and code), in file order, up to 10,000; the
+    /// whole list is written by `save_problem_rows`. Empty for file- or column-wide findings.
+    #[serde(default)]
+    pub rows: Vec<u64>,
+    /// How many rows have this problem (more than `rows.len()` when the list was cut).
+    #[serde(default)]
+    pub row_count: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +72,11 @@ pub struct Fix {
     /// `convert_delimiter` or `convert_excel`.
     pub id: String,
     pub label: String,
+    /// True when the fix removes a finding (rename, drop empty rows or columns); false for a
+    /// format conversion (encoding, delimiter, workbook to CSV) that the upload does anyway.
+    /// Offer "Fix it" for a problem only when a fix with this set exists.
+    #[serde(default)]
+    pub fixes_a_problem: bool,
 }
 
 /// How a column of the file is sent.
@@ -159,6 +171,11 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The fixes that remove a finding: what a "Fix it" for the file's problems may offer.
+    pub fn problem_fixes(&self) -> impl Iterator<Item = &Fix> + '_ {
+        self.fixes.iter().filter(|fix| fix.fixes_a_problem)
+    }
+
     /// The findings with a given code, for callers that react to one kind of problem.
     pub fn findings_with_code<'a>(
         &'a self,

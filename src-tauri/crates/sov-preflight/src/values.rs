@@ -6,25 +6,70 @@ use std::fmt::Write as _;
 
 use crate::attributes::ValueType;
 
-/// What is wrong with one cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Problem {
-    /// The finding code: `invalid_value` (does not parse) or a plausibility code.
-    pub code: &'static str,
-    /// The end of the sentence "Row 4, column `Year Built`: `3020` …".
-    pub what: String,
-    pub suggestion: String,
+/// What is wrong with one cell. Cheap to make (no allocation): the words are made by
+/// [`Problem::words`] only for the findings that are kept.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Problem {
+    Fixed {
+        /// The finding code: `invalid_value` (does not parse) or a plausibility code.
+        code: &'static str,
+        what: &'static str,
+        suggestion: &'static str,
+    },
+    FutureYear {
+        this_year: i32,
+    },
+    AmountWithSymbols {
+        amount: f64,
+    },
+    ZipLostZero,
 }
 
-fn problem(
-    code: &'static str,
-    what: impl Into<String>,
-    suggestion: impl Into<String>,
-) -> Option<Problem> {
-    Some(Problem {
+impl Problem {
+    pub(crate) fn code(&self) -> &'static str {
+        match self {
+            Problem::Fixed { code, .. } => code,
+            Problem::FutureYear { .. } => "implausible_year",
+            Problem::AmountWithSymbols { .. } => "amount_with_symbols",
+            Problem::ZipLostZero => "zip_shape",
+        }
+    }
+
+    /// (the end of the sentence "Row 4, column `Year Built`: `3020` …", what to do) for the cell `raw`.
+    pub(crate) fn words(&self, raw: &str) -> (String, String) {
+        match self {
+            Problem::Fixed {
+                what, suggestion, ..
+            } => ((*what).to_owned(), (*suggestion).to_owned()),
+            Problem::FutureYear { this_year } => (
+                format!("is in the future (it is {this_year} now)"),
+                "Check the year built; a typing slip such as 3020 for 2020 is common.".to_owned(),
+            ),
+            Problem::AmountWithSymbols { amount } => {
+                let plain = plain_number(*amount);
+                (
+                    format!("is written with symbols or separators; the number is {plain}"),
+                    format!(
+                        "Enter it as {plain}, a plain number, so it cannot be read differently."
+                    ),
+                )
+            }
+            Problem::ZipLostZero => {
+                let padded = format!("{:0>5}", raw.trim());
+                (
+                    format!("is not a US ZIP code (5 digits); Excel may have dropped its leading zero: {padded}"),
+                    format!("Enter it as {padded}, and format the column as Text in Excel so the zero stays."),
+                )
+            }
+        }
+    }
+}
+
+fn problem(code: &'static str, what: &'static str, suggestion: &'static str) -> Option<Problem> {
+    Some(Problem::Fixed {
         code,
-        what: what.into(),
-        suggestion: suggestion.into(),
+        what,
+        suggestion,
     })
 }
 
@@ -115,11 +160,7 @@ fn year(value: &str, this_year: i32) -> Option<Problem> {
     };
     let year = year as i32;
     if year > this_year {
-        return problem(
-            "implausible_year",
-            format!("is in the future (it is {this_year} now)"),
-            "Check the year built; a typing slip such as 3020 for 2020 is common.",
-        );
+        return Some(Problem::FutureYear { this_year });
     }
     if year < 1700 {
         return problem(
@@ -155,12 +196,7 @@ fn money(value: &str) -> Option<Problem> {
     if value.parse::<f64>().is_ok() {
         return None;
     }
-    let plain = plain_number(amount);
-    problem(
-        "amount_with_symbols",
-        format!("is written with symbols or separators; the number is {plain}"),
-        format!("Enter it as {plain}, a plain number, so it cannot be read differently."),
-    )
+    Some(Problem::AmountWithSymbols { amount })
 }
 
 /// 1200000.0 → "1200000", 1234.5 → "1234.5".
@@ -212,12 +248,7 @@ fn zip(value: &str, country: Option<&str>) -> Option<Problem> {
             return None;
         }
         if (3..5).contains(&bytes.len()) && digits(bytes) {
-            let padded = format!("{value:0>5}");
-            return problem(
-                "zip_shape",
-                format!("is not a US ZIP code (5 digits); Excel may have dropped its leading zero: {padded}"),
-                format!("Enter it as {padded}, and format the column as Text in Excel so the zero stays."),
-            );
+            return Some(Problem::ZipLostZero);
         }
         return problem(
             "zip_shape",
@@ -348,7 +379,7 @@ mod tests {
     };
 
     fn code_of(value_type: ValueType, value: &str) -> Option<&'static str> {
-        check(value_type, value, NOW).map(|problem| problem.code)
+        check(value_type, value, NOW).map(|problem| problem.code())
     }
 
     #[test]
@@ -410,7 +441,7 @@ mod tests {
         ] {
             assert_eq!(code_of(value_type, value), Some(code), "{value}");
         }
-        let zip = check(ValueType::Zip, "2134", NOW).map(|problem| problem.suggestion);
+        let zip = check(ValueType::Zip, "2134", NOW).map(|problem| problem.words("2134").1);
         assert_eq!(
             zip.as_deref(),
             Some("Enter it as 02134, and format the column as Text in Excel so the zero stays.")
@@ -428,12 +459,12 @@ mod tests {
         ] {
             let problem = check(ValueType::Currency, value, NOW);
             assert_eq!(
-                problem.as_ref().map(|p| p.code),
+                problem.map(|p| p.code()),
                 Some("amount_with_symbols"),
                 "{value}"
             );
             assert_eq!(
-                problem.map(|p| p.suggestion),
+                problem.map(|p| p.words(value).1),
                 Some(format!(
                     "Enter it as {plain}, a plain number, so it cannot be read differently."
                 )),
@@ -450,7 +481,7 @@ mod tests {
         };
         assert_eq!(check(ValueType::Zip, "K1A 0B1", canada), None);
         assert_eq!(
-            check(ValueType::Zip, "33139", canada).map(|p| p.code),
+            check(ValueType::Zip, "33139", canada).map(|p| p.code()),
             Some("zip_shape")
         );
         let france = RowContext {

@@ -28,6 +28,8 @@ fn near_miss_column_is_an_error_with_a_suggestion() {
         report.fixes[0].label,
         "Rename `sheet_row_numbah` to `sheet_row_number`"
     );
+    assert!(report.fixes[0].fixes_a_problem);
+    assert_eq!(report.problem_fixes().count(), 1);
 }
 
 #[test]

@@ -108,6 +108,12 @@ fn friendly_headers_are_suggested_and_block_until_confirmed() {
             report.fixes.iter().all(|fix| fix.id != "rename_column"),
             "the mapping, not a one-click rename, decides"
         );
+        assert_eq!(
+            report.problem_fixes().count(),
+            0,
+            "{name}: no \"Fix it\" where no fix removes a problem ({:?})",
+            report.fixes
+        );
         let plan = check_and_plan_files(&[sample(name)], &CheckOptions::default(), None);
         assert!(plan[0].report.blocking);
     }

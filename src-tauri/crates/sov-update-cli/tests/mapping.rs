@@ -133,3 +133,25 @@ fn run_sends_the_mapped_columns_under_attribute_names() {
     assert_eq!(job.uploads[0].rows, 2);
     assert_eq!(job.uploads[0].bytes, expected.len() as u64);
 }
+
+#[test]
+fn check_lists_every_row_of_a_problem_once() {
+    let work = Workspace::new();
+    let mut text = String::from("sheet_name,sheet_row_number,const__bldg_year_built\n");
+    for row in 2..=31 {
+        let year = if row % 3 == 0 { "3020" } else { "1969" };
+        text.push_str(&format!("Sheet1,{row},{year}\n"));
+    }
+    let file = work.file("years.csv", &text).display().to_string();
+    let output = check(&work, &[&file]);
+    assert_eq!(code(&output), 0, "warnings only: {}", stdout(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains("    10 rows: 3, 6, 9, 12, 15, 18, 21, 24, 27, 30\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("more rows like this"),
+        "the count is said once: {out}"
+    );
+}
