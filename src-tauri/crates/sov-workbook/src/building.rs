@@ -78,6 +78,33 @@ impl Building {
     }
 }
 
+/// Converts the reading side's buildings (`sov-data`) as they stream by, sharing attribute names between them.
+#[derive(Default)]
+pub struct FromData {
+    names: Names,
+}
+
+impl FromData {
+    /// `None` when the building lacks its item key, sheet or row (it cannot be corrected).
+    pub fn building(&mut self, building: &sov_data::Building) -> Option<Building> {
+        let attributes = building
+            .attributes
+            .iter()
+            .filter(|(name, _)| !is_identity_or_unused(name))
+            .filter_map(|(name, raw)| {
+                let value = Value::from_json(sov_data::Attribute::of(raw).value)?;
+                Some((intern(&mut self.names, name), value))
+            })
+            .collect();
+        Some(Building {
+            item_key: building.item_key.clone()?,
+            sheet_name: building.sheet_name.clone()?,
+            sheet_row_number: u32::try_from(building.sheet_row_number?).ok()?,
+            attributes,
+        })
+    }
+}
+
 /// Every building of a JSON output document (top level `{id, buildings: [...]}`), in order.
 pub fn buildings_from_output(json: &serde_json::Value) -> Vec<Building> {
     json.get("buildings")
@@ -283,6 +310,24 @@ mod tests {
 
         let streamed = buildings_from_reader(json.to_string().as_bytes()).unwrap();
         assert_eq!(streamed, buildings);
+    }
+
+    #[test]
+    fn buildings_read_by_sov_data_convert_to_the_same_buildings() {
+        let json = serde_json::json!({"id": "42", "buildings": [
+            {"item_key": "i-42!S!2", "sheet_name": "S", "sheet_row_number": 2, "building_counter": 1,
+             "const__bldg_year_built": {"value": 1969, "confidence": 0.5}, "city": "Miami", "street": null},
+            {"item_key": "i-42!S!3", "city": "no sheet or row"}
+        ]});
+        let mut from_data = FromData::default();
+        let mut converted = Vec::new();
+        sov_data::for_each_building(json.to_string().as_bytes(), |building| {
+            converted.extend(from_data.building(&building));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(converted, buildings_from_output(&json));
+        assert_eq!(converted.len(), 1);
     }
 
     #[test]
