@@ -1,11 +1,11 @@
 //! The preview: a corrections file against the SOV's current buildings, before anything is sent.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use sov_workbook::attributes::{kind_of, label_of};
 use sov_workbook::value::{same_optional, suggest_number};
-use sov_workbook::{Building, CorrectionsFile, RowKey, Value};
+use sov_workbook::{Building, CorrectionsFile, Entry, RowKey, Value};
 
 use crate::flags::{flag_value, moved_far, Flag, FlagKind};
 use crate::matching::BuildingIndex;
@@ -133,6 +133,13 @@ pub fn preview(
         flags: Vec::new(),
         warnings,
     };
+    let base_positions: Vec<Option<usize>> = file
+        .attributes
+        .iter()
+        .map(|attribute| {
+            snapshot.and_then(|snapshot| snapshot.attributes().position(|name| name == attribute))
+        })
+        .collect();
     let mut first_row_of: HashMap<usize, u32> = HashMap::new();
     for row in &file.rows {
         let found = index
@@ -159,14 +166,25 @@ pub fn preview(
         };
         first_row_of.insert(found, row.file_row);
         let building = index.building(found);
-        let base: Option<&BTreeMap<String, Value>> =
-            snapshot.and_then(|snapshot| snapshot.base.get(&building.item_key));
+        let base_row: Option<Vec<Option<Value>>> =
+            snapshot.and_then(|snapshot| snapshot.base_row(&building.item_key));
         let changes_before = result.changes.len();
-        for (attribute, yours) in &row.cells {
+        for ((attribute, entry), base_position) in
+            file.attributes.iter().zip(&row.values).zip(&base_positions)
+        {
             let current = building.value(attribute);
-            let reference = match base {
-                Some(base) => base.get(attribute),
-                None => current,
+            // The value when the workbook was made, for the columns it was made with.
+            let base = match (&base_row, base_position) {
+                (Some(values), Some(position)) => {
+                    Some(values.get(*position).and_then(Option::as_ref))
+                }
+                _ => None,
+            };
+            let reference = base.unwrap_or(current);
+            let yours = match entry {
+                Entry::Value(value) => Some(value),
+                Entry::Empty => None,
+                Entry::Unreadable => continue,
             };
             let Some(yours) = yours else {
                 if let Some(kept) = reference.and(current) {
@@ -189,12 +207,12 @@ pub fn preview(
                 continue;
             }
             if let Some(base) = base {
-                if !same_optional(base.get(attribute), current) {
+                if !same_optional(base, current) {
                     result.stale_cells.push(StaleCell {
                         item_key: building.item_key.clone(),
                         file_row: row.file_row,
                         attribute: attribute.clone(),
-                        made_from: base.get(attribute).cloned(),
+                        made_from: base.cloned(),
                         server_now: current.cloned(),
                         yours: yours.clone(),
                     });

@@ -171,7 +171,7 @@ pub fn compare_revisions(
             .attributes
             .keys()
             .chain(newer.attributes.keys())
-            .map(String::as_str)
+            .map(|name| &**name)
             .collect();
         let mut changed = false;
         for attribute in attributes {

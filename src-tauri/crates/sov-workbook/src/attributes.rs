@@ -220,7 +220,7 @@ impl AttributeChoice {
             AttributeChoice::All => {
                 let present: BTreeSet<&str> = buildings
                     .iter()
-                    .flat_map(|building| building.attributes.keys().map(String::as_str))
+                    .flat_map(|building| building.attributes.keys().map(|name| &**name))
                     .collect();
                 let mut names: Vec<String> = KNOWN_ATTRIBUTES
                     .iter()

@@ -1,9 +1,12 @@
 //! The smallest building shape the workbook and the preview need, after the JSON output of §14.4 of the API
 //! contract. (A streaming reader of whole outputs lives elsewhere; `buildings_from_output` reads one in memory.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::value::Value;
 
@@ -17,37 +20,42 @@ pub const IDENTITY_KEYS: [&str; 6] = [
     "extra",
 ];
 
-/// One building of an SOV revision: its identity and its attribute values (empty ones left out).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One building of an SOV revision: its identity and its attribute values (empty ones left out). Attribute
+/// names are shared between the buildings of one read (`Arc<str>`), so 50,000 buildings do not hold 50,000
+/// copies of each name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Building {
     pub item_key: String,
     pub sheet_name: String,
     pub sheet_row_number: u32,
-    pub attributes: BTreeMap<String, Value>,
+    pub attributes: BTreeMap<Arc<str>, Value>,
+}
+
+fn is_identity_or_unused(key: &str) -> bool {
+    IDENTITY_KEYS.contains(&key) || key == "custom_attrs"
+}
+
+fn row_number(json: &serde_json::Value) -> Option<u32> {
+    match json {
+        serde_json::Value::Number(number) => u32::try_from(number.as_u64()?).ok(),
+        serde_json::Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 impl Building {
     /// Reads one element of the output's `buildings[]`; `None` when it lacks its identity.
     pub fn from_json(json: &serde_json::Value) -> Option<Building> {
         let fields = json.as_object()?;
-        let item_key = fields.get("item_key")?.as_str()?.to_owned();
-        let sheet_name = fields.get("sheet_name")?.as_str()?.to_owned();
-        let sheet_row_number = match fields.get("sheet_row_number")? {
-            serde_json::Value::Number(number) => u32::try_from(number.as_u64()?).ok()?,
-            serde_json::Value::String(text) => text.trim().parse().ok()?,
-            _ => return None,
-        };
         let attributes = fields
             .iter()
-            .filter(|(name, _)| {
-                !IDENTITY_KEYS.contains(&name.as_str()) && name.as_str() != "custom_attrs"
-            })
-            .filter_map(|(name, value)| Some((name.clone(), Value::from_json(value)?)))
+            .filter(|(name, _)| !is_identity_or_unused(name))
+            .filter_map(|(name, value)| Some((Arc::from(name.as_str()), Value::from_json(value)?)))
             .collect();
         Some(Building {
-            item_key,
-            sheet_name,
-            sheet_row_number,
+            item_key: fields.get("item_key")?.as_str()?.to_owned(),
+            sheet_name: fields.get("sheet_name")?.as_str()?.to_owned(),
+            sheet_row_number: row_number(fields.get("sheet_row_number")?)?,
             attributes,
         })
     }
@@ -70,12 +78,183 @@ impl Building {
     }
 }
 
+/// Converts the reading side's buildings (`sov-data`) as they stream by, sharing attribute names between them.
+#[derive(Default)]
+pub struct FromData {
+    names: Names,
+}
+
+impl FromData {
+    /// `None` when the building lacks its item key, sheet or row (it cannot be corrected).
+    pub fn building(&mut self, building: &sov_data::Building) -> Option<Building> {
+        let attributes = building
+            .attributes
+            .iter()
+            .filter(|(name, _)| !is_identity_or_unused(name))
+            .filter_map(|(name, raw)| {
+                let value = Value::from_json(sov_data::Attribute::of(raw).value)?;
+                Some((intern(&mut self.names, name), value))
+            })
+            .collect();
+        Some(Building {
+            item_key: building.item_key.clone()?,
+            sheet_name: building.sheet_name.clone()?,
+            sheet_row_number: u32::try_from(building.sheet_row_number?).ok()?,
+            attributes,
+        })
+    }
+}
+
 /// Every building of a JSON output document (top level `{id, buildings: [...]}`), in order.
 pub fn buildings_from_output(json: &serde_json::Value) -> Vec<Building> {
     json.get("buildings")
         .and_then(serde_json::Value::as_array)
         .map(|buildings| buildings.iter().filter_map(Building::from_json).collect())
         .unwrap_or_default()
+}
+
+/// The buildings of a JSON output read from `reader` without holding the document: each building is built as
+/// it is parsed, attribute names shared. Buildings lacking their identity are skipped.
+pub fn buildings_from_reader(
+    reader: impl std::io::Read,
+) -> Result<Vec<Building>, serde_json::Error> {
+    let mut names = HashSet::new();
+    let mut buildings = Vec::new();
+    let mut deserializer = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+    OutputSeed {
+        names: &mut names,
+        buildings: &mut buildings,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(buildings)
+}
+
+type Names = HashSet<Arc<str>>;
+
+fn intern(names: &mut Names, name: &str) -> Arc<str> {
+    if let Some(shared) = names.get(name) {
+        return Arc::clone(shared);
+    }
+    let shared: Arc<str> = Arc::from(name);
+    names.insert(Arc::clone(&shared));
+    shared
+}
+
+struct OutputSeed<'a> {
+    names: &'a mut Names,
+    buildings: &'a mut Vec<Building>,
+}
+
+impl<'de> DeserializeSeed<'de> for OutputSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OutputSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an SOV's JSON output")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "buildings" {
+                map.next_value_seed(BuildingsSeed {
+                    names: &mut *self.names,
+                    buildings: &mut *self.buildings,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct BuildingsSeed<'a> {
+    names: &'a mut Names,
+    buildings: &'a mut Vec<Building>,
+}
+
+impl<'de> DeserializeSeed<'de> for BuildingsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BuildingsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of buildings")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(building) = seq.next_element_seed(BuildingSeed {
+            names: &mut *self.names,
+        })? {
+            self.buildings.extend(building);
+        }
+        Ok(())
+    }
+}
+
+struct BuildingSeed<'a> {
+    names: &'a mut Names,
+}
+
+impl<'de> DeserializeSeed<'de> for BuildingSeed<'_> {
+    type Value = Option<Building>;
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Option<Building>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BuildingSeed<'_> {
+    type Value = Option<Building>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a building")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Building>, A::Error> {
+        let (mut item_key, mut sheet_name, mut sheet_row_number) = (None, None, None);
+        let mut attributes = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "item_key" => item_key = next_text(&mut map)?,
+                "sheet_name" => sheet_name = next_text(&mut map)?,
+                "sheet_row_number" => sheet_row_number = row_number(&map.next_value()?),
+                other if is_identity_or_unused(other) => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                other => {
+                    if let Some(value) = Value::from_json(&map.next_value()?) {
+                        attributes.insert(intern(self.names, other), value);
+                    }
+                }
+            }
+        }
+        Ok(match (item_key, sheet_name, sheet_row_number) {
+            (Some(item_key), Some(sheet_name), Some(sheet_row_number)) => Some(Building {
+                item_key,
+                sheet_name,
+                sheet_row_number,
+                attributes,
+            }),
+            _ => None,
+        })
+    }
+}
+
+/// The next value of `map` when it is text (`None` when it is anything else).
+fn next_text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<String>, A::Error> {
+    Ok(match map.next_value::<serde_json::Value>()? {
+        serde_json::Value::String(text) => Some(text),
+        _ => None,
+    })
 }
 
 /// How a corrections row names its building: by item key, or by sheet and row (either may be missing).
@@ -128,6 +307,41 @@ mod tests {
         assert_eq!(building.value("street"), None);
         assert!(!building.attributes.contains_key("extra"));
         assert_eq!(building.label(), "Normal House");
+
+        let streamed = buildings_from_reader(json.to_string().as_bytes()).unwrap();
+        assert_eq!(streamed, buildings);
+    }
+
+    #[test]
+    fn buildings_read_by_sov_data_convert_to_the_same_buildings() {
+        let json = serde_json::json!({"id": "42", "buildings": [
+            {"item_key": "i-42!S!2", "sheet_name": "S", "sheet_row_number": 2, "building_counter": 1,
+             "const__bldg_year_built": {"value": 1969, "confidence": 0.5}, "city": "Miami", "street": null},
+            {"item_key": "i-42!S!3", "city": "no sheet or row"}
+        ]});
+        let mut from_data = FromData::default();
+        let mut converted = Vec::new();
+        sov_data::for_each_building(json.to_string().as_bytes(), |building| {
+            converted.extend(from_data.building(&building));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(converted, buildings_from_output(&json));
+        assert_eq!(converted.len(), 1);
+    }
+
+    #[test]
+    fn a_streamed_output_shares_attribute_names_between_buildings() {
+        let json = r#"{"id": "42", "buildings": [
+            {"item_key": "i-42!S!2", "sheet_name": "S", "sheet_row_number": "2", "city": "Miami"},
+            {"item_key": "i-42!S!3", "sheet_name": "S", "sheet_row_number": 3, "city": "Tampa", "extra": {}}
+        ], "uw_rules": [1, 2]}"#;
+        let buildings = buildings_from_reader(json.as_bytes()).unwrap();
+        assert_eq!(buildings.len(), 2);
+        let first = buildings[0].attributes.keys().next().unwrap();
+        let second = buildings[1].attributes.keys().next().unwrap();
+        assert!(Arc::ptr_eq(first, second));
+        assert!(buildings_from_reader(&b"{\"buildings\": [}"[..]).is_err());
     }
 
     #[test]

@@ -72,11 +72,11 @@ impl Source {
     ) -> Result<Result<(), E>, Unreadable> {
         match self {
             Source::Csv(bytes) => {
-                let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                let text = csv_text(bytes);
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(false)
                     .flexible(true)
-                    .from_reader(text);
+                    .from_reader(text.as_ref());
                 let mut record = csv::ByteRecord::new();
                 let mut row_number = 0u32;
                 loop {
@@ -153,6 +153,17 @@ impl Source {
             }
         }
     }
+}
+
+/// A CSV file's text as UTF-8: without its byte-order mark, and decoded from Windows-1252 when it is not UTF-8
+/// (what Excel's "CSV (Comma delimited)" writes on Windows), so "Café" is not read as a change.
+fn csv_text(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if std::str::from_utf8(without_bom).is_ok() {
+        return std::borrow::Cow::Borrowed(without_bom);
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(without_bom);
+    std::borrow::Cow::Owned(text.into_owned().into_bytes())
 }
 
 fn from_data_ref(data: &DataRef<'_>) -> Cell {

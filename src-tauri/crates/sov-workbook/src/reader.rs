@@ -19,9 +19,17 @@ pub struct CorrectionRow {
     /// The row number a spreadsheet program shows (1 is the header row in our workbook).
     pub file_row: u32,
     pub key: RowKey,
-    /// Every attribute column's cell in this row (`None`: empty). Cells holding a spreadsheet error are left
-    /// out (and warned about).
-    pub cells: Vec<(String, Option<Value>)>,
+    /// This row's cell of each attribute column, in the order of [`CorrectionsFile::attributes`].
+    pub values: Vec<Entry>,
+}
+
+/// One attribute cell of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Empty,
+    Value(Value),
+    /// A spreadsheet error such as `#REF!`: neither a value nor an emptied cell (and warned about).
+    Unreadable,
 }
 
 /// What a corrections file holds.
@@ -30,6 +38,8 @@ pub struct CorrectionsFile {
     pub file_name: String,
     /// The sheet read ("" for CSV).
     pub sheet: String,
+    /// The attribute columns read, in file order (one attribute per column, identity columns apart).
+    pub attributes: Vec<String>,
     pub rows: Vec<CorrectionRow>,
     /// What the workbook was made from, when it is ours and its hidden sheet is intact.
     pub snapshot: Option<Snapshot>,
@@ -38,11 +48,23 @@ pub struct CorrectionsFile {
     pub warnings: Vec<String>,
 }
 
+impl CorrectionsFile {
+    /// The value of `attribute` in `row` (`None` when empty, unreadable, or not a column of the file).
+    pub fn value<'a>(&self, row: &'a CorrectionRow, attribute: &str) -> Option<&'a Value> {
+        let index = self.attributes.iter().position(|name| name == attribute)?;
+        match row.values.get(index)? {
+            Entry::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// How each column of the main sheet is used.
 #[derive(Debug, Clone, PartialEq)]
 enum ColumnUse {
     Identity(usize),
-    Attribute(String),
+    /// The position in `CorrectionsFile::attributes`.
+    Attribute(usize),
     Ignored,
 }
 
@@ -91,17 +113,16 @@ pub fn read_corrections_bytes(
         .cloned()
         .ok_or_else(|| empty_file(file_name))?;
     let mut layout: Option<Vec<ColumnUse>> = None;
+    let mut attributes: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     let outcome = source
         .for_each_row(&main_sheet, |row_number, cells| -> Result<(), AppError> {
             match &layout {
                 None => {
-                    layout = Some(read_header(
-                        file_name,
-                        cells,
-                        snapshot.as_ref(),
-                        &mut warnings,
-                    )?);
+                    let (columns, names) =
+                        read_header(file_name, cells, snapshot.as_ref(), &mut warnings)?;
+                    layout = Some(columns);
+                    attributes = Some(names);
                 }
                 Some(columns) => {
                     if let Some(row) = read_row(row_number, cells, columns, &mut warnings) {
@@ -116,9 +137,11 @@ pub fn read_corrections_bytes(
     if layout.is_none() {
         return Err(empty_file(file_name));
     }
+    let attributes = attributes.unwrap_or_default();
     Ok(CorrectionsFile {
         file_name: file_name.to_owned(),
         sheet: main_sheet,
+        attributes,
         rows,
         snapshot,
         warnings,
@@ -154,7 +177,7 @@ fn read_snapshot(
             Ok(())
         })?
         .ok();
-    Ok(match snapshot::parse(&rows) {
+    Ok(match snapshot::parse(rows) {
         Ok(snapshot) => Some(snapshot),
         Err(SnapshotProblem::NotOurs) => None,
         Err(SnapshotProblem::EditedByHand(why)) => {
@@ -178,7 +201,7 @@ fn read_header(
     cells: &[Cell],
     snapshot: Option<&Snapshot>,
     warnings: &mut Vec<String>,
-) -> Result<Vec<ColumnUse>, AppError> {
+) -> Result<(Vec<ColumnUse>, Vec<String>), AppError> {
     let from_snapshot: HashMap<String, &str> = snapshot
         .map(|snapshot| {
             snapshot
@@ -189,6 +212,7 @@ fn read_header(
         })
         .unwrap_or_default();
     let mut columns = Vec::with_capacity(cells.len());
+    let mut attribute_names: Vec<String> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (index, cell) in cells.iter().enumerate() {
         let header = cell.value().map(Value::to_field).unwrap_or_default();
@@ -202,7 +226,10 @@ fn read_header(
             .or_else(|| identity_index(&header));
         let column_use = match (identity, attribute) {
             (Some(position), _) => ColumnUse::Identity(position),
-            (None, Some(attribute)) => ColumnUse::Attribute(attribute),
+            (None, Some(attribute)) => {
+                attribute_names.push(attribute);
+                ColumnUse::Attribute(attribute_names.len() - 1)
+            }
             (None, None) => {
                 if !header.trim().is_empty() {
                     warnings.push(format!(
@@ -216,7 +243,7 @@ fn read_header(
         };
         let key = match &column_use {
             ColumnUse::Identity(position) => IDENTITY_COLUMNS[*position].0.to_owned(),
-            ColumnUse::Attribute(attribute) => attribute.clone(),
+            ColumnUse::Attribute(position) => attribute_names[*position].clone(),
             ColumnUse::Ignored => String::new(),
         };
         if !key.is_empty() {
@@ -237,7 +264,7 @@ fn read_header(
             "“{file_name}” has no “Item key” column, nor “Sheet” and “Row” columns, in its first row, so its rows cannot be matched to buildings. Add them (or start from a corrections workbook made by SOV Updater) and add the file again."
         )));
     }
-    Ok(columns)
+    Ok((columns, attribute_names))
 }
 
 fn read_row(
@@ -250,10 +277,17 @@ fn read_row(
         return None;
     }
     let mut key = RowKey::default();
-    let mut values = Vec::new();
+    let attribute_count = columns
+        .iter()
+        .filter(|column| matches!(column, ColumnUse::Attribute(_)))
+        .count();
+    let mut values = vec![Entry::Empty; attribute_count];
     for (index, column_use) in columns.iter().enumerate() {
         let cell = cells.get(index).unwrap_or(&Cell::Empty);
         if let Cell::Error(error) = cell {
+            if let ColumnUse::Attribute(position) = column_use {
+                values[*position] = Entry::Unreadable;
+            }
             if *column_use != ColumnUse::Ignored {
                 warnings.push(format!(
                     "Cell {}{row_number} shows the error {error}; it is left out. Fix the formula or type the value, then add the file again.",
@@ -274,12 +308,16 @@ fn read_row(
                     })
                     .map(|number| number as u32);
             }
-            ColumnUse::Attribute(attribute) => values.push((attribute.clone(), value.cloned())),
+            ColumnUse::Attribute(position) => {
+                if let Some(value) = value {
+                    values[*position] = Entry::Value(value.clone());
+                }
+            }
             ColumnUse::Ignored => {}
         }
     }
     let nothing_to_read =
-        key == RowKey::default() && values.iter().all(|(_, value)| value.is_none());
+        key == RowKey::default() && !values.iter().any(|entry| matches!(entry, Entry::Value(_)));
     if nothing_to_read {
         // Only ignored columns hold something (notes, a stray mark far below the data).
         return None;
@@ -287,6 +325,6 @@ fn read_row(
     Some(CorrectionRow {
         file_row: row_number,
         key,
-        cells: values,
+        values,
     })
 }

@@ -4,9 +4,10 @@
 //! Layout, one record per row, column A naming the record:
 //! `format | sov-updater-corrections/1`, `sov_id | …`, `revision | …`, `made_at | …`,
 //! `header | Item key | Sheet | Row | Year built | …`, `attribute | item_key | sheet_name | sheet_row_number | … `,
-//! then one `base | <values>` row per building, and last `checksum | <sha-256 of every row above>`.
+//! then one `base | <item key> | <its values as a JSON array, in attribute order>` row per building (the JSON cut
+//! into several cells when longer than a cell holds), and last `checksum | <sha-256 of every row above>`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
@@ -28,8 +29,30 @@ pub struct Snapshot {
     pub made_at: String,
     /// (header as written, attribute), identity columns first.
     pub columns: Vec<(String, String)>,
-    /// Each building's attribute values when the workbook was made, by item key (empty ones left out).
-    pub base: HashMap<String, BTreeMap<String, Value>>,
+    /// Each building's attribute values when the workbook was made, by item key: a JSON array in the order of
+    /// [`Snapshot::attributes`], kept as text (a fraction of the memory of the values) until a row is compared.
+    pub base: HashMap<String, Box<str>>,
+}
+
+impl Snapshot {
+    /// The attribute columns (after the identity columns), in the order of each `base` row.
+    pub fn attributes(&self) -> impl Iterator<Item = &str> {
+        self.columns
+            .iter()
+            .skip(IDENTITY_COLUMNS.len())
+            .map(|(_, attribute)| attribute.as_str())
+    }
+
+    /// One building's values when the workbook was made, in the order of [`Snapshot::attributes`].
+    pub fn base_row(&self, item_key: &str) -> Option<Vec<Option<Value>>> {
+        serde_json::from_str(self.base.get(item_key)?).ok()
+    }
+
+    /// One building's value of one attribute when the workbook was made.
+    pub fn base_value(&self, item_key: &str, attribute: &str) -> Option<Value> {
+        let index = self.attributes().position(|name| name == attribute)?;
+        self.base_row(item_key)?.into_iter().nth(index)?
+    }
 }
 
 /// Why a hidden sheet was not used.
@@ -95,42 +118,41 @@ pub fn head_rows(
     ]
 }
 
-/// Reads the hidden sheet's rows (cells already converted to values).
-pub fn parse(rows: &[Vec<Option<Value>>]) -> Result<Snapshot, SnapshotProblem> {
-    let record = |index: usize, name: &str| -> Option<&[Option<Value>]> {
+/// Reads the hidden sheet's rows (cells already converted to values), taking them over.
+pub fn parse(mut rows: Vec<Vec<Option<Value>>>) -> Result<Snapshot, SnapshotProblem> {
+    let is_record = |row: &[Option<Value>], name: &str| matches!(row.first(), Some(Some(Value::Text(first))) if first == name);
+    let single = |rows: &[Vec<Option<Value>>], index: usize, name: &str| -> Option<String> {
         let row = rows.get(index)?;
-        matches!(row.first(), Some(Some(Value::Text(first))) if first == name)
-            .then_some(row.as_slice())
+        is_record(row, name).then(|| row.get(1)?.as_ref().map(Value::to_field))?
     };
-    let single = |index: usize, name: &str| -> Option<String> {
-        record(index, name)?.get(1)?.as_ref().map(Value::to_field)
-    };
-    if single(0, "format").as_deref() != Some(FORMAT) {
+    if single(&rows, 0, "format").as_deref() != Some(FORMAT) {
         return Err(SnapshotProblem::NotOurs);
     }
     let edited = |what: &str| SnapshotProblem::EditedByHand(what.to_owned());
-    let mut checksum = Checksum::default();
     let checksum_row = rows
         .iter()
-        .rposition(
-            |row| matches!(row.first(), Some(Some(Value::Text(first))) if first == "checksum"),
-        )
+        .rposition(|row| is_record(row, "checksum"))
         .ok_or_else(|| edited("its checksum row is missing"))?;
+    let mut checksum = Checksum::default();
     for row in &rows[..checksum_row] {
         let cells: Vec<Option<&Value>> = row.iter().map(Option::as_ref).collect();
         checksum.add_row(trim_trailing_empty(&cells));
     }
-    let recorded = single(checksum_row, "checksum").unwrap_or_default();
-    if checksum.hex() != recorded {
+    if Some(checksum.hex()) != single(&rows, checksum_row, "checksum") {
         return Err(edited("its contents differ from what SOV Updater wrote"));
     }
-    let field = |index: usize, name: &str| single(index, name).ok_or_else(|| edited(name));
-    let sov_id = field(1, "sov_id")?;
-    let revision = field(2, "revision")?;
-    let made_at = field(3, "made_at")?;
+    let field = |index: usize, name: &str| single(&rows, index, name).ok_or_else(|| edited(name));
+    let (sov_id, revision, made_at) = (
+        field(1, "sov_id")?,
+        field(2, "revision")?,
+        field(3, "made_at")?,
+    );
     let cells_after_name = |index: usize, name: &str| -> Result<Vec<String>, SnapshotProblem> {
-        Ok(record(index, name)
-            .ok_or_else(|| edited(name))?
+        let row = rows
+            .get(index)
+            .filter(|row| is_record(row, name))
+            .ok_or_else(|| edited(name))?;
+        Ok(row
             .iter()
             .skip(1)
             .map(|cell| cell.as_ref().map(Value::to_field).unwrap_or_default())
@@ -142,20 +164,15 @@ pub fn parse(rows: &[Vec<Option<Value>>]) -> Result<Snapshot, SnapshotProblem> {
         return Err(edited("its column map is incomplete"));
     }
     let columns: Vec<(String, String)> = headers.into_iter().zip(attributes).collect();
-    let mut base = HashMap::new();
-    for row in &rows[6..checksum_row] {
-        let Some(Some(item_key)) = row.get(1) else {
+    rows.truncate(checksum_row);
+    let mut base = HashMap::with_capacity(rows.len().saturating_sub(6));
+    for row in rows.into_iter().skip(6) {
+        let mut cells = row.into_iter().skip(1);
+        let Some(Some(item_key)) = cells.next() else {
             continue;
         };
-        let values = columns
-            .iter()
-            .enumerate()
-            .skip(IDENTITY_COLUMNS.len())
-            .filter_map(|(index, (_, attribute))| {
-                Some((attribute.clone(), row.get(index + 1)?.clone()?))
-            })
-            .collect();
-        base.insert(item_key.to_field(), values);
+        let json: String = cells.flatten().map(|cell| cell.to_field()).collect();
+        base.insert(item_key.to_field(), json.into_boxed_str());
     }
     Ok(Snapshot {
         sov_id,

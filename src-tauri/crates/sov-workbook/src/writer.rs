@@ -108,15 +108,18 @@ impl Formats {
 
 fn build(source: &WorkbookSource<'_>, attributes: &[String]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
+    // Level 3 of 9: deflate at the default level took most of the time for a 50,000-building SOV, for a file
+    // a few per cent smaller (docs/BENCHMARKS.md).
+    workbook.set_zip_compression_level(3);
     let formats = Formats::new();
     let columns: Vec<(String, String)> = IDENTITY_COLUMNS
         .iter()
         .map(|(name, label)| ((*label).to_owned(), (*name).to_owned()))
         .chain(attributes.iter().map(|name| (label_of(name), name.clone())))
         .collect();
-    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    let sheet = workbook.add_worksheet_with_low_memory()?;
     write_corrections_sheet(sheet, source, &columns, &formats)?;
-    let data = workbook.add_worksheet_with_constant_memory()?;
+    let data = workbook.add_worksheet_with_low_memory()?;
     write_data_sheet(data, source, &columns)?;
     workbook.save_to_buffer()
 }
@@ -236,21 +239,42 @@ fn write_data_sheet(
     }
     let base = Value::Text("base".into());
     for building in source.buildings {
-        let identity = identity_cells(building);
-        let mut cells: Vec<Option<&Value>> = Vec::with_capacity(columns.len() + 1);
-        cells.push(Some(&base));
-        cells.extend(identity.iter().map(Some));
-        cells.extend(
-            columns
-                .iter()
-                .skip(IDENTITY_COLUMNS.len())
-                .map(|(_, attribute)| building.value(attribute)),
-        );
+        let values: Vec<Option<&Value>> = columns
+            .iter()
+            .skip(IDENTITY_COLUMNS.len())
+            .map(|(_, attribute)| building.value(attribute))
+            .collect();
+        let item_key = Value::Text(building.item_key.clone());
+        let chunks: Vec<Value> = base_row_chunks(&values)
+            .into_iter()
+            .map(Value::Text)
+            .collect();
+        let mut cells: Vec<Option<&Value>> = vec![Some(&base), Some(&item_key)];
+        cells.extend(chunks.iter().map(Some));
         write_row(sheet, &cells)?;
     }
     sheet.write_string(row, 0, "checksum")?;
     sheet.write_string(row, 1, checksum.hex())?;
     Ok(())
+}
+
+/// A building's values as one JSON array (exact, and one cell instead of one per attribute: half the cells to
+/// write and read), cut into pieces that fit a cell (Excel holds at most 32,767 characters in one).
+fn base_row_chunks(values: &[Option<&Value>]) -> Vec<String> {
+    const CELL_CHARACTERS: usize = 32_000;
+    let json = serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned());
+    let mut chunks = Vec::new();
+    let mut rest = json.as_str();
+    while !rest.is_empty() {
+        let mut end = rest.len().min(CELL_CHARACTERS);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (chunk, remainder) = rest.split_at(end);
+        chunks.push(chunk.to_owned());
+        rest = remainder;
+    }
+    chunks
 }
 
 fn write_value(

@@ -4,19 +4,12 @@
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 use sov_workbook::reader::read_corrections_bytes;
-use sov_workbook::Value;
+use sov_workbook::{Entry, Value};
 
 fn header(sheet: &mut rust_xlsxwriter::Worksheet, headers: &[&str]) {
     for (column, text) in headers.iter().enumerate() {
         sheet.write_string(0, column as u16, *text).unwrap();
     }
-}
-
-fn cell<'a>(row: &'a sov_workbook::CorrectionRow, attribute: &str) -> Option<&'a Value> {
-    row.cells
-        .iter()
-        .find(|(name, _)| name == attribute)
-        .and_then(|(_, value)| value.as_ref())
 }
 
 #[test]
@@ -48,11 +41,12 @@ fn formulas_give_their_cached_values_and_dates_their_iso_text() {
     let row = &file.rows[0];
     assert_eq!(row.key.sheet_row_number, Some(2));
     assert_eq!(
-        cell(row, "const__bldg_year_built").and_then(Value::as_number),
+        file.value(row, "const__bldg_year_built")
+            .and_then(Value::as_number),
         Some(1972.0)
     );
     assert_eq!(
-        cell(row, "bldg_name"),
+        file.value(row, "bldg_name"),
         Some(&Value::Text("2024-03-01".into()))
     );
 }
@@ -83,16 +77,18 @@ fn merged_cells_count_once_and_error_cells_are_named_and_left_out() {
     let file =
         read_corrections_bytes("merged.xlsx", workbook.save_to_buffer().unwrap(), false).unwrap();
     assert_eq!(
-        cell(&file.rows[0], "const__roof_covering"),
+        file.value(&file.rows[0], "const__roof_covering"),
         Some(&Value::Text("Metal".into()))
     );
-    assert_eq!(cell(&file.rows[0], "const__wall_type"), None);
-    let roof_of_row_3 = file.rows[1]
-        .cells
+    assert_eq!(file.value(&file.rows[0], "const__wall_type"), None);
+    let roof = file
+        .attributes
         .iter()
-        .find(|(name, _)| name == "const__roof_covering");
+        .position(|name| name == "const__roof_covering")
+        .unwrap();
     assert_eq!(
-        roof_of_row_3, None,
+        file.rows[1].values[roof],
+        Entry::Unreadable,
         "an error cell is neither a value nor an emptied cell"
     );
     assert!(

@@ -7,7 +7,9 @@ use calamine::{Data, Reader as _};
 use sov_workbook::attributes::AttributeChoice;
 use sov_workbook::reader::read_corrections_bytes;
 use sov_workbook::snapshot::DATA_SHEET;
-use sov_workbook::{corrections_workbook_bytes, save_corrections_workbook, Value, WorkbookSource};
+use sov_workbook::{
+    corrections_workbook_bytes, save_corrections_workbook, Entry, Value, WorkbookSource,
+};
 use support::{buildings, column_of, read_grids, row_of, write_grids, SOV_ID};
 
 fn workbook(count: usize, choice: &AttributeChoice) -> Vec<u8> {
@@ -19,13 +21,6 @@ fn workbook(count: usize, choice: &AttributeChoice) -> Vec<u8> {
         buildings: &buildings,
     };
     corrections_workbook_bytes(&source, choice).unwrap()
-}
-
-fn cell<'a>(row: &'a sov_workbook::CorrectionRow, attribute: &str) -> Option<&'a Value> {
-    row.cells
-        .iter()
-        .find(|(name, _)| name == attribute)
-        .and_then(|(_, value)| value.as_ref())
 }
 
 #[test]
@@ -58,47 +53,42 @@ fn the_workbook_has_plain_headers_identity_first_and_a_hidden_sheet_read_back_as
 
     let file = read_corrections_bytes("Acme corrections.xlsx", bytes, false).unwrap();
     assert!(file.warnings.is_empty(), "{:?}", file.warnings);
-    let snapshot = file.snapshot.unwrap();
+    let snapshot = file.snapshot.as_ref().unwrap();
     assert_eq!(snapshot.sov_id, SOV_ID);
     assert_eq!(snapshot.revision, "rev-7");
     assert_eq!(snapshot.base.len(), 3);
     assert_eq!(
-        snapshot.base[&format!("i-{SOV_ID}!Locations!3")]["const__bldg_year_built"],
-        Value::Number(1961.0)
+        snapshot.base_value(&format!("i-{SOV_ID}!Locations!3"), "const__bldg_year_built"),
+        Some(Value::Number(1961.0))
     );
     assert_eq!(file.rows.len(), 3);
     let second = &file.rows[1];
     assert_eq!(second.file_row, 3);
     assert_eq!(second.key.sheet_name.as_deref(), Some("Locations"));
     assert_eq!(second.key.sheet_row_number, Some(3));
-    assert_eq!(cell(second, "zip"), Some(&Value::Text("33139".into())));
     assert_eq!(
-        cell(second, "limits__building_value"),
+        file.value(second, "zip"),
+        Some(&Value::Text("33139".into()))
+    );
+    assert_eq!(
+        file.value(second, "limits__building_value"),
         Some(&Value::Number(1_001_000.0))
     );
     // Not present on the building: an empty cell, not a made-up value.
-    assert_eq!(cell(second, "limits__bi_limit"), None);
+    assert_eq!(file.value(second, "limits__bi_limit"), None);
 }
 
 #[test]
 fn all_attributes_shows_every_attribute_the_buildings_have_and_named_ones_only_those() {
     let all =
         read_corrections_bytes("all.xlsx", workbook(2, &AttributeChoice::All), false).unwrap();
-    let names: Vec<&str> = all.rows[0]
-        .cells
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .collect();
+    let names: Vec<&str> = all.attributes.iter().map(String::as_str).collect();
     assert!(names.contains(&"latitude"));
     assert_eq!(names.len(), 11);
     let named =
         AttributeChoice::Named(vec!["const__roof_covering".into(), "wind_speed_mph".into()]);
     let some = read_corrections_bytes("some.xlsx", workbook(2, &named), false).unwrap();
-    let names: Vec<&str> = some.rows[0]
-        .cells
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .collect();
+    let names: Vec<&str> = some.attributes.iter().map(String::as_str).collect();
     assert_eq!(names, ["const__roof_covering", "wind_speed_mph"]);
 }
 
@@ -127,7 +117,7 @@ fn re_sorted_rows_and_moved_columns_are_still_read_by_their_headers() {
         .find(|row| row.key.sheet_row_number == Some(2))
         .unwrap();
     assert_eq!(
-        cell(row, "const__bldg_year_built"),
+        file.value(row, "const__bldg_year_built"),
         Some(&Value::Number(1972.0))
     );
     assert_eq!(row.file_row, 5);
@@ -151,29 +141,32 @@ fn an_unknown_added_column_is_warned_about_and_not_read() {
         file.warnings[0]
     );
     assert!(file.warnings[0].contains("not sent"));
-    assert!(file.rows[0]
-        .cells
-        .iter()
-        .all(|(_, value)| value != &Some(Value::Text("call broker".into()))));
+    assert!(!file.rows[0]
+        .values
+        .contains(&Entry::Value(Value::Text("call broker".into()))));
 }
 
 #[test]
 fn a_hand_edited_hidden_sheet_is_not_trusted_and_the_headers_still_work() {
     let mut grids = read_grids(&workbook(2, &AttributeChoice::Default));
     let data = &mut grids[1];
+    // Someone unhides the sheet and changes year built 1961 of the second building to 1800.
     let base_row = data.rows.len() - 2;
-    let year = data.rows[5]
-        .iter()
-        .position(|cell| matches!(cell, Data::String(text) if text == "const__bldg_year_built"))
-        .unwrap();
-    data.rows[base_row][year] = Data::Float(1800.0);
+    let Data::String(values) = &data.rows[base_row][2] else {
+        panic!(
+            "the base values are one JSON text: {:?}",
+            data.rows[base_row]
+        );
+    };
+    assert!(values.contains("1961.0"), "{values}");
+    data.rows[base_row][2] = Data::String(values.replace("1961.0", "1800.0"));
     let file = read_corrections_bytes("tampered.xlsx", write_grids(&grids), false).unwrap();
     assert!(file.snapshot.is_none());
     assert_eq!(file.warnings.len(), 1);
     assert!(file.warnings[0].contains("was changed after SOV Updater made it"));
     assert_eq!(file.rows.len(), 2);
     assert_eq!(
-        cell(&file.rows[0], "const__bldg_year_built"),
+        file.value(&file.rows[0], "const__bldg_year_built"),
         Some(&Value::Number(1960.0))
     );
 }
@@ -186,7 +179,7 @@ fn with_the_hidden_sheet_deleted_the_plain_headers_are_understood() {
     assert!(file.snapshot.is_none());
     assert!(file.warnings.is_empty(), "{:?}", file.warnings);
     assert_eq!(
-        cell(&file.rows[0], "const__roof_covering"),
+        file.value(&file.rows[0], "const__roof_covering"),
         Some(&Value::Text("Built-up".into()))
     );
     assert_eq!(
@@ -206,10 +199,10 @@ fn a_csv_with_attribute_names_or_labels_is_read() {
     assert_eq!(file.rows[1].file_row, 4);
     assert_eq!(file.rows[0].key.sheet_row_number, Some(2));
     assert_eq!(
-        cell(&file.rows[0], "const__bldg_year_built"),
+        file.value(&file.rows[0], "const__bldg_year_built"),
         Some(&Value::Text("1972".into()))
     );
-    assert_eq!(cell(&file.rows[1], "const__bldg_year_built"), None);
+    assert_eq!(file.value(&file.rows[1], "const__bldg_year_built"), None);
     assert!(file.warnings[0].contains("Column E (“Notes”)"));
 }
 
@@ -280,4 +273,24 @@ fn saving_never_overwrites_and_uses_a_plain_name() {
         "Acme Corp corrections 2026-12-03 (2).xlsx"
     );
     assert!(read_corrections_bytes("x.xlsx", std::fs::read(first).unwrap(), false).is_ok());
+}
+
+#[test]
+fn a_csv_saved_by_excel_on_windows_is_read_in_its_encoding() {
+    // "Café Américain" in Windows-1252, as Excel's "CSV (Comma delimited)" saves it, and the same in UTF-8 with a BOM.
+    let mut windows = b"item_key,Building name\ni-4242!Locations!2,Caf".to_vec();
+    windows.extend([0xE9, b' ', b'A', b'm', 0xE9]);
+    windows.extend(b"ricain\n");
+    let utf8 = "\u{feff}item_key,Building name\ni-4242!Locations!2,Café Américain\n";
+    for bytes in [windows, utf8.as_bytes().to_vec()] {
+        let file = read_corrections_bytes("excel.csv", bytes, true).unwrap();
+        assert_eq!(
+            file.value(&file.rows[0], "bldg_name"),
+            Some(&Value::Text("Café Américain".into()))
+        );
+        assert_eq!(
+            file.rows[0].key.item_key.as_deref(),
+            Some("i-4242!Locations!2")
+        );
+    }
 }

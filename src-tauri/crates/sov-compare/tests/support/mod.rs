@@ -14,19 +14,16 @@ pub const THIS_YEAR: i32 = 2026;
 
 pub fn building(row: u32, name: &str, year: f64, value: f64) -> Building {
     let mut attributes = BTreeMap::new();
-    attributes.insert("bldg_name".to_owned(), Value::Text(name.to_owned()));
+    attributes.insert("bldg_name".into(), Value::Text(name.to_owned()));
+    attributes.insert("street".into(), Value::Text(format!("{row} Ocean Drive")));
+    attributes.insert("const__bldg_year_built".into(), Value::Number(year));
+    attributes.insert("limits__building_value".into(), Value::Number(value));
     attributes.insert(
-        "street".to_owned(),
-        Value::Text(format!("{row} Ocean Drive")),
-    );
-    attributes.insert("const__bldg_year_built".to_owned(), Value::Number(year));
-    attributes.insert("limits__building_value".to_owned(), Value::Number(value));
-    attributes.insert(
-        "const__roof_covering".to_owned(),
+        "const__roof_covering".into(),
         Value::Text("Built-up".to_owned()),
     );
-    attributes.insert("latitude".to_owned(), Value::Number(25.79));
-    attributes.insert("longitude".to_owned(), Value::Number(-80.13));
+    attributes.insert("latitude".into(), Value::Number(25.79));
+    attributes.insert("longitude".into(), Value::Number(-80.13));
     Building {
         item_key: format!("i-{SOV_ID}!Locations!{row}"),
         sheet_name: "Locations".to_owned(),

@@ -17,7 +17,7 @@ pub fn buildings(count: usize) -> Vec<Building> {
             let row = index as u32 + 2;
             let mut attributes = BTreeMap::new();
             let mut set = |name: &str, value: Value| {
-                attributes.insert(name.to_owned(), value);
+                attributes.insert(name.into(), value);
             };
             set("bldg_name", Value::Text(format!("Building {index}")));
             set(
