@@ -242,3 +242,38 @@ test("a resumed job does not take over the window while the user's own update ru
   assert.equal(app.callsOf("attach_job").length, 1, "only the attach at load");
   assert.equal(await byTestId("sov-id").inputValue(), fixtures.DEMO_SOV);
 });
+
+test("an update in which SOV Fixer did not apply every row never says Done: it names the rows, the saved list and what to do", async () => {
+  const app = await openApp();
+  const { page, byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  await app.push("start_job", fixtures.partialDoneSnapshot());
+  const box = byTestId("rows-not-applied");
+  await box.waitFor();
+  const phase = await byTestId("run-phase").innerText();
+  assert.doesNotMatch(phase, /Done/);
+  // The demo sample's checked files hold 2 rows… but the server named 3 not applied: no "of" then.
+  assert.match(phase, /did not apply 3 rows/);
+  const text = await box.innerText();
+  assert.match(text, /3 rows were not applied/);
+  assert.match(text, /Sheet1 row 99[\s\S]*item_key i-unknown[\s\S]*and 1 more/);
+  assert.match(text, /saved beside your new files as s-demo-sample-r001 rows not applied\.csv/);
+  assert.match(text, /What to do: check item_key, or sheet_name and sheet_row_number/);
+  assert.doesNotMatch(await page.locator("#run-summary").innerText(), /Done/);
+  await app.screenshot("09b-rows-not-applied");
+});
+
+test("a partial result says how many of the rows sent were applied", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  const one = { ...fixtures.ROWS_NOT_APPLIED, count: 1, named: ["Sheet1 row 3"], saved_to: null };
+  await app.push("start_job", fixtures.snapshot({ phase: "done", doneCount: 7, progress: 1, overrides: { rows_not_applied: one } }));
+  await byTestId("rows-not-applied").waitFor();
+  const files = await byTestId("file-card").count();
+  const phase = await byTestId("run-phase").innerText();
+  assert.ok(files > 0);
+  assert.match(phase, /did not apply 1 of \d+ rows\. \d+ of \d+ rows were applied\./);
+});

@@ -42,6 +42,25 @@ pub struct HistoryEntry {
     pub status: HistoryStatus,
     pub files: Vec<String>,
     pub formats: Vec<String>,
+    /// Set for a finished job in which SOV Fixer did not apply every row: never shown as a plain "Done".
+    pub rows_not_applied: Option<HistoryRowsNotApplied>,
+}
+
+/// The rows SOV Fixer did not apply in a finished job, as it named them.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct HistoryRowsNotApplied {
+    pub count: u64,
+    /// Possibly fewer than `count`: the server may name only the first few.
+    pub named: Vec<String>,
+    pub server_message: String,
+}
+
+fn rows_view(rows: &Option<sov_history::RowsNotApplied>) -> Option<HistoryRowsNotApplied> {
+    rows.as_ref().map(|rows| HistoryRowsNotApplied {
+        count: rows.count,
+        named: rows.named.clone(),
+        server_message: rows.server_message.clone(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -102,6 +121,7 @@ fn entry(summary: &JobSummary, running_now: bool) -> HistoryEntry {
         status: status_word(summary.status, running_now),
         files: summary.file_names.clone(),
         formats: summary.output_formats.clone(),
+        rows_not_applied: rows_view(&summary.rows_not_applied),
     }
 }
 
@@ -181,6 +201,7 @@ fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
             status: status_word(job.status, running_now),
             files: job.input_files.iter().map(|f| f.name.clone()).collect(),
             formats: job.output_formats.clone(),
+            rows_not_applied: rows_view(&job.rows_not_applied),
         },
         steps: steps(&job.transitions, &job.input_files),
         outputs: job
