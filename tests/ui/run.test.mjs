@@ -277,3 +277,17 @@ test("a partial result says how many of the rows sent were applied", async () =>
   assert.ok(files > 0);
   assert.match(phase, /did not apply 1 of \d+ rows\. \d+ of \d+ rows were applied\./);
 });
+
+test("a page the app reloaded after its web process died says the window was restored and shows the running job", async () => {
+  const app = await openApp({ handlers: { attach_job: () => fixtures.snapshot({ phase: "processing", doneCount: 5 }) } });
+  const { page, byTestId } = app;
+  await page.goto(`${page.url().split("?")[0]}?restored=1`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  const notice = byTestId("window-restored");
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /window stopped working and was restored[\s\S]*update kept running/);
+  await byTestId("run-panel").waitFor({ state: "visible" });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "window-restored");
+  // The marker is consumed: a later reload by the user does not repeat the message.
+  assert.equal(new URL(page.url()).search, "");
+});
