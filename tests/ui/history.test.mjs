@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CommandError, useBrowser } from "./support/app.mjs";
+import { CommandError, prepareDemoUpdate, useBrowser } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
 const { openApp } = useBrowser();
@@ -235,4 +235,20 @@ test("Recent updates never shows a partial result as plain Finished, and its det
   const box = byTestId("history-rows-not-applied");
   await box.waitFor();
   assert.match(await box.innerText(), /Sheet1 row 99[\s\S]*Sheet1 row 98[\s\S]*What to do/);
+});
+
+test("Download again from Recent updates never discards the files set up for a new update", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  assert.equal(await byTestId("file-card").count(), 1);
+  await byTestId("nav-history").click();
+  await byTestId("history-open").first().click();
+  await byTestId("redownload").click();
+  await app.waitForCall("redownload");
+  await app.push("redownload", { ...fixtures.doneSnapshot(), job_id: "j-2" });
+  await byTestId("new-update").click();
+  await byTestId("start-panel").waitFor({ state: "visible" });
+  assert.equal(await byTestId("file-card").count(), 1, "the file added before Download again is still there");
+  assert.equal(await byTestId("start").isEnabled(), true);
 });

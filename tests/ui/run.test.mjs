@@ -32,10 +32,10 @@ test("cancel asks first, explains what it means once the server has started, the
   assert.equal(await byTestId("cancel").isHidden(), true);
   await phaseIs(page, "cancelled");
 
-  // "Start a new update" clears the job and the files but keeps the SOV.
+  // "Start a new update" clears the job and discards nothing the user set up: the SOV and the files stay.
   await byTestId("new-update").click();
   await byTestId("start-panel").waitFor({ state: "visible" });
-  assert.equal(await byTestId("file-card").count(), 0);
+  assert.equal(await byTestId("file-card").count(), 1);
   assert.equal(await byTestId("sov-id").inputValue(), "s-demo-sample");
 });
 
@@ -290,4 +290,27 @@ test("a page the app reloaded after its web process died says the window was res
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "window-restored");
   // The marker is consumed: a later reload by the user does not repeat the message.
   assert.equal(new URL(page.url()).search, "");
+});
+
+test("every finished, failed or cancelled job offers Run again with the same files and settings", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("extra-insured-name").fill("Acme Corp");
+  await byTestId("start").click();
+  const first = (await app.waitForCall("start_job")).args.request;
+  const ends = [
+    fixtures.doneSnapshot(),
+    fixtures.snapshot({ phase: "failed", overrides: { error: { ...fixtures.appError("job_failed"), step: "process" } } }),
+    fixtures.snapshot({ phase: "cancelled", doneCount: 4 }),
+  ];
+  for (const [index, end] of ends.entries()) {
+    await app.push("start_job", { ...end, job_id: `j-${index + 1}` });
+    const again = byTestId("run-again");
+    await again.waitFor({ state: "visible" });
+    assert.equal(await again.innerText(), "Run again with the same files and settings");
+    await again.click();
+    const sent = await app.waitForCall("start_job", index + 2);
+    assert.deepEqual(sent.args.request, first);
+  }
 });

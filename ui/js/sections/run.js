@@ -104,18 +104,26 @@ export function mountRun() {
     text: "Cancel…",
     onclick: () => cancel(),
   });
+  const runAgain = h("button", {
+    type: "button",
+    class: "button button-primary",
+    testid: "run-again",
+    text: "Run again with the same files and settings",
+    onclick: () => runAgainWithSameSetup(),
+  });
   const newUpdate = h("button", {
     type: "button",
     class: "button",
     testid: "new-update",
     text: "Start a new update",
+    title: "Back to the form; the files and settings you set up stay in place",
     onclick: () => resetForNewUpdate(),
   });
   const runPanel = h(
     "div",
     { class: "run-panel", testid: "run-panel", hidden: true },
     progress.root,
-    h("div", { class: "actions" }, cancelButton, newUpdate),
+    h("div", { class: "actions" }, cancelButton, runAgain, newUpdate),
   );
   const startError = h("div", { class: "error-area", id: "start-error" });
   byId("run-body").append(startPanel, startError, runPanel);
@@ -141,6 +149,8 @@ export function mountRun() {
     progress.update(job);
     cancelButton.hidden = !running;
     newUpdate.hidden = running;
+    // Offered on every finished, failed or cancelled job while its files are still set up in the form.
+    runAgain.hidden = running || state.files.length === 0 || Boolean(startBlocker({ ...state, job: null }));
     if (job.phase !== lastPhase) {
       lastPhase = job.phase;
       announce(phaseText(job));
@@ -271,14 +281,23 @@ async function cancel() {
   }
 }
 
+// Back to the form. Nothing the user set up is discarded: files, SOV, formats and details stay, to be kept or
+// removed one by one.
 function resetForNewUpdate() {
   channelToken += 1;
-  store.set({ job: null, files: [] });
+  store.set({ job: null });
+  if (store.get().files.length > 0) announce("Your files and settings are still set up. Remove or add files for the new update.");
   byId("start-error").replaceChildren();
   const heading = byId("step-files-title");
   heading.setAttribute("tabindex", "-1");
   heading.focus();
   heading.scrollIntoView({ block: "start" });
+}
+
+async function runAgainWithSameSetup() {
+  channelToken += 1;
+  store.set({ job: null });
+  await start();
 }
 
 async function saveNotifications(box) {
