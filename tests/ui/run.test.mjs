@@ -39,7 +39,7 @@ test("cancel asks first, explains what it means once the server has started, the
   assert.equal(await byTestId("sov-id").inputValue(), "s-demo-sample");
 });
 
-test("closing the window during an update explains the job continues, and closes only when confirmed", async () => {
+test("closing the window during a demo update says the practice server stops with the app, and closes only when confirmed", async () => {
   const app = await openApp({ handlers: { confirm_close: () => null } });
   const { byTestId } = app;
   await prepareDemoUpdate(app);
@@ -48,7 +48,11 @@ test("closing the window during an update explains the job continues, and closes
   assert.equal(await app.emit("close-requested"), 1);
   const dialog = byTestId("close-dialog");
   await dialog.waitFor({ state: "visible" });
-  assert.match(await dialog.innerText(), /keeps working on the update[\s\S]*picks\s+the update up again/);
+  const text = await dialog.innerText();
+  // The demo cannot keep the real service's promise: its server stops with the app.
+  assert.doesNotMatch(text, /keeps working|picks\s+the update up again/);
+  assert.match(text, /practice server[\s\S]*stops when you close it[\s\S]*Retry/);
+  assert.equal(await byTestId("close-confirm").innerText(), "Close and stop the demo update");
   await byTestId("close-keep").click();
   await dialog.waitFor({ state: "hidden" });
   assert.equal(app.callsOf("confirm_close").length, 0);
@@ -313,4 +317,21 @@ test("every finished, failed or cancelled job offers Run again with the same fil
     const sent = await app.waitForCall("start_job", index + 2);
     assert.deepEqual(sent.args.request, first);
   }
+});
+
+test("closing the window during an update on SOV Fixer explains that the update continues there", async () => {
+  const app = await openApp({ settings: { has_key: true, key_source: "keychain" }, handlers: { confirm_close: () => null } });
+  const { page, byTestId } = app;
+  await byTestId("sov-id").fill("s-demo-sample");
+  await byTestId("choose-files").click();
+  await byTestId("file-card").first().waitFor();
+  await byTestId("format-option").first().check();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="start"]').disabled);
+  await byTestId("start").click();
+  await app.push("start_job", fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+  await app.emit("close-requested");
+  const dialog = byTestId("close-dialog");
+  await dialog.waitFor({ state: "visible" });
+  assert.match(await dialog.innerText(), /keeps working on the update[\s\S]*picks\s+the update up again/);
+  assert.equal(await byTestId("close-confirm").innerText(), "Close anyway");
 });

@@ -197,8 +197,10 @@ export function doneSnapshot() {
 // sov-app's ipc_contract test (a stale copy fails that test).
 export const ERROR_CATALOGUE = JSON.parse(readFileSync(new URL("./error-catalogue.json", import.meta.url), "utf8"));
 
-// code → the real message of that code.
-export const ERROR_CODES = Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, error]) => [code, error.message]));
+// code → the real message of that code, as the window shows it (names in quotation marks, not backticks).
+export const ERROR_CODES = Object.fromEntries(
+  Object.entries(ERROR_CATALOGUE).map(([code, error]) => [code, error.message.replace(/`([^`\n]*)`/g, "“$1”")]),
+);
 
 export function appError(code) {
   const error = ERROR_CATALOGUE[code];

@@ -5,6 +5,7 @@ import { byId, h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
 import { confirmCancel } from "./cancel-dialog.js";
+import { dateProblem } from "./outputs.js";
 import { phaseText, progressView } from "./run-progress.js";
 
 let channelToken = 0;
@@ -58,6 +59,9 @@ export function startBlocker(state) {
     return "Please wait while the list of output files loads (step 4).";
   }
   if (state.selectedFormats.length === 0) return "Tick at least one kind of output file (step 4).";
+  const dates = state.extraData || {};
+  const badDate = dateProblem("inception date", dates.inception_date) || dateProblem("expiration date", dates.expiration_date);
+  if (badDate) return badDate;
   return null;
 }
 
@@ -218,7 +222,7 @@ export function rowsNotAppliedBox(rows, { testid = "rows-not-applied" } = {}) {
       {},
       "What to do: check item_key, or sheet_name and sheet_row_number, in those rows against the SOV, correct them, and send only those rows in a new update.",
     ),
-    h("details", {}, h("summary", {}, "What SOV Fixer said"), h("p", {}, rows.server_message)),
+    h("details", {}, h("summary", { testid: `${testid}-server-words` }, "What SOV Fixer said"), h("p", {}, rows.server_message)),
   );
 }
 
