@@ -5,7 +5,9 @@ use crate::AppResult;
 use schemars::JsonSchema;
 use serde::Serialize;
 use sov_error::{AppError, Code};
-use sov_history::{InputFile, JobDetail, JobStatus, JobSummary, Page, Transition, TransitionKind};
+use sov_history::{
+    InputFile, JobDetail, JobStatus, JobSummary, Page, ResumePoint, Transition, TransitionKind,
+};
 use std::path::PathBuf;
 
 const RECENT_LIMIT: usize = 100;
@@ -225,8 +227,33 @@ fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
 /// A job a stopped app left running, not yet picked up again: say honestly where it stopped and whether the
 /// server can have received it (the store's own words), so the user knows what Retry will do.
 fn interruption(job: &JobDetail, running_now: bool) -> Option<AppError> {
-    (job.status == JobStatus::Running && !running_now)
-        .then(|| AppError::new(Code::Interrupted, job.resume_point().user_message(), ""))
+    (job.status == JobStatus::Running && !running_now).then(|| {
+        AppError::new(
+            Code::Interrupted,
+            interruption_message(&job.environment_name, &job.resume_point()),
+            "",
+        )
+    })
+}
+
+/// The demo's practice server runs inside the app and stops with it, forgetting its updates: nothing is "checked
+/// on again" there. Say what really happened and what Retry does (sends the same files again as a new update).
+fn interruption_message(environment_name: &str, point: &ResumePoint) -> String {
+    let reached_server = !matches!(
+        point,
+        ResumePoint::NotStarted
+            | ResumePoint::UploadInterrupted {
+                may_have_reached_server: false,
+                ..
+            }
+    );
+    if environment_name == sov_jobs::Target::Demo.name() && reached_server {
+        "This demo update stopped when SOV Updater closed: the demo's practice server stops with the app and \
+         forgets its updates. Retry sends the same files to the practice server again as a new update."
+            .to_owned()
+    } else {
+        point.user_message()
+    }
 }
 
 fn no_history() -> AppError {
@@ -267,6 +294,24 @@ mod tests {
             detail: String::new(),
             at_ms: 1_780_000_000_000 + seq * 1000,
         }
+    }
+
+    #[test]
+    fn an_interrupted_demo_update_says_the_practice_server_stopped_and_what_retry_does() {
+        let demo = interruption_message("demo", &ResumePoint::Processing);
+        assert!(
+            demo.contains("practice server stops with the app"),
+            "{demo}"
+        );
+        assert!(demo.contains("as a new update"), "{demo}");
+        assert!(!demo.contains("checking on it again"));
+        let server = interruption_message("prod", &ResumePoint::Processing);
+        assert_eq!(server, ResumePoint::Processing.user_message());
+        // Before anything reached the server, the plain truth holds for the demo too.
+        assert_eq!(
+            interruption_message("demo", &ResumePoint::NotStarted),
+            ResumePoint::NotStarted.user_message()
+        );
     }
 
     #[test]
