@@ -4,6 +4,7 @@
 mod close_guard;
 mod host;
 pub mod secrets;
+mod web_process;
 
 /// Tauri commands: each adapts its arguments to one call of the app core. One module per part of the window.
 mod commands {
@@ -93,6 +94,9 @@ pub fn resume_at_startup<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
 pub fn run() {
     let app = builder(tauri::Builder::default(), default_state())
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                web_process::reload_when_the_page_process_ends(&window);
+            }
             resume_at_startup(app.handle().clone());
             Ok(())
         })

@@ -116,3 +116,38 @@ test("opening in demo mode (no account yet) has the demo SOV and its sample file
   assert.equal(await app.page.evaluate(() => window.scrollY), 0);
   assert.equal(await app.byTestId("demo-banner").evaluate((banner) => banner.getBoundingClientRect().top >= 0), true);
 });
+
+test("a key SOV Fixer refused is never shown with a tick, and step 1 does not read Ready", async () => {
+  const app = await openApp({
+    settings: { has_key: true, key_source: "session", keychain_available: false },
+    handlers: {
+      test_connection: () => {
+        throw new CommandError(fixtures.appError("credentials_rejected"));
+      },
+    },
+  });
+  const { page, byTestId } = app;
+  const keyArea = page.locator(".key-saved");
+  assert.equal(await keyArea.locator(".status-ok").count(), 0, "a tick before the key was tested");
+  await byTestId("test-connection").click();
+  await byTestId("connect-error").waitFor();
+  assert.equal(await keyArea.locator(".status-ok").count(), 0);
+  assert.match(await byTestId("key-saved").innerText(), /did not succeed/);
+  assert.doesNotMatch(await page.locator("#connect-summary").innerText(), /Ready|Connected to/);
+});
+
+test("an address that is not a web address is refused, kept as typed, and says what to fix", async () => {
+  const app = await openApp({ settings: { environment: "custom", custom_url: "https://old.example.com/api/v1", has_key: true, key_source: "keychain" } });
+  const { byTestId } = app;
+  await byTestId("custom-url").fill("sovfixer.example.com");
+  await byTestId("custom-url-save").click();
+  await byTestId("connect-error").waitFor();
+  assert.match(await byTestId("connect-error-message").innerText(), /“sovfixer\.example\.com” is not a web address[\s\S]*https:\/\//);
+  assert.equal(await byTestId("custom-url").inputValue(), "sovfixer.example.com");
+  assert.equal(app.callsOf("save_connection").length, 0);
+});
+
+test("the API key field says where a key comes from", async () => {
+  const app = await openApp();
+  assert.match(await app.page.locator("#api-key-hint").innerText(), /Where to get one: sign in at auth\.pingintel\.com[\s\S]*API keys/);
+});

@@ -21,7 +21,7 @@ test("a blocking pre-flight error disables Start and says why; Fix it swaps in t
   assert.match(await byTestId("file-status").innerText(), /2 problems to fix/);
   const findings = byTestId("finding");
   assert.equal(await findings.count(), 3);
-  assert.match(await findings.nth(0).innerText(), /column “sheet_row_numbah”[\s\S]*Did you mean `sheet_row_number`\?[\s\S]*What to do: Rename/);
+  assert.match(await findings.nth(0).innerText(), /column “sheet_row_numbah”[\s\S]*Did you mean “sheet_row_number”\?[\s\S]*What to do: Rename/);
   assert.match(await findings.nth(1).innerText(), /Row 7, column “year_built”/);
   assert.match(await findings.nth(1).locator('[data-testid="finding-more"]').innerText(), /12 more times/);
   assert.match(await card.innerText(), /Windows-1252/);

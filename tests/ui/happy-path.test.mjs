@@ -72,7 +72,12 @@ test("a saved key is never shown; it can be replaced and removed", async () => {
   await byTestId("api-key").fill("secret-key-123");
   await byTestId("key-save").click();
   await byTestId("key-saved").waitFor();
-  assert.equal(await byTestId("key-saved").innerText(), "A key is saved in your system keychain.");
+  // Saved is not checked: no tick, and no "Ready", until SOV Fixer has accepted the key.
+  assert.equal(
+    await byTestId("key-saved").innerText(),
+    "A key is saved in your system keychain. It has not been tested yet: use Test connection.",
+  );
+  assert.doesNotMatch(await app.page.locator("#connect-summary").innerText(), /Ready|Connected/);
   assert.equal(await app.page.locator("input[type=password]").count(), 0);
   assert.equal((await app.page.content()).includes("secret-key-123"), false);
   assert.deepEqual(app.callsOf("set_api_key")[0].args, { key: "secret-key-123", sessionOnly: false });
@@ -80,6 +85,8 @@ test("a saved key is never shown; it can be replaced and removed", async () => {
   await assert.doesNotReject(
     app.page.waitForFunction(() => document.querySelector('[data-testid="connection-result"]').textContent.includes("Connected")),
   );
+  assert.match(await byTestId("key-saved").innerText(), /SOV Fixer accepted it\.$/);
+  assert.match(await app.page.locator("#connect-summary").innerText(), /^Connected to Production\./);
   await byTestId("key-replace").click();
   await byTestId("api-key").waitFor();
   await byTestId("key-replace-cancel").click();

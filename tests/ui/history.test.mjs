@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CommandError, useBrowser } from "./support/app.mjs";
+import { CommandError, prepareDemoUpdate, useBrowser } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
 const { openApp } = useBrowser();
@@ -215,4 +215,40 @@ test("Retry of an update whose file changed since says which file and sends noth
   assert.equal(await byTestId("history-retry-error-message").innerText(), message);
   assert.equal(await byTestId("view-history").isVisible(), true, "the user stays where the message is");
   assert.equal(await byTestId("view-update").isHidden(), true);
+});
+
+test("Recent updates never shows a partial result as plain Finished, and its details list the rows not applied", async () => {
+  const rows = { count: 2, named: ["Sheet1 row 99", "Sheet1 row 98"], server_message: "Success. 2 rows matched no building: Sheet1 row 99, Sheet1 row 98." };
+  const partial = { ...fixtures.HISTORY[0], rows_not_applied: rows };
+  const app = await openApp({
+    handlers: {
+      list_history: () => [partial, fixtures.HISTORY[1]],
+      get_history: () => ({ ...fixtures.historyDetail("h-2"), rows_not_applied: rows }),
+    },
+  });
+  const { byTestId } = app;
+  await byTestId("nav-history").click();
+  await byTestId("history-row").first().waitFor();
+  const status = byTestId("history-row").nth(0).locator('[data-testid="history-status"]');
+  assert.equal(await status.innerText(), "Finished, 2 rows not applied");
+  await byTestId("history-row").nth(0).locator('[data-testid="history-open"]').click();
+  const box = byTestId("history-rows-not-applied");
+  await box.waitFor();
+  assert.match(await box.innerText(), /Sheet1 row 99[\s\S]*Sheet1 row 98[\s\S]*What to do/);
+});
+
+test("Download again from Recent updates never discards the files set up for a new update", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  assert.equal(await byTestId("file-card").count(), 1);
+  await byTestId("nav-history").click();
+  await byTestId("history-open").first().click();
+  await byTestId("redownload").click();
+  await app.waitForCall("redownload");
+  await app.push("redownload", { ...fixtures.doneSnapshot(), job_id: "j-2" });
+  await byTestId("new-update").click();
+  await byTestId("start-panel").waitFor({ state: "visible" });
+  assert.equal(await byTestId("file-card").count(), 1, "the file added before Download again is still there");
+  assert.equal(await byTestId("start").isEnabled(), true);
 });

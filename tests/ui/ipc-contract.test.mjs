@@ -34,6 +34,7 @@ test("the settings fixtures are Settings as the app sends them", () => {
 test("the job snapshot fixtures are JobSnapshots", () => {
   assertValid("JobSnapshot", fixtures.snapshot());
   assertValid("JobSnapshot", fixtures.doneSnapshot());
+  assertValid("JobSnapshot", fixtures.partialDoneSnapshot());
   assertValid("JobSnapshot", fixtures.snapshot({ phase: "failed", overrides: { error: { ...fixtures.appError("job_failed"), step: "process" } } }));
 });
 

@@ -99,3 +99,35 @@ test("About opens and closes by keyboard", async () => {
   await page.keyboard.press("Escape");
   await byTestId("about-dialog").waitFor({ state: "hidden" });
 });
+
+test("after Remove, focus goes to Choose files, never onto the next card's Remove", async () => {
+  const app = await openApp({ handlers: { pick_files: () => ["/home/ann/corrections.csv", "/home/ann/more.csv"] } });
+  const { page, byTestId } = app;
+  await byTestId("try-demo").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="sov-id"]').value === "s-demo-sample");
+  await byTestId("choose-files").click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-card"]').length === 2);
+  await byTestId("file-remove").first().focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-card"]').length === 1);
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === "choose-files");
+  // A second Enter opens the file picker; it deletes nothing.
+  assert.equal(await byTestId("file-card").count(), 1);
+});
+
+test("Ctrl+O adds files and Ctrl+Enter starts; both are shown in the buttons' tooltips", async () => {
+  const app = await openApp();
+  const { page, byTestId } = app;
+  assert.match(await byTestId("choose-files").getAttribute("title"), /Ctrl\+O/);
+  assert.match(await byTestId("start").getAttribute("title"), /Ctrl\+Enter/);
+  await byTestId("try-demo").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="sov-id"]').value === "s-demo-sample");
+  await page.keyboard.press("Control+o");
+  await byTestId("file-card").first().waitFor();
+  assert.equal(app.callsOf("pick_files").length, 1);
+  await byTestId("format-option").first().check();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="start"]').disabled);
+  await byTestId("sov-id").focus();
+  await page.keyboard.press("Control+Enter");
+  await app.waitForCall("start_job");
+});

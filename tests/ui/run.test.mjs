@@ -32,14 +32,14 @@ test("cancel asks first, explains what it means once the server has started, the
   assert.equal(await byTestId("cancel").isHidden(), true);
   await phaseIs(page, "cancelled");
 
-  // "Start a new update" clears the job and the files but keeps the SOV.
+  // "Start a new update" clears the job and discards nothing the user set up: the SOV and the files stay.
   await byTestId("new-update").click();
   await byTestId("start-panel").waitFor({ state: "visible" });
-  assert.equal(await byTestId("file-card").count(), 0);
+  assert.equal(await byTestId("file-card").count(), 1);
   assert.equal(await byTestId("sov-id").inputValue(), "s-demo-sample");
 });
 
-test("closing the window during an update explains the job continues, and closes only when confirmed", async () => {
+test("closing the window during a demo update says the practice server stops with the app, and closes only when confirmed", async () => {
   const app = await openApp({ handlers: { confirm_close: () => null } });
   const { byTestId } = app;
   await prepareDemoUpdate(app);
@@ -48,7 +48,11 @@ test("closing the window during an update explains the job continues, and closes
   assert.equal(await app.emit("close-requested"), 1);
   const dialog = byTestId("close-dialog");
   await dialog.waitFor({ state: "visible" });
-  assert.match(await dialog.innerText(), /keeps working on the update[\s\S]*picks\s+the update up again/);
+  const text = await dialog.innerText();
+  // The demo cannot keep the real service's promise: its server stops with the app.
+  assert.doesNotMatch(text, /keeps working|picks\s+the update up again/);
+  assert.match(text, /practice server[\s\S]*stops when you close it[\s\S]*Retry/);
+  assert.equal(await byTestId("close-confirm").innerText(), "Close and stop the demo update");
   await byTestId("close-keep").click();
   await dialog.waitFor({ state: "hidden" });
   assert.equal(app.callsOf("confirm_close").length, 0);
@@ -241,4 +245,93 @@ test("a resumed job does not take over the window while the user's own update ru
   await phaseIs(page, "SOV Fixer is working");
   assert.equal(app.callsOf("attach_job").length, 1, "only the attach at load");
   assert.equal(await byTestId("sov-id").inputValue(), fixtures.DEMO_SOV);
+});
+
+test("an update in which SOV Fixer did not apply every row never says Done: it names the rows, the saved list and what to do", async () => {
+  const app = await openApp();
+  const { page, byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  await app.push("start_job", fixtures.partialDoneSnapshot());
+  const box = byTestId("rows-not-applied");
+  await box.waitFor();
+  const phase = await byTestId("run-phase").innerText();
+  assert.doesNotMatch(phase, /Done/);
+  // The demo sample's checked files hold 2 rows… but the server named 3 not applied: no "of" then.
+  assert.match(phase, /did not apply 3 rows/);
+  const text = await box.innerText();
+  assert.match(text, /3 rows were not applied/);
+  assert.match(text, /Sheet1 row 99[\s\S]*item_key i-unknown[\s\S]*and 1 more/);
+  assert.match(text, /saved beside your new files as s-demo-sample-r001 rows not applied\.csv/);
+  assert.match(text, /What to do: check item_key, or sheet_name and sheet_row_number/);
+  assert.doesNotMatch(await page.locator("#run-summary").innerText(), /Done/);
+  await app.screenshot("09b-rows-not-applied");
+});
+
+test("a partial result says how many of the rows sent were applied", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  const one = { ...fixtures.ROWS_NOT_APPLIED, count: 1, named: ["Sheet1 row 3"], saved_to: null };
+  await app.push("start_job", fixtures.snapshot({ phase: "done", doneCount: 7, progress: 1, overrides: { rows_not_applied: one } }));
+  await byTestId("rows-not-applied").waitFor();
+  const files = await byTestId("file-card").count();
+  const phase = await byTestId("run-phase").innerText();
+  assert.ok(files > 0);
+  assert.match(phase, /did not apply 1 of \d+ rows\. \d+ of \d+ rows were applied\./);
+});
+
+test("a page the app reloaded after its web process died says the window was restored and shows the running job", async () => {
+  const app = await openApp({ handlers: { attach_job: () => fixtures.snapshot({ phase: "processing", doneCount: 5 }) } });
+  const { page, byTestId } = app;
+  await page.goto(`${page.url().split("?")[0]}?restored=1`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  const notice = byTestId("window-restored");
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /window stopped working and was restored[\s\S]*update kept running/);
+  await byTestId("run-panel").waitFor({ state: "visible" });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "window-restored");
+  // The marker is consumed: a later reload by the user does not repeat the message.
+  assert.equal(new URL(page.url()).search, "");
+});
+
+test("every finished, failed or cancelled job offers Run again with the same files and settings", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("extra-insured-name").fill("Acme Corp");
+  await byTestId("start").click();
+  const first = (await app.waitForCall("start_job")).args.request;
+  const ends = [
+    fixtures.doneSnapshot(),
+    fixtures.snapshot({ phase: "failed", overrides: { error: { ...fixtures.appError("job_failed"), step: "process" } } }),
+    fixtures.snapshot({ phase: "cancelled", doneCount: 4 }),
+  ];
+  for (const [index, end] of ends.entries()) {
+    await app.push("start_job", { ...end, job_id: `j-${index + 1}` });
+    const again = byTestId("run-again");
+    await again.waitFor({ state: "visible" });
+    assert.equal(await again.innerText(), "Run again with the same files and settings");
+    await again.click();
+    const sent = await app.waitForCall("start_job", index + 2);
+    assert.deepEqual(sent.args.request, first);
+  }
+});
+
+test("closing the window during an update on SOV Fixer explains that the update continues there", async () => {
+  const app = await openApp({ settings: { has_key: true, key_source: "keychain" }, handlers: { confirm_close: () => null } });
+  const { page, byTestId } = app;
+  await byTestId("sov-id").fill("s-demo-sample");
+  await byTestId("choose-files").click();
+  await byTestId("file-card").first().waitFor();
+  await byTestId("format-option").first().check();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="start"]').disabled);
+  await byTestId("start").click();
+  await app.push("start_job", fixtures.snapshot({ phase: "processing", doneCount: 4 }));
+  await app.emit("close-requested");
+  const dialog = byTestId("close-dialog");
+  await dialog.waitFor({ state: "visible" });
+  assert.match(await dialog.innerText(), /keeps working on the update[\s\S]*picks\s+the update up again/);
+  assert.equal(await byTestId("close-confirm").innerText(), "Close anyway");
 });

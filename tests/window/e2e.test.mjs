@@ -8,8 +8,19 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileSize } from "../../ui/js/format.js";
-import { byTestId, closeApp, launchApp, screenshot, sleep, textOf, waitFor } from "./support/app-window.mjs";
-import { chooseInFileDialog, closeWindowLikeAPerson, dragFileOnto } from "./support/native.mjs";
+import {
+  byTestId,
+  closeApp,
+  descendantsOf,
+  launchApp,
+  processName,
+  SCREENSHOT_DIR,
+  screenshot,
+  sleep,
+  textOf,
+  waitFor,
+} from "./support/app-window.mjs";
+import { chooseInFileDialog, closeWindowLikeAPerson, dragFileOnto, screenPicture } from "./support/native.mjs";
 import { demoServerUrl, setFaults } from "./support/sandbox.mjs";
 
 const DEMO_SOV_ID = "s-demo-sample";
@@ -52,6 +63,10 @@ describe("the real window", () => {
   });
 
   async function chooseFile(path) {
+    // "Start a new update" keeps the files set up before; a file already there needs no second choosing.
+    const name = path.split("/").pop();
+    const kept = await app.session.execute(`return Boolean(document.querySelector('[data-testid="file-card"][data-file=${JSON.stringify(name)}]'));`);
+    if (kept) return;
     const cardsBefore = await app.session.execute(`return ${CARD_COUNT};`);
     await (await byTestId(app, "choose-files")).click();
     await chooseInFileDialog(DIALOG_TITLE, path);
@@ -270,5 +285,57 @@ describe("the real window", () => {
     while (running(app.appPid) && Date.now() < deadline) await sleep(200);
     assert.ok(!running(app.appPid), "the app quit within 30 s of its window closing");
     assert.deepEqual(await readdir(app.tmp).then((names) => names.filter((n) => n.startsWith("sovfixer-"))), []);
+  });
+});
+
+// Its own app: killing the page process ends the WebDriver session too, so what follows is checked from outside
+// the page (the page's own message is covered by the UI test "a page the app reloaded after its web process died").
+describe("the real window, when its page process dies during a run", () => {
+  let app;
+
+  before(async () => {
+    if (SKIP) return;
+    app = await launchApp();
+  });
+
+  after(async () => {
+    if (app) await closeApp(app);
+  });
+
+  const pageProcesses = () => descendantsOf(app.appPid).filter((pid) => processName(pid).startsWith("WebKitWebProc"));
+
+  windowTest("the app reloads the page, keeps the job running in Rust, and the job still ends with its files", async () => {
+    await waitFor(app, visible("use-demo-sample"), "the demo's sample file", 20000);
+    await (await byTestId(app, "use-demo-sample")).click();
+    await waitFor(app, `${CARD_COUNT} > 0`, "the sample's card");
+    await waitFor(app, "document.querySelectorAll('[data-testid=\"format-option\"]').length > 0", "the output formats");
+    await app.session.execute("const box = document.querySelector('[data-testid=\"format-option\"]'); if (!box.checked) box.click();");
+    await waitFor(app, "!document.querySelector('[data-testid=\"start\"]').disabled", "Start to be enabled");
+    await (await byTestId(app, "start")).click();
+    await waitFor(app, visible("cancel"), "the run to be under way");
+
+    // WebKitGTK's page process ("WebKitWebProcess", cut to 15 characters by the kernel), as a GPU crash would end it.
+    const killed = pageProcesses();
+    assert.ok(killed.length > 0, "no WebKitWebProcess found under the app");
+    for (const pid of killed) process.kill(pid, "SIGKILL");
+
+    const deadline = Date.now() + 30000;
+    let fresh = [];
+    while (Date.now() < deadline && fresh.length === 0) {
+      await sleep(250);
+      fresh = pageProcesses().filter((pid) => !killed.includes(pid) && running(pid));
+    }
+    assert.ok(fresh.length > 0, "no new page process: the window was left grey");
+    assert.ok(running(app.appPid), "the app itself died with its page");
+    const log = readFileSync(join(SCREENSHOT_DIR, "tauri-driver.log"), "utf8");
+    assert.match(log, /the page process ended \(\w+\); reloading the window/);
+
+    // The job lives in Rust: it goes on to the end and saves its files although its page was gone.
+    const saved = async () => (await readdir(app.downloads).catch(() => [])).filter((name) => !name.startsWith("."));
+    const until = Date.now() + RUN_WAIT_MS;
+    while (Date.now() < until && (await saved()).length === 0) await sleep(500);
+    assert.ok((await saved()).length > 0, "the job did not finish after the page was restored");
+    await sleep(1500);
+    await screenPicture(join(SCREENSHOT_DIR, "06b-window-restored.png"));
   });
 });

@@ -1,6 +1,7 @@
 // The one way an error is shown: plain message, "Show details" with the raw text
 // (copyable for support), and optional actions such as Retry.
 import { h } from "./dom.js";
+import { plainNames } from "./format.js";
 
 let detailsCounter = 0;
 
@@ -34,7 +35,7 @@ export function errorBox(error, { actions = [], testid = "error" } = {}) {
   return h(
     "div",
     { class: "error-box", role: "alert", testid, "data-code": error.code },
-    h("p", { class: "error-message", testid: `${testid}-message` }, error.message),
+    h("p", { class: "error-message", testid: `${testid}-message` }, plainNames(error.message)),
     h("div", { class: "error-actions" }, ...actions, toggle),
     details,
   );

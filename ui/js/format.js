@@ -42,3 +42,9 @@ export function percent(fraction) {
 export function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+// Messages from the checks and the server name columns and values between `backticks`, a programmer's habit;
+// people read quotation marks.
+export function plainNames(text) {
+  return String(text ?? "").replace(/`([^`\n]*)`/g, "“$1”");
+}

@@ -65,13 +65,27 @@ async function boot() {
   }
   // Listen first, then attach: a job resumed before the attach is returned by it, one resumed after is announced.
   await api.onJobResumed(followResumedJob);
+  let snapshot = null;
   try {
-    const snapshot = await api.attachJob(followJob());
+    snapshot = await api.attachJob(followJob());
     if (snapshot) store.set({ job: snapshot, sovId: snapshot.sov_id || store.get().sovId });
   } catch {
     // Nothing to re-attach to is the normal case; a real failure will show on the next action.
   }
+  if (new URLSearchParams(window.location.search).get("restored") === "1") showRestored(snapshot);
   document.body.dataset.ready = "true";
+}
+
+// The app reloaded this page because its web process had ended (see the shell's web_process.rs).
+function showRestored(snapshot) {
+  window.history.replaceState(null, "", window.location.pathname);
+  const text = snapshot
+    ? "The window stopped working and was restored. Your update kept running; its progress is shown below."
+    : "The window stopped working and was restored. Nothing that was sent is lost; add your corrections files again to go on.";
+  const notice = h("p", { class: "notice notice-info", role: "status", tabindex: "-1", testid: "window-restored" }, text);
+  // Next to the run's progress when a job is followed, so the message and what it speaks of are seen together.
+  (snapshot ? byId("run-body") : byId("app-notices")).prepend(notice);
+  notice.focus();
 }
 
 // Things the user should know once, such as a damaged history that was set aside and replaced.

@@ -14,6 +14,8 @@ const state = {
   selectedFormats: [],
   extraData: { insured_name: "", inception_date: "", expiration_date: "", sov_description: "" },
   job: null, // latest JobSnapshot
+  // What "Test connection" found for the current server and key: null (not tested), "ok", or "failed".
+  connectionCheck: null,
 };
 
 const listeners = new Set();

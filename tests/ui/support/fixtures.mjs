@@ -166,9 +166,27 @@ export function snapshot({ phase = "processing", doneCount = 4, progress = 0.3, 
     stalled: false,
     processing: { pct_complete: 30, health: "Priming enrichment cache." },
     outputs: [],
+    rows_not_applied: null,
     error: null,
     ...overrides,
   };
+}
+
+// SOV Fixer finished but said some rows matched no building (its result message, parsed by the engine).
+export const ROWS_NOT_APPLIED = {
+  count: 3,
+  named: ["Sheet1 row 99", "item_key i-unknown"],
+  server_message: "Success. 3 rows matched no building: Sheet1 row 99, item_key i-unknown and 1 more.",
+  saved_to: "/home/user/Downloads/SOV Updater/s-demo-sample-r001 rows not applied.csv",
+};
+
+export function partialDoneSnapshot() {
+  return snapshot({
+    phase: "done",
+    doneCount: 7,
+    progress: 1,
+    overrides: { overall_progress: 1, outputs: OUTPUTS, rows_not_applied: ROWS_NOT_APPLIED },
+  });
 }
 
 export function doneSnapshot() {
@@ -179,8 +197,10 @@ export function doneSnapshot() {
 // sov-app's ipc_contract test (a stale copy fails that test).
 export const ERROR_CATALOGUE = JSON.parse(readFileSync(new URL("./error-catalogue.json", import.meta.url), "utf8"));
 
-// code → the real message of that code.
-export const ERROR_CODES = Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, error]) => [code, error.message]));
+// code → the real message of that code, as the window shows it (names in quotation marks, not backticks).
+export const ERROR_CODES = Object.fromEntries(
+  Object.entries(ERROR_CATALOGUE).map(([code, error]) => [code, error.message.replace(/`([^`\n]*)`/g, "“$1”")]),
+);
 
 export function appError(code) {
   const error = ERROR_CATALOGUE[code];

@@ -51,7 +51,7 @@ function isolatedEnv(root) {
 
 // Every process below `pid`, deepest first, read from /proc so the app started by WebKitWebDriver
 // is found even if it left tauri-driver's process group.
-function descendantsOf(pid) {
+export function descendantsOf(pid) {
   const children = new Map();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -147,7 +147,7 @@ export async function launchApp() {
   return app;
 }
 
-function processName(pid) {
+export function processName(pid) {
   try {
     return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
   } catch {

@@ -115,7 +115,11 @@ function render(state, { environment, customUrl, advanced, keyArea }) {
   environment.value = settings.environment;
   if (settings.environment === "custom") {
     advanced.open = true;
-    if (document.activeElement !== customUrl) customUrl.value = settings.custom_url || "";
+    // Only a newly saved address replaces the field: what the user typed stays, even when it was refused.
+    if (customUrl.dataset.saved !== (settings.custom_url || "")) {
+      customUrl.dataset.saved = settings.custom_url || "";
+      customUrl.value = settings.custom_url || "";
+    }
   }
   renderKeyArea(settings, keyArea);
   byId("connect-summary").textContent = summary(settings);
@@ -126,11 +130,15 @@ function summary(settings) {
   if (settings.environment === "demo") return "Using the demo. Nothing is sent to SOV Fixer.";
   if (!settings.has_key) return "Add your API key to connect.";
   const label = (ENVIRONMENTS.find(([value]) => value === settings.environment) || [null, "a custom server"])[1];
-  return `Ready to use ${label}.`;
+  const check = store.get().connectionCheck;
+  if (check === "ok") return `Connected to ${label}.`;
+  if (check === "failed") return `Not connected to ${label} yet: see the message in this step.`;
+  return `${label}, with an API key not tested yet.`;
 }
 
 function renderKeyArea(settings, keyArea) {
-  const signature = `${settings.environment}|${settings.has_key}|${settings.key_source}|${replacingKey}|${settings.keychain_available}`;
+  const check = store.get().connectionCheck;
+  const signature = `${settings.environment}|${settings.has_key}|${settings.key_source}|${replacingKey}|${settings.keychain_available}|${check}`;
   if (keyArea.dataset.signature === signature) return;
   keyArea.dataset.signature = signature;
 
@@ -143,8 +151,21 @@ function renderKeyArea(settings, keyArea) {
       h(
         "div",
         { class: "key-saved" },
-        h("span", { class: "status-icon status-ok", "aria-hidden": "true" }, "✓"),
-        h("p", { testid: "key-saved" }, KEY_SOURCE_TEXT[settings.key_source] || "A key is saved."),
+        // A tick only once SOV Fixer has accepted the key; before that, say it was not checked.
+        check === "ok"
+          ? h("span", { class: "status-icon status-ok", "aria-hidden": "true" }, "✓")
+          : h("span", { class: "status-icon status-neutral", "aria-hidden": "true" }, check === "failed" ? "!" : "•"),
+        h(
+          "p",
+          { testid: "key-saved" },
+          KEY_SOURCE_TEXT[settings.key_source] || "A key is saved.",
+          " ",
+          check === "ok"
+            ? "SOV Fixer accepted it."
+            : check === "failed"
+              ? "The last connection test did not succeed: see the message below."
+              : "It has not been tested yet: use Test connection.",
+        ),
         h(
           "div",
           { class: "key-actions" },
@@ -183,9 +204,13 @@ function renderKeyArea(settings, keyArea) {
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") save();
   });
-  const hintText = settings.keychain_available
-    ? "The code from SOV Fixer that identifies your account. It is stored in your system keychain and never shown again."
-    : "The code from SOV Fixer that identifies your account. Your system keychain is not available, so the key is kept only until you close the app.";
+  const where =
+    " Where to get one: sign in at auth.pingintel.com, open Account, then API keys, and create a key; or ask whoever manages SOV Fixer at your company.";
+  const hintText =
+    (settings.keychain_available
+      ? "The code from SOV Fixer that identifies your account. It is stored in your system keychain and never shown again."
+      : "The code from SOV Fixer that identifies your account. Your system keychain is not available, so the key is kept only until you close the app.") +
+    where;
   keyArea.replaceChildren(
     h(
       "div",
@@ -228,12 +253,21 @@ async function saveEnvironment(environment, customUrl) {
     });
     return;
   }
+  if (environment === "custom" && !/^https?:\/\/[^\s/]+/i.test(customUrl)) {
+    showError({
+      code: "invalid_input",
+      message: `“${customUrl}” is not a web address. It must start with https:// (or http://), for example https://sovfixer.example.com/api/v1. Check the address and save it again.`,
+      detail: `Not saved: ${customUrl}`,
+    });
+    document.getElementById("custom-url")?.focus();
+    return;
+  }
   try {
     const settings = await api.saveConnection(environment, customUrl);
     showError(null);
     byId("connection-result").textContent = "";
-    store.set({ settings });
-    announce("Server saved.");
+    store.set({ settings, connectionCheck: null });
+    announce("Server saved. Use Test connection to check it.");
   } catch (error) {
     showError(error);
     store.set({});
@@ -256,7 +290,7 @@ async function saveKey(input, { sessionOnly = false } = {}) {
     input.value = "";
     replacingKey = false;
     showError(null);
-    store.set({ settings });
+    store.set({ settings, connectionCheck: null });
     announce(sessionOnly ? "Your API key will be used until you close SOV Updater." : "Your API key is saved.");
     document.querySelector('[data-testid="test-connection"]')?.focus();
   } catch (error) {
@@ -282,7 +316,7 @@ async function removeKey() {
     const settings = await api.removeApiKey();
     showError(null);
     byId("connection-result").textContent = "";
-    store.set({ settings });
+    store.set({ settings, connectionCheck: null });
     announce("Your API key was removed.");
     document.getElementById("api-key")?.focus();
   } catch (error) {
@@ -296,12 +330,14 @@ async function runConnectionTest(button, result) {
   showError(null);
   try {
     const outcome = await api.testConnection();
+    store.set({ connectionCheck: "ok" });
     result.replaceChildren(
       h("span", { class: "status-icon status-ok", "aria-hidden": "true" }, "✓"),
       ` Connected. Your account can create ${outcome.format_count} kinds of output file.`,
     );
   } catch (error) {
     result.textContent = "";
+    store.set({ connectionCheck: "failed" });
     showError(error);
   } finally {
     button.disabled = false;

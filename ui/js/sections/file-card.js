@@ -1,6 +1,6 @@
 // One corrections file and its pre-flight result: what is wrong, where, how to fix it.
 import { h } from "../dom.js";
-import { plural } from "../format.js";
+import { plainNames, plural } from "../format.js";
 
 const SEVERITY_TEXT = { error: "Must fix", warning: "Check", info: "Note" };
 
@@ -90,7 +90,7 @@ function sheetPicker(report, titleId, onSheet) {
 
 function notices(list) {
   if (list.length === 0) return null;
-  return h("ul", { class: "notices" }, ...list.map((text) => h("li", {}, text)));
+  return h("ul", { class: "notices" }, ...list.map((text) => h("li", {}, plainNames(text))));
 }
 
 function findingsList(findings) {
@@ -107,8 +107,8 @@ function findingsList(findings) {
           "div",
           { class: "finding-text" },
           where(finding) ? h("p", { class: "finding-where", testid: "finding-where" }, where(finding)) : null,
-          h("p", { testid: "finding-message" }, finding.message),
-          finding.suggestion ? h("p", { class: "finding-suggestion" }, `What to do: ${finding.suggestion}`) : null,
+          h("p", { testid: "finding-message" }, plainNames(finding.message)),
+          finding.suggestion ? h("p", { class: "finding-suggestion" }, `What to do: ${plainNames(finding.suggestion)}`) : null,
           finding.more_count > 0
             ? h(
                 "p",
@@ -136,7 +136,7 @@ function fixes(report, onFix) {
     "div",
     { class: "fixes" },
     h("p", { class: "fixes-title" }, "SOV Updater can fix this for you:"),
-    h("ul", {}, ...list.map((fix) => h("li", {}, fix.label))),
+    h("ul", {}, ...list.map((fix) => h("li", {}, plainNames(fix.label)))),
     h("p", { class: "hint" }, "Your original file is not changed; a corrected copy is saved next to it."),
     h("button", {
       type: "button",

@@ -13,7 +13,15 @@ export function mountFiles() {
     class: "button button-primary",
     testid: "choose-files",
     text: "Choose files…",
+    title: "Choose files… (Ctrl+O)",
+    "aria-keyshortcuts": "Control+O",
     onclick: () => chooseFiles(),
+  });
+  // Ctrl+O (⌘O on a Mac) adds files from anywhere on the New update page, as in Excel.
+  document.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "o") return;
+    event.preventDefault();
+    if (chooseButton.offsetParent !== null && !chooseButton.disabled) chooseButton.click();
   });
   const dropZone = h(
     "div",
@@ -170,8 +178,8 @@ async function removeFile(entry) {
     // Re-check the rest: a duplicate-row warning may have involved the removed file.
     await check(remaining.map((item) => item.path));
   }
-  const next = document.querySelector('[data-testid="file-remove"]') || document.querySelector('[data-testid="choose-files"]');
-  next?.focus();
+  // Never onto the next card's Remove: a second Enter would delete a good file.
+  document.querySelector('[data-testid="choose-files"]')?.focus();
 }
 
 function showError(error) {

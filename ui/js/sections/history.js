@@ -6,7 +6,7 @@ import { errorBox } from "../error-box.js";
 import { dateTime, time } from "../format.js";
 import { store } from "../store.js";
 import { outputList } from "./output-list.js";
-import { followJob, placeholderJob } from "./run.js";
+import { followJob, placeholderJob, rowsNotAppliedBox } from "./run.js";
 
 const STATUS_TEXT = {
   running: "Running",
@@ -88,7 +88,7 @@ function historyTable(entries) {
             h("td", { class: "mono" }, entry.sov_id),
             h("td", {}, (entry.files || []).join(", ")),
             h("td", {}, (entry.formats || []).join(", ")),
-            h("td", {}, statusBadge(entry.status)),
+            h("td", {}, statusBadge(entry)),
             h(
               "td",
               {},
@@ -108,7 +108,13 @@ function historyTable(entries) {
   );
 }
 
-function statusBadge(status) {
+function statusBadge(entry) {
+  const { status } = entry;
+  const rows = entry.rows_not_applied;
+  if (status === "done" && rows) {
+    const text = `Finished, ${rows.count} ${rows.count === 1 ? "row" : "rows"} not applied`;
+    return h("span", { class: "badge badge-warning", testid: "history-status" }, text);
+  }
   const tone = { done: "ok", failed: "error", interrupted: "warning", cancelled: "neutral", running: "info" }[status] || "neutral";
   return h("span", { class: `badge badge-${tone}`, testid: "history-status" }, STATUS_TEXT[status] || status);
 }
@@ -181,7 +187,7 @@ function detailCard(entry) {
       h("dt", {}, "Started"),
       h("dd", {}, dateTime(entry.started_at)),
       h("dt", {}, "Status"),
-      h("dd", {}, statusBadge(entry.status)),
+      h("dd", {}, statusBadge(entry)),
       h("dt", {}, "Update ID"),
       h(
         "dd",
@@ -195,6 +201,9 @@ function detailCard(entry) {
       h("dd", {}, (entry.formats || []).join(", ") || "None"),
     ),
     entry.error ? errorBox(entry.error, { testid: "history-job-error" }) : null,
+    entry.status === "done" && entry.rows_not_applied
+      ? rowsNotAppliedBox(entry.rows_not_applied, { testid: "history-rows-not-applied" })
+      : null,
     h("h3", {}, "Steps"),
     h(
       "ol",

@@ -7,10 +7,39 @@ import { isConnected, sovIdIsValid, store } from "../store.js";
 
 const FORMATS_DELAY_MS = 400;
 
+// One sentence per output file kind SOV Fixer offers, so nobody has to guess; unknown kinds get a sentence from
+// their file type.
+const FORMAT_HELP = {
+  JSON: "The updated SOV with every building and attribute, for other software to read.",
+  CSV: "The updated SOV as a table: one row per building, opens in Excel.",
+  DEBUGJSON: "For SOV Fixer's support team when they look into a problem; you do not need it otherwise.",
+  CARRIER_BORDEREAU: "A bordereau of the buildings laid out for a carrier.",
+};
+
+function formatHelp(format) {
+  const known = FORMAT_HELP[String(format.output_format).toUpperCase()];
+  if (known) return known;
+  const extension = String(format.output_extension || "").replace(/^\./, "").toLowerCase();
+  if (extension === "xlsx" || extension === "xls") return "The updated SOV as an Excel workbook.";
+  if (extension === "csv") return "The updated SOV as a table that opens in Excel.";
+  return extension ? `A .${extension} file made by SOV Fixer from the updated SOV.` : "A file made by SOV Fixer from the updated SOV.";
+}
+
+// An optional date is typed as YYYY-MM-DD in one field: one tab stop, and nothing shows until the user types.
+export function dateProblem(label, value) {
+  if (!value) return null;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match && new Date(`${value}T00:00:00Z`);
+  if (!match || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    return `Type the ${label} as YYYY-MM-DD, for example 2027-01-31, or leave it empty (step 4).`;
+  }
+  return null;
+}
+
 const EXTRA_FIELDS = [
-  ["insured_name", "Insured name", "text", "Recommended: the new files are named after it, for example “Acme Corp.xlsx”."],
-  ["inception_date", "Inception date (optional)", "date", null],
-  ["expiration_date", "Expiration date (optional)", "date", null],
+  ["insured_name", "Insured name", "text", "Recommended: the new files are named after it and the month, for example “Acme Corp 2026-12.csv” for the CSV file."],
+  ["inception_date", "Inception date (optional)", "text", "As YYYY-MM-DD, for example 2027-01-31."],
+  ["expiration_date", "Expiration date (optional)", "text", "As YYYY-MM-DD, for example 2028-01-31."],
   ["sov_description", "Description (optional)", "text", "A short note carried into the files."],
 ];
 
@@ -18,15 +47,24 @@ export function mountOutputs() {
   const formatsArea = h("div", { class: "formats-area", id: "formats-area", testid: "formats-area" });
   const extraFields = EXTRA_FIELDS.map(([key, label, type, hint]) => {
     const id = `extra-${key.replaceAll("_", "-")}`;
+    const isDate = key.endsWith("_date");
     const input = h("input", {
       id,
       type,
       autocomplete: "off",
       testid: id,
+      inputmode: isDate ? "numeric" : null,
+      maxlength: isDate ? "10" : null,
       "aria-describedby": hint ? `${id}-hint` : null,
     });
+    const problem = isDate ? h("p", { class: "field-problem", id: `${id}-problem`, testid: `${id}-problem` }) : null;
+    if (problem) input.setAttribute("aria-describedby", `${id}-hint ${id}-problem`);
     input.addEventListener("input", () => {
       store.set({ extraData: { ...store.get().extraData, [key]: input.value.trim() } });
+    });
+    // Said beside the field once the user leaves it, not while they are still typing.
+    input.addEventListener("change", () => {
+      if (problem) problem.textContent = dateProblem(label.replace(" (optional)", "").toLowerCase(), input.value.trim()) || "";
     });
     return h(
       "div",
@@ -34,6 +72,7 @@ export function mountOutputs() {
       h("label", { for: id }, label),
       input,
       hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
+      problem,
     );
   });
   const folderPath = h("p", { class: "folder-path", testid: "download-dir" });
@@ -166,6 +205,7 @@ function renderFormats(area, state) {
           box,
           h("span", { class: "check-card-label" }, format.label),
           h("span", { class: "check-card-type" }, fileType(format.output_extension)),
+          h("span", { class: "check-card-help hint", testid: "format-help" }, formatHelp(format)),
         );
       }),
     ),

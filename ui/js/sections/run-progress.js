@@ -24,6 +24,18 @@ export const PHASE_TEXT = {
   cancelled: "The update was cancelled.",
 };
 
+// The headline for a job: a finished update in which SOV Fixer did not apply every row is never plain "Done".
+export function phaseText(job) {
+  const rows = job?.rows_not_applied;
+  if (job?.phase === "done" && rows) {
+    const sent = job.rows_sent;
+    const of = typeof sent === "number" && sent >= rows.count ? ` of ${sent}` : "";
+    const matched = of ? ` ${sent - rows.count}${of} rows were applied.` : "";
+    return `Finished, but SOV Fixer did not apply ${rows.count}${of} ${rows.count === 1 && !of ? "row" : "rows"}.${matched}`;
+  }
+  return PHASE_TEXT[job?.phase] || job?.phase || "";
+}
+
 // `outcome` (the error or cancelled notice) sits right under the phase line, where the eye lands.
 export function progressView(outcome) {
   const phase = h("p", { class: "run-phase", testid: "run-phase" });
@@ -60,7 +72,8 @@ export function progressView(outcome) {
   window.setInterval(tick, 1000);
 
   function update(snapshot) {
-    phase.textContent = PHASE_TEXT[snapshot.phase] || snapshot.phase;
+    phase.textContent = phaseText(snapshot);
+    phase.classList.toggle("run-phase-warning", Boolean(snapshot.phase === "done" && snapshot.rows_not_applied));
     const fraction = snapshot.phase === "done" ? 1 : snapshot.overall_progress || 0;
     overall.value = fraction;
     overall.setAttribute("aria-valuetext", percent(fraction));

@@ -5,7 +5,8 @@ import { byId, h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
 import { confirmCancel } from "./cancel-dialog.js";
-import { PHASE_TEXT, progressView } from "./run-progress.js";
+import { dateProblem } from "./outputs.js";
+import { phaseText, progressView } from "./run-progress.js";
 
 let channelToken = 0;
 
@@ -15,8 +16,15 @@ export function followJob() {
   channelToken += 1;
   const token = channelToken;
   return (snapshot) => {
-    if (token === channelToken) store.set({ job: snapshot });
+    if (token === channelToken) store.set({ job: withRowsSent(snapshot) });
   };
+}
+
+// Rows sent, from the checked files of this run, so a partial result can say "N of M".
+function withRowsSent(snapshot) {
+  const files = store.get().files || [];
+  const rows = files.reduce((sum, entry) => sum + (entry.report?.summary?.rows || 0), 0);
+  return rows > 0 && snapshot.rows_not_applied ? { ...snapshot, rows_sent: rows } : snapshot;
 }
 
 // Shown until a job's first snapshot arrives, so the run view appears at once.
@@ -51,6 +59,9 @@ export function startBlocker(state) {
     return "Please wait while the list of output files loads (step 4).";
   }
   if (state.selectedFormats.length === 0) return "Tick at least one kind of output file (step 4).";
+  const dates = state.extraData || {};
+  const badDate = dateProblem("inception date", dates.inception_date) || dateProblem("expiration date", dates.expiration_date);
+  if (badDate) return badDate;
   return null;
 }
 
@@ -61,7 +72,16 @@ export function mountRun() {
     testid: "start",
     "aria-describedby": "start-reason",
     text: "Start the update",
+    title: "Start the update (Ctrl+Enter)",
+    "aria-keyshortcuts": "Control+Enter",
     onclick: () => start(),
+  });
+  // Ctrl+Enter starts from anywhere on the page once everything is ready, as in many forms.
+  document.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.key !== "Enter") return;
+    if (startButton.offsetParent === null || startButton.disabled) return;
+    event.preventDefault();
+    startButton.click();
   });
   const reason = h("p", { class: "start-reason", id: "start-reason", testid: "start-reason" });
   const notify = h("input", { type: "checkbox", id: "notify-toggle", testid: "notify-toggle", "aria-describedby": "notify-hint" });
@@ -88,18 +108,26 @@ export function mountRun() {
     text: "Cancel…",
     onclick: () => cancel(),
   });
+  const runAgain = h("button", {
+    type: "button",
+    class: "button button-primary",
+    testid: "run-again",
+    text: "Run again with the same files and settings",
+    onclick: () => runAgainWithSameSetup(),
+  });
   const newUpdate = h("button", {
     type: "button",
     class: "button",
     testid: "new-update",
     text: "Start a new update",
+    title: "Back to the form; the files and settings you set up stay in place",
     onclick: () => resetForNewUpdate(),
   });
   const runPanel = h(
     "div",
     { class: "run-panel", testid: "run-panel", hidden: true },
     progress.root,
-    h("div", { class: "actions" }, cancelButton, newUpdate),
+    h("div", { class: "actions" }, cancelButton, runAgain, newUpdate),
   );
   const startError = h("div", { class: "error-area", id: "start-error" });
   byId("run-body").append(startPanel, startError, runPanel);
@@ -116,7 +144,7 @@ export function mountRun() {
     startButton.disabled = Boolean(blocker);
     reason.textContent = blocker || "Everything is ready. This usually takes a few minutes.";
     reason.classList.toggle("is-ready", !blocker);
-    byId("run-summary").textContent = job ? PHASE_TEXT[job.phase] || "" : blocker ? "Not ready yet" : "Ready to start";
+    byId("run-summary").textContent = job ? phaseText(job) : blocker ? "Not ready yet" : "Ready to start";
     if (!job) {
       lastPhase = null;
       lastOutcomeKey = "";
@@ -125,11 +153,13 @@ export function mountRun() {
     progress.update(job);
     cancelButton.hidden = !running;
     newUpdate.hidden = running;
+    // Offered on every finished, failed or cancelled job while its files are still set up in the form.
+    runAgain.hidden = running || state.files.length === 0 || Boolean(startBlocker({ ...state, job: null }));
     if (job.phase !== lastPhase) {
       lastPhase = job.phase;
-      announce(PHASE_TEXT[job.phase] || job.phase);
+      announce(phaseText(job));
     }
-    const outcomeKey = `${job.job_id}|${job.phase}|${job.error?.code || ""}`;
+    const outcomeKey = `${job.job_id}|${job.phase}|${job.error?.code || ""}|${job.rows_not_applied?.count ?? ""}`;
     if (outcomeKey !== lastOutcomeKey) {
       lastOutcomeKey = outcomeKey;
       renderOutcome(outcome, job);
@@ -149,6 +179,10 @@ function renderOutcome(area, job) {
     area.replaceChildren(errorBox(job.error, { actions: [retryButton], testid: "job-error" }));
     return;
   }
+  if (job.phase === "done" && job.rows_not_applied) {
+    area.replaceChildren(rowsNotAppliedBox(job.rows_not_applied));
+    return;
+  }
   if (job.phase === "cancelled") {
     area.replaceChildren(
       h(
@@ -160,6 +194,36 @@ function renderOutcome(area, job) {
     return;
   }
   area.replaceChildren();
+}
+
+// Which rows SOV Fixer did not apply, where the list was saved, and what to do about them.
+export function rowsNotAppliedBox(rows, { testid = "rows-not-applied" } = {}) {
+  const unnamed = rows.count - (rows.named || []).length;
+  const items = (rows.named || []).map((name) => h("li", {}, name));
+  if (unnamed > 0) items.push(h("li", {}, `and ${unnamed} more that SOV Fixer did not name`));
+  const saved = rows.saved_to
+    ? h(
+        "p",
+        {},
+        "This list is saved beside your new files as ",
+        h("strong", { testid: "rows-not-applied-file" }, rows.saved_to.split(/[\\/]/).pop()),
+        ".",
+      )
+    : null;
+  return h(
+    "div",
+    { class: "notice notice-warning", role: "status", testid },
+    h("p", { class: "notice-title" }, `${rows.count} ${rows.count === 1 ? "row was" : "rows were"} not applied`),
+    h("p", {}, "SOV Fixer finished the update, but these rows of your corrections matched no building, so your new files do not include their changes:"),
+    h("ul", { class: "rows-not-applied-list", testid: "rows-not-applied-list" }, ...items),
+    saved,
+    h(
+      "p",
+      {},
+      "What to do: check item_key, or sheet_name and sheet_row_number, in those rows against the SOV, correct them, and send only those rows in a new update.",
+    ),
+    h("details", {}, h("summary", { testid: `${testid}-server-words` }, "What SOV Fixer said"), h("p", {}, rows.server_message)),
+  );
 }
 
 function buildRequest(state) {
@@ -221,14 +285,23 @@ async function cancel() {
   }
 }
 
+// Back to the form. Nothing the user set up is discarded: files, SOV, formats and details stay, to be kept or
+// removed one by one.
 function resetForNewUpdate() {
   channelToken += 1;
-  store.set({ job: null, files: [] });
+  store.set({ job: null });
+  if (store.get().files.length > 0) announce("Your files and settings are still set up. Remove or add files for the new update.");
   byId("start-error").replaceChildren();
   const heading = byId("step-files-title");
   heading.setAttribute("tabindex", "-1");
   heading.focus();
   heading.scrollIntoView({ block: "start" });
+}
+
+async function runAgainWithSameSetup() {
+  channelToken += 1;
+  store.set({ job: null });
+  await start();
 }
 
 async function saveNotifications(box) {

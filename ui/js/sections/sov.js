@@ -31,6 +31,17 @@ export function mountSov() {
     ...UPDATE_TYPES.map(([value, label]) => h("option", { value }, label)),
   );
   const description = h("p", { class: "hint", id: "update-type-description", testid: "update-type-description" });
+  // Every choice with its sentence, not only the selected one's, so the list can be understood before choosing.
+  const allTypes = h(
+    "details",
+    { class: "type-help", testid: "update-type-help" },
+    h("summary", { testid: "update-type-help-toggle" }, "What do these choices mean?"),
+    h(
+      "dl",
+      { class: "facts" },
+      ...UPDATE_TYPES.flatMap(([, label, sentence]) => [h("dt", {}, label), h("dd", {}, sentence)]),
+    ),
+  );
   const clientRef = h("input", {
     id: "client-ref",
     type: "text",
@@ -84,7 +95,7 @@ export function mountSov() {
       h("p", { class: "hint", id: "sov-id-hint" }, "The ID of the SOV you are correcting, as shown in SOV Fixer."),
       problem,
     ),
-    h("div", { class: "field" }, h("label", { for: "update-type" }, "What should SOV Fixer do?"), updateType, description),
+    h("div", { class: "field" }, h("label", { for: "update-type" }, "What should SOV Fixer do?"), updateType, description, allTypes),
     h(
       "div",
       { class: "field" },

@@ -9,17 +9,13 @@ use sov_error::AppError;
 use sov_jobs::Target;
 use std::path::{Path, PathBuf};
 
-/// The sample corrections shipped with the app, matching the demo SOV's buildings.
-const SAMPLE_FILES: [(&str, &str); 2] = [
-    (
-        "corrections.csv",
-        include_str!("../../../../samples/corrections.csv"),
-    ),
-    (
-        "test_reoutput_locations.csv",
-        include_str!("../../../../samples/test_reoutput_locations.csv"),
-    ),
-];
+/// The sample corrections shipped with the app, matching the demo SOV's buildings. One file only: the
+/// repository's other sample (`test_reoutput_locations.csv`) corrects the same buildings, so offering both made
+/// the demo's own sample blocked as conflicting.
+const SAMPLE_FILES: [(&str, &str); 1] = [(
+    "corrections.csv",
+    include_str!("../../../../samples/corrections.csv"),
+)];
 
 /// Writes the sample files into `dir` (again each time, so an edited copy does not break the demo).
 fn write_sample_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -5,7 +5,9 @@ use crate::AppResult;
 use schemars::JsonSchema;
 use serde::Serialize;
 use sov_error::{AppError, Code};
-use sov_history::{InputFile, JobDetail, JobStatus, JobSummary, Page, Transition, TransitionKind};
+use sov_history::{
+    InputFile, JobDetail, JobStatus, JobSummary, Page, ResumePoint, Transition, TransitionKind,
+};
 use std::path::PathBuf;
 
 const RECENT_LIMIT: usize = 100;
@@ -42,6 +44,25 @@ pub struct HistoryEntry {
     pub status: HistoryStatus,
     pub files: Vec<String>,
     pub formats: Vec<String>,
+    /// Set for a finished job in which SOV Fixer did not apply every row: never shown as a plain "Done".
+    pub rows_not_applied: Option<HistoryRowsNotApplied>,
+}
+
+/// The rows SOV Fixer did not apply in a finished job, as it named them.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct HistoryRowsNotApplied {
+    pub count: u64,
+    /// Possibly fewer than `count`: the server may name only the first few.
+    pub named: Vec<String>,
+    pub server_message: String,
+}
+
+fn rows_view(rows: &Option<sov_history::RowsNotApplied>) -> Option<HistoryRowsNotApplied> {
+    rows.as_ref().map(|rows| HistoryRowsNotApplied {
+        count: rows.count,
+        named: rows.named.clone(),
+        server_message: rows.server_message.clone(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -102,6 +123,7 @@ fn entry(summary: &JobSummary, running_now: bool) -> HistoryEntry {
         status: status_word(summary.status, running_now),
         files: summary.file_names.clone(),
         formats: summary.output_formats.clone(),
+        rows_not_applied: rows_view(&summary.rows_not_applied),
     }
 }
 
@@ -181,6 +203,7 @@ fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
             status: status_word(job.status, running_now),
             files: job.input_files.iter().map(|f| f.name.clone()).collect(),
             formats: job.output_formats.clone(),
+            rows_not_applied: rows_view(&job.rows_not_applied),
         },
         steps: steps(&job.transitions, &job.input_files),
         outputs: job
@@ -204,8 +227,33 @@ fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
 /// A job a stopped app left running, not yet picked up again: say honestly where it stopped and whether the
 /// server can have received it (the store's own words), so the user knows what Retry will do.
 fn interruption(job: &JobDetail, running_now: bool) -> Option<AppError> {
-    (job.status == JobStatus::Running && !running_now)
-        .then(|| AppError::new(Code::Interrupted, job.resume_point().user_message(), ""))
+    (job.status == JobStatus::Running && !running_now).then(|| {
+        AppError::new(
+            Code::Interrupted,
+            interruption_message(&job.environment_name, &job.resume_point()),
+            "",
+        )
+    })
+}
+
+/// The demo's practice server runs inside the app and stops with it, forgetting its updates: nothing is "checked
+/// on again" there. Say what really happened and what Retry does (sends the same files again as a new update).
+fn interruption_message(environment_name: &str, point: &ResumePoint) -> String {
+    let reached_server = !matches!(
+        point,
+        ResumePoint::NotStarted
+            | ResumePoint::UploadInterrupted {
+                may_have_reached_server: false,
+                ..
+            }
+    );
+    if environment_name == sov_jobs::Target::Demo.name() && reached_server {
+        "This demo update stopped when SOV Updater closed: the demo's practice server stops with the app and \
+         forgets its updates. Retry sends the same files to the practice server again as a new update."
+            .to_owned()
+    } else {
+        point.user_message()
+    }
 }
 
 fn no_history() -> AppError {
@@ -246,6 +294,24 @@ mod tests {
             detail: String::new(),
             at_ms: 1_780_000_000_000 + seq * 1000,
         }
+    }
+
+    #[test]
+    fn an_interrupted_demo_update_says_the_practice_server_stopped_and_what_retry_does() {
+        let demo = interruption_message("demo", &ResumePoint::Processing);
+        assert!(
+            demo.contains("practice server stops with the app"),
+            "{demo}"
+        );
+        assert!(demo.contains("as a new update"), "{demo}");
+        assert!(!demo.contains("checking on it again"));
+        let server = interruption_message("prod", &ResumePoint::Processing);
+        assert_eq!(server, ResumePoint::Processing.user_message());
+        // Before anything reached the server, the plain truth holds for the demo too.
+        assert_eq!(
+            interruption_message("demo", &ResumePoint::NotStarted),
+            ResumePoint::NotStarted.user_message()
+        );
     }
 
     #[test]

@@ -173,6 +173,7 @@ mod tests {
             download: None,
             listed_outputs: None,
             outputs: Vec::new(),
+            rows_not_applied: None,
             error: None,
         }
     }

@@ -24,7 +24,9 @@ pub use connection::ConnectionCheck;
 pub use demo::{DemoSovView, DemoStarted};
 pub use demo_server::{DemoEndpoint, DemoSlot};
 pub use files::{apply_fixes, check_files, FixedFile};
-pub use history_view::{HistoryDetail, HistoryEntry, HistoryOutput, HistoryStep};
+pub use history_view::{
+    HistoryDetail, HistoryEntry, HistoryOutput, HistoryRowsNotApplied, HistoryStep,
+};
 pub use host::{Host, JobResumed, JobSubscriber};
 pub use jobs::{JobRequest, JobStarted};
 pub use keys::{EnvLookup, KeyOrigin};

@@ -7,6 +7,19 @@ use sov_jobs::JobResult;
 /// The notification text for an outcome, or `None` for a cancelled job (the user did that themselves).
 pub fn notification_text(outcome: &JobResult) -> Option<(String, String)> {
     match outcome {
+        Ok(done) if done.rows_not_applied.is_some() => Some((
+            "Your SOV update finished with rows not applied".to_owned(),
+            match &done.rows_not_applied {
+                Some(rows) if rows.count == 1 => {
+                    "SOV Fixer could not apply 1 row. Open SOV Updater to see which.".to_owned()
+                }
+                Some(rows) => format!(
+                    "SOV Fixer could not apply {} rows. Open SOV Updater to see which.",
+                    rows.count
+                ),
+                None => String::new(),
+            },
+        )),
         Ok(done) => Some((
             "Your SOV update is ready".to_owned(),
             match done.outputs.len() {
@@ -56,10 +69,33 @@ mod tests {
             update_id: "u".into(),
             outputs: vec![saved("a"), saved("b")],
             listed_outputs: Vec::new(),
+            rows_not_applied: None,
         });
         let (title, body) = notification_text(&outcome).unwrap();
         assert_eq!(title, "Your SOV update is ready");
         assert_eq!(body, "2 files were downloaded.");
+    }
+
+    #[test]
+    fn a_job_with_rows_not_applied_is_not_announced_as_ready() {
+        let outcome: JobResult = Ok(JobOutcome {
+            update_id: "u".into(),
+            outputs: vec![saved("a")],
+            listed_outputs: Vec::new(),
+            rows_not_applied: Some(sov_update::RowsNotApplied {
+                count: 2,
+                named: vec!["Sheet1 row 9".into()],
+                server_message: "Success. 2 rows matched no building: Sheet1 row 9 and 1 more."
+                    .into(),
+                saved_to: None,
+            }),
+        });
+        let (title, body) = notification_text(&outcome).unwrap();
+        assert_eq!(title, "Your SOV update finished with rows not applied");
+        assert_eq!(
+            body,
+            "SOV Fixer could not apply 2 rows. Open SOV Updater to see which."
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use sov_error::AppError;
 use sov_update::download::SavedOutput;
-use sov_update::engine::{JobProgress, Phase, Step};
+use sov_update::engine::{JobProgress, Phase, RowsNotApplied, Step};
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -52,6 +52,8 @@ pub struct JobSnapshot {
     pub stalled: bool,
     pub processing: Option<ProcessingView>,
     pub outputs: Vec<SavedOutput>,
+    /// Set when the update finished but SOV Fixer did not apply every row: the window must not say plain "Done".
+    pub rows_not_applied: Option<RowsNotApplied>,
     pub error: Option<ErrorView>,
 }
 
@@ -164,6 +166,7 @@ pub fn from_progress(job_id: &str, file_count: usize, progress: &JobProgress) ->
             health: p.health.clone(),
         }),
         outputs: progress.outputs.clone(),
+        rows_not_applied: progress.rows_not_applied.clone(),
         error: progress.error.as_ref().map(|e| ErrorView {
             error: e.error.to_app_error(),
             step: Some(e.step),
@@ -270,6 +273,7 @@ mod tests {
             download: None,
             listed_outputs: None,
             outputs: Vec::new(),
+            rows_not_applied: None,
             error: None,
         }
     }

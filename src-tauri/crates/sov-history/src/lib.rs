@@ -35,8 +35,8 @@ mod transition;
 pub use error::{HistoryError, Result};
 pub use open::{Recovery, StoreOpenReport, DB_FILE_NAME};
 pub use records::{
-    InputFile, JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page, SkippedRow,
-    Transition,
+    InputFile, JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page,
+    RowsNotApplied, SkippedRow, Transition,
 };
 pub use resume::{classify_resume, ResumePoint};
 pub use schema::CURRENT_VERSION as SCHEMA_VERSION;

@@ -9,14 +9,14 @@ use sov_error::{AppError, Code};
 
 use crate::error::{HistoryError, Result};
 use crate::records::{
-    InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page, SkippedRow,
-    Transition,
+    InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page, RowsNotApplied,
+    SkippedRow, Transition,
 };
 use crate::transition::{JobStep, TransitionKind};
 
 const JOB_COLUMNS: &str = "job_id, created_at_ms, sov_id, update_id, environment_name, base_url, update_type,
     client_ref, callback_url, extra_data, output_formats, download_dir, status, step, error_code, error_message,
-    error_detail";
+    error_detail, rows_not_applied";
 
 const INPUT_FILE_COLUMNS: &str = "name, path, size, sha256, sheet";
 
@@ -37,6 +37,7 @@ struct JobRow {
     status: JobStatus,
     step: JobStep,
     last_error: Option<AppError>,
+    rows_not_applied: Option<RowsNotApplied>,
 }
 
 pub fn list_recent(conn: &Connection, page: Page) -> Result<Listing<JobSummary>> {
@@ -60,6 +61,7 @@ pub fn list_recent(conn: &Connection, page: Page) -> Result<Listing<JobSummary>>
             step: job.step,
             output_formats: job.output_formats,
             last_error: job.last_error,
+            rows_not_applied: job.rows_not_applied,
         });
     }
     Ok(Listing { items, skipped })
@@ -166,6 +168,7 @@ fn with_children(conn: &Connection, job: JobRow) -> Result<JobDetail> {
         status: job.status,
         step: job.step,
         last_error: job.last_error,
+        rows_not_applied: job.rows_not_applied,
         input_files,
         transitions,
         outputs,
@@ -255,6 +258,13 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
             })
         }
     };
+    let rows_not_applied = match field::<Option<String>>(row, "rows_not_applied")? {
+        None => None,
+        Some(text) => Some(
+            serde_json::from_str(&text)
+                .map_err(|err| format!("rows_not_applied is not valid JSON: {err}"))?,
+        ),
+    };
     Ok(JobRow {
         job_id: field(row, "job_id")?,
         created_at_ms: field(row, "created_at_ms")?,
@@ -273,6 +283,7 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
         status: JobStatus::parse(&status).ok_or_else(|| format!("unknown status `{status}`"))?,
         step: JobStep::parse(&step).ok_or_else(|| format!("unknown step `{step}`"))?,
         last_error,
+        rows_not_applied,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sov_error::AppError;
 
 use crate::transition::{JobStep, TransitionKind};
@@ -73,6 +73,18 @@ impl JobStatus {
     }
 }
 
+/// A finished job in which the server applied fewer rows than were sent: what it said, kept so Recent
+/// updates can say so long after the window showed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowsNotApplied {
+    /// Rows the server said it could not apply.
+    pub count: u64,
+    /// The rows it named (`Sheet1 row 99`, `item_key i-…`); fewer than `count` when it named only some.
+    pub named: Vec<String>,
+    /// The server's own words (`result.message`), or its `result.status` when it gave no message.
+    pub server_message: String,
+}
+
 /// One recorded transition, in the order it happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Transition {
@@ -97,6 +109,8 @@ pub struct JobSummary {
     pub file_names: Vec<String>,
     pub output_formats: Vec<String>,
     pub last_error: Option<AppError>,
+    /// `Some` when the job finished with rows the server did not apply.
+    pub rows_not_applied: Option<RowsNotApplied>,
 }
 
 /// A job with everything recorded about it.
@@ -118,6 +132,8 @@ pub struct JobDetail {
     pub status: JobStatus,
     pub step: JobStep,
     pub last_error: Option<AppError>,
+    /// `Some` when the job finished with rows the server did not apply.
+    pub rows_not_applied: Option<RowsNotApplied>,
     pub input_files: Vec<InputFile>,
     pub transitions: Vec<Transition>,
     pub outputs: Vec<OutputRecord>,

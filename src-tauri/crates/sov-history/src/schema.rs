@@ -4,13 +4,15 @@
 //! Migration 1 creates the schema-1 tables and upgrades a v0 `jobs` table in place by adding the missing columns,
 //! so jobs recorded by a pre-release build are kept. Migration 2 adds what Retry needs to send a job again exactly
 //! as it was: the sheet picked per input file and the job's callback URL (both `NULL` for older jobs).
+//! Migration 3 adds what a finished job's verdict needs: the rows the server did not apply (`NULL`: all were,
+//! or the job was recorded before verdicts were).
 
 use rusqlite::{Connection, TransactionBehavior};
 
 type Migration = fn(&Connection) -> rusqlite::Result<()>;
 
 /// `MIGRATIONS[n]` upgrades schema `n` to `n + 1`. Append only; never edit a released one.
-const MIGRATIONS: [Migration; 2] = [migrate_0_to_1, migrate_1_to_2];
+const MIGRATIONS: [Migration; 3] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3];
 
 /// The newest schema this build understands.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -143,7 +145,18 @@ const ADDED_IN_V2: &[(&str, &str, &str)] = &[
 ];
 
 fn migrate_1_to_2(conn: &Connection) -> rusqlite::Result<()> {
-    for (table, name, decl) in ADDED_IN_V2 {
+    add_columns(conn, ADDED_IN_V2)
+}
+
+/// Columns added by schema 3: the JSON `RowsNotApplied` of a job that finished with rows not applied.
+const ADDED_IN_V3: &[(&str, &str, &str)] = &[("jobs", "rows_not_applied", "TEXT")];
+
+fn migrate_2_to_3(conn: &Connection) -> rusqlite::Result<()> {
+    add_columns(conn, ADDED_IN_V3)
+}
+
+fn add_columns(conn: &Connection, added: &[(&str, &str, &str)]) -> rusqlite::Result<()> {
+    for (table, name, decl) in added {
         if !column_names(conn, table)?
             .iter()
             .any(|column| column == name)

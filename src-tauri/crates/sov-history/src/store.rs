@@ -9,7 +9,9 @@ use sov_error::AppError;
 use crate::error::{HistoryError, Result};
 use crate::open::{open_store, StoreOpenReport};
 use crate::read;
-use crate::records::{JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page};
+use crate::records::{
+    JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page, RowsNotApplied,
+};
 use crate::schema::CURRENT_VERSION;
 use crate::timestamp::now_ms;
 use crate::transition::TransitionKind;
@@ -144,6 +146,25 @@ impl HistoryStore {
 
     pub fn mark_finished(&self, job_id: &str) -> Result<()> {
         self.record_transition(job_id, TransitionKind::Finished, "")
+    }
+
+    /// Ends the job as finished, keeping the rows the server said it did not apply.
+    pub fn mark_finished_with_rows_not_applied(
+        &self,
+        job_id: &str,
+        rows: &RowsNotApplied,
+    ) -> Result<()> {
+        // Numbers and strings only: serializing cannot fail.
+        let json = serde_json::to_string(rows).unwrap_or_default();
+        self.write("record that the job finished", |tx| {
+            apply_transition(tx, job_id, &TransitionKind::Finished, &rows.server_message)?;
+            tx.execute(
+                "UPDATE jobs SET rows_not_applied = ?2 WHERE job_id = ?1",
+                params![job_id, json],
+            )
+            .map_err(HistoryError::db("record that the job finished"))?;
+            Ok(())
+        })
     }
 
     /// Ends the job as failed and keeps `error` as its last error; the step stays where it failed.

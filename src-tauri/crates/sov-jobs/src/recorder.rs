@@ -263,7 +263,17 @@ impl JobRecorder {
 
     fn record_end(&self, state: &mut RecorderState, progress: &JobProgress) {
         let result = match progress.phase {
-            Phase::Done => self.store.mark_finished(&self.job_id),
+            Phase::Done => match &progress.rows_not_applied {
+                None => self.store.mark_finished(&self.job_id),
+                Some(rows) => self.store.mark_finished_with_rows_not_applied(
+                    &self.job_id,
+                    &sov_history::RowsNotApplied {
+                        count: rows.count,
+                        named: rows.named.clone(),
+                        server_message: rows.server_message.clone(),
+                    },
+                ),
+            },
             Phase::Cancelled => self.store.mark_cancelled(
                 &self.job_id,
                 "Cancelled in SOV Updater. An update already started keeps running on SOV Fixer.",

@@ -367,6 +367,7 @@ mod tests {
             status: JobStatus::Failed,
             step: JobStep::Processing,
             last_error: error.map(|code| AppError::new(code, "what happened", "")),
+            rows_not_applied: None,
             input_files: vec![InputFile {
                 name: "a.csv".into(),
                 path: PathBuf::from("a.csv"),

@@ -24,6 +24,8 @@ Exit codes:
   6    timed out: the --deadline passed (the update keeps running on SOV Fixer), or
        `status --download` was asked for an update that has not finished
   7    network failure: SOV Fixer could not be reached or kept failing
+  8    finished, with rows not applied: the outputs were saved, but SOV Fixer did not
+       apply some rows (named on stderr); fix those rows and send only them again
   130  cancelled with Ctrl-C (or SIGTERM)
 
 The API key is found, in this order: --auth-token, SOVFIXER_AUTH_TOKEN_<PRD|PRDEU|STG|DEV>,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use sov_preflight::FileReport;
-use sov_update::{JobProgress, OutputFile, Phase, SavedOutput, Step, UpdateError};
+use sov_update::{JobProgress, OutputFile, Phase, RowsNotApplied, SavedOutput, Step, UpdateError};
 
 /// One line of the `--json` stream. Human output is rendered from the same events.
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +135,8 @@ pub struct Summary {
     pub resume_command: Option<String>,
     /// A plain-language next step for an outcome that is not an error (e.g. `started`).
     pub note: Option<String>,
+    /// The rows SOV Fixer said it did not apply (outcome `done_with_rows_not_applied`, exit code 8).
+    pub rows_not_applied: Option<RowsNotApplied>,
 }
 
 impl Summary {
@@ -150,6 +152,7 @@ impl Summary {
             error: None,
             resume_command: None,
             note: None,
+            rows_not_applied: None,
         }
     }
 }

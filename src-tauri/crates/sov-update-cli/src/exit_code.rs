@@ -10,6 +10,8 @@ pub const CREDENTIALS: u8 = 4;
 pub const JOB_FAILED: u8 = 5;
 pub const TIMED_OUT: u8 = 6;
 pub const NETWORK: u8 = 7;
+/// The update finished and its outputs were saved, but SOV Fixer did not apply every row sent.
+pub const ROWS_NOT_APPLIED: u8 = 8;
 pub const CANCELLED: u8 = 130;
 
 /// The exit code for an engine or client error. A `--deadline` that ran out is a timeout; a request
@@ -45,6 +47,7 @@ pub fn outcome_word(code: u8) -> &'static str {
         JOB_FAILED => "failed",
         TIMED_OUT => "timed_out",
         NETWORK => "network_failure",
+        ROWS_NOT_APPLIED => "done_with_rows_not_applied",
         CANCELLED => "cancelled",
         _ => "error",
     }

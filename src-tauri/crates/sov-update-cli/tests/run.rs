@@ -850,3 +850,41 @@ fn out_with_no_write_is_refused_before_anything_is_sent() {
     );
     assert!(sandbox.control().jobs().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn rows_the_server_did_not_apply_exit_8_and_are_named_in_the_summary() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let corrections = work.file(
+        "some-unknown.csv",
+        "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\nSheet1,99,Nowhere\nSheet1,98,Nowhere Else\n",
+    );
+    let out = work.out().display().to_string();
+    let corrections = corrections.display().to_string();
+    let output = work.run(
+        &sandbox,
+        &["--json", "run", SOV, &corrections, "--out", &out],
+    );
+    assert_eq!(code(&output), 8, "{}", stderr(&output));
+    let events = events(&stdout(&output));
+    let summary = summary(&events);
+    assert_eq!(summary["outcome"], "done_with_rows_not_applied");
+    assert_eq!(summary["exit_code"], 8);
+    assert_eq!(summary["rows_not_applied"]["count"], 2);
+    assert_eq!(
+        summary["rows_not_applied"]["named"],
+        serde_json::json!(["Sheet1 row 99", "Sheet1 row 98"])
+    );
+    assert!(!summary["outputs"].as_array().unwrap().is_empty());
+
+    let human = work.run(&sandbox, &["run", SOV, &corrections, "--out", &out]);
+    assert_eq!(code(&human), 8);
+    let text = stderr(&human);
+    assert!(
+        text.contains("did not apply 2 rows") && text.contains("Sheet1 row 99"),
+        "{text}"
+    );
+
+    let clean = work.run(&sandbox, &["run", SOV, &work.corrections(), "--out", &out]);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+}

@@ -570,3 +570,48 @@ async fn a_lost_start_answer_on_a_queued_update_never_starts_twice() {
     assert_eq!(outcome.outputs.len(), 1);
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn rows_the_server_did_not_match_make_a_finished_update_with_rows_not_applied_saved_beside_the_outputs(
+) {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let dest = tempfile::tempdir().unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    let corrections = inputs.path().join("some-unknown.csv");
+    std::fs::write(
+        &corrections,
+        "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\nSheet1,99,Nowhere\n",
+    )
+    .unwrap();
+    let events = Events::default();
+    let outcome = run(
+        &sandbox,
+        spec(vec![corrections], dest.path(), &["JSON"]),
+        &events,
+    )
+    .await
+    .unwrap();
+
+    let rows = outcome.rows_not_applied.expect("a row matched no building");
+    assert_eq!(rows.count, 1);
+    assert_eq!(rows.named, vec!["Sheet1 row 99"]);
+    let csv_path = rows
+        .saved_to
+        .expect("the rows are saved beside the outputs");
+    assert_eq!(csv_path.parent(), Some(dest.path()));
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(csv.contains("Sheet1 row 99,"), "{csv}");
+    assert_eq!(outcome.outputs.len(), 1, "the outputs are still saved");
+    let last = events.last();
+    assert_eq!(last.phase, Phase::Done);
+    assert_eq!(last.rows_not_applied.map(|r| r.count), Some(1));
+
+    let clean = run(
+        &sandbox,
+        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
+        &Events::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(clean.rows_not_applied, None);
+}

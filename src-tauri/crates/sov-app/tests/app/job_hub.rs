@@ -164,3 +164,83 @@ async fn a_second_job_is_refused_while_the_first_runs_and_cancel_ends_it() {
     assert_eq!(first.until_final().await.phase, Phase::Cancelled);
     assert_eq!(state.list_history().unwrap()[0].id, started.job_id);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_offers_one_sample_file_that_passes_the_check_and_applies_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    assert_eq!(demo.sample_files.len(), 1, "{:?}", demo.sample_files);
+    let reports = sov_app::check_files(demo.sample_files.clone(), None)
+        .await
+        .unwrap();
+    assert!(reports.iter().all(|report| !report.blocking), "{reports:?}");
+    let host = Arc::new(RecordingHost::default());
+    let request = serde_json::from_value(json!({
+        "sovId": demo.sov_id, "files": demo.sample_files, "outputFormats": ["JSON"],
+        "downloadDir": dir.path().join("out")
+    }))
+    .unwrap();
+    let recording = Recording::default();
+    state
+        .start_job(host, request, Box::new(recording.clone()))
+        .await
+        .unwrap();
+    let end = recording.until_final().await;
+    assert_eq!(end.phase, Phase::Done, "{end:?}");
+    assert_eq!(end.rows_not_applied, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_the_server_did_not_apply_reach_the_window_the_notification_and_recent_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    let corrections = dir.path().join("some-unknown.csv");
+    std::fs::write(
+        &corrections,
+        "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\nSheet1,99,Nowhere\n",
+    )
+    .unwrap();
+    let host = Arc::new(RecordingHost::default());
+    let request = serde_json::from_value(json!({
+        "sovId": demo.sov_id, "files": [corrections], "outputFormats": ["JSON"],
+        "downloadDir": dir.path().join("out")
+    }))
+    .unwrap();
+    let recording = Recording::default();
+    let started = state
+        .start_job(host.clone(), request, Box::new(recording.clone()))
+        .await
+        .unwrap();
+    let end = recording.until_final().await;
+    assert_eq!(end.phase, Phase::Done, "{end:?}");
+    let rows = end.rows_not_applied.clone().expect("the window is told");
+    assert_eq!(
+        (rows.count, rows.named.clone()),
+        (1, vec!["Sheet1 row 99".to_owned()])
+    );
+    let saved = rows.saved_to.expect("the list is saved beside the outputs");
+    assert_eq!(saved.parent(), Some(dir.path().join("out").as_path()));
+    assert!(std::fs::read_to_string(&saved)
+        .unwrap()
+        .contains("Sheet1 row 99"));
+
+    let announced = async {
+        while host.notifications.lock().unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), announced)
+        .await
+        .unwrap();
+    assert_eq!(
+        host.notifications.lock().unwrap()[0].0,
+        "Your SOV update finished with rows not applied"
+    );
+    let recent = state.list_history().unwrap();
+    let entry = recent.iter().find(|e| e.id == started.job_id).unwrap();
+    let kept = entry.rows_not_applied.as_ref().expect("history keeps it");
+    assert_eq!(kept.count, 1);
+    assert_eq!(kept.named, vec!["Sheet1 row 99"]);
+}

@@ -2,7 +2,7 @@
 
 use crate::common::{job, open, output, raw};
 use sov_error::{AppError, Code};
-use sov_history::{HistoryError, JobStatus, JobStep, Page, TransitionKind};
+use sov_history::{HistoryError, JobStatus, JobStep, Page, RowsNotApplied, TransitionKind};
 
 #[test]
 fn a_new_job_comes_back_with_everything_recorded() {
@@ -400,4 +400,38 @@ fn a_job_serialises_for_the_ui_with_snake_case_fields_and_named_states() {
     assert_eq!(value["transitions"][1]["state"], "upload_started");
     assert_eq!(value["transitions"][1]["file_index"], 0);
     assert_eq!(value["transitions"][1]["detail"], "a.csv");
+}
+
+#[test]
+fn a_job_finished_with_rows_not_applied_keeps_them_in_recent_updates_and_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = RowsNotApplied {
+        count: 12,
+        named: vec!["Sheet1 row 4".into(), "item_key i-9".into()],
+        server_message:
+            "Success. 12 rows matched no building: Sheet1 row 4, item_key i-9 and 10 more.".into(),
+    };
+    {
+        let (store, _) = open(dir.path());
+        store
+            .create_job(&job("j-short", &["corrections.csv"]))
+            .unwrap();
+        store
+            .create_job(&job("j-clean", &["corrections.csv"]))
+            .unwrap();
+        store
+            .mark_finished_with_rows_not_applied("j-short", &rows)
+            .unwrap();
+        store.mark_finished("j-clean").unwrap();
+    }
+    let (store, _) = open(dir.path());
+    let detail = store.get_job("j-short").unwrap();
+    assert_eq!(detail.status, JobStatus::Finished);
+    assert_eq!(detail.rows_not_applied.as_ref(), Some(&rows));
+    assert_eq!(store.get_job("j-clean").unwrap().rows_not_applied, None);
+    let recent = store.list_recent(Page::first(10)).unwrap().items;
+    let short = recent.iter().find(|j| j.job_id == "j-short").unwrap();
+    assert_eq!(short.rows_not_applied.as_ref().map(|r| r.count), Some(12));
+    let json = serde_json::to_value(short).unwrap();
+    assert_eq!(json["rows_not_applied"]["named"][0], "Sheet1 row 4");
 }

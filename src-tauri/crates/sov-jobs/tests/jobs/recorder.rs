@@ -42,6 +42,7 @@ fn snapshot(phase: Phase) -> JobProgress {
         download: None,
         listed_outputs: None,
         outputs: vec![],
+        rows_not_applied: None,
         error: None,
     }
 }

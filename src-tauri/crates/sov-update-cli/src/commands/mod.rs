@@ -16,8 +16,41 @@ use crate::connection::{connection_flags, shell_quote};
 use crate::events::{ErrorInfo, Summary};
 use crate::exit_code;
 use crate::output::Output;
+use sov_update::RowsNotApplied;
 
 /// Ends a command that failed before it had anything else to report.
+/// A finished update whose result says rows matched no building is not plain "done": exit code 8, outcome
+/// `done_with_rows_not_applied`, the rows in the summary and a next step in the note.
+pub fn record_rows_not_applied(summary: &mut Summary, rows: Option<RowsNotApplied>) {
+    let Some(rows) = rows else { return };
+    summary.exit_code = exit_code::ROWS_NOT_APPLIED;
+    summary.outcome = exit_code::outcome_word(exit_code::ROWS_NOT_APPLIED).to_owned();
+    let update = summary.update_id.as_deref().unwrap_or("the update");
+    let named = if rows.named.is_empty() {
+        String::new()
+    } else {
+        let more = rows.count.saturating_sub(rows.named.len() as u64);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!(": {}{more}", rows.named.join(", "))
+    };
+    let rows_word = if rows.count == 1 { "row" } else { "rows" };
+    summary.note = Some(format!(
+        "Finished with rows not applied: SOV Fixer did not apply {count} {rows_word} of your corrections \
+         in {update}{named}. The outputs do not include those changes. Check item_key, or sheet_name and \
+         sheet_row_number, in those rows and send only them again. SOV Fixer said: {message}",
+        count = rows.count,
+        message = rows.server_message,
+    ));
+    if let (Some(note), Some(path)) = (summary.note.as_mut(), rows.saved_to.as_ref()) {
+        note.push_str(&format!(" The list is saved in {}.", path.display()));
+    }
+    summary.rows_not_applied = Some(rows);
+}
+
 pub fn fail(out: &Output, command: &'static str, code: u8, error: ErrorInfo) -> u8 {
     let mut summary = Summary::new(command, exit_code::outcome_word(code), code);
     summary.error = Some(error);

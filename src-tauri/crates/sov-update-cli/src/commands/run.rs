@@ -133,6 +133,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
                 out.result(&listed_line(listed));
             }
             summary.update_id = Some(outcome.update_id);
+            super::record_rows_not_applied(&mut summary, outcome.rows_not_applied);
         }
         Ok(outcome) => {
             summary.note = Some(match outcome.outputs.len() {
@@ -147,6 +148,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             });
             summary.update_id = Some(outcome.update_id);
             summary.outputs = outcome.outputs.iter().map(OutputInfo::from).collect();
+            super::record_rows_not_applied(&mut summary, outcome.rows_not_applied);
         }
         Err(failure) if watcher.reached_nowait_stop() && !interrupt.was_pressed() => {
             let update_id = failure.update_id.unwrap_or_default();

@@ -106,8 +106,10 @@ async fn collect(
             summary.outcome = "done".to_owned();
             summary.server_status = watcher.server_status();
             summary.outputs = outcome.outputs.iter().map(OutputInfo::from).collect();
+            super::record_rows_not_applied(&mut summary, outcome.rows_not_applied);
+            let code = summary.exit_code;
             out.finish(summary);
-            exit_code::DONE
+            code
         }
         Err(failure) => {
             summary.outputs = watcher.saved_outputs();

@@ -178,6 +178,23 @@ async fn save_body(
     })
 }
 
+/// Writes a small text file (a report the app makes, not a download) as `name` in `dir`, or `name (2)`, …:
+/// through a temp file, so no partial file is left, and never over an existing one.
+pub fn save_text_unique(dir: &Path, name: &str, text: &str) -> Result<PathBuf, UpdateError> {
+    use std::io::Write as _;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".sov-updater-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(|e| file_error(dir, &e))?;
+    temp.write_all(text.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| file_error(temp.path(), &e))?;
+    let path = persist_unique(temp, dir, &sanitize_filename(name))?;
+    sync_dir(dir);
+    Ok(path)
+}
+
 /// Renames the temp file to `name`, or `name (2)`, `(3)`, …: the rename itself refuses to replace
 /// an existing file, so even a file created a moment ago by someone else is never overwritten.
 fn persist_unique(

@@ -3,6 +3,7 @@
 mod poll;
 mod progress;
 mod validate;
+mod verdict;
 
 use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
@@ -17,6 +18,7 @@ pub use progress::{
     DownloadProgress, JobError, JobProgress, Phase, ProcessingProgress, ProgressCallback, Step,
     UploadProgress,
 };
+pub use verdict::{rows_not_applied, RowsNotApplied};
 
 use crate::client::{
     InitiateUpdateRequest, OutputFile, RequestStatus, SovFixerClient, StartRequest, UpdateStatus,
@@ -131,6 +133,26 @@ pub struct JobOutcome {
     pub outputs: Vec<SavedOutput>,
     /// Every output the server listed for the finished update, saved or not, each with its URL.
     pub listed_outputs: Vec<OutputFile>,
+    /// `Some` when the server finished but said some rows matched no building: not a clean success.
+    pub rows_not_applied: Option<RowsNotApplied>,
+}
+
+/// What `poll_and_download` ends with.
+struct Finished {
+    listed_outputs: Vec<OutputFile>,
+    outputs: Vec<SavedOutput>,
+    rows_not_applied: Option<RowsNotApplied>,
+}
+
+impl Finished {
+    fn into_outcome(self, update_id: String) -> JobOutcome {
+        JobOutcome {
+            update_id,
+            outputs: self.outputs,
+            listed_outputs: self.listed_outputs,
+            rows_not_applied: self.rows_not_applied,
+        }
+    }
 }
 
 /// One update job. Progress goes through the callback given to `new`; `cancel` stops it at any
@@ -191,14 +213,10 @@ impl Job {
                 dir: spec.save_outputs.then_some(spec.download_dir.as_path()),
                 skip: &spec.skip_outputs,
             };
-            let (listed_outputs, outputs) = self
+            let finished = self
                 .poll_and_download(&reporter, &update_id, downloads)
                 .await?;
-            Ok(JobOutcome {
-                update_id: update_id.clone(),
-                outputs,
-                listed_outputs,
-            })
+            Ok(finished.into_outcome(update_id.clone()))
         }
         .await;
         self.finish(&reporter, result)
@@ -271,14 +289,10 @@ impl Job {
             dir: spec.save_outputs.then_some(spec.download_dir.as_path()),
             skip: &nothing_saved_yet,
         };
-        let (listed_outputs, outputs) = self
+        let finished = self
             .poll_and_download(reporter, &update_id, downloads)
             .await?;
-        Ok(JobOutcome {
-            update_id,
-            outputs,
-            listed_outputs,
-        })
+        Ok(finished.into_outcome(update_id))
     }
 
     async fn upload_all(
@@ -350,12 +364,15 @@ impl Job {
         reporter: &Reporter,
         update_id: &str,
         downloads: Downloads<'_>,
-    ) -> StepResult<(Vec<OutputFile>, Vec<SavedOutput>)> {
+    ) -> StepResult<Finished> {
         let finished = self
             .poll_until_finished(reporter, update_id)
             .await
             .map_err(|e| (Step::Process, e))?;
         let outputs = successful_outputs(&finished).map_err(|e| (Step::Process, e))?;
+        let not_applied = finished.result.as_ref().and_then(rows_not_applied);
+        let reported = not_applied.clone();
+        reporter.update(move |p| p.rows_not_applied = reported);
         let outputs = outputs
             .into_iter()
             .map(|output| self.client.with_output_url(update_id, output))
@@ -374,7 +391,23 @@ impl Job {
             }
             None => Vec::new(),
         };
-        Ok((outputs, saved))
+        let not_applied = match (not_applied, downloads.dir) {
+            (Some(mut rows), Some(dir)) => {
+                let name = format!("{update_id} rows not applied.csv");
+                let path = crate::download::save_text_unique(dir, &name, &rows.to_csv())
+                    .map_err(|e| (Step::Download, e))?;
+                rows.saved_to = Some(path);
+                let reported = rows.clone();
+                reporter.update(move |p| p.rows_not_applied = Some(reported));
+                Some(rows)
+            }
+            (rows, _) => rows,
+        };
+        Ok(Finished {
+            listed_outputs: outputs,
+            outputs: saved,
+            rows_not_applied: not_applied,
+        })
     }
 
     async fn poll_until_finished(

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::verdict::RowsNotApplied;
 use crate::download::SavedOutput;
 use crate::error::UpdateError;
 
@@ -109,6 +110,8 @@ pub struct JobProgress {
     /// or not; set once, before the first download. `None` until the update has finished.
     pub listed_outputs: Option<Vec<String>>,
     pub outputs: Vec<SavedOutput>,
+    /// Set when the finished update's result says rows matched no building (before any download).
+    pub rows_not_applied: Option<RowsNotApplied>,
     pub error: Option<JobError>,
 }
 
@@ -144,6 +147,7 @@ impl Reporter {
             download: None,
             listed_outputs: None,
             outputs: Vec::new(),
+            rows_not_applied: None,
             error: None,
         };
         Self {
