@@ -14,6 +14,7 @@ mod detect;
 mod distance;
 mod duplicates;
 mod error;
+mod file_in_use;
 mod findings;
 mod fixes;
 mod header;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 pub use attributes::known_attributes;
 pub use error::PreflightError;
+pub use file_in_use::is_file_in_use;
 pub use fixes::apply_fixes;
 pub use options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
 pub use report::{FileKind, FileReport, Finding, Fix, Preview, Severity, Summary};
