@@ -6,12 +6,12 @@ use csv::ByteRecord;
 
 use crate::duplicates::{RowTargets, TargetSet};
 use crate::error::PreflightError;
-use crate::findings::{column_letter, thousands, Detail, Findings};
+use crate::findings::{column_letter, thousands, Detail, Findings, Tap, TapKey};
 use crate::header::{self, Header};
 use crate::identity::{parse_sheet_row_number, Target};
 use crate::options::CheckOptions;
 use crate::plan_builder::PlanBuilder;
-use crate::report::{FileKind, FileReport, Fix, Preview, Severity, Summary};
+use crate::report::{ColumnStatus, FileKind, FileReport, Fix, Preview, Severity, Summary};
 use crate::source::{self, Layout, Source};
 use crate::upload::UploadPlan;
 use crate::values;
@@ -74,7 +74,24 @@ pub(crate) fn scan(
     job: &JobTargets,
     plan_batch: Option<u64>,
 ) -> Scan {
-    scan_with(path, options, job, false, plan_batch)
+    scan_with(path, options, job, false, plan_batch, None)
+}
+
+/// The check of one file on its own, handing every occurrence of one kind of problem to `tap`.
+pub(crate) fn scan_tapped(
+    path: &Path,
+    options: &CheckOptions,
+    key: TapKey,
+    tap: &mut dyn Tap,
+) -> Scan {
+    scan_with(
+        path,
+        options,
+        &JobTargets::default(),
+        false,
+        None,
+        Some((key, tap)),
+    )
 }
 
 fn scan_with(
@@ -83,12 +100,17 @@ fn scan_with(
     job: &JobTargets,
     legacy_text: bool,
     plan_batch: Option<u64>,
+    tap: Option<(TapKey, &mut dyn Tap)>,
 ) -> Scan {
     // Before the file is read, like `plan_upload`; without it the plan is left to `plan_upload`.
-    let mut plan = plan_batch.and_then(|batch| PlanBuilder::new(path, batch).ok());
+    let mut plan =
+        plan_batch.and_then(|batch| PlanBuilder::new(path, batch, &options.mapping).ok());
     let mut upload_plan = None;
     let file_name = source::display_name(path);
     let mut findings = Findings::new(&file_name, options.max_findings_per_kind);
+    if let Some((key, tap)) = tap {
+        findings = findings.with_tap(key, tap);
+    }
     let mut report = FileReport {
         path: path.display().to_string(),
         file_name: file_name.clone(),
@@ -97,6 +119,10 @@ fn scan_with(
         notices: Vec::new(),
         sheet: None,
         sheets: Vec::new(),
+        header_row: None,
+        header_row_detected: false,
+        columns: Vec::new(),
+        remembered_mapping: false,
         findings: Vec::new(),
         fixes: Vec::new(),
         preview: Preview::default(),
@@ -108,7 +134,12 @@ fn scan_with(
     };
     let mut targets = RowTargets::default();
     let mut layout = None;
-    match source::open_with(path, options.sheet_of(path), legacy_text) {
+    match source::open_with(
+        path,
+        options.sheet_of(path),
+        options.header_row_of(path),
+        legacy_text,
+    ) {
         Err(refusal) => {
             report.kind = refusal.kind;
             findings.push(Severity::Error, refusal.code, None, None, || Detail {
@@ -120,6 +151,11 @@ fn scan_with(
         Ok(mut source) => {
             report.kind = source.layout.kind();
             report.notices = source.layout.notices();
+            report.header_row = Some(source.first_row_number);
+            report.header_row_detected = source.header_detected;
+            if source.rows_above_header > 0 {
+                report.notices.push(header_row_notice(&source));
+            }
             if let Layout::Excel { sheet, sheets } = &source.layout {
                 report.sheet = Some(sheet.clone());
                 report.sheets = sheets.clone();
@@ -136,14 +172,18 @@ fn scan_with(
             .run(&mut source);
             if source.saw_invalid_utf8() && !legacy_text {
                 // Rare: valid UTF-8 at the start, not further on. Read it all again as Windows-1252.
-                return scan_with(path, options, job, true, plan_batch);
+                let tap = findings.take_tap().map(|(key, tap)| {
+                    tap.restart();
+                    (key, tap)
+                });
+                return scan_with(path, options, job, true, plan_batch, tap);
             }
             // A pass that stopped early saw only part of the file: no plan from it.
             upload_plan = plan.filter(|_| read_to_end).map(|plan| {
                 plan.finish(
                     path,
                     options.sheet_of(path).map(str::to_owned),
-                    &source.layout,
+                    &source,
                     legacy_text,
                 )
             });
@@ -165,10 +205,31 @@ fn scan_with(
     }
 }
 
+/// Says which row was read as the header when it is not the first, so the user can disagree.
+fn header_row_notice(source: &Source) -> String {
+    let header = source.first_row_number;
+    let first = header - source.rows_above_header;
+    let above = if first + 1 == header {
+        format!("row {first} above it was")
+    } else {
+        format!("rows {first}–{} above it were", header - 1)
+    };
+    let how = if source.header_detected {
+        "The column names were found in row"
+    } else {
+        "The column names are read from row"
+    };
+    format!("{how} {header}; {above} skipped (a title or notes) and will not be sent. Choose another header row if this is wrong.")
+}
+
 fn layout_fixes(layout: &Layout, plan: &FixPlan, header: &[String]) -> Vec<Fix> {
     let fix = |id: &str, label: String| Fix {
         id: id.to_owned(),
         label,
+        fixes_a_problem: matches!(
+            id,
+            "rename_column" | "drop_empty_columns" | "drop_empty_rows"
+        ),
     };
     let mut fixes: Vec<Fix> = plan
         .renames
@@ -228,10 +289,10 @@ fn layout_fixes(layout: &Layout, plan: &FixPlan, header: &[String]) -> Vec<Fix> 
 }
 
 /// State of one pass over a file's records.
-struct Pass<'a> {
+struct Pass<'a, 't> {
     options: &'a CheckOptions,
     job: &'a JobTargets,
-    findings: &'a mut Findings,
+    findings: &'a mut Findings<'t>,
     report: &'a mut FileReport,
     fix_plan: &'a mut FixPlan,
     targets: &'a mut RowTargets,
@@ -239,7 +300,7 @@ struct Pass<'a> {
     plan: Option<&'a mut PlanBuilder>,
 }
 
-impl Pass<'_> {
+impl Pass<'_, '_> {
     /// Checks every record; false when it stopped before the end of the file.
     fn run(&mut self, source: &mut Source) -> bool {
         let mut record = ByteRecord::new();
@@ -275,7 +336,13 @@ impl Pass<'_> {
             plan.header(&record);
         }
         self.report.preview.header = names.clone();
-        let header = header::analyse(names, self.findings);
+        let header = header::analyse(
+            names,
+            source.first_row_number,
+            &self.options.mapping,
+            self.findings,
+        );
+        self.report.columns = header.reports.clone();
         self.fix_plan.renames = header
             .columns
             .iter()
@@ -307,6 +374,18 @@ impl Pass<'_> {
             .filter_map(|(index, column)| column.value_type.map(|value_type| (index, value_type)))
             .collect();
         let width = header.columns.len();
+        let checks_zip = typed
+            .iter()
+            .any(|(_, value_type)| *value_type == crate::attributes::ValueType::Zip);
+        let country_column = header
+            .reports
+            .iter()
+            .position(|column| {
+                column.attribute.as_deref() == Some("country")
+                    && !matches!(column.status, ColumnStatus::DontSend)
+            })
+            .filter(|_| checks_zip);
+        let this_year = values::current_year();
         let mut row_number = source.first_row_number;
         let mut rows = 0u64;
         let mut empty_rows = 0u64;
@@ -372,6 +451,13 @@ impl Pass<'_> {
             }
             let target = self.identity(header, record, row_number);
             self.targets.push(target);
+            // The row's country, only when a ZIP code is checked against it.
+            let context = values::RowContext {
+                country: country_column
+                    .and_then(|index| record.get(index))
+                    .and_then(|cell| std::str::from_utf8(cell).ok()),
+                this_year,
+            };
             for &(index, value_type) in &typed {
                 let Some(raw) = record.get(index) else {
                     continue;
@@ -381,17 +467,23 @@ impl Pass<'_> {
                     Ok(text) => std::borrow::Cow::Borrowed(text),
                     Err(_) => String::from_utf8_lossy(raw),
                 };
-                if let Some((what, suggestion)) = values::problem(value_type, &raw) {
+                if let Some(problem) = values::check(value_type, &raw, context) {
                     let name = &header.columns[index].name;
                     self.findings.push(
                         Severity::Warning,
-                        "invalid_value",
+                        problem.code(),
                         Some(row_number),
                         Some((index, name)),
-                        || Detail {
-                            value: Some(raw.clone().into_owned()),
-                            message: format!("Row {row_number}, column `{name}`: `{raw}` {what}."),
-                            suggestion: suggestion.into(),
+                        || {
+                            let (what, suggestion) = problem.words(&raw);
+                            Detail {
+                                value: Some(raw.clone().into_owned()),
+                                message: format!(
+                                    "Row {row_number}, column `{}`: `{raw}` {what}.",
+                                    name.trim()
+                                ),
+                                suggestion,
+                            }
                         },
                     );
                 }
@@ -431,10 +523,11 @@ impl Pass<'_> {
             all_empty = false;
             let index = header.trailing_blank_from + offset;
             let letter = column_letter(index);
+            let header_row = header.row;
             self.findings.push(Severity::Error, "blank_column_name", None, Some((index, &letter)), || Detail {
                 value: None,
                 message: format!("Column {letter} has no name in the header row, but row {row} has a value in it."),
-                suggestion: format!("Type the attribute name in cell {letter}1, or delete the column if it is not needed."),
+                suggestion: format!("Type the attribute name in cell {letter}{header_row}, or delete the column if it is not needed."),
             });
         }
         if all_empty {

@@ -1,9 +1,26 @@
 //! Collects findings, keeping only the first few of each kind and counting the rest, so a
-//! 100,000-row file with one repeated mistake gives one line with "and 99,999 more rows".
+//! 100,000-row file with one repeated mistake gives one finding, with the list of its rows
+//! (up to [`ROW_LIST_LIMIT`]; the whole list is saved by [`crate::save_problem_rows`]).
 
 use std::collections::HashMap;
 
 use crate::report::{Finding, Severity};
+
+/// Rows listed per kind of problem in the report; memory stays bounded on huge files.
+pub const ROW_LIST_LIMIT: usize = 10_000;
+
+/// Receives every occurrence of one kind of problem, for "Save the list".
+pub(crate) trait Tap {
+    fn occurrence(&mut self, row: Option<u64>, column: Option<&str>, detail: Detail);
+    /// The file is read again from the start: forget what was received.
+    fn restart(&mut self);
+}
+
+/// Which kind of problem a [`Tap`] wants: the finding code and the column's name as reported.
+pub(crate) struct TapKey {
+    pub code: String,
+    pub column: Option<String>,
+}
 
 /// The parts of a finding other than its kind and place, built only when it will be kept.
 pub(crate) struct Detail {
@@ -12,22 +29,44 @@ pub(crate) struct Detail {
     pub suggestion: String,
 }
 
-pub(crate) struct Findings {
+pub(crate) struct Findings<'a> {
     file: String,
     cap: usize,
     kept: Vec<Finding>,
-    /// (code, column index) → (occurrences, index in `kept` of the last kept one).
-    per_kind: HashMap<(&'static str, Option<usize>), (u64, usize)>,
+    /// (code, column index) → the kind's count and rows.
+    per_kind: HashMap<(&'static str, Option<usize>), Kind>,
+    tap: Option<(TapKey, &'a mut dyn Tap)>,
 }
 
-impl Findings {
+struct Kind {
+    count: u64,
+    /// Index in `kept` of the last kept finding of this kind.
+    last_kept: usize,
+    /// The first [`ROW_LIST_LIMIT`] rows, in file order.
+    rows: Vec<u64>,
+    row_count: u64,
+}
+
+impl<'a> Findings<'a> {
     pub(crate) fn new(file: &str, cap: usize) -> Self {
         Self {
             file: file.to_owned(),
             cap: cap.max(1),
             kept: Vec::new(),
             per_kind: HashMap::new(),
+            tap: None,
         }
+    }
+
+    /// Also hands every occurrence of the kind `key` to `tap`.
+    pub(crate) fn with_tap(mut self, key: TapKey, tap: &'a mut dyn Tap) -> Self {
+        self.tap = Some((key, tap));
+        self
+    }
+
+    /// Gives the tap back (to read the file again with it).
+    pub(crate) fn take_tap(&mut self) -> Option<(TapKey, &'a mut dyn Tap)> {
+        self.tap.take()
     }
 
     /// Records one occurrence; `detail` is only called for occurrences that are kept.
@@ -40,13 +79,31 @@ impl Findings {
         detail: impl FnOnce() -> Detail,
     ) {
         let key = (code, column.map(|(index, _)| index));
-        let entry = self.per_kind.entry(key).or_insert((0, usize::MAX));
-        entry.0 += 1;
-        if entry.0 > self.cap as u64 {
+        let entry = self.per_kind.entry(key).or_insert(Kind {
+            count: 0,
+            last_kept: usize::MAX,
+            rows: Vec::new(),
+            row_count: 0,
+        });
+        entry.count += 1;
+        if let Some(row) = row {
+            entry.row_count += 1;
+            if entry.rows.len() < ROW_LIST_LIMIT {
+                entry.rows.push(row);
+            }
+        }
+        if let Some((wanted, tap)) = &mut self.tap {
+            let name = column.map(|(_, name)| name);
+            if wanted.code == code && wanted.column.as_deref() == name {
+                tap.occurrence(row, name, detail());
+                return;
+            }
+        }
+        if entry.count > self.cap as u64 {
             return;
         }
         let detail = detail();
-        entry.1 = self.kept.len();
+        entry.last_kept = self.kept.len();
         self.kept.push(Finding {
             severity,
             code: code.to_owned(),
@@ -57,29 +114,27 @@ impl Findings {
             message: detail.message,
             suggestion: detail.suggestion,
             more_count: 0,
+            rows: Vec::new(),
+            row_count: 0,
         });
     }
 
     /// The findings, file-wide ones first then by row, with the left-out counts filled in.
     pub(crate) fn finish(mut self) -> (Vec<Finding>, u64, u64) {
         let (mut errors, mut warnings) = (0u64, 0u64);
-        for &(count, last_kept) in self.per_kind.values() {
-            let Some(finding) = self.kept.get_mut(last_kept) else {
+        for kind in self.per_kind.into_values() {
+            let Some(finding) = self.kept.get_mut(kind.last_kept) else {
                 continue;
             };
             match finding.severity {
-                Severity::Error => errors += count,
-                Severity::Warning => warnings += count,
+                Severity::Error => errors += kind.count,
+                Severity::Warning => warnings += kind.count,
                 Severity::Info => {}
             }
-            let more = count.saturating_sub(self.cap as u64);
-            if more > 0 {
-                finding.more_count = more;
-                let rows = if more == 1 { "row" } else { "rows" };
-                finding
-                    .message
-                    .push_str(&format!(" And {} more {rows} like this.", thousands(more)));
-            }
+            // The count is said once, by whoever shows `more_count` and `rows`, not in the message.
+            finding.more_count = kind.count.saturating_sub(self.cap as u64);
+            finding.row_count = kind.row_count;
+            finding.rows = kind.rows;
         }
         self.kept.sort_by_key(|finding| finding.row.unwrap_or(0));
         (self.kept, errors, warnings)
@@ -138,8 +193,14 @@ mod tests {
         findings.push(Severity::Error, "other", None, None, detail("Other."));
         let (kept, errors, warnings) = findings.finish();
         assert_eq!(kept.len(), 2);
-        assert_eq!(kept[1].message, "Bad. And 99,999 more rows like this.");
+        assert_eq!(
+            kept[1].message, "Bad.",
+            "the count is not said in the message too"
+        );
         assert_eq!(kept[1].more_count, 99_999);
+        assert_eq!(kept[1].row_count, 100_000);
+        assert_eq!(kept[1].rows.len(), ROW_LIST_LIMIT, "bounded");
+        assert_eq!(kept[1].rows[..3], [2, 3, 4]);
         assert_eq!((errors, warnings), (1, 100_000));
     }
 

@@ -86,12 +86,15 @@ fn write_fixed(
     plan: &FixPlan,
     file: File,
 ) -> Result<(), PreflightError> {
-    let mut source =
-        source::open_with(path, options.sheet_of(path), plan.legacy_text).map_err(|refusal| {
-            PreflightError::NotUsable {
-                message: format!("{} {}", refusal.message, refusal.suggestion),
-            }
-        })?;
+    let mut source = source::open_with(
+        path,
+        options.sheet_of(path),
+        options.header_row_of(path),
+        plan.legacy_text,
+    )
+    .map_err(|refusal| PreflightError::NotUsable {
+        message: format!("{} {}", refusal.message, refusal.suggestion),
+    })?;
     let io_error = |error| PreflightError::io(path, error);
     let mut out = BufWriter::new(file);
     let mut record = ByteRecord::new();

@@ -7,7 +7,8 @@ use crate::attributes::{known_attributes, value_type, ValueType};
 use crate::distance::damerau_levenshtein;
 use crate::findings::{column_letter, Detail, Findings};
 use crate::identity::IdentityColumns;
-use crate::report::Severity;
+use crate::mapping::{ColumnChoice, ColumnMapping};
+use crate::report::{ColumnReport, ColumnStatus, Severity};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Column {
@@ -25,9 +26,18 @@ pub(crate) struct Header {
     /// Columns from this index on have no name (Excel often saves empty columns at the end).
     pub trailing_blank_from: usize,
     pub recognized: u64,
+    /// The row number of the header, for messages that name its cells.
+    pub row: u64,
+    /// How each column is sent, for the report's mapping step.
+    pub reports: Vec<ColumnReport>,
 }
 
-pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
+pub(crate) fn analyse(
+    names: Vec<String>,
+    header_row: u64,
+    mapping: &ColumnMapping,
+    findings: &mut Findings<'_>,
+) -> Header {
     let trailing_blank_from = names
         .iter()
         .rposition(|name| !name.trim().is_empty())
@@ -36,6 +46,7 @@ pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
     let mut canonical: Vec<Option<&'static str>> = Vec::with_capacity(names.len());
     let mut columns = Vec::with_capacity(names.len());
     let mut recognized = 0;
+    let mut reports = Vec::with_capacity(names.len());
     for (index, name) in names.into_iter().enumerate() {
         let trimmed = name.trim();
         let letter = column_letter(index);
@@ -54,18 +65,28 @@ pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
                 .copied()
                 .find(|known| known.eq_ignore_ascii_case(trimmed))
         });
-        canonical.push(known);
+        let mut report = ColumnReport {
+            letter: letter.clone(),
+            header: name.clone(),
+            status: ColumnStatus::Attribute,
+            attribute: known.map(str::to_owned),
+            label: known.and_then(label_of),
+        };
         if trimmed.is_empty() {
+            report.status = ColumnStatus::Blank;
+            reports.push(report);
+            canonical.push(None);
             if index < trailing_blank_from {
                 findings.push(Severity::Error, "blank_column_name", None, Some((index, &letter)), || Detail {
                     value: None,
                     message: format!("Column {letter} has no name in the header row."),
-                    suggestion: format!("Type the attribute name in cell {letter}1, or delete the column if it is not needed."),
+                    suggestion: format!("Type the attribute name in cell {letter}{header_row}, or delete the column if it is not needed."),
                 });
             }
             columns.push(column);
             continue;
         }
+        let choice = mapping.choice(trimmed);
         if let Some(first) = seen.insert(trimmed.to_ascii_lowercase(), index) {
             let first_letter = column_letter(first);
             findings.push(Severity::Error, "duplicate_column", None, Some((index, &name)), || Detail {
@@ -74,7 +95,36 @@ pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
                 suggestion: "Keep one of the two columns: merge their values into one and delete the other.".into(),
             });
         }
+        if let Some(choice) = choice {
+            match choice {
+                ColumnChoice::SendAs(attribute) => {
+                    let attribute = known_attributes()
+                        .iter()
+                        .copied()
+                        .find(|known| known == attribute);
+                    recognized += 1;
+                    report.status = ColumnStatus::Mapped;
+                    column.value_type = attribute.and_then(value_type);
+                    canonical.push(attribute);
+                    report.label = attribute.and_then(label_of);
+                    report.attribute = match choice {
+                        ColumnChoice::SendAs(chosen) => Some(chosen.clone()),
+                        ColumnChoice::DontSend => None,
+                    };
+                }
+                ColumnChoice::DontSend => {
+                    report.status = ColumnStatus::DontSend;
+                    report.attribute = None;
+                    report.label = None;
+                    canonical.push(None);
+                }
+            }
+            reports.push(report);
+            columns.push(column);
+            continue;
+        }
         column.value_type = known.and_then(value_type);
+        let mut suggested = known;
         match (exact, known) {
             (Some(_), _) => recognized += 1,
             (None, Some(known)) if trimmed == known => {
@@ -93,22 +143,48 @@ pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
                     suggestion: format!("Rename the column to `{known}`."),
                 });
             }
-            (None, None) => match near_miss(trimmed) {
-                Some(suggested) => {
-                    column.rename_to = Some(suggested);
-                    findings.push(Severity::Error, "unknown_column_near_miss", None, Some((index, &name)), || Detail {
+            (None, None) => {
+                match sov_attributes::suggest(trimmed) {
+                    Some(attribute) => {
+                        suggested = Some(attribute.name);
+                        report.status = ColumnStatus::Suggested;
+                        column.value_type = value_type(attribute.name);
+                        let described = attribute.display();
+                        findings.push(Severity::Error, "column_not_mapped", None, Some((index, &name)), || Detail {
+                        value: None,
+                        message: format!("`{trimmed}` is not an attribute name; it looks like {described}."),
+                        suggestion: format!("Confirm the column mapping: send `{trimmed}` as `{}`, choose another attribute, or don't send this column.", attribute.name),
+                    });
+                    }
+                    None => match near_miss(trimmed) {
+                        Some(near) => {
+                            suggested = Some(near);
+                            report.status = ColumnStatus::Suggested;
+                            let suggested = near;
+                            column.rename_to = Some(suggested);
+                            findings.push(Severity::Error, "unknown_column_near_miss", None, Some((index, &name)), || Detail {
                         value: None,
                         message: format!("`{name}` is not a known column. Did you mean `{suggested}`?"),
                         suggestion: format!("Rename the column to `{suggested}`."),
                     });
+                        }
+                        None => {
+                            report.status = ColumnStatus::Unknown;
+                            findings.push(Severity::Error, "unknown_column", None, Some((index, &name)), || Detail {
+                        value: None,
+                        message: format!("`{name}` is not in this app's list of building attributes, so it is not sent until you say what it holds."),
+                        suggestion: "Choose the attribute this column holds, or don't send this column.".into(),
+                    });
+                        }
+                    },
                 }
-                None => findings.push(Severity::Warning, "unknown_column", None, Some((index, &name)), || Detail {
-                    value: None,
-                    message: format!("`{name}` is not in this app's list of building attributes; the server may reject it as an unknown attribute."),
-                    suggestion: "Check the spelling against the attribute names of the SOV, or delete the column if it is not a building attribute.".into(),
-                }),
-            },
+            }
         }
+        report.attribute = suggested.map(str::to_owned);
+        report.label = suggested.and_then(label_of);
+        // An unconfirmed suggestion still names the building: the missing identity is not a second problem.
+        canonical.push(suggested);
+        reports.push(report);
         columns.push(column);
     }
     let identity = identity_columns(&canonical, findings);
@@ -117,7 +193,13 @@ pub(crate) fn analyse(names: Vec<String>, findings: &mut Findings) -> Header {
         identity,
         trailing_blank_from,
         recognized,
+        row: header_row,
+        reports,
     }
+}
+
+fn label_of(name: &str) -> Option<String> {
+    sov_attributes::attribute(name).map(|attribute| attribute.label.to_owned())
 }
 
 /// The known name a misspelling is close to: within 2 edits, or 20 % of a long name, and
@@ -137,7 +219,7 @@ fn near_miss(name: &str) -> Option<&'static str> {
 
 fn identity_columns(
     canonical: &[Option<&'static str>],
-    findings: &mut Findings,
+    findings: &mut Findings<'_>,
 ) -> Option<IdentityColumns> {
     let find = |wanted: &str| canonical.iter().position(|name| *name == Some(wanted));
     let item_key = find("item_key");

@@ -18,9 +18,13 @@ mod file_in_use;
 mod findings;
 mod fixes;
 mod header;
+mod header_row;
 mod identity;
+mod mapping;
+mod mapping_store;
 mod options;
 mod plan_builder;
+mod problem_list;
 mod report;
 mod source;
 mod upload;
@@ -32,9 +36,15 @@ use std::path::{Path, PathBuf};
 pub use attributes::known_attributes;
 pub use error::PreflightError;
 pub use file_in_use::is_file_in_use;
+pub use findings::ROW_LIST_LIMIT;
 pub use fixes::apply_fixes;
+pub use mapping::{mapping_csv, ColumnChoice, ColumnMapping};
+pub use mapping_store::{header_signature, MappingStore};
 pub use options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
-pub use report::{FileKind, FileReport, Finding, Fix, Preview, Severity, Summary};
+pub use problem_list::save_problem_rows;
+pub use report::{
+    ColumnReport, ColumnStatus, FileKind, FileReport, Finding, Fix, Preview, Severity, Summary,
+};
 pub use upload::{plan_upload, UploadPart, UploadPlan};
 
 /// Checks the files of one job, including buildings targeted by more than one file.
@@ -92,6 +102,69 @@ pub fn check_and_plan_files(
         .map(|(path, (report, plan))| CheckedFile {
             report,
             plan: plan.unwrap_or_else(|| plan_upload(path, options, rows_per_batch)),
+        })
+        .collect()
+}
+
+/// [`check_files`], applying the mappings `store` remembers for files with the same headers (the
+/// user's own choices in `options.mapping` win). A report whose mapping came from the store says
+/// so in a notice and has `remembered_mapping` set; [`MappingStore::forget`] undoes it.
+pub fn check_files_remembering(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    store: &MappingStore,
+) -> Vec<FileReport> {
+    let first = check_files(paths, options);
+    let mut remembered = ColumnMapping::default();
+    let mut used = vec![false; first.len()];
+    for (index, report) in first.iter().enumerate() {
+        if let Some(mapping) = store.recall(&report.preview.header) {
+            remembered.extend(mapping.clone());
+            used[index] = true;
+        }
+    }
+    if remembered.is_empty() {
+        return first;
+    }
+    let mut merged = options.clone();
+    remembered.extend(std::mem::take(&mut merged.mapping));
+    merged.mapping = remembered;
+    let mut reports = check_files(paths, &merged);
+    for (report, used) in reports.iter_mut().zip(used) {
+        if used {
+            report.remembered_mapping = true;
+            report.notices.push("The column mapping you confirmed before for a file with these headers was used. Undo it to choose the columns again.".into());
+        }
+    }
+    reports
+}
+
+/// Checks every sheet of a workbook (a sheet per location group, say), each with its own header
+/// row and mapping columns, and buildings updated on two sheets; one report per sheet, in
+/// workbook order. A CSV file or a one-sheet workbook gives one report, as [`check_file`].
+/// To send a sheet, plan it with `options.sheet_for` naming it.
+pub fn check_every_sheet(path: &Path, options: &CheckOptions) -> Vec<FileReport> {
+    let first = check_file(path, options);
+    if first.sheets.len() < 2 {
+        return vec![first];
+    }
+    let mut job = check::JobTargets::default();
+    let sheets = first.sheets.clone();
+    let count = sheets.len();
+    sheets
+        .into_iter()
+        .enumerate()
+        .map(|(position, sheet)| {
+            let mut sheet_options = options.clone();
+            sheet_options
+                .sheet_for
+                .insert(path.to_path_buf(), sheet.clone());
+            let scan = check::scan(path, &sheet_options, &job, None);
+            if position + 1 < count {
+                let name = format!("{}` sheet `{sheet}", scan.report.file_name);
+                job.add(name, scan.targets.into_target_set());
+            }
+            scan.report
         })
         .collect()
 }

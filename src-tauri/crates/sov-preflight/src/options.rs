@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::mapping::ColumnMapping;
+
 /// Rows per upload batch when the caller does not choose: small enough that one rejected
 /// batch costs little, large enough that typical corrections files go in one request.
 pub const DEFAULT_ROWS_PER_BATCH: usize = 25_000;
@@ -13,6 +15,12 @@ pub struct CheckOptions {
     pub sheet: Option<String>,
     /// The sheet the user picked for a particular workbook; wins over `sheet` for that path.
     pub sheet_for: BTreeMap<PathBuf, String>,
+    /// Row number (as Excel shows it) of the header row in every file; found by looking when `None`.
+    pub header_row: Option<u64>,
+    /// The header row the user picked for a particular file; wins over `header_row` for that path.
+    pub header_row_for: BTreeMap<PathBuf, u64>,
+    /// The user's column choices (by header text), applied to every file.
+    pub mapping: ColumnMapping,
     /// Findings kept per kind of problem (code and column); the rest are counted in `more_count`.
     pub max_findings_per_kind: usize,
     /// Data rows shown in the report preview.
@@ -24,6 +32,9 @@ impl Default for CheckOptions {
         Self {
             sheet: None,
             sheet_for: BTreeMap::new(),
+            header_row: None,
+            header_row_for: BTreeMap::new(),
+            mapping: ColumnMapping::default(),
             max_findings_per_kind: 1,
             preview_rows: 5,
         }
@@ -37,5 +48,10 @@ impl CheckOptions {
             .get(path)
             .or(self.sheet.as_ref())
             .map(String::as_str)
+    }
+
+    /// The header row to read in the file at `path`; `None` to find it.
+    pub fn header_row_of(&self, path: &Path) -> Option<u64> {
+        self.header_row_for.get(path).copied().or(self.header_row)
     }
 }

@@ -9,8 +9,9 @@ use csv::ByteRecord;
 
 use crate::csv_out::{record_len, write_record};
 use crate::error::PreflightError;
+use crate::mapping::{ColumnMapping, Projection};
 use crate::options::DEFAULT_ROWS_PER_BATCH;
-use crate::source::{self, Layout};
+use crate::source::{self, Source};
 use crate::upload::{UploadPart, UploadPlan};
 
 /// Rows per part for a caller's choice (`None` = the default; never less than one).
@@ -27,6 +28,9 @@ pub(crate) fn fingerprint(path: &Path) -> io::Result<(u64, Option<SystemTime>)> 
 /// Parts measured so far. Feed it the header, then every record after it in file order.
 pub(crate) struct PlanBuilder {
     batch: u64,
+    mapping: ColumnMapping,
+    /// The columns sent, when the mapping renames or leaves out some.
+    projection: Option<Projection>,
     fingerprint: (u64, Option<SystemTime>),
     /// The header as sent at the start of every part.
     header: Vec<u8>,
@@ -39,9 +43,11 @@ pub(crate) struct PlanBuilder {
 
 impl PlanBuilder {
     /// Takes the file's fingerprint now, before it is read.
-    pub(crate) fn new(path: &Path, batch: u64) -> io::Result<Self> {
+    pub(crate) fn new(path: &Path, batch: u64, mapping: &ColumnMapping) -> io::Result<Self> {
         Ok(Self {
             batch: batch.max(1),
+            mapping: mapping.clone(),
+            projection: None,
             fingerprint: fingerprint(path)?,
             header: Vec::new(),
             sizes: Vec::new(),
@@ -53,7 +59,14 @@ impl PlanBuilder {
 
     pub(crate) fn header(&mut self, record: &ByteRecord) {
         self.header.clear();
-        write_record(&mut self.header, record.iter());
+        self.projection = Projection::of(record, &self.mapping);
+        match &self.projection {
+            Some(projection) => write_record(
+                &mut self.header,
+                projection.header.iter().map(String::as_bytes),
+            ),
+            None => write_record(&mut self.header, record.iter()),
+        }
     }
 
     /// An empty row: left out of the upload.
@@ -69,17 +82,20 @@ impl PlanBuilder {
         }
         if let Some(last) = self.sizes.last_mut() {
             last.0 += 1;
-            last.1 += record_len(record.iter());
+            last.1 += match &self.projection {
+                Some(projection) => record_len(projection.cells(record)),
+                None => record_len(record.iter()),
+            };
         }
         self.total_rows += 1;
     }
 
-    /// The plan of `path`, read with `layout` (as Windows-1252 when `legacy_text`).
+    /// The plan of `path`, read from `source` (as Windows-1252 when `legacy_text`).
     pub(crate) fn finish(
         self,
         path: &Path,
         sheet: Option<String>,
-        layout: &Layout,
+        source: &Source,
         legacy_text: bool,
     ) -> Result<UploadPlan, PreflightError> {
         let Self {
@@ -89,12 +105,18 @@ impl PlanBuilder {
             file_offsets,
             total_rows,
             skipped_empty,
+            projection,
             ..
         } = self;
         if total_rows == 0 {
             return Err(no_rows(path));
         }
-        let whole_file = layout.is_plain_utf8_csv() && !skipped_empty && sizes.len() == 1;
+        // Rows above the header (a title, notes) are not sent, so such a file is never sent as is.
+        let whole_file = source.layout.is_plain_utf8_csv()
+            && source.rows_above_header == 0
+            && projection.is_none()
+            && !skipped_empty
+            && sizes.len() == 1;
         if whole_file {
             sizes[0].1 = fingerprint.0;
         }
@@ -126,6 +148,8 @@ impl PlanBuilder {
         Ok(UploadPlan {
             path: path.to_owned(),
             sheet,
+            header_row: source.first_row_number,
+            projection,
             legacy_text,
             whole_file,
             parts,

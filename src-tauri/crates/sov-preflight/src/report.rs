@@ -43,6 +43,13 @@ pub struct Finding {
     pub suggestion: String,
     /// How many further rows had the same problem and were left out of the report.
     pub more_count: u64,
+    /// Every row with this problem (this column and code), in file order, up to 10,000; the
+    /// whole list is written by `save_problem_rows`. Empty for file- or column-wide findings.
+    #[serde(default)]
+    pub rows: Vec<u64>,
+    /// How many rows have this problem (more than `rows.len()` when the list was cut).
+    #[serde(default)]
+    pub row_count: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +72,59 @@ pub struct Fix {
     /// `convert_delimiter` or `convert_excel`.
     pub id: String,
     pub label: String,
+    /// True when the fix removes a finding (rename, drop empty rows or columns); false for a
+    /// format conversion (encoding, delimiter, workbook to CSV) that the upload does anyway.
+    /// Offer "Fix it" for a problem only when a fix with this set exists.
+    #[serde(default)]
+    pub fixes_a_problem: bool,
+}
+
+/// How a column of the file is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnStatus {
+    /// The header is an attribute name (perhaps with a case or spacing slip a finding names).
+    Attribute,
+    /// The user chose the attribute (now or in a remembered mapping).
+    Mapped,
+    /// Not sent, as the user chose.
+    DontSend,
+    /// An attribute is suggested; blocking until the user accepts, changes or skips it.
+    Suggested,
+    /// No idea what it holds; blocking until the user chooses an attribute or skips it.
+    Unknown,
+    /// The column has no header.
+    Blank,
+}
+
+/// One column of the file and the attribute it is sent as (or would be, once confirmed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ColumnReport {
+    /// Excel's letter for the column.
+    pub letter: String,
+    /// The header as written in the file.
+    pub header: String,
+    pub status: ColumnStatus,
+    /// The attribute sent (or suggested); `None` when unknown, blank or not sent.
+    pub attribute: Option<String>,
+    /// The attribute's label ("Year built"), when it is one we know.
+    pub label: Option<String>,
+}
+
+impl ColumnReport {
+    /// "Year Built → Year built (const__bldg_year_built)", or "Notes → not sent".
+    pub fn describe(&self) -> String {
+        let target = match (self.status, &self.attribute, &self.label) {
+            (ColumnStatus::DontSend, _, _) => "not sent".to_owned(),
+            (_, Some(attribute), Some(label)) => format!("{label} ({attribute})"),
+            (_, Some(attribute), None) => attribute.clone(),
+            (ColumnStatus::Blank, _, _) => "no header: not sent".to_owned(),
+            _ => "? (choose an attribute, or don't send this column)".to_owned(),
+        };
+        format!("{} → {target}", self.header.trim())
+    }
 }
 
 /// The first rows of the file, as they will be sent.
@@ -90,6 +150,19 @@ pub struct FileReport {
     /// For a workbook: every sheet's name, in workbook order, so the user can pick another one.
     /// Empty for CSV files.
     pub sheets: Vec<String>,
+    /// The row (as Excel numbers rows) read as the header; rows above it were skipped. `None`
+    /// when the file could not be read as a table.
+    #[serde(default)]
+    pub header_row: Option<u64>,
+    /// True when `header_row` was found by looking rather than chosen; the user may pick another.
+    #[serde(default)]
+    pub header_row_detected: bool,
+    /// Every column of the header, with how it is sent: what the mapping step shows.
+    #[serde(default)]
+    pub columns: Vec<ColumnReport>,
+    /// True when `columns` follow a mapping remembered for these headers (the window offers "Undo").
+    #[serde(default)]
+    pub remembered_mapping: bool,
     pub findings: Vec<Finding>,
     pub fixes: Vec<Fix>,
     pub preview: Preview,
@@ -98,6 +171,11 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The fixes that remove a finding: what a "Fix it" for the file's problems may offer.
+    pub fn problem_fixes(&self) -> impl Iterator<Item = &Fix> + '_ {
+        self.fixes.iter().filter(|fix| fix.fixes_a_problem)
+    }
+
     /// The findings with a given code, for callers that react to one kind of problem.
     pub fn findings_with_code<'a>(
         &'a self,

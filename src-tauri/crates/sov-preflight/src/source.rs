@@ -12,6 +12,7 @@ use csv::ByteRecord;
 
 use crate::decode::DecodingReader;
 use crate::detect::{self, Sniffed, TextEncoding};
+use crate::header_row::{self, HEADER_SEARCH_ROWS};
 use crate::report::FileKind;
 use crate::utf8_guard::Utf8Guard;
 
@@ -95,8 +96,13 @@ enum Records {
 /// An opened file: its layout and a cursor over its records (header first).
 pub(crate) struct Source {
     pub layout: Layout,
-    /// Excel row number of the first record (the header): 1 for CSV, the sheet's first used row for Excel.
+    /// Row number (as Excel shows it) of the first record, the header: rows above it (titles,
+    /// notes, blank rows) are not records.
     pub first_row_number: u64,
+    /// Rows above the header that were skipped.
+    pub rows_above_header: u64,
+    /// True when the header row was found by looking, not chosen by the user.
+    pub header_detected: bool,
     /// Roughly how many records the file holds, to size the duplicate set once.
     pub estimated_records: u64,
     records: Records,
@@ -124,6 +130,35 @@ impl Source {
     /// read again with `open_with(.., legacy_text: true)`.
     pub(crate) fn saw_invalid_utf8(&self) -> bool {
         self.invalid_utf8.load(Ordering::Relaxed)
+    }
+
+    /// The next `count` records (fewer at the end of the file), read and gone from the cursor
+    /// for CSV; a workbook's cursor is put back.
+    fn sample(&mut self, count: usize) -> io::Result<Vec<ByteRecord>> {
+        let start = match &self.records {
+            Records::Excel { next_row, .. } => Some(*next_row),
+            Records::Csv(_) => None,
+        };
+        let mut sample = Vec::with_capacity(count);
+        let mut record = ByteRecord::new();
+        while sample.len() < count && self.read_record(&mut record)? {
+            sample.push(record.clone());
+        }
+        if let (Some(start), Records::Excel { next_row, .. }) = (start, &mut self.records) {
+            *next_row = start;
+        }
+        Ok(sample)
+    }
+
+    /// Skips `count` records; false when the file ended first.
+    fn skip(&mut self, count: u64) -> io::Result<bool> {
+        let mut record = ByteRecord::new();
+        for _ in 0..count {
+            if !self.read_record(&mut record)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Reads the next record into `record`; false at the end of the file.
@@ -166,8 +201,60 @@ fn write_cell(text: &mut String, cell: &Data) {
 pub(crate) fn open_with(
     path: &Path,
     sheet: Option<&str>,
+    header_row: Option<u64>,
     legacy_text: bool,
 ) -> Result<Source, Refusal> {
+    let mut source = open_table(path, sheet, legacy_text)?;
+    let file_name = display_name(path);
+    let rows_above = match header_row {
+        Some(row) => {
+            let first = source.first_row_number;
+            if row < first {
+                return Err(header_row_refusal(&source, &file_name, row));
+            }
+            row - first
+        }
+        None => {
+            let sample = source
+                .sample(HEADER_SEARCH_ROWS)
+                .map_err(|error| unreadable(&file_name, &error))?;
+            source.header_detected = true;
+            header_row::detect(&sample) as u64
+        }
+    };
+    if header_row.is_none() && matches!(source.records, Records::Csv(_)) {
+        // The sample consumed the reader's first records: start again from the top.
+        let detected = source.header_detected;
+        source = open_table(path, sheet, legacy_text)?;
+        source.header_detected = detected;
+    }
+    if rows_above > 0 {
+        let skipped = source
+            .skip(rows_above)
+            .map_err(|error| unreadable(&file_name, &error))?;
+        if !skipped {
+            let row = source.first_row_number + rows_above;
+            return Err(header_row_refusal(&source, &file_name, row));
+        }
+        source.first_row_number += rows_above;
+        source.rows_above_header = rows_above;
+    }
+    Ok(source)
+}
+
+fn header_row_refusal(source: &Source, file_name: &str, row: u64) -> Refusal {
+    Refusal {
+        kind: source.layout.kind(),
+        code: "header_row_not_found",
+        message: format!(
+            "Row {row} of `{file_name}` cannot be the header row: the table starts at row {} and ends before row {row}.",
+            source.first_row_number
+        ),
+        suggestion: "Choose the row that holds the column names.".into(),
+    }
+}
+
+fn open_table(path: &Path, sheet: Option<&str>, legacy_text: bool) -> Result<Source, Refusal> {
     let file_name = display_name(path);
     let sniffed = detect::sniff(path).map_err(|error| unreadable(&file_name, &error))?;
     match sniffed {
@@ -253,6 +340,8 @@ fn open_text(path: &Path, encoding: TextEncoding) -> io::Result<Source> {
             delimiter,
         },
         first_row_number: 1,
+        rows_above_header: 0,
+        header_detected: false,
         estimated_records,
         records: Records::Csv(Box::new(reader)),
         invalid_utf8,
@@ -292,6 +381,8 @@ pub(crate) fn resume_text_at(path: &Path, layout: &Layout, offset: u64) -> io::R
             delimiter: *delimiter,
         },
         first_row_number: 1,
+        rows_above_header: 0,
+        header_detected: false,
         estimated_records: 0,
         records: Records::Csv(Box::new(reader)),
         invalid_utf8,
@@ -389,6 +480,8 @@ fn open_workbook(
             sheets: sheet_names,
         },
         first_row_number,
+        rows_above_header: 0,
+        header_detected: false,
         estimated_records: range.height() as u64,
         records: Records::Excel { range, next_row: 0 },
         invalid_utf8: Arc::new(AtomicBool::new(false)),

@@ -10,6 +10,7 @@ use csv::ByteRecord;
 
 use crate::csv_out::write_record;
 use crate::error::PreflightError;
+use crate::mapping::Projection;
 use crate::options::CheckOptions;
 use crate::plan_builder::{batch_rows, fingerprint, no_rows, PlanBuilder};
 use crate::source::{self, Source};
@@ -31,6 +32,10 @@ pub struct UploadPart {
 pub struct UploadPlan {
     pub(crate) path: PathBuf,
     pub(crate) sheet: Option<String>,
+    /// The header row that was read (as Excel numbers rows), so every part reads the same table.
+    pub(crate) header_row: u64,
+    /// The columns sent and their names, when the user's mapping renames or leaves out some.
+    pub(crate) projection: Option<Projection>,
     /// Read the file as Windows-1252 although it starts like UTF-8.
     pub(crate) legacy_text: bool,
     /// The file is already UTF-8 comma CSV in one part: send its bytes unchanged.
@@ -63,9 +68,14 @@ fn plan_upload_with(
     rows_per_batch: Option<usize>,
     legacy_text: bool,
 ) -> Result<UploadPlan, PreflightError> {
-    let mut plan = PlanBuilder::new(path, batch_rows(rows_per_batch))
+    let mut plan = PlanBuilder::new(path, batch_rows(rows_per_batch), &options.mapping)
         .map_err(|error| PreflightError::io(path, error))?;
-    let mut source = open(path, options.sheet_of(path), legacy_text)?;
+    let mut source = open(
+        path,
+        options.sheet_of(path),
+        options.header_row_of(path),
+        legacy_text,
+    )?;
     let mut record = ByteRecord::new();
     if !source
         .read_record(&mut record)
@@ -90,7 +100,7 @@ fn plan_upload_with(
     plan.finish(
         path,
         options.sheet_of(path).map(str::to_owned),
-        &source.layout,
+        &source,
         legacy_text,
     )
 }
@@ -130,24 +140,37 @@ impl UploadPlan {
         }
         if let Some(offset) = self.file_offsets[index] {
             // Start reading where the part starts instead of parsing every earlier row again.
-            let layout = open(&self.path, self.sheet.as_deref(), self.legacy_text)
-                .map_err(io::Error::other)?
-                .layout;
+            let layout = open(
+                &self.path,
+                self.sheet.as_deref(),
+                Some(self.header_row),
+                self.legacy_text,
+            )
+            .map_err(io::Error::other)?
+            .layout;
             return Ok(Box::new(PartReader {
                 source: source::resume_text_at(&self.path, &layout, offset)?,
                 record: ByteRecord::new(),
                 pending: self.header.clone(),
                 position: 0,
                 rows_left: part.rows,
+                projection: self.projection.clone(),
             }));
         }
-        let mut source =
-            open(&self.path, self.sheet.as_deref(), self.legacy_text).map_err(io::Error::other)?;
+        let mut source = open(
+            &self.path,
+            self.sheet.as_deref(),
+            Some(self.header_row),
+            self.legacy_text,
+        )
+        .map_err(io::Error::other)?;
         let mut record = ByteRecord::new();
         let mut pending = Vec::with_capacity(64 * 1024);
         if read_header(&mut source, &mut record, &mut pending)?.is_none() {
             return Err(io::Error::other("the file has no rows any more"));
         }
+        // The header as planned: the mapping may rename or leave out columns.
+        pending.clone_from(&self.header);
         let mut to_skip = self.first_rows[index];
         while to_skip > 0 {
             match next_data_row(&mut source, &mut record)? {
@@ -166,13 +189,21 @@ impl UploadPlan {
             pending,
             position: 0,
             rows_left: part.rows,
+            projection: self.projection.clone(),
         }))
     }
 }
 
-fn open(path: &Path, sheet: Option<&str>, legacy_text: bool) -> Result<Source, PreflightError> {
-    source::open_with(path, sheet, legacy_text).map_err(|refusal| PreflightError::NotUsable {
-        message: format!("{} {}", refusal.message, refusal.suggestion),
+fn open(
+    path: &Path,
+    sheet: Option<&str>,
+    header_row: Option<u64>,
+    legacy_text: bool,
+) -> Result<Source, PreflightError> {
+    source::open_with(path, sheet, header_row, legacy_text).map_err(|refusal| {
+        PreflightError::NotUsable {
+            message: format!("{} {}", refusal.message, refusal.suggestion),
+        }
     })
 }
 
@@ -215,6 +246,7 @@ struct PartReader {
     pending: Vec<u8>,
     position: usize,
     rows_left: u64,
+    projection: Option<Projection>,
 }
 
 impl Read for PartReader {
@@ -226,7 +258,12 @@ impl Read for PartReader {
             while self.pending.len() < 32 * 1024 && self.rows_left > 0 {
                 match next_data_row(&mut self.source, &mut self.record)? {
                     DataRow::Row => {
-                        write_record(&mut self.pending, self.record.iter());
+                        match &self.projection {
+                            Some(projection) => {
+                                write_record(&mut self.pending, projection.cells(&self.record))
+                            }
+                            None => write_record(&mut self.pending, self.record.iter()),
+                        }
                         self.rows_left -= 1;
                     }
                     DataRow::SkippedEmpty => {}

@@ -19,31 +19,34 @@ fn near_miss_column_is_an_error_with_a_suggestion() {
         "`sheet_row_numbah` is not a known column. Did you mean `sheet_row_number`?",
         "Rename the column to `sheet_row_number`.",
     );
-    // The identity column is missing as a consequence; both are errors, so the file is blocked.
-    only(&report, "missing_identity_columns");
+    // The misspelled identity column is one problem, not also "no identity column".
+    assert_eq!(codes(&report), ["unknown_column_near_miss"]);
+    assert_eq!(report.summary.errors, 1);
     assert!(report.blocking);
     assert_eq!(report.fixes[0].id, "rename_column");
     assert_eq!(
         report.fixes[0].label,
         "Rename `sheet_row_numbah` to `sheet_row_number`"
     );
+    assert!(report.fixes[0].fixes_a_problem);
+    assert_eq!(report.problem_fixes().count(), 1);
 }
 
 #[test]
-fn unknown_far_column_is_only_a_warning() {
+fn unknown_far_column_blocks_until_the_user_says_what_it_holds() {
     let report = check("unknown_column.csv");
     assert_finding(
         only(&report, "unknown_column"),
-        Severity::Warning,
+        Severity::Error,
         "unknown_column.csv",
         None,
         Some("roof_age_years"),
         None,
-        "`roof_age_years` is not in this app's list of building attributes; the server may reject it as an unknown attribute.",
-        "Check the spelling against the attribute names of the SOV, or delete the column if it is not a building attribute.",
+        "`roof_age_years` is not in this app's list of building attributes, so it is not sent until you say what it holds.",
+        "Choose the attribute this column holds, or don't send this column.",
     );
     assert_eq!(codes(&report), ["unknown_column"]);
-    assert!(!report.blocking);
+    assert!(report.blocking, "never sent silently");
     assert_eq!(report.summary.recognized_columns, 2);
 }
 
@@ -281,13 +284,23 @@ fn typed_values_that_do_not_parse_are_warnings() {
         flagged,
         [
             (Some(2), Some("const__bldg_year_built"), Some("69ish")),
+            // Read as an amount, but written with symbols: the plain number is suggested.
+            (Some(2), Some("limits__building_value"), Some("$1,200,000")),
             (Some(3), Some("latitude"), Some("91")),
             (Some(3), Some("limits__building_value"), Some("12O,000")),
             (Some(3), Some("const__num_stories"), Some("2.5")),
         ]
     );
+    assert_eq!(
+        report
+            .findings_with_code("amount_with_symbols")
+            .next()
+            .unwrap()
+            .suggestion,
+        "Enter it as 1200000, a plain number, so it cannot be read differently."
+    );
     assert!(!report.blocking);
-    assert_eq!(report.summary.warnings, 4);
+    assert_eq!(report.summary.warnings, 5);
 }
 
 #[test]
@@ -453,7 +466,7 @@ fn combination_of_encoding_delimiter_misspelling_and_duplicate() {
     let report = check("combination.csv");
     assert_eq!(
         codes(&report),
-        ["unknown_column_near_miss", "missing_identity_columns"]
+        ["unknown_column_near_miss", "duplicate_building"]
     );
     assert_eq!(
         only(&report, "unknown_column_near_miss").message,

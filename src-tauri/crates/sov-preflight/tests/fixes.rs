@@ -130,8 +130,9 @@ fn many_rows_with_one_mistake_give_one_line_with_a_count() {
     assert_eq!(finding.more_count, 99_999);
     assert_eq!(
         finding.message,
-        "Row 2, column `const__bldg_year_built`: `unknown` is not a year. And 99,999 more rows like this."
+        "Row 2, column `const__bldg_year_built`: `unknown` is not a year."
     );
+    assert_eq!(finding.row_count, 100_000);
     assert_eq!(report.summary.warnings, 100_000);
     assert_eq!(report.summary.rows, 100_000);
 }

@@ -8,16 +8,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_duration;
 use crate::extra_data::parse_key_value;
+use crate::mapping_args::MappingArgs;
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    done
   1    unexpected error (a file or folder could not be used, an internal error)
-  2    bad usage (unknown option, malformed -E KEY=VALUE, repeated -E key, empty id)
+  2    bad usage (unknown option, malformed -E KEY=VALUE, repeated -E key, empty id,
+       an unreadable --since date or --status)
   3    the pre-flight check found a blocking problem in a corrections file
   4    no API key found, or SOV Fixer rejected it
   5    SOV Fixer refused the request or the update failed (unknown SOV or update id,
-       unknown column, output format not enabled, processing failed)
+       unknown column, output format not enabled, processing failed, the SOV's data
+       could not be prepared)
   6    timed out: the --deadline passed (the update keeps running on SOV Fixer), or
        `status --download` was asked for an update that has not finished
   7    network failure: SOV Fixer could not be reached or kept failing
@@ -108,6 +111,10 @@ pub enum Command {
     Formats(FormatsArgs),
     /// Serve a local sandbox of the SOV Fixer API until Ctrl-C (or SIGTERM).
     Sandbox(SandboxArgs),
+    /// Find SOVs by insured, file name or id, most recent first.
+    Find(FindArgs),
+    /// Show an SOV (file, insured, buildings, revisions); --buildings writes what it holds now.
+    Show(ShowArgs),
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +128,8 @@ pub struct RunArgs {
     /// files ignore it.
     #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub sheet: Option<String>,
+    #[command(flatten)]
+    pub mapping: MappingArgs,
     /// Output format to produce (repeatable; see `sov-update formats`).
     #[arg(short = 'o', long = "output-format", value_name = "FORMAT")]
     pub output_formats: Vec<String>,
@@ -191,6 +200,11 @@ pub struct CheckArgs {
     /// files ignore it.
     #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub sheet: Option<String>,
+    #[command(flatten)]
+    pub mapping: MappingArgs,
+    /// Print the column mapping the app would suggest, as a file for --mapping, and exit.
+    #[arg(long)]
+    pub suggest_mapping: bool,
 }
 
 #[derive(Debug, Args)]
@@ -229,4 +243,40 @@ pub struct SandboxArgs {
     /// How long an update takes from start to COMPLETE, in milliseconds.
     #[arg(long, default_value_t = 3000)]
     pub processing_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// Part of the insured's name, of the file name, or of the SOV id (any case).
+    pub text: String,
+    /// Only SOVs in this state: pending, in-progress, enriching, re-enriching, complete, failed.
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Only SOVs completed on or after this UTC date or time (e.g. 2026-03-01 or "2026-03-01 14:30").
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Show at most this many SOVs.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The SOV id (e.g. s-no-ping-hggcsk); `sov-update find` shows it.
+    pub sov_id: String,
+    /// Write the SOV's current buildings (its latest revision) as csv or jsonl.
+    #[arg(long, value_enum, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "csv")]
+    pub buildings: Option<BuildingsFormat>,
+    /// With --buildings: write to this file (never replacing one) instead of stdout.
+    #[arg(long, value_name = "FILE", requires = "buildings")]
+    pub out: Option<PathBuf>,
+    /// Where fetched data is kept between runs (default: the user's cache folder).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BuildingsFormat {
+    Csv,
+    Jsonl,
 }

@@ -22,7 +22,8 @@ pub fn for_error(error: &UpdateError) -> u8 {
         | ErrorKind::InvalidAttribute { .. }
         | ErrorKind::JobNotPending
         | ErrorKind::FormatNotEnabled { .. }
-        | ErrorKind::JobFailed { .. } => JOB_FAILED,
+        | ErrorKind::JobFailed { .. }
+        | ErrorKind::OutputFailed { .. } => JOB_FAILED,
         ErrorKind::DeadlinePassed => TIMED_OUT,
         ErrorKind::TimedOut
         | ErrorKind::NetworkUnreachable

@@ -8,6 +8,7 @@ mod events;
 mod exit_code;
 mod extra_data;
 mod interrupt;
+mod mapping_args;
 mod output;
 mod watcher;
 
@@ -65,6 +66,10 @@ async fn run(cli: Cli) -> u8 {
             interruptible(&interrupt, &out, formats).await
         }
         Command::Sandbox(args) => commands::sandbox::sandbox(args, &out, &interrupt).await,
+        Command::Find(args) => {
+            interruptible(&interrupt, &out, commands::find::find(global, args, &out)).await
+        }
+        Command::Show(args) => commands::show::show(global, args, &out, &interrupt).await,
     }
 }
 

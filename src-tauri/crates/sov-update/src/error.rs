@@ -14,6 +14,8 @@ pub enum Resource {
     Update(String),
     Output(String),
     History(String),
+    /// A building, by its `item_key`.
+    Building(String),
     Endpoint,
 }
 
@@ -45,6 +47,10 @@ pub enum ErrorKind {
     Cancelled,
     JobFailed {
         status: String,
+        message: String,
+    },
+    /// SOV Fixer could not produce an output asked for through get_or_create_output.
+    OutputFailed {
         message: String,
     },
     PreflightBlocked {
@@ -128,7 +134,7 @@ impl UpdateError {
             ErrorKind::NetworkUnreachable => Code::NetworkUnreachable,
             ErrorKind::TimedOut | ErrorKind::DeadlinePassed => Code::TimedOut,
             ErrorKind::Cancelled => Code::Cancelled,
-            ErrorKind::JobFailed { .. } => Code::JobFailed,
+            ErrorKind::JobFailed { .. } | ErrorKind::OutputFailed { .. } => Code::JobFailed,
             ErrorKind::PreflightBlocked { .. } => Code::PreflightBlocked,
             ErrorKind::InvalidInput { .. } => Code::InvalidInput,
             ErrorKind::FileError { .. } | ErrorKind::FileInUse { .. } => Code::FileError,
@@ -210,6 +216,10 @@ impl UpdateError {
                 "SOV Fixer could not complete the update ({status}): {message}. Check the corrections \
                  file, then start a new update."
             ),
+            ErrorKind::OutputFailed { message } => format!(
+                "SOV Fixer could not prepare the SOV's data ({message}). Try again in a few minutes; \
+                 if it keeps failing, send the details to SOV Fixer support."
+            ),
             ErrorKind::PreflightBlocked { file, problems } => format!(
                 "{file} has problems that must be fixed before sending:\n- {}\nFix them (the \
                  pre-flight check offers one-click fixes for some), then try again.",
@@ -245,6 +255,10 @@ fn not_found_message(resource: &Resource) -> String {
         ),
         Resource::History(id) => format!(
             "SOV Fixer has no history entry with the id `{id}`. Check the id, then try again."
+        ),
+        Resource::Building(key) => format!(
+            "SOV Fixer has no building with the key `{key}`. Check the key (it looks like \
+             i-<SOV id>!<sheet>!<row>) and that the SOV still has that row."
         ),
         Resource::Endpoint => "SOV Fixer does not offer this function at the address configured. \
              Check the environment or server address you connect to."

@@ -15,6 +15,7 @@ pub mod client;
 pub mod credentials;
 pub mod download;
 pub mod error;
+pub mod read;
 
 pub use client::{
     ApiToken, ClientConfig, Environment, FileUpload, OutputFile, OutputFormat, RetryPolicy,

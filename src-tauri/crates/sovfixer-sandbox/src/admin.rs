@@ -59,6 +59,9 @@ fn config_view(state: &SandboxState) -> serde_json::Value {
         "faults": faults,
         "output_url_base": inner.knobs.output_url_base,
         "relative_output_urls": inner.knobs.relative_output_urls,
+        "output_delay_ms": inner.knobs.output_delay.as_millis() as u64,
+        "annotated_attributes": inner.knobs.annotated_attributes,
+        "ignored_attribute": inner.knobs.ignored_attribute,
     })
 }
 
@@ -97,6 +100,10 @@ struct ConfigPatch {
     #[serde(default, deserialize_with = "present")]
     output_url_base: Option<Option<String>>,
     relative_output_urls: Option<bool>,
+    output_delay_ms: Option<u64>,
+    annotated_attributes: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    ignored_attribute: Option<Option<String>>,
 }
 
 async fn update_config(
@@ -125,6 +132,15 @@ async fn update_config(
         }
         if let Some(relative) = patch.relative_output_urls {
             inner.knobs.relative_output_urls = relative;
+        }
+        if let Some(ms) = patch.output_delay_ms {
+            inner.knobs.output_delay = Duration::from_millis(ms);
+        }
+        if let Some(annotated) = patch.annotated_attributes {
+            inner.knobs.annotated_attributes = annotated;
+        }
+        if let Some(ignored) = patch.ignored_attribute {
+            inner.knobs.ignored_attribute = ignored;
         }
     }
     json_response(StatusCode::OK, config_view(&state))

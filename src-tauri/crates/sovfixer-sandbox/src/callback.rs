@@ -12,8 +12,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::clock::UtcTime;
-use crate::routes::{status_body, UrlOrigin};
 use crate::state::{CallbackRecord, SandboxState};
+use crate::status_body::status_body;
+use crate::urls::UrlOrigin;
 
 /// Bounds the whole attempt, so a silent receiver cannot hold a task for long.
 const CALLBACK_TIMEOUT: Duration = Duration::from_secs(10);

@@ -59,6 +59,20 @@ pub const KNOWN_ATTRIBUTES: &[&str] = &[
     "rms__ws_roof_covering",
 ];
 
+/// The attributes the sandbox treats as † (dictionary-annotated) when the `annotated_attributes` knob is on,
+/// with their units: the ones SOV Fixer normalizes or enriches from the sheet's raw text (construction,
+/// values, geocodes), where a confidence and the original text mean something. The real † list is unknown.
+pub const ANNOTATED_ATTRIBUTES: &[(&str, Option<&str>)] = &[
+    ("const__bldg_year_built", None),
+    ("const__num_stories", None),
+    ("const__bldg_area", Some("sqft")),
+    ("const__roof_covering", None),
+    ("limits__building_value", Some("USD")),
+    ("limits__total_value", Some("USD")),
+    ("latitude", Some("degrees")),
+    ("longitude", Some("degrees")),
+];
+
 pub fn is_known_attribute(name: &str) -> bool {
     KNOWN_ATTRIBUTES.contains(&name)
 }

@@ -46,6 +46,33 @@ impl UtcTime {
         )
     }
 
+    /// Reads the `iso` shape back (`2026-06-03T22:16:01.393Z`).
+    pub fn parse_iso(text: &str) -> Option<Self> {
+        let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+        if text.len() != 24 || !text.ends_with('Z') {
+            return None;
+        }
+        Some(Self {
+            year: i64::from(number(0..4)?),
+            month: number(5..7)?,
+            day: number(8..10)?,
+            hour: number(11..13)?,
+            minute: number(14..16)?,
+            second: number(17..19)?,
+            millis: number(20..23)?,
+        })
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub fn unix_millis(&self) -> i64 {
+        let days = days_from_civil(self.year, self.month, self.day);
+        let secs = days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second);
+        secs * 1000 + i64::from(self.millis)
+    }
+
     /// `2026-06`, the month part of output filenames (`Acme Corp 2026-06.json`).
     pub fn year_month(&self) -> String {
         format!("{:04}-{:02}", self.year, self.month)
@@ -64,6 +91,17 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+/// Howard Hinnant's civil-to-days algorithm, the inverse of `civil_from_days`.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -85,5 +123,15 @@ mod tests {
             UtcTime::from_unix_millis(1_709_164_800_000).iso(),
             "2024-02-29T00:00:00.000Z"
         );
+    }
+
+    #[test]
+    fn parses_what_it_prints() {
+        for millis in [0, 1_709_164_800_000, 1_780_524_961_393] {
+            let text = UtcTime::from_unix_millis(millis).iso();
+            let parsed = UtcTime::parse_iso(&text).expect("its own output parses");
+            assert_eq!(parsed.unix_millis(), millis, "{text}");
+        }
+        assert_eq!(UtcTime::parse_iso("2026-06-03"), None);
     }
 }

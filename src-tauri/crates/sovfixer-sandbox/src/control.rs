@@ -123,6 +123,22 @@ impl SandboxControl {
         self.state.lock().knobs.output_url_base = base;
     }
 
+    /// How long get_or_create_output takes to make an output it does not have yet.
+    pub fn set_output_delay(&self, delay: Duration) {
+        self.state.lock().knobs.output_delay = delay;
+    }
+
+    /// JSON outputs made from now on write the † attributes as objects (see the README).
+    pub fn set_annotated_attributes(&self, annotated: bool) {
+        self.state.lock().knobs.annotated_attributes = annotated;
+    }
+
+    /// Fault: updates finishing from now on silently leave `attribute` unchanged, still ending SUCCESS
+    /// (`None` ends the fault). Lets "a correction was not applied" be tested.
+    pub fn set_ignored_attribute(&self, attribute: Option<String>) {
+        self.state.lock().knobs.ignored_attribute = attribute;
+    }
+
     /// Makes output URLs site-relative (`/api/v1/sov/…`).
     pub fn set_relative_output_urls(&self, relative: bool) {
         self.state.lock().knobs.relative_output_urls = relative;
@@ -144,7 +160,43 @@ impl SandboxControl {
     }
 
     pub fn clear_requests(&self) {
-        self.state.lock().requests.clear();
+        let mut inner = self.state.lock();
+        inner.requests.clear();
+        inner.seen.clear();
+    }
+
+    /// Requests to `endpoint` that have arrived so far, answered or not (the answered ones are in `requests`).
+    pub fn count_seen(&self, endpoint: Endpoint) -> usize {
+        self.state
+            .lock()
+            .seen
+            .iter()
+            .filter(|r| r.endpoint == Some(endpoint))
+            .count()
+    }
+
+    /// Waits until at least `count` requests to `endpoint` have arrived (seen, not necessarily answered),
+    /// or `patience` runs out; returns the number seen. A test can then assert exact counts without sleeping.
+    pub async fn wait_for_requests(
+        &self,
+        endpoint: Endpoint,
+        count: usize,
+        patience: Duration,
+    ) -> usize {
+        let deadline = tokio::time::Instant::now() + patience;
+        loop {
+            let arrived = self.state.request_arrived.notified();
+            tokio::pin!(arrived);
+            // Registered before counting, so an arrival between the count and the wait is not missed.
+            arrived.as_mut().enable();
+            let seen = self.count_seen(endpoint);
+            if seen >= count {
+                return seen;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                return self.count_seen(endpoint);
+            }
+        }
     }
 
     /// Every callback delivery attempt so far, oldest first (recorded once the attempt ended).
@@ -231,6 +283,9 @@ impl SandboxControl {
         if inner.sovs.contains_key(id) {
             return Err(CreateSovError::AlreadyExists);
         }
+        inner
+            .revisions
+            .insert(id.to_string(), crate::state::seeded_revisions(&sov));
         inner.sovs.insert(id.to_string(), Arc::new(sov));
         Ok(summary)
     }

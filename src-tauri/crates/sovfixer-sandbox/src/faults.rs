@@ -16,10 +16,14 @@ pub enum Endpoint {
     Download,
     OutputFormats,
     History,
+    Activity,
+    GetOrCreateOutput,
+    OutputRequest,
+    Building,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 7] = [
+    pub const ALL: [Endpoint; 11] = [
         Endpoint::InitiateUpdate,
         Endpoint::AddLocations,
         Endpoint::Start,
@@ -27,6 +31,10 @@ impl Endpoint {
         Endpoint::Download,
         Endpoint::OutputFormats,
         Endpoint::History,
+        Endpoint::Activity,
+        Endpoint::GetOrCreateOutput,
+        Endpoint::OutputRequest,
+        Endpoint::Building,
     ];
 
     /// Which endpoint an `/api/v1/...` path (without the prefix) belongs to.
@@ -39,7 +47,11 @@ impl Endpoint {
             ("GET", ["sov", "update", _]) => Some(Endpoint::Status),
             ("GET", ["sov", _, "output", ..]) => Some(Endpoint::Download),
             ("GET", ["output_formats"]) => Some(Endpoint::OutputFormats),
-            ("GET", ["sov", "history", _]) => Some(Endpoint::History),
+            ("GET", ["sov", "history", ..]) => Some(Endpoint::History),
+            ("GET", ["sov", "activity"]) => Some(Endpoint::Activity),
+            ("POST", ["sov", _, "get_or_create_output"]) => Some(Endpoint::GetOrCreateOutput),
+            ("GET", ["sov", "get_or_create_output", _]) => Some(Endpoint::OutputRequest),
+            ("GET", ["building", ..]) => Some(Endpoint::Building),
             _ => None,
         }
     }
@@ -80,6 +92,15 @@ pub struct Fault {
     pub drop_after_bytes: Option<u64>,
     /// `start` or `status`: the job ends FAILED with this result instead of producing outputs.
     pub force_failed: Option<ForcedFailure>,
+    /// The injected error is sent *after* the request was handled (its state change happened): a proxy
+    /// failing after the backend committed. Without it the error replaces the handling.
+    pub after_commit: bool,
+    /// Answer `302 Found` with this `Location` instead of handling the request (after the token check).
+    pub redirect_to: Option<String>,
+    /// Downloads only: send the body in chunks of this many bytes…
+    pub slow_chunk_bytes: Option<u64>,
+    /// …with this pause between chunks (a slow link).
+    pub slow_pause_ms: u64,
 }
 
 pub const DEFAULT_ERROR_STATUS: u16 = 503;
@@ -96,7 +117,12 @@ pub struct InjectedError {
 pub struct FaultPlan {
     pub latency: Duration,
     pub error: Option<InjectedError>,
+    /// Send `error` after handling the request instead of in its place.
+    pub after_commit: bool,
+    pub redirect_to: Option<String>,
     pub drop_after_bytes: Option<u64>,
+    /// Chunk size and pause of a slow download.
+    pub slow: Option<(u64, Duration)>,
 }
 
 /// The faults in force, with the remaining error counts.
@@ -153,7 +179,13 @@ impl FaultBook {
                 status: fault.error_status.unwrap_or(DEFAULT_ERROR_STATUS),
                 retry_after_s: fault.retry_after_s,
             }),
+            after_commit: fault.after_commit,
+            redirect_to: fault.redirect_to.clone(),
             drop_after_bytes: fault.drop_after_bytes,
+            slow: fault
+                .slow_chunk_bytes
+                .filter(|&chunk| chunk > 0)
+                .map(|chunk| (chunk, Duration::from_millis(fault.slow_pause_ms))),
         }
     }
 }

@@ -9,7 +9,16 @@ use axum::response::Response;
 
 use crate::faults::Endpoint;
 use crate::responses::{injected_error, unauthorized};
-use crate::state::{RequestRecord, SandboxState};
+use crate::state::{RequestRecord, SandboxState, SeenRequest};
+
+fn redirect(location: &str) -> Response {
+    let mut response = Response::new(axum::body::Body::empty());
+    *response.status_mut() = axum::http::StatusCode::FOUND;
+    if let Ok(value) = header::HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
 
 pub const API_PREFIX: &str = "/api/v1";
 
@@ -55,7 +64,13 @@ pub async fn api_gate(
     let endpoint = Endpoint::classify(&method, &api_path);
     let token_check = check_token(request.headers(), &state.token);
 
+    state.note_seen(SeenRequest {
+        method: method.clone(),
+        path: path.clone(),
+        endpoint,
+    });
     let response = async {
+        let mut after_commit = None;
         if let Some(endpoint) = endpoint {
             let plan = state
                 .lock()
@@ -65,15 +80,27 @@ pub async fn api_gate(
             if !plan.latency.is_zero() {
                 tokio::time::sleep(plan.latency).await;
             }
-            if let Some(error) = &plan.error {
-                return injected_error(error.status, error.retry_after_s);
+            match (&plan.error, plan.after_commit) {
+                (Some(error), false) => return injected_error(error.status, error.retry_after_s),
+                (Some(error), true) => after_commit = Some(error.clone()),
+                (None, _) => {}
+            }
+            if token_check.is_ok() {
+                if let Some(location) = &plan.redirect_to {
+                    return redirect(location);
+                }
             }
             request.extensions_mut().insert(plan);
         }
         if let Err(detail) = token_check {
             return unauthorized(detail);
         }
-        next.run(request).await
+        let handled = next.run(request).await;
+        match after_commit {
+            // The handler's work stands; only the answer is lost on the way back.
+            Some(error) => injected_error(error.status, error.retry_after_s),
+            None => handled,
+        }
     }
     .await;
 

@@ -5,12 +5,14 @@
 //! so a misreading in one cannot hide in the other.
 
 mod admin;
+mod book;
 mod callback;
 mod catalog;
 mod clock;
 mod control;
 mod faults;
 mod gate;
+mod output_maker;
 mod outputs;
 mod processing;
 mod responses;
@@ -18,8 +20,10 @@ mod routes;
 mod server;
 mod sov;
 mod state;
+mod status_body;
 mod stop_signal;
 mod upload;
+mod urls;
 
 pub use catalog::{KNOWN_ATTRIBUTES, UPDATE_TYPES};
 pub use control::{CreateSovError, DemoSov, JobSummary, SandboxControl, UploadSummary};

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use crate::catalog::{known_attribute, OutputFormat, OutputKind, KNOWN_ATTRIBUTES};
+use crate::catalog::{
+    known_attribute, OutputFormat, OutputKind, ANNOTATED_ATTRIBUTES, KNOWN_ATTRIBUTES,
+};
 use crate::sov::{Building, Sov};
-use crate::state::{StartRequest, StoredOutput};
+use crate::state::{Changes, StartRequest, StoredOutput};
 
 /// Rows that found no building, as the result message names them.
 const UNMATCHED_NAMED_IN_MESSAGE: usize = 10;
@@ -18,16 +20,43 @@ const UNMATCHED_NAMED_IN_MESSAGE: usize = 10;
 /// when outputs are written, so a big SOV is never copied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Corrected {
-    /// Building index → attribute → new value.
-    pub changes: HashMap<usize, BTreeMap<&'static str, String>>,
+    /// Building index → attribute → new value, since the parse (the base revision's changes included).
+    pub changes: Changes,
     pub rows_total: u64,
     pub rows_matched: u64,
     /// How each unmatched row is named: `Sheet1 row 99` or `item_key i-…`.
     pub unmatched: Vec<String>,
 }
 
-/// Applies the uploaded CSVs in order (later uploads win). An empty cell leaves the value unchanged.
-pub fn apply_corrections(sov: &Sov, uploads: &[PathBuf]) -> std::io::Result<Corrected> {
+/// The derived attribute: the full address line, recomputed from these inputs when one of them is corrected.
+pub const ADDRESS_LINE: &str = "bldg_street_descriptor";
+pub const ADDRESS_INPUTS: [&str; 4] = ["street", "city", "state", "zip"];
+
+/// `<street>, <city>, <state> <zip>`, missing parts left out, as the generated SOVs write it.
+pub fn address_line(value: impl Fn(&str) -> Option<String>) -> String {
+    let part = |name: &str| value(name).filter(|v| !v.trim().is_empty());
+    let state_zip: Vec<String> = [part("state"), part("zip")].into_iter().flatten().collect();
+    [
+        part("street"),
+        part("city"),
+        Some(state_zip.join(" ")).filter(|s| !s.is_empty()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+/// Applies the uploaded CSVs in order (later uploads win) over the base revision's changes.
+/// An empty cell leaves the value unchanged. A row that corrects an address input and does not set the
+/// address line itself gets the address line recomputed. `ignored` names an attribute the service
+/// silently leaves alone (a fault knob).
+pub fn apply_corrections(
+    sov: &Sov,
+    base: &Changes,
+    uploads: &[PathBuf],
+    ignored: Option<&str>,
+) -> std::io::Result<Corrected> {
     let buildings = &sov.buildings;
     let by_item_key: HashMap<String, usize> = buildings
         .iter()
@@ -40,7 +69,7 @@ pub fn apply_corrections(sov: &Sov, uploads: &[PathBuf]) -> std::io::Result<Corr
         .map(|(i, b)| ((b.sheet_name.clone(), b.sheet_row_number), i))
         .collect();
     let mut outcome = Corrected {
-        changes: HashMap::new(),
+        changes: base.clone(),
         rows_total: 0,
         rows_matched: 0,
         unmatched: Vec::new(),
@@ -90,10 +119,27 @@ pub fn apply_corrections(sov: &Sov, uploads: &[PathBuf]) -> std::io::Result<Corr
             };
             outcome.rows_matched += 1;
             let changes = outcome.changes.entry(index).or_default();
+            let mut address_touched = false;
+            let mut address_given = false;
             for (name, value) in writable.iter().zip(record.iter()) {
                 if let (Some(name), false) = (name, value.is_empty()) {
+                    if Some(*name) == ignored {
+                        continue;
+                    }
+                    address_touched |= ADDRESS_INPUTS.contains(name);
+                    address_given |= *name == ADDRESS_LINE;
                     changes.insert(name, value.to_string());
                 }
+            }
+            if address_touched && !address_given {
+                let building = &buildings[index];
+                let line = address_line(|name| {
+                    changes
+                        .get(name)
+                        .or_else(|| building.attributes.get(name))
+                        .cloned()
+                });
+                changes.insert(ADDRESS_LINE, line);
             }
         }
     }
@@ -182,6 +228,8 @@ pub struct OutputContext<'a> {
     pub start: &'a StartRequest,
     pub corrected: &'a Corrected,
     pub year_month: &'a str,
+    /// † attributes as `{value, confidence, original, source, units, comment}` objects.
+    pub annotated: bool,
 }
 
 /// Output filename: `<insured_name> <YYYY-MM><suffix>.<ext>`, insured_name used exactly as given.
@@ -229,18 +277,42 @@ pub fn write_outputs(
     Ok(outputs)
 }
 
-fn building_json(index: usize, building: &Building, corrected: &Corrected) -> Value {
+/// A † attribute as the dictionary describes it; `original` is the sheet's text, `source` says who set `value`.
+fn annotated_value(value: Value, original: Option<&str>, units: Option<&str>) -> Value {
+    let changed = original.map(|o| json!(o)) != Some(value.clone()) && !value.is_null();
+    json!({
+        "value": value,
+        "confidence": if changed { 1.0 } else { 0.9 },
+        "original": original,
+        "source": if changed { "update" } else { "sov" },
+        "units": units,
+        "comment": if changed { Some("Corrected by an SOV update.") } else { None },
+    })
+}
+
+pub fn building_json(
+    index: usize,
+    building: &Building,
+    corrected: &Corrected,
+    annotated: bool,
+) -> Value {
     let mut object = serde_json::Map::new();
     object.insert("building_counter".into(), json!(index + 1));
     object.insert("item_key".into(), json!(building.item_key));
     object.insert("sheet_name".into(), json!(building.sheet_name));
     object.insert("sheet_row_number".into(), json!(building.sheet_row_number));
     for (name, value) in corrected.merged(index, building) {
-        let value = if value.is_empty() {
+        let mut value = if value.is_empty() {
             Value::Null
         } else {
             json!(value)
         };
+        if annotated {
+            if let Some((_, units)) = ANNOTATED_ATTRIBUTES.iter().find(|(n, _)| *n == name) {
+                let original = building.attributes.get(name).map(String::as_str);
+                value = annotated_value(value, original, *units);
+            }
+        }
         object.insert(name.to_string(), value);
     }
     Value::Object(object)
@@ -285,7 +357,10 @@ fn write_json(ctx: &OutputContext<'_>, out: &mut impl Write, debug: bool) -> std
         if index > 0 {
             out.write_all(b",")?;
         }
-        serde_json::to_writer(&mut *out, &building_json(index, building, ctx.corrected))?;
+        serde_json::to_writer(
+            &mut *out,
+            &building_json(index, building, ctx.corrected, ctx.annotated),
+        )?;
     }
     out.write_all(b"]}")?;
     Ok(())

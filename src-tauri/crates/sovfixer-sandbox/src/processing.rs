@@ -7,9 +7,10 @@ use crate::callback::spawn_delivery;
 use crate::catalog::OutputFormat;
 use crate::clock::UtcTime;
 use crate::outputs::{
-    apply_corrections, nothing_matched_message, success_message, write_outputs, OutputContext,
+    apply_corrections, nothing_matched_message, success_message, write_outputs, Corrected,
+    OutputContext,
 };
-use crate::state::{JobResult, JobStatus, SandboxState};
+use crate::state::{Job, JobResult, JobStatus, Revision, SandboxState, StartRequest};
 
 /// Share of the processing time a job waits in the queue.
 const QUEUE_SHARE: f64 = 0.2;
@@ -96,17 +97,52 @@ fn update(state: &SandboxState, sudid: &str, change: impl FnOnce(&mut crate::sta
     }
 }
 
+/// The job's data becomes the SOV's next revision. A failed update records none (its number stays used,
+/// like its id).
+fn record_revision(state: &SandboxState, job: &Job, start: &StartRequest, corrected: &Corrected) {
+    let revision = Revision {
+        number: job.revision,
+        id: job.id.clone(),
+        record_type: job.record_type.clone(),
+        completed_time: UtcTime::now().iso(),
+        client_ref: job.client_ref.clone(),
+        changes: Arc::new(corrected.changes.clone()),
+        extra_data: start.extra_data.clone(),
+        num_rows: corrected.rows_total,
+    };
+    let mut inner = state.lock();
+    // A reset meanwhile forgot the job: its revision must not appear.
+    if inner.jobs.get(&job.id).map(|j| &j.request_uuid) != Some(&job.request_uuid) {
+        return;
+    }
+    let list = inner.revisions.entry(job.sov_id.clone()).or_default();
+    list.push(revision);
+    list.sort_by_key(|r| r.number);
+}
+
 /// Builds the outputs (blocking file work). `None` when the job was forgotten meanwhile, or the sandbox was shut
 /// down and its files removed (writing outputs would recreate the folder it just removed).
 fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
     if !state.files.path().exists() {
         return None;
     }
-    let (job, sov, forced) = {
+    let (job, sov, forced, base, annotated, ignored) = {
         let inner = state.lock();
         let job = inner.jobs.get(sudid)?.clone();
         let sov = inner.sovs.get(&job.sov_id)?.clone();
-        (job, sov, inner.knobs.faults.forced_failure())
+        // The update applies to the latest finished revision, so revisions build on each other.
+        let base = inner
+            .latest_revision(&job.sov_id)
+            .map(|r| r.changes.clone())
+            .unwrap_or_default();
+        (
+            job,
+            sov,
+            inner.knobs.faults.forced_failure(),
+            base,
+            inner.knobs.annotated_attributes,
+            inner.knobs.ignored_attribute.clone(),
+        )
     };
     if let Some(forced) = forced {
         return Some(JobResult {
@@ -122,7 +158,7 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
         outputs: Vec::new(),
     };
     let uploads: Vec<_> = job.uploads.iter().map(|u| u.path.clone()).collect();
-    let corrected = match apply_corrections(&sov, &uploads) {
+    let corrected = match apply_corrections(&sov, &base, &uploads, ignored.as_deref()) {
         Ok(corrected) => corrected,
         Err(e) => return Some(failed(format!("Could not read the locations files: {e}"))),
     };
@@ -143,14 +179,18 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
         start,
         corrected: &corrected,
         year_month: &year_month,
+        annotated,
     };
     Some(
         match write_outputs(&ctx, &formats, &job.dir.join("outputs")) {
-            Ok(outputs) => JobResult {
-                status: "SUCCESS".into(),
-                message: success_message(&corrected),
-                outputs,
-            },
+            Ok(outputs) => {
+                record_revision(state, &job, start, &corrected);
+                JobResult {
+                    status: "SUCCESS".into(),
+                    message: success_message(&corrected),
+                    outputs,
+                }
+            }
             Err(e) => failed(format!("Could not write the outputs: {e}")),
         },
     )

@@ -28,6 +28,10 @@ pub struct SandboxConfig {
     pub output_url_base: Option<String>,
     /// Output URLs are site-relative (`/api/v1/sov/…`).
     pub relative_output_urls: bool,
+    /// How long `get_or_create_output` takes to make an output it does not have yet.
+    pub output_delay: Duration,
+    /// JSON outputs write the † attributes as `{value, confidence, original, source, units, comment}`.
+    pub annotated_attributes: bool,
 }
 
 impl Default for SandboxConfig {
@@ -37,6 +41,8 @@ impl Default for SandboxConfig {
             processing: Duration::from_secs(3),
             output_url_base: None,
             relative_output_urls: false,
+            output_delay: Duration::from_millis(1500),
+            annotated_attributes: false,
         }
     }
 }
@@ -59,6 +65,9 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<R
         faults: FaultBook::default(),
         output_url_base: config.output_url_base,
         relative_output_urls: config.relative_output_urls,
+        output_delay: config.output_delay,
+        annotated_attributes: config.annotated_attributes,
+        ignored_attribute: None,
     };
     let base_url = format!("http://{addr}");
     let state = Arc::new(SandboxState::new(

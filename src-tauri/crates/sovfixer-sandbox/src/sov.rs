@@ -11,6 +11,8 @@ const SAMPLE_LOCATIONS_CSV: &str = include_str!("seed/test_reoutput_locations.cs
 pub const SAMPLE_SOV_ID: &str = "s-demo-sample";
 pub const LARGE_SOV_ID: &str = "s-demo-large";
 pub const LARGE_SOV_BUILDINGS: usize = 5_000;
+/// `demo_sovs` starts with the sample and the large SOV, the ones start-up output names.
+pub const FEATURED_SOVS: usize = 2;
 
 /// A parsed building: its keys plus attribute values as the source sheet had them (text).
 #[derive(Debug, Clone, PartialEq)]
@@ -30,8 +32,46 @@ pub struct Sov {
     pub source_filename: String,
     pub buildings: Vec<Building>,
     pub formats: Vec<OutputFormat>,
-    /// When the sandbox created it (history's `completed_time` of revision 0).
+    /// When its parse finished (history's `completed_time` of revision 0); seeded SOVs have fixed dates.
     pub parsed_at: String,
+    /// `extra_data.insured_name` of the parse; searched by `/sov/activity`.
+    pub insured_name: String,
+    /// `api` or `email`.
+    pub origin: &'static str,
+    pub parse: ParseStatus,
+    /// Updates already applied when the sandbox starts (revisions 1, 2, … in order).
+    pub seeded_updates: Vec<SeededUpdate>,
+}
+
+/// How the SOV's own parse ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseStatus {
+    Complete,
+    /// Parsing failed: no buildings, no revisions; `error_message` in the history.
+    Failed(String),
+    /// Still parsing, `pct_complete` done.
+    InProgress(u32),
+}
+
+impl ParseStatus {
+    /// The one-letter status of history and activity items.
+    pub fn letter(&self) -> &'static str {
+        match self {
+            ParseStatus::Complete => "C",
+            ParseStatus::Failed(_) => "F",
+            ParseStatus::InProgress(_) => "I",
+        }
+    }
+}
+
+/// A finished update the seed data starts with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeededUpdate {
+    pub completed_time: String,
+    pub record_type: &'static str,
+    pub client_ref: Option<String>,
+    /// (building index, attribute, new value).
+    pub changes: Vec<(usize, &'static str, String)>,
 }
 
 impl Sov {
@@ -48,11 +88,15 @@ pub fn item_key(sov_id: &str, sheet: &str, row: u64) -> String {
     format!("i-{sov_id}!{sheet}!{row}")
 }
 
+/// The two SOVs every test and the demo update use, then the rest of the demo book (`book.rs`).
 pub fn demo_sovs() -> Vec<Sov> {
-    vec![
-        sample_sov(),
-        generated_sov(LARGE_SOV_ID, LARGE_SOV_BUILDINGS, true),
-    ]
+    let mut large = generated_sov(LARGE_SOV_ID, LARGE_SOV_BUILDINGS, true);
+    large.source_filename = "Gulf Coast Portfolio 2026 SOV.xlsx".to_string();
+    large.insured_name = "Gulf Coast Hospitality Group".to_string();
+    large.parsed_at = "2026-02-11T09:30:42.517Z".to_string();
+    let mut sovs = vec![sample_sov(), large];
+    sovs.extend(crate::book::book_sovs());
+    sovs
 }
 
 fn sample_sov() -> Sov {
@@ -93,7 +137,11 @@ fn sample_sov() -> Sov {
         source_filename: "Sample Property Schedule.xlsx".to_string(),
         buildings,
         formats: standard_formats(),
-        parsed_at: UtcTime::now().iso(),
+        parsed_at: "2026-03-02T15:04:11.208Z".to_string(),
+        insured_name: "Harbor Point Properties LLC".to_string(),
+        origin: "api",
+        parse: ParseStatus::Complete,
+        seeded_updates: Vec::new(),
     }
 }
 
@@ -115,10 +163,10 @@ const ROOFS: &[&str] = &[
 const FLOOD_ZONES: &[&str] = &["X", "AE", "VE", "A", "X500"];
 
 /// A deterministic pseudo-random stream (SplitMix64) so generated SOVs are identical on every run.
-struct SplitMix(u64);
+pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -126,14 +174,19 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, bound: u64) -> u64 {
+    pub fn below(&mut self, bound: u64) -> u64 {
         self.next() % bound.max(1)
     }
 }
 
 /// Builds an SOV of `count` buildings on sheet `Locations`, rows 2..=count+1.
 pub fn generated_sov(id: &str, count: usize, with_carrier_format: bool) -> Sov {
-    let mut rng = SplitMix(0x0005_EED0_F50F);
+    generated_sov_seeded(id, count, with_carrier_format, 0x0005_EED0_F50F)
+}
+
+/// `generated_sov` with its own random stream, so the book's SOVs differ from each other.
+pub fn generated_sov_seeded(id: &str, count: usize, with_carrier_format: bool, seed: u64) -> Sov {
+    let mut rng = SplitMix(seed);
     let buildings = (0..count)
         .map(|index| {
             let row = index as u64 + 2;
@@ -191,5 +244,9 @@ pub fn generated_sov(id: &str, count: usize, with_carrier_format: bool) -> Sov {
         buildings,
         formats,
         parsed_at: UtcTime::now().iso(),
+        insured_name: String::new(),
+        origin: "api",
+        parse: ParseStatus::Complete,
+        seeded_updates: Vec::new(),
     }
 }

@@ -29,7 +29,7 @@ async fn config_sets_processing_and_faults_partially() {
     let (_, config) = body_json(
         h.http
             .post(h.admin("/config"))
-            .json(&json!({"relative_output_urls": true}))
+            .json(&json!({"relative_output_urls": true, "output_delay_ms": 40, "annotated_attributes": true}))
             .send()
             .await
             .unwrap(),
@@ -38,6 +38,8 @@ async fn config_sets_processing_and_faults_partially() {
     assert_eq!(config["processing_ms"], 50);
     assert_eq!(config["faults"]["start"]["error_status"], 503);
     assert_eq!(config["relative_output_urls"], true);
+    assert_eq!(config["output_delay_ms"], 40);
+    assert_eq!(config["annotated_attributes"], true);
 
     let sudid = h.initiate("s-demo-sample").await;
     h.upload(&sudid, "c.csv", CORRECTION).await;

@@ -1,5 +1,5 @@
 //! Proof the sandbox speaks the real API: the official Python client (`pingintel-api`) runs
-//! its `update` and `list-output-formats` commands against it.
+//! its `update`, `list-output-formats`, `activity`, `history` and `get-output` commands against it.
 //! Needs env `SOVFIXERAPI` = path of the `sovfixerapi` command (`scripts/setup-python-client` prints it).
 #![allow(clippy::unwrap_used)]
 
@@ -110,4 +110,99 @@ async fn official_client_lists_output_formats() {
             describe(&output)
         );
     }
+}
+
+/// Runs the official CLI against `h` in a fresh folder; returns its output and the folder.
+async fn cli(h: &common::Harness, command: &[&str]) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let base = h.sandbox.base_url();
+    let mut args: Vec<String> = ["-u", base.as_str(), "--auth-token", TOKEN]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(command.iter().map(|s| s.to_string()));
+    let output = run_cli(args, dir.path().to_path_buf()).await;
+    assert!(output.status.success(), "{}", describe(&output));
+    (output, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the official client: run scripts/test"]
+async fn official_client_lists_activity_by_search_and_pages_with_its_cursor() {
+    let h = harness_with(Duration::from_secs(1)).await;
+    let (found, _dir) = cli(&h, &["activity", "--search", "acme", "-l", "5"]).await;
+    let text = String::from_utf8_lossy(&found.stdout);
+    assert!(
+        text.contains("'filename': 'Acme 2026 SOV.xlsx'"),
+        "{}",
+        describe(&found)
+    );
+    assert!(
+        text.contains("'filename': 'Acme Logistics warehouses.xlsx'"),
+        "{text}"
+    );
+    assert!(text.contains("'total_count': 2"), "{text}");
+
+    let (first, _dir) = cli(
+        &h,
+        &[
+            "activity", "-l", "2", "--fields", "id", "--fields", "filename",
+        ],
+    )
+    .await;
+    let first = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(first.contains("'remaining_count': 28"), "{first}");
+    assert!(
+        !first.contains("insured_name"),
+        "fields limit the keys: {first}"
+    );
+    let cursor = first
+        .split("'cursor_id': '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap()
+        .to_string();
+    let (second, _dir) = cli(&h, &["activity", "-l", "2", "--cursor-id", &cursor]).await;
+    let second = String::from_utf8_lossy(&second.stdout);
+    assert!(second.contains("'remaining_count': 26"), "{second}");
+    assert!(
+        !second.contains(&format!("'id': '{cursor}'")),
+        "the cursor's SOV is not repeated"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the official client: run scripts/test"]
+async fn official_client_lists_history_since_a_date() {
+    let h = harness_with(Duration::from_secs(1)).await;
+    let (output, _dir) = cli(&h, &["history", "-l", "250", "--start", "2026-11-20"]).await;
+    let text = String::from_utf8_lossy(&output.stdout);
+    // The client turns completed_time into datetimes; all listed ones are on or after the start.
+    let late_november: Vec<&str> = text.matches("datetime.datetime(2026, 11, 2").collect();
+    assert!(!late_november.is_empty(), "{}", describe(&output));
+    assert!(!text.contains("datetime.datetime(2026, 11, 1,"), "{text}");
+    assert!(
+        text.contains("'record_type': 'SCRUB'"),
+        "a seeded update is listed: {text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the official client: run scripts/test"]
+async fn official_client_gets_the_current_json_of_an_sov() {
+    let h = harness_with(Duration::from_secs(1)).await;
+    h.sandbox
+        .control()
+        .set_output_delay(Duration::from_millis(300));
+    let (output, dir) = cli(&h, &["get-output", "s-demo-sample", "-o", "JSON"]).await;
+    let saved: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{}", describe(&output));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&saved[0]).unwrap()).unwrap();
+    assert_eq!(json["id"], "s-demo-sample");
+    assert_eq!(json["num_buildings"], 2);
+    assert_eq!(common::building(&json, 2)["const__bldg_year_built"], "1969");
 }

@@ -2,17 +2,21 @@
 
 use std::io::Write;
 
-use sov_preflight::{check_files, CheckOptions};
+use sov_preflight::{check_files, ColumnStatus};
 
 use crate::cli::CheckArgs;
 use crate::exit_code;
+use crate::mapping_args::suggested_mapping_text;
 use crate::output::{preflight_text::report_lines, Output};
 
 pub async fn check(args: CheckArgs, out: &Output) -> u8 {
     let files = args.files.clone();
-    let options = CheckOptions {
-        sheet: args.sheet.clone(),
-        ..CheckOptions::default()
+    let options = match args.mapping.check_options(args.sheet.clone()) {
+        Ok(options) => options,
+        Err(message) => {
+            out.note(&format!("Error: {message}"));
+            return exit_code::USAGE;
+        }
     };
     let reports = match tokio::task::spawn_blocking(move || check_files(&files, &options)).await {
         Ok(reports) => reports,
@@ -23,6 +27,12 @@ pub async fn check(args: CheckArgs, out: &Output) -> u8 {
             return exit_code::UNEXPECTED;
         }
     };
+    if args.suggest_mapping {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(suggested_mapping_text(&reports).as_bytes());
+        let _ = stdout.flush();
+        return exit_code::DONE;
+    }
     let blocking = reports.iter().any(|r| r.blocking);
     if out.is_json() {
         let mut stdout = std::io::stdout().lock();
@@ -35,6 +45,18 @@ pub async fn check(args: CheckArgs, out: &Output) -> u8 {
             for line in report_lines(report) {
                 out.result(&line);
             }
+        }
+        let undecided = reports
+            .iter()
+            .flat_map(|report| &report.columns)
+            .any(|column| {
+                matches!(
+                    column.status,
+                    ColumnStatus::Suggested | ColumnStatus::Unknown
+                )
+            });
+        if undecided {
+            out.note("Some columns are not attribute names. To accept the suggested mapping: `sov-update check --suggest-mapping FILE > mapping.csv`, review mapping.csv (an empty attribute is still to decide; - leaves a column out), then add `--mapping mapping.csv` (or give single columns with --map \"Year Built=const__bldg_year_built\").");
         }
         if blocking {
             out.note("Fix the errors above, then check again. Nothing was sent.");

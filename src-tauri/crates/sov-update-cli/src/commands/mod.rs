@@ -1,10 +1,13 @@
 //! One module per command; each returns its exit code after printing its summary.
 
 pub mod check;
+pub mod find;
 pub mod formats;
 pub mod run;
 pub mod sandbox;
+pub mod show;
 pub mod status;
+mod table;
 
 use std::path::Path;
 

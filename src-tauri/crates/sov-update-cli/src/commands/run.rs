@@ -41,9 +41,16 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     if out.verbose() >= 2 {
         out.note(&connection.description);
     }
-    let options = CheckOptions {
-        sheet: args.sheet.clone(),
-        ..CheckOptions::default()
+    let options = match args.mapping.check_options(args.sheet.clone()) {
+        Ok(options) => options,
+        Err(message) => {
+            return fail(
+                out,
+                COMMAND,
+                exit_code::USAGE,
+                ErrorInfo::local("invalid_input", message),
+            )
+        }
     };
     let upload_plans = match preflight(
         &args.files,

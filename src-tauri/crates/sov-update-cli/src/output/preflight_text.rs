@@ -1,6 +1,6 @@
 //! A pre-flight report as lines a person can act on: file, row, column, message, suggestion.
 
-use sov_preflight::{FileReport, Severity};
+use sov_preflight::{FileReport, Finding, Severity};
 
 pub fn report_lines(report: &FileReport) -> Vec<String> {
     let summary = &report.summary;
@@ -36,16 +36,36 @@ pub fn report_lines(report: &FileReport) -> Vec<String> {
         if !finding.suggestion.is_empty() {
             lines.push(format!("    -> {}", finding.suggestion));
         }
-        if finding.more_count > 0 {
-            lines.push(format!("    ({} more rows like this)", finding.more_count));
+        if finding.row_count > 1 {
+            lines.push(format!("    {}", row_list(finding)));
         }
     }
-    if !report.fixes.is_empty() {
-        let labels: Vec<&str> = report.fixes.iter().map(|f| f.label.as_str()).collect();
+    // Only fixes that remove a problem: a format conversion is not a fix for anything.
+    let labels: Vec<&str> = report.problem_fixes().map(|f| f.label.as_str()).collect();
+    if !labels.is_empty() {
         lines.push(format!(
             "  The SOV Updater app can fix this in one click: {}",
             labels.join("; ")
         ));
     }
     lines
+}
+
+/// Rows shown in the terminal per problem; `--json` has the report's full list.
+const ROWS_SHOWN: usize = 100;
+
+/// "30 rows: 3, 5, 7, …" with every row up to [`ROWS_SHOWN`].
+fn row_list(finding: &Finding) -> String {
+    let shown: Vec<String> = finding
+        .rows
+        .iter()
+        .take(ROWS_SHOWN)
+        .map(u64::to_string)
+        .collect();
+    let mut text = format!("{} rows: {}", finding.row_count, shown.join(", "));
+    let left = finding.row_count.saturating_sub(shown.len() as u64);
+    if left > 0 {
+        text.push_str(&format!(" and {left} more (all of them with --json)"));
+    }
+    text
 }

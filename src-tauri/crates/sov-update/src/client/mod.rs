@@ -123,6 +123,10 @@ impl SovFixerClient {
         &self.base
     }
 
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
@@ -260,7 +264,7 @@ impl SovFixerClient {
     }
 
     /// The base URL with percent-encoded path segments appended (ids are opaque strings).
-    fn endpoint(&self, segments: &[&str]) -> Url {
+    pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
@@ -319,7 +323,7 @@ impl SovFixerClient {
         })
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(
+    pub(crate) async fn get_json<T: serde::de::DeserializeOwned>(
         &self,
         url: Url,
         subject: Resource,
@@ -434,6 +438,7 @@ fn require_id(id: &str, what: &str) -> Result<(), UpdateError> {
 }
 
 pub(crate) use error_mapping::error_from_transport;
+pub(crate) use http::read_json;
 
 #[cfg(test)]
 mod tests {

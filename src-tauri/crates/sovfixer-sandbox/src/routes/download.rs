@@ -33,12 +33,20 @@ pub async fn download(
 ) -> Response {
     let output = {
         let inner = state.lock();
-        inner
-            .jobs
-            .get(&id)
-            .and_then(|job| job.result.as_ref())
-            .and_then(|result| result.outputs.iter().find(|o| o.filename == filename))
-            .cloned()
+        // Outputs made by get_or_create_output first: with overwrite_existing they replace the update's own.
+        let made = inner
+            .made_outputs
+            .iter()
+            .find(|((revision_id, _), o)| *revision_id == id && o.filename == filename)
+            .map(|(_, o)| o.clone());
+        made.or_else(|| {
+            inner
+                .jobs
+                .get(&id)
+                .and_then(|job| job.result.as_ref())
+                .and_then(|result| result.outputs.iter().find(|o| o.filename == filename))
+                .cloned()
+        })
     };
     let Some(output) = output else {
         return not_found();
@@ -49,11 +57,20 @@ pub async fn download(
         Err(_) => return not_found(),
     };
     let drop_after = plan
+        .as_ref()
         .and_then(|Extension(plan)| plan.drop_after_bytes)
         .filter(|&limit| limit < output.size);
-    let body = match drop_after {
-        None => Body::from_stream(ReaderStream::new(file)),
-        Some(limit) => {
+    let slow = plan.as_ref().and_then(|Extension(plan)| plan.slow);
+    let body = match (drop_after, slow) {
+        (None, Some((chunk, pause))) => {
+            let chunks = ReaderStream::with_capacity(file, chunk as usize);
+            Body::from_stream(chunks.then(move |piece| async move {
+                tokio::time::sleep(pause).await;
+                piece
+            }))
+        }
+        (None, None) => Body::from_stream(ReaderStream::new(file)),
+        (Some(limit), _) => {
             // Send `limit` bytes of a response that promised more, then fail the stream:
             // hyper then closes the connection mid-body, as a dropped connection would.
             let cut = futures_util::stream::once(async {

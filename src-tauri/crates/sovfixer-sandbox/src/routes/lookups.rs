@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use super::UrlOrigin;
 use crate::catalog::standard_formats;
 use crate::responses::{json_response, not_found};
+use crate::sov::ParseStatus;
 use crate::state::{Inner, Job, JobStatus, SandboxState};
 
 /// Scoped by `sovid` (an SOV or SUD id); without it, the caller's default team formats.
@@ -86,7 +87,8 @@ fn sud_history(inner: &Inner, job: &Job, origin: &UrlOrigin) -> Value {
     }})
 }
 
-/// An SOV (revision 0) or a finished SUD; an unfinished SUD is not in the history yet.
+/// An SOV (revision 0, with its latest revision and updates) or a finished SUD; an unfinished SUD, or an SOV
+/// still parsing, is not in the history yet.
 pub async fn history(
     State(state): State<Arc<SandboxState>>,
     Path(id): Path<String>,
@@ -95,27 +97,73 @@ pub async fn history(
     let origin = UrlOrigin::for_request(&state, &headers);
     let inner = state.lock();
     if let Some(sov) = inner.sovs.get(&id) {
+        let revisions = inner.revisions.get(&id).cloned().unwrap_or_default();
+        let (status, error_message) = match &sov.parse {
+            ParseStatus::Complete => ("C", None),
+            ParseStatus::Failed(message) => ("F", Some(message.clone())),
+            ParseStatus::InProgress(_) => return not_found(),
+        };
+        let updates: Vec<Value> = revisions
+            .iter()
+            .filter(|r| r.number > 0)
+            .map(|r| json!({"id": r.id, "revision": r.number, "record_type": r.record_type, "completed_time": r.completed_time}))
+            .collect();
         let body = json!({"result": {
             "id": sov.id,
             "sovid": sov.id,
             "record_type": "ORIG",
             "revision": 0,
+            "latest_revision": revisions.last().map(|r| r.number),
+            "updates": updates,
             "previous_sovid": null,
             "original_sovid": sov.id,
-            "status": "C",
+            "status": status,
             "completed_time": sov.parsed_at,
             "client_ref": null,
             "source_filename": sov.source_filename,
+            "insured_name": sov.insured_name,
             "sheet_name": sov.buildings.first().map(|b| b.sheet_name.clone()),
             "num_rows": sov.buildings.len(),
             "incremental": false,
-            "error_message": null,
+            "error_message": error_message,
             "outputs": [],
         }});
         return json_response(StatusCode::OK, body);
     }
-    match inner.jobs.get(&id).filter(|job| job.is_finished()) {
-        Some(job) => json_response(StatusCode::OK, sud_history(&inner, job, &origin)),
+    if let Some(job) = inner.jobs.get(&id) {
+        return match job.is_finished() {
+            true => json_response(StatusCode::OK, sud_history(&inner, job, &origin)),
+            false => not_found(),
+        };
+    }
+    // A seeded update: finished before the sandbox started, so it has no job and no files of its own.
+    match inner.revision_by_id(&id) {
+        Some((sov, revision)) => {
+            let previous = inner
+                .revisions
+                .get(&sov.id)
+                .and_then(|list| list.iter().rev().find(|r| r.number < revision.number))
+                .map(|r| r.id.clone());
+            json_response(
+                StatusCode::OK,
+                json!({"result": {
+                    "id": revision.id,
+                    "sovid": revision.id,
+                    "record_type": revision.record_type,
+                    "revision": revision.number,
+                    "previous_sovid": previous,
+                    "original_sovid": sov.id,
+                    "status": "C",
+                    "completed_time": revision.completed_time,
+                    "client_ref": revision.client_ref,
+                    "source_filename": "corrections.csv",
+                    "num_rows": revision.num_rows,
+                    "incremental": true,
+                    "error_message": null,
+                    "outputs": [],
+                }}),
+            )
+        }
         None => not_found(),
     }
 }

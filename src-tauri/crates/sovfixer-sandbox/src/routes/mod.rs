@@ -4,23 +4,27 @@
 // so boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod activity;
+mod building;
 mod download;
+mod history_list;
 mod initiate;
 mod locations;
 mod lookups;
+mod output_requests;
+mod paging;
 mod start;
 mod status;
 
-pub use status::status_body;
+pub use crate::urls::{client_origin, UrlOrigin};
 
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::json;
 
 use crate::responses::{json_response, not_found};
@@ -41,7 +45,18 @@ pub fn api_router() -> Router<Arc<SandboxState>> {
         .route("/sov/update/{id}", get(status::status))
         .route("/sov/{id}/output/{filename}", get(download::download))
         .route("/output_formats", get(lookups::output_formats))
+        .route("/sov/history", get(history_list::history_list))
         .route("/sov/history/{id}", get(lookups::history))
+        .route("/sov/activity", get(activity::activity))
+        .route(
+            "/sov/{id}/get_or_create_output",
+            post(output_requests::get_or_create_output),
+        )
+        .route(
+            "/sov/get_or_create_output/{request_id}",
+            get(output_requests::output_request),
+        )
+        .route("/building/{item_key}", get(building::building))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback_not_found)
 }
@@ -55,70 +70,6 @@ async fn method_not_allowed(method: Method) -> Response {
         StatusCode::METHOD_NOT_ALLOWED,
         json!({"detail": format!("Method \"{method}\" not allowed.")}),
     )
-}
-
-/// Everything but RFC 3986 unreserved characters is escaped in a path segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-pub fn encode_segment(text: &str) -> String {
-    utf8_percent_encode(text, PATH_SEGMENT).to_string()
-}
-
-/// Where output URLs point, decided per response so knob changes apply at once.
-pub enum UrlOrigin {
-    Absolute(String),
-    Relative,
-}
-
-/// The origin the client used to reach us (its Host header), else the address we listen on.
-pub fn client_origin(state: &SandboxState, headers: &HeaderMap) -> String {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(|h| format!("http://{h}"))
-        .unwrap_or_else(|| state.base_url.clone())
-}
-
-impl UrlOrigin {
-    /// The configured base, or the origin the client used to reach us (its Host header).
-    pub fn for_request(state: &SandboxState, headers: &HeaderMap) -> Self {
-        Self::for_client(state, client_origin(state, headers))
-    }
-
-    /// The configured base (or relative URLs) when set, else `client_origin`.
-    /// Locks the state: never call it while holding the lock.
-    pub fn for_client(state: &SandboxState, client_origin: String) -> Self {
-        let (base, relative) = {
-            let inner = state.lock();
-            (
-                inner.knobs.output_url_base.clone(),
-                inner.knobs.relative_output_urls,
-            )
-        };
-        if relative {
-            return UrlOrigin::Relative;
-        }
-        if let Some(base) = base {
-            return UrlOrigin::Absolute(base.trim_end_matches('/').to_string());
-        }
-        UrlOrigin::Absolute(client_origin)
-    }
-
-    pub fn output_url(&self, sudid: &str, filename: &str) -> String {
-        let path = format!(
-            "/api/v1/sov/{}/output/{}",
-            encode_segment(sudid),
-            encode_segment(filename)
-        );
-        match self {
-            UrlOrigin::Absolute(origin) => format!("{origin}{path}"),
-            UrlOrigin::Relative => path,
-        }
-    }
 }
 
 /// JSON type names as DRF words them in validation errors.

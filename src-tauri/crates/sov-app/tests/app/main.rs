@@ -1,0 +1,4 @@
+//! All of sov-app's integration tests in one binary: one link instead of 2.
+
+mod ipc_contract;
+mod job_hub;

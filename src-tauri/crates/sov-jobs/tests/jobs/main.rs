@@ -1,0 +1,8 @@
+//! All of sov-jobs's integration tests in one binary: one link instead of 5.
+
+mod kill_restart;
+mod recorder;
+mod resume_decisions;
+mod runner;
+mod store_damage;
+mod support;

@@ -1,0 +1,156 @@
+//! Plain file names ("Acme Corp corrections 2026-12-03.xlsx"), never overwriting, written atomically.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use sov_error::AppError;
+
+/// "Acme Corp corrections 2026-12-03.xlsx": the insured's name made safe for every file system.
+pub fn plain_file_name(insured: &str, what: &str, date: &str, extension: &str) -> String {
+    let safe: String = insured
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let safe = safe.split_whitespace().collect::<Vec<_>>().join(" ");
+    let safe = safe.trim_matches('.');
+    let name = if safe.is_empty() { "SOV" } else { safe };
+    format!("{name} {what} {date}.{extension}")
+}
+
+/// Today's date in UTC as `YYYY-MM-DD`.
+pub fn today_utc() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Days since 1970-01-01 to a calendar date (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Writes `bytes` into `folder` as `file_name`, or "name (2).ext", "name (3).ext"… when taken: never
+/// overwrites, and a reader never sees a half-written file (written beside it, then renamed into place).
+pub fn write_new_file(folder: &Path, file_name: &str, bytes: &[u8]) -> Result<PathBuf, AppError> {
+    let folder_error = |error: std::io::Error| {
+        AppError::file(
+            format!(
+                "SOV Updater could not write into the folder {}. Check that it exists and that you may write there, or choose another folder.",
+                folder.display()
+            ),
+            error,
+        )
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".sov-updater-")
+        .tempfile_in(folder)
+        .map_err(folder_error)?;
+    temporary.write_all(bytes).map_err(folder_error)?;
+    temporary.as_file().sync_all().map_err(folder_error)?;
+    let (stem, extension) = match file_name.rsplit_once('.') {
+        Some((stem, extension)) => (stem.to_owned(), format!(".{extension}")),
+        None => (file_name.to_owned(), String::new()),
+    };
+    for attempt in 1..10_000 {
+        let candidate = if attempt == 1 {
+            folder.join(file_name)
+        } else {
+            folder.join(format!("{stem} ({attempt}){extension}"))
+        };
+        match temporary.persist_noclobber(&candidate) {
+            Ok(_) => return Ok(candidate),
+            Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                temporary = error.file;
+            }
+            Err(error) => return Err(folder_error(error.error)),
+        }
+    }
+    Err(AppError::file(
+        format!(
+            "The folder {} already holds thousands of files named \"{file_name}\". Move some away and try again.",
+            folder.display()
+        ),
+        "no free name",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn names_are_plain_and_safe() {
+        assert_eq!(
+            plain_file_name("Acme Corp", "corrections", "2026-12-03", "xlsx"),
+            "Acme Corp corrections 2026-12-03.xlsx"
+        );
+        assert_eq!(
+            plain_file_name("A/B: \"Holdings\"", "corrections", "2026-12-03", "xlsx"),
+            "A B Holdings corrections 2026-12-03.xlsx"
+        );
+        assert_eq!(
+            plain_file_name("  ", "report", "2026-12-03", "xlsx"),
+            "SOV report 2026-12-03.xlsx"
+        );
+    }
+
+    #[test]
+    fn dates_are_computed_from_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_790), (2026, 12, 3));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn a_second_file_of_the_same_name_gets_a_number_and_the_first_is_kept() {
+        let folder = tempfile::tempdir().unwrap();
+        let first = write_new_file(folder.path(), "Acme corrections.xlsx", b"one").unwrap();
+        let second = write_new_file(folder.path(), "Acme corrections.xlsx", b"two").unwrap();
+        assert_eq!(second.file_name().unwrap(), "Acme corrections (2).xlsx");
+        assert_eq!(std::fs::read(first).unwrap(), b"one");
+        assert_eq!(std::fs::read(second).unwrap(), b"two");
+        let leftovers: Vec<_> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| {
+                entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".sov-updater-")
+            })
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_missing_folder_is_a_plain_file_error() {
+        let folder = tempfile::tempdir().unwrap();
+        let missing = folder.path().join("gone");
+        let error = write_new_file(&missing, "x.xlsx", b"x").unwrap_err();
+        assert_eq!(error.code, sov_error::Code::FileError);
+        assert!(error.message.contains("could not write into the folder"));
+    }
+}

@@ -1,0 +1,172 @@
+//! One attribute value as the JSON output, a spreadsheet cell or a CSV field holds it.
+
+use serde::{Deserialize, Serialize};
+
+/// A non-empty value. An empty cell or a JSON `null` is `None` wherever an `Option<Value>` appears.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Number(f64),
+    Bool(bool),
+    Text(String),
+}
+
+impl Value {
+    /// Reads a JSON output value: plain, or the `{value, confidence, …}` object of §14.4 (its `value` counts).
+    pub fn from_json(json: &serde_json::Value) -> Option<Value> {
+        match json {
+            serde_json::Value::Null => None,
+            serde_json::Value::Bool(flag) => Some(Value::Bool(*flag)),
+            serde_json::Value::Number(number) => number.as_f64().map(Value::Number),
+            serde_json::Value::String(text) if text.trim().is_empty() => None,
+            serde_json::Value::String(text) => Some(Value::Text(text.clone())),
+            serde_json::Value::Object(fields) => fields.get("value").and_then(Value::from_json),
+            serde_json::Value::Array(_) => Some(Value::Text(json.to_string())),
+        }
+    }
+
+    /// A CSV field or a text cell: empty (after trimming) is no value.
+    pub fn from_text(text: &str) -> Option<Value> {
+        let trimmed = text.trim();
+        (!trimmed.is_empty()).then(|| Value::Text(trimmed.to_owned()))
+    }
+
+    /// The number this value is, when it is one or is text that is exactly a plain number ("1972", "33139").
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(number) => Some(*number),
+            Value::Text(text) => parse_plain_number(text),
+            Value::Bool(_) => None,
+        }
+    }
+
+    /// Whether two values mean the same to SOV Fixer: numbers equal (a number and its plain text too, since a
+    /// spreadsheet turns "33139" into 33139), text equal after trimming.
+    pub fn same_as(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Text(left), Value::Text(right)) => left.trim() == right.trim(),
+            (Value::Bool(left), Value::Bool(right)) => left == right,
+            (Value::Bool(flag), Value::Text(text)) | (Value::Text(text), Value::Bool(flag)) => text
+                .trim()
+                .eq_ignore_ascii_case(if *flag { "true" } else { "false" }),
+            _ => match (self.as_number(), other.as_number()) {
+                (Some(left), Some(right)) => numbers_equal(left, right),
+                _ => false,
+            },
+        }
+    }
+
+    /// The text written into a CSV field for SOV Fixer.
+    pub fn to_field(&self) -> String {
+        match self {
+            Value::Number(number) => format_number(*number),
+            Value::Bool(flag) => flag.to_string(),
+            Value::Text(text) => text.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_field())
+    }
+}
+
+/// Whether two optional values are the same (both empty, or both present and [`Value::same_as`]).
+pub fn same_optional(left: Option<&Value>, right: Option<&Value>) -> bool {
+    match (left, right) {
+        (None, None) => true,
+        (Some(left), Some(right)) => left.same_as(right),
+        _ => false,
+    }
+}
+
+/// Integers without a fraction ("1972", not "1972.0"); others as Rust's shortest round-trip form.
+pub fn format_number(number: f64) -> String {
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{number:.0}")
+    } else {
+        number.to_string()
+    }
+}
+
+fn numbers_equal(left: f64, right: f64) -> bool {
+    // Spreadsheet programs store 15 significant digits; closer than that is the same number.
+    (left - right).abs() <= 1e-9 * left.abs().max(right.abs()).max(1.0)
+}
+
+/// Only plain numbers: digits, one point, a leading minus. "1,972" or "$1.2M" are not (see `suggest_number`).
+fn parse_plain_number(text: &str) -> Option<f64> {
+    let trimmed = text.trim();
+    let plain = !trimmed.is_empty()
+        && trimmed
+            .chars()
+            .enumerate()
+            .all(|(index, c)| c.is_ascii_digit() || c == '.' || (c == '-' && index == 0));
+    if plain {
+        trimmed.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// The number an underwriter meant by text such as "1,972", "$1.2M", "850k", "USD 2,500,000".
+pub fn suggest_number(text: &str) -> Option<f64> {
+    let mut cleaned: String = text
+        .trim()
+        .trim_start_matches("USD")
+        .chars()
+        .filter(|c| !matches!(c, '$' | ',' | ' ' | '\u{a0}' | '€' | '£'))
+        .collect();
+    let multiplier = match cleaned.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => 1e3,
+        Some('M') => 1e6,
+        Some('B') => 1e9,
+        _ => 1.0,
+    };
+    if multiplier != 1.0 {
+        cleaned.pop();
+    }
+    let number: f64 = parse_plain_number(&cleaned)?;
+    Some((number * multiplier * 100.0).round() / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn reads_plain_and_object_values_of_the_json_output() {
+        let object = serde_json::json!({"value": 1969, "confidence": 0.9, "original": "1969"});
+        assert_eq!(Value::from_json(&object), Some(Value::Number(1969.0)));
+        assert_eq!(
+            Value::from_json(&serde_json::json!("Built-up")),
+            Some(Value::Text("Built-up".into()))
+        );
+        assert_eq!(Value::from_json(&serde_json::json!(null)), None);
+        assert_eq!(Value::from_json(&serde_json::json!({"value": null})), None);
+    }
+
+    #[test]
+    fn a_zip_code_as_text_equals_the_number_a_spreadsheet_made_of_it() {
+        assert!(Value::Text("33139".into()).same_as(&Value::Number(33139.0)));
+        assert!(!Value::Text("1,972".into()).same_as(&Value::Number(1972.0)));
+        assert!(!Value::Text("Built-up".into()).same_as(&Value::Text("Metal".into())));
+        assert!(Value::Text(" Metal ".into()).same_as(&Value::Text("Metal".into())));
+    }
+
+    #[test]
+    fn suggests_the_number_meant_by_formatted_text() {
+        assert_eq!(suggest_number("1,972"), Some(1972.0));
+        assert_eq!(suggest_number("$1.2M"), Some(1_200_000.0));
+        assert_eq!(suggest_number("850k"), Some(850_000.0));
+        assert_eq!(suggest_number("about 12"), None);
+    }
+
+    #[test]
+    fn numbers_are_written_without_a_needless_fraction() {
+        assert_eq!(format_number(1972.0), "1972");
+        assert_eq!(format_number(25.7617), "25.7617");
+    }
+}
