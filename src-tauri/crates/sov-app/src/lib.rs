@@ -19,6 +19,8 @@ mod secrets;
 mod settings;
 mod snapshot;
 mod state;
+#[cfg(all(test, windows))]
+mod windows_downloads_tests;
 
 pub use connection::ConnectionCheck;
 pub use demo::{DemoSovView, DemoStarted};

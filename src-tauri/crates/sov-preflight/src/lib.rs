@@ -14,6 +14,7 @@ mod detect;
 mod distance;
 mod duplicates;
 mod error;
+mod file_in_use;
 mod findings;
 mod fixes;
 mod header;
@@ -34,6 +35,7 @@ use std::path::{Path, PathBuf};
 
 pub use attributes::known_attributes;
 pub use error::PreflightError;
+pub use file_in_use::is_file_in_use;
 pub use findings::ROW_LIST_LIMIT;
 pub use fixes::apply_fixes;
 pub use mapping::{mapping_csv, ColumnChoice, ColumnMapping};

@@ -282,6 +282,16 @@ pub(crate) fn display_name(path: &Path) -> String {
 }
 
 fn unreadable(file_name: &str, error: &io::Error) -> Refusal {
+    if crate::file_in_use::is_file_in_use(error) {
+        return Refusal {
+            kind: FileKind::Unreadable,
+            code: "file_in_use",
+            message: format!(
+                "`{file_name}` is open in another program (such as Excel) that does not let others read it."
+            ),
+            suggestion: "Close it in Excel, then try again.".into(),
+        };
+    }
     let reason = match error.kind() {
         io::ErrorKind::NotFound => {
             "it does not exist (it may have been moved or renamed)".to_owned()

@@ -83,9 +83,21 @@ fn environment(global: &GlobalOptions) -> Result<Environment, Failure> {
 }
 
 fn ini_path() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .map(|home| PathBuf::from(home).join(".pingintel.ini"))
+    ini_path_in(std::env::var_os("HOME"), std::env::var_os("USERPROFILE"))
+}
+
+/// `~/.pingintel.ini` where the official client (Python's `expanduser`) finds it: on Windows in the user's
+/// profile folder (`USERPROFILE`, even when a Unix-style shell set `HOME`), elsewhere in `HOME`.
+fn ini_path_in(
+    home: Option<std::ffi::OsString>,
+    user_profile: Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
+    let folder = if cfg!(windows) {
+        user_profile.or(home)
+    } else {
+        home.or(user_profile)
+    };
+    folder.map(|folder| PathBuf::from(folder).join(".pingintel.ini"))
 }
 
 fn no_api_key(environment: &str) -> Failure {
@@ -131,6 +143,31 @@ pub fn shell_quote(word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pingintel_ini_is_looked_for_where_the_official_client_looks() {
+        let home = Some("/home/uw".into());
+        let profile = Some(r"C:\Users\uw".into());
+        let found = super::ini_path_in(home.clone(), profile.clone());
+        let expected_folder = if cfg!(windows) {
+            r"C:\Users\uw"
+        } else {
+            "/home/uw"
+        };
+        assert_eq!(
+            found,
+            Some(PathBuf::from(expected_folder).join(".pingintel.ini"))
+        );
+        assert_eq!(
+            super::ini_path_in(None, profile),
+            Some(PathBuf::from(r"C:\Users\uw").join(".pingintel.ini"))
+        );
+        assert_eq!(
+            super::ini_path_in(home, None),
+            Some(PathBuf::from("/home/uw").join(".pingintel.ini"))
+        );
+        assert_eq!(super::ini_path_in(None, None), None);
+    }
+
     use super::*;
 
     #[test]

@@ -33,7 +33,9 @@ pub fn for_error(error: &UpdateError) -> u8 {
         | ErrorKind::RateLimited { .. } => NETWORK,
         ErrorKind::Cancelled => CANCELLED,
         ErrorKind::InvalidInput { .. } => USAGE,
-        ErrorKind::FileError { .. } | ErrorKind::Internal => UNEXPECTED,
+        ErrorKind::FileError { .. } | ErrorKind::FileInUse { .. } | ErrorKind::Internal => {
+            UNEXPECTED
+        }
     }
 }
 

@@ -200,6 +200,7 @@ fn formats_lists_a_table_or_json() {
 }
 
 #[test]
+#[cfg(unix)] // Sends a signal: see `support::interrupt`.
 fn sandbox_command_serves_until_ctrl_c() {
     let work = Workspace::new();
     let mut child = work
@@ -233,6 +234,7 @@ fn sandbox_command_serves_until_ctrl_c() {
 }
 
 #[test]
+#[cfg(unix)] // Sends a signal: see `support::interrupt`.
 fn sandbox_command_stops_cleanly_on_sigterm_and_removes_the_files_it_was_sent() {
     let work = Workspace::new();
     // The sandbox keeps uploads in a folder under TMPDIR; a private one shows what is left behind.

@@ -1,5 +1,8 @@
 //! Ctrl-C (SIGINT; SIGTERM alike) during upload, processing and download: exit 130, no partial files, the update
 //! id printed, and (once the update was started) `status --wait --download` completes the job.
+//! Unix only: each test signals one child process, which Windows has no way to do for Ctrl-C (a console control
+//! event reaches every process of the console, the test runner included); see `support::interrupt`.
+#![cfg(unix)]
 #![allow(clippy::unwrap_used)]
 
 mod support;

@@ -668,6 +668,7 @@ fn existing_files_are_never_overwritten() {
 }
 
 #[test]
+#[cfg(unix)] // `script` is Unix; a Windows console cannot be faked for one child from a test.
 fn a_terminal_gets_progress_bars() {
     // `script` (util-linux, part of every Debian base system) gives the command a terminal.
     let sandbox = Sandbox::start(QUICK);

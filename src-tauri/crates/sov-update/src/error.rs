@@ -64,6 +64,10 @@ pub enum ErrorKind {
         path: String,
         reason: String,
     },
+    /// Another program (on Windows, typically Excel) has the file open and does not share it.
+    FileInUse {
+        path: String,
+    },
     Internal,
 }
 
@@ -81,6 +85,21 @@ impl UpdateError {
             kind,
             detail: detail.into(),
         }
+    }
+
+    /// A failure to read or write `path`: "close it in Excel" when another program holds the file on
+    /// Windows, otherwise a plain file error with the system's reason.
+    pub fn from_io(path: &std::path::Path, error: &std::io::Error) -> Self {
+        let path = path.display().to_string();
+        let kind = if sov_preflight::is_file_in_use(error) {
+            ErrorKind::FileInUse { path }
+        } else {
+            ErrorKind::FileError {
+                path,
+                reason: error.to_string(),
+            }
+        };
+        Self::new(kind, error.to_string())
     }
 
     pub fn cancelled() -> Self {
@@ -118,7 +137,7 @@ impl UpdateError {
             ErrorKind::JobFailed { .. } | ErrorKind::OutputFailed { .. } => Code::JobFailed,
             ErrorKind::PreflightBlocked { .. } => Code::PreflightBlocked,
             ErrorKind::InvalidInput { .. } => Code::InvalidInput,
-            ErrorKind::FileError { .. } => Code::FileError,
+            ErrorKind::FileError { .. } | ErrorKind::FileInUse { .. } => Code::FileError,
             ErrorKind::Internal => Code::Internal,
         }
     }
@@ -136,6 +155,7 @@ impl UpdateError {
                 | ErrorKind::ServerError { .. }
                 | ErrorKind::NetworkUnreachable
                 | ErrorKind::TimedOut
+                | ErrorKind::FileInUse { .. }
         )
     }
 
@@ -209,6 +229,9 @@ impl UpdateError {
             ErrorKind::FileError { path, reason } => format!(
                 "SOV Updater could not use the file or folder {path}: {reason}. Check that it exists \
                  and that you may read and write it, then try again."
+            ),
+            ErrorKind::FileInUse { path } => format!(
+                "{path} is open in another program, such as Excel. Close it there, then choose Retry."
             ),
             ErrorKind::Internal => "Something unexpected went wrong in SOV Updater. Try again; if it \
                  keeps happening, send the details to support."
@@ -290,5 +313,25 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("unknown attribute"));
+    }
+
+    #[test]
+    fn a_file_held_by_another_program_asks_to_close_it_and_offers_retry() {
+        let path = std::path::Path::new("Acme 2026-12.json");
+        // ERROR_SHARING_VIOLATION: what Windows answers while Excel holds the file.
+        let error = UpdateError::from_io(path, &std::io::Error::from_raw_os_error(32));
+        if cfg!(windows) {
+            assert_eq!(
+                error.message(),
+                "Acme 2026-12.json is open in another program, such as Excel. Close it there, then choose Retry."
+            );
+            assert!(error.is_transient(), "Retry is offered");
+        } else {
+            assert!(matches!(error.kind(), ErrorKind::FileError { .. }));
+        }
+        assert_eq!(error.code(), Code::FileError);
+        let other = UpdateError::from_io(path, &std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert!(matches!(other.kind(), ErrorKind::FileError { .. }));
+        assert!(!other.is_transient());
     }
 }

@@ -107,6 +107,7 @@ async fn hostile_output_filenames_stay_inside_the_destination() {
         "a\u{1}b\u{7}\nc.json".to_owned(),
         format!("{}.json", "L".repeat(300)),
         "...".to_owned(),
+        "Acme: Corp/CON 2026-12.json".to_owned(),
     ];
     mock.with(|s| {
         s.outputs = hostile
@@ -146,6 +147,10 @@ async fn hostile_output_filenames_stay_inside_the_destination() {
     assert!(by_name.contains(&"_nul.csv"));
     assert!(by_name.contains(&"a_b__c.json"));
     assert!(by_name.contains(&"output"));
+    assert!(
+        by_name.contains(&"Acme_ Corp_CON 2026-12.json"),
+        "a separator inside an insured's name keeps the name: {by_name:?}"
+    );
     // Each file holds what the server sent for it.
     for (saved, name) in outcome.outputs.iter().zip(&hostile) {
         assert_eq!(std::fs::read(&saved.path).unwrap(), name.as_bytes());

@@ -211,16 +211,22 @@ pub fn read_until(lines: &Receiver<String>, wanted: impl Fn(&str) -> bool) -> Ve
     }
 }
 
+// Signals are Unix; on Windows Ctrl-C is a console control event, which a test cannot send to one child alone
+// (GenerateConsoleCtrlEvent reaches the whole console group, the test runner included).
+
 /// Sends SIGINT (Ctrl-C) to a child.
+#[cfg(unix)]
 pub fn interrupt(child: &Child) {
     send_signal(child, nix::sys::signal::Signal::SIGINT);
 }
 
 /// SIGTERM, as `kill`, a CI timeout or a service manager sends it.
+#[cfg(unix)]
 pub fn terminate(child: &Child) {
     send_signal(child, nix::sys::signal::Signal::SIGTERM);
 }
 
+#[cfg(unix)]
 fn send_signal(child: &Child, signal: nix::sys::signal::Signal) {
     let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
     nix::sys::signal::kill(pid, signal).unwrap();

@@ -262,13 +262,7 @@ fn percent_decode(raw: &str) -> String {
 }
 
 fn file_error(path: &Path, error: &std::io::Error) -> UpdateError {
-    UpdateError::new(
-        ErrorKind::FileError {
-            path: path.display().to_string(),
-            reason: error.to_string(),
-        },
-        error.to_string(),
-    )
+    UpdateError::from_io(path, error)
 }
 
 #[cfg(test)]
