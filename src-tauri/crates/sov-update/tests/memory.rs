@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(target_os = "linux")]
 
+#[path = "update/support/mod.rs"]
 mod support;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(target_os = "linux")]
 
+#[path = "sandbox/common/mod.rs"]
 mod common;
 
 use bytes::Bytes;

@@ -14,3 +14,4 @@ mod problem_rows;
 mod support;
 mod underwriter_corpus;
 mod upload_plan;
+mod windows_sharing;

@@ -1,0 +1,9 @@
+//! All of sov-update-cli's integration tests in one binary: one link instead of 6.
+
+mod commands;
+mod dependencies;
+mod interrupt;
+mod mapping;
+mod reading;
+mod run;
+mod support;

@@ -1,0 +1,154 @@
+//! Upload plans made by the job's caller (the CLI checks and plans in one read): sent as they
+//! are, refused when the file changed since, and not used for other files.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::support::mock::Mock;
+use crate::support::{json_spec, quick_job, write_file, Events, CORRECTIONS};
+use sov_preflight::{check_and_plan_files, CheckOptions, UploadPlan};
+use sov_update::{JobError, JobOutcome, JobSpec, Step};
+
+const HEADER: &str = "sheet_name,sheet_row_number,bldg_name\n";
+
+fn five_rows() -> String {
+    let rows: String = (2..=6)
+        .map(|row| format!("Sheet1,{row},House {row}\n"))
+        .collect();
+    format!("{HEADER}{rows}")
+}
+
+/// Plans as the CLI makes them, but in parts of `rows_per_batch` rows.
+fn plans(files: &[PathBuf], rows_per_batch: usize) -> Vec<Arc<UploadPlan>> {
+    check_and_plan_files(files, &CheckOptions::default(), Some(rows_per_batch))
+        .into_iter()
+        .map(|file| Arc::new(file.plan.unwrap()))
+        .collect()
+}
+
+fn spec(files: Vec<PathBuf>, dest: &Path, upload_plans: Vec<Arc<UploadPlan>>) -> JobSpec {
+    JobSpec {
+        preflight_checked: true,
+        upload_plans: Some(upload_plans),
+        ..json_spec(files, dest)
+    }
+}
+
+async fn run(mock: &Mock, spec: JobSpec) -> Result<JobOutcome, JobError> {
+    quick_job(&mock.base, &Events::default()).run(spec).await
+}
+
+/// File name and text of every upload the server received for the update.
+fn received(mock: &Mock, update_id: &str) -> Vec<(String, String)> {
+    let (uploads, _, _) = mock.update(update_id);
+    uploads
+        .into_iter()
+        .map(|upload| {
+            (
+                upload.file_name.unwrap(),
+                String::from_utf8(upload.bytes).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_callers_plans_are_sent_as_they_are() {
+    let mock = Mock::start().await;
+    let input = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let file = write_file(input.path(), "many.csv", &five_rows());
+    // The job's own batch size (the default) would send one part: three prove the plans were used.
+    let upload_plans = plans(std::slice::from_ref(&file), 2);
+
+    let outcome = run(&mock, spec(vec![file], dest.path(), upload_plans))
+        .await
+        .unwrap();
+
+    let received = received(&mock, &outcome.update_id);
+    let names: Vec<&str> = received.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "many (part 1 of 3).csv",
+            "many (part 2 of 3).csv",
+            "many (part 3 of 3).csv"
+        ]
+    );
+    let sent_rows: String = received
+        .iter()
+        .map(|(_, text)| text.strip_prefix(HEADER).unwrap())
+        .collect();
+    assert_eq!(format!("{HEADER}{sent_rows}"), five_rows());
+}
+
+#[tokio::test]
+async fn a_file_changed_after_the_caller_planned_it_is_not_sent() {
+    let mock = Mock::start().await;
+    let input = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
+    let upload_plans = plans(std::slice::from_ref(&file), 2);
+    write_file(input.path(), "corrections.csv", &five_rows());
+
+    let error = run(&mock, spec(vec![file], dest.path(), upload_plans))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.step, Step::Upload);
+    assert_eq!(error.error.code(), sov_error::Code::FileError);
+    assert!(
+        error
+            .error
+            .detail()
+            .contains("`corrections.csv` changed after it was checked"),
+        "{}",
+        error.error.detail()
+    );
+    let update_id = error.update_id.unwrap();
+    assert!(received(&mock, &update_id).is_empty(), "nothing was sent");
+    assert_eq!(mock.count("start"), 0);
+}
+
+#[tokio::test]
+async fn plans_for_other_files_are_not_used() {
+    let mock = Mock::start().await;
+    let input = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let planned = write_file(input.path(), "planned.csv", &five_rows());
+    let sent = write_file(input.path(), "sent.csv", CORRECTIONS);
+    let upload_plans = plans(&[planned], 2);
+
+    let outcome = run(&mock, spec(vec![sent], dest.path(), upload_plans))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        received(&mock, &outcome.update_id),
+        [("sent.csv".to_owned(), CORRECTIONS.to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn a_blocking_file_is_refused_even_with_plans_when_the_caller_did_not_check_it() {
+    let mock = Mock::start().await;
+    let input = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let file = write_file(
+        input.path(),
+        "twice.csv",
+        &format!("{HEADER}Sheet1,2,A\nSheet1,2,A again\n"),
+    );
+    let upload_plans = plans(std::slice::from_ref(&file), 2);
+    let spec = JobSpec {
+        preflight_checked: false,
+        ..spec(vec![file], dest.path(), upload_plans)
+    };
+
+    let error = run(&mock, spec).await.unwrap_err();
+
+    assert_eq!(error.step, Step::Validate);
+    assert_eq!(error.error.code(), sov_error::Code::PreflightBlocked);
+    assert_eq!(mock.updates_created(), 0);
+}
