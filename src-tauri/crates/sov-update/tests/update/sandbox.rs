@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::support::recorder::Recorder;
 use crate::support::{list_dir, sha256_hex, write_file, Events};
 use sov_update::{
     ApiToken, ClientConfig, Environment, Job, JobError, JobOutcome, JobSpec, OutputFile, Phase,
@@ -343,12 +342,11 @@ async fn a_download_the_sandbox_keeps_dropping_leaves_no_file() {
 
 #[tokio::test]
 async fn sandbox_outputs_on_another_origin_never_get_the_token() {
-    let foreign = Recorder::start(b"{}").await;
-    let sandbox = sandbox(SandboxConfig {
-        output_url_base: Some(foreign.base.clone()),
-        ..SandboxConfig::default()
-    })
-    .await;
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    // Output URLs point at the sandbox's second listener: another origin that serves them without a token.
+    sandbox
+        .control()
+        .set_output_url_base(Some(sandbox.output_origin_url()));
     let dest = tempfile::tempdir().unwrap();
     run(
         &sandbox,
@@ -357,9 +355,20 @@ async fn sandbox_outputs_on_another_origin_never_get_the_token() {
     )
     .await
     .unwrap();
-    let seen = foreign.seen();
+    let seen: Vec<_> = sandbox
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.origin == sovfixer_sandbox::RequestOrigin::Outputs)
+        .collect();
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].authorization, None);
+    assert_eq!(seen[0].status, 200, "the output was fetched there");
+    assert_eq!(seen[0].header("authorization"), None);
+    assert_eq!(
+        sandbox.control().count_seen(Endpoint::Download),
+        0,
+        "nor was it fetched from the API with the token"
+    );
     sandbox.shutdown().await;
 }
 

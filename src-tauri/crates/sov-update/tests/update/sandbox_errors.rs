@@ -1,4 +1,4 @@
-//! Error kinds as the sandbox produces them (the scripted mock in `errors.rs` covers the exact wire shapes): each
+//! Error kinds as the sandbox produces them (`errors.rs` covers the exact wire shapes): each
 //! reaches the caller as the right kind, with a plain message that says what to do next.
 #![allow(clippy::unwrap_used)]
 

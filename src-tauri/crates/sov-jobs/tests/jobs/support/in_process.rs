@@ -8,13 +8,10 @@ use std::time::Duration;
 use sov_history::{HistoryStore, InputFile, JobDetail, NewJob, TransitionKind};
 use sov_jobs::{Connection, JobRunner, Target};
 use sov_update::client::InitiateUpdateRequest;
-use sov_update::{
-    ApiToken, ClientConfig, Environment, FileUpload, JobSpec, PollConfig, RetryPolicy,
-    SovFixerClient, StartRequest,
-};
+use sov_update::{FileUpload, JobSpec, PollConfig, SovFixerClient, StartRequest};
 use sovfixer_sandbox::{RunningSandbox, SandboxConfig, SAMPLE_SOV_ID};
 
-pub const WAIT: Duration = Duration::from_secs(90);
+pub const WAIT: Duration = sov_test_support::PATIENCE;
 
 pub struct Setup {
     pub sandbox: RunningSandbox,
@@ -49,18 +46,9 @@ pub async fn setup(processing: Duration) -> Setup {
     }
 }
 
+/// A client for the sandbox at `api_url` (default token), trying twice in all.
 pub fn client_for(api_url: &str) -> SovFixerClient {
-    let mut config = ClientConfig::new(
-        Environment::custom(api_url).unwrap(),
-        ApiToken::new("sandbox-token"),
-    );
-    config.retry = RetryPolicy {
-        max_attempts: 2,
-        base_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(200),
-        max_retry_after: Duration::from_secs(1),
-    };
-    SovFixerClient::new(config).unwrap()
+    sov_test_support::client_for(api_url, "sandbox-token", Duration::from_secs(30), 2)
 }
 
 /// A connection to the sandbox at `api_url`, recorded as the demo.

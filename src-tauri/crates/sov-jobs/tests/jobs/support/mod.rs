@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 use sov_history::{HistoryStore, JobDetail, Page};
 use sovfixer_sandbox::{Endpoint, RunningSandbox, SandboxConfig, SandboxControl};
 
-/// Generous: debug builds on a loaded 2-core machine.
-pub const LINE_WAIT: Duration = Duration::from_secs(90);
+/// How long a line of the runner may take to come (the shared test patience).
+pub const LINE_WAIT: Duration = sov_test_support::PATIENCE;
+
+pub use sov_test_support::list_dir;
 
 pub struct Harness {
     // Declared before the runtime so it is dropped while the runtime still runs.
@@ -160,19 +162,6 @@ impl Harness {
             "{endpoint:?}: {seen} of {count} requests arrived"
         );
     }
-}
-
-pub fn list_dir(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
 }
 
 /// The runner as a child process whose stdout is read line by line.
