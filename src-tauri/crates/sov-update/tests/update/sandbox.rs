@@ -90,6 +90,16 @@ async fn run(
     .await
 }
 
+/// The sample corrections against the sample SOV, asking for `formats`, saved into a new temp folder.
+async fn run_sample(
+    sandbox: &RunningSandbox,
+    formats: &[&str],
+) -> (Result<JobOutcome, JobError>, tempfile::TempDir) {
+    let dest = tempfile::tempdir().unwrap();
+    let spec = spec(vec![sample("corrections.csv")], dest.path(), formats);
+    (run(sandbox, spec, &Events::default()).await, dest)
+}
+
 #[tokio::test]
 async fn the_sample_corrections_update_the_sample_sov_end_to_end() {
     let sandbox = sandbox(SandboxConfig::default()).await;
@@ -301,14 +311,8 @@ async fn sandbox_faults_are_survived_without_duplicates() {
         .list_output_formats(Some(SAMPLE_SOV_ID))
         .await
         .unwrap();
-    let dest = tempfile::tempdir().unwrap();
-    let outcome = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &[]),
-        &Events::default(),
-    )
-    .await
-    .unwrap();
+    let (result, _dest) = run_sample(&sandbox, &[]).await;
+    let outcome = result.unwrap();
     assert_eq!(outcome.outputs.len(), 1);
     assert_eq!(control.jobs().len(), 1, "exactly one update job");
     assert_eq!(control.count_requests(Endpoint::Start), 1);
@@ -326,14 +330,8 @@ async fn a_download_the_sandbox_keeps_dropping_leaves_no_file() {
             ..Fault::default()
         },
     );
-    let dest = tempfile::tempdir().unwrap();
-    let error = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &[]),
-        &Events::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, dest) = run_sample(&sandbox, &[]).await;
+    let error = result.unwrap_err();
     assert_eq!(error.step, Step::Download);
     assert!(error.error.is_transient(), "{:?}", error.error);
     assert!(list_dir(dest.path()).is_empty());
@@ -347,14 +345,8 @@ async fn sandbox_outputs_on_another_origin_never_get_the_token() {
     sandbox
         .control()
         .set_output_url_base(Some(sandbox.output_origin_url()));
-    let dest = tempfile::tempdir().unwrap();
-    run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &[]),
-        &Events::default(),
-    )
-    .await
-    .unwrap();
+    let (result, _dest) = run_sample(&sandbox, &[]).await;
+    result.unwrap();
     let seen: Vec<_> = sandbox
         .control()
         .requests()
@@ -485,14 +477,8 @@ async fn watching_a_failed_update_returns_its_final_status_and_downloads_nothing
             ..Fault::default()
         },
     );
-    let dest = tempfile::tempdir().unwrap();
-    let failure = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
-        &Events::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, _dest) = run_sample(&sandbox, &["JSON"]).await;
+    let failure = result.unwrap_err();
     let update_id = failure.update_id.unwrap();
     let events = Events::default();
 
@@ -527,14 +513,8 @@ async fn initiate_is_never_repeated_after_a_502_that_came_after_the_work() {
             ..Fault::default()
         },
     );
-    let dest = tempfile::tempdir().unwrap();
-    let error = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
-        &Events::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, _dest) = run_sample(&sandbox, &["JSON"]).await;
+    let error = result.unwrap_err();
     assert_eq!(error.error.code(), sov_error::Code::ServerError);
     assert_eq!(
         control.count_requests(Endpoint::InitiateUpdate),
@@ -562,14 +542,8 @@ async fn a_lost_start_answer_on_a_queued_update_never_starts_twice() {
             ..Fault::default()
         },
     );
-    let dest = tempfile::tempdir().unwrap();
-    let outcome = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
-        &Events::default(),
-    )
-    .await
-    .unwrap();
+    let (result, _dest) = run_sample(&sandbox, &["JSON"]).await;
+    let outcome = result.unwrap();
     assert_eq!(control.count_requests(Endpoint::Start), 2);
     let jobs = control.jobs();
     assert_eq!(jobs.len(), 1, "one update job");

@@ -66,6 +66,27 @@ pub fn runner_for(store: &Arc<HistoryStore>) -> JobRunner {
 }
 
 impl Setup {
+    /// A recorded job that uploaded its file and sent start, then stopped before start's answer.
+    pub async fn interrupted_after_start_sent(&self) -> (String, String) {
+        self.interrupted_job(
+            true,
+            &[
+                TransitionKind::UploadStarted { file_index: 0 },
+                TransitionKind::UploadAcknowledged { file_index: 0 },
+                TransitionKind::StartSent,
+            ],
+        )
+        .await
+    }
+
+    /// Runs the startup resume against the sandbox (recorded as the demo).
+    pub async fn resume(&self) -> sov_jobs::ResumeReport {
+        self.runner
+            .resume_unfinished(&self.connection, None)
+            .await
+            .unwrap()
+    }
+
     pub fn file(&self, name: &str, row: u32) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(

@@ -105,6 +105,23 @@ impl Harness {
         self.spawn(&args)
     }
 
+    /// Starts a job of the sample SOV with the sample corrections, asking for `formats`.
+    pub fn start_sample_job(&self, formats: &[&str]) -> RunnerProcess {
+        let file = self.sample_file();
+        self.start_job(sovfixer_sandbox::SAMPLE_SOV_ID, &file, formats)
+    }
+
+    /// Makes the sandbox sit on every request to `endpoint` for `ms` before acting on it.
+    pub fn hold(&self, endpoint: Endpoint, ms: u64) {
+        self.control().set_fault(
+            endpoint,
+            sovfixer_sandbox::Fault {
+                latency_ms: ms,
+                ..sovfixer_sandbox::Fault::default()
+            },
+        );
+    }
+
     /// Starts the runner in `--resume` mode.
     pub fn resume(&self) -> RunnerProcess {
         self.spawn(&["--resume".to_owned()])
