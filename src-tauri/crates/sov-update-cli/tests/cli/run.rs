@@ -8,10 +8,23 @@ use sovfixer_sandbox::{Endpoint, Fault, ForcedFailure};
 
 const QUICK: Duration = Duration::from_millis(600);
 
+/// A sandbox whose jobs finish quickly and a fresh workspace: how most tests here begin.
+fn quick() -> (Sandbox, Workspace) {
+    (Sandbox::start(QUICK), Workspace::new())
+}
+
+/// `sov-update run <sample SOV> <corrections> --out <out> <extra…>` in `work` against `sandbox`.
+fn run_into_out(sandbox: &Sandbox, work: &Workspace, extra: &[&str]) -> std::process::Output {
+    let out = work.out().display().to_string();
+    let corrections = work.corrections();
+    let mut args = vec!["run", SOV, corrections.as_str(), "--out", out.as_str()];
+    args.extend_from_slice(extra);
+    work.run(sandbox, &args)
+}
+
 #[test]
 fn run_saves_the_outputs_and_prints_only_their_paths_on_stdout() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let out = work.out().display().to_string();
     let output = work.run(
         &sandbox,
@@ -47,8 +60,7 @@ fn run_saves_the_outputs_and_prints_only_their_paths_on_stdout() {
 
 #[test]
 fn json_stream_follows_the_documented_schema_and_ends_with_a_summary() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let out = work.out().display().to_string();
     let output = work.run(
         &sandbox,
@@ -147,8 +159,7 @@ fn a_file_of_more_rows_than_one_batch_arrives_complete_in_parts() {
 
 #[test]
 fn options_work_before_or_after_the_command_like_sovfixerapi() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let mut command = work.cli();
     command.args([
         "--auth-token",
@@ -184,8 +195,7 @@ fn options_work_before_or_after_the_command_like_sovfixerapi() {
 
 #[test]
 fn output_formats_and_extra_data_are_accepted_before_the_command_too() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let mut command = work.cli();
     command.args([
         "-o",
@@ -241,8 +251,7 @@ fn output_formats_and_extra_data_are_accepted_before_the_command_too() {
 
 #[test]
 fn a_repeated_or_malformed_extra_data_key_is_bad_usage() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let repeated = work.run(
         &sandbox,
         &[
@@ -283,8 +292,7 @@ fn a_repeated_or_malformed_extra_data_key_is_bad_usage() {
 
 #[test]
 fn a_rejected_token_exits_4_and_is_never_printed_even_with_vvv() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let secret = "wrong-secret-token-81c3";
     let mut command = work.cli();
     command.args([
@@ -336,8 +344,7 @@ fn a_rejected_token_exits_4_and_is_never_printed_even_with_vvv() {
 
 #[test]
 fn server_refusals_and_failed_jobs_exit_5_with_the_engine_message() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let unknown = work.run(&sandbox, &["run", "s-does-not-exist", &work.corrections()]);
     assert_eq!(code(&unknown), 5, "{}", stderr(&unknown));
     assert!(
@@ -465,8 +472,7 @@ fn a_passed_deadline_exits_6_and_names_the_command_that_collects_the_update() {
 
 #[test]
 fn a_blocking_preflight_error_exits_3_before_anything_is_sent() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let bad = work.file(
         "bad.csv",
         "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,Normal House\n",
@@ -500,8 +506,7 @@ fn a_blocking_preflight_error_exits_3_before_anything_is_sent() {
 
 #[test]
 fn run_sends_the_sheet_given_with_sheet_and_stops_before_sending_a_sheet_that_blocks() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let workbook = work.two_sheet_workbook();
     let out = work.out().display().to_string();
 
@@ -545,8 +550,7 @@ fn run_sends_the_sheet_given_with_sheet_and_stops_before_sending_a_sheet_that_bl
 
 #[test]
 fn override_preflight_sends_a_blocked_file_and_reports_what_sov_fixer_says() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let bad = work.file(
         "bad.csv",
         "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,Normal House\n",
@@ -600,8 +604,7 @@ fn a_server_that_keeps_failing_is_a_network_failure_after_retries() {
 
 #[test]
 fn an_output_folder_that_cannot_be_used_exits_1_naming_it() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let not_a_folder = work.file("not-a-folder", "x");
     let output = work.run(
         &sandbox,
@@ -625,8 +628,7 @@ fn an_output_folder_that_cannot_be_used_exits_1_naming_it() {
 
 #[test]
 fn existing_files_are_never_overwritten() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let first = work.run(
         &sandbox,
         &[
@@ -669,8 +671,7 @@ fn existing_files_are_never_overwritten() {
 #[cfg(unix)] // `script` is Unix; a Windows console cannot be faked for one child from a test.
 fn a_terminal_gets_progress_bars() {
     // `script` (util-linux, part of every Debian base system) gives the command a terminal.
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let log = work.path().join("terminal.log");
     let command_line = format!(
         "{} -u {} --auth-token {TOKEN} run {SOV} corrections.csv --out out",
@@ -693,8 +694,7 @@ fn a_terminal_gets_progress_bars() {
 
 #[test]
 fn no_write_runs_the_update_saves_nothing_and_lists_the_output_urls() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let output = work.run(
         &sandbox,
         &[
@@ -744,8 +744,7 @@ fn no_write_runs_the_update_saves_nothing_and_lists_the_output_urls() {
 
 #[test]
 fn update_with_delegate_to_team_and_no_write_is_accepted_like_sovfixerapi() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let output = work.run(
         &sandbox,
         &[
@@ -787,29 +786,15 @@ fn update_with_delegate_to_team_and_no_write_is_accepted_like_sovfixerapi() {
 
 #[test]
 fn the_last_of_write_and_no_write_wins() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
-    let out = work.out().display().to_string();
-    let output = work.run(
-        &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            &out,
-            "--no-write",
-            "--write",
-        ],
-    );
+    let (sandbox, work) = quick();
+    let output = run_into_out(&sandbox, &work, &["--no-write", "--write"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(!work.out_entries().is_empty(), "--write came last: save");
 }
 
 #[test]
 fn a_failed_update_exits_5_with_no_write_too() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     sandbox.control().set_fault(
         Endpoint::Start,
         Fault {
@@ -834,13 +819,8 @@ fn a_failed_update_exits_5_with_no_write_too() {
 
 #[test]
 fn out_with_no_write_is_refused_before_anything_is_sent() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
-    let out = work.out().display().to_string();
-    let output = work.run(
-        &sandbox,
-        &["run", SOV, &work.corrections(), "--out", &out, "--no-write"],
-    );
+    let (sandbox, work) = quick();
+    let output = run_into_out(&sandbox, &work, &["--no-write"]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     let message = stderr(&output);
     assert!(
@@ -852,8 +832,7 @@ fn out_with_no_write_is_refused_before_anything_is_sent() {
 
 #[test]
 fn rows_the_server_did_not_apply_exit_8_and_are_named_in_the_summary() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let corrections = work.file(
         "some-unknown.csv",
         "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\nSheet1,99,Nowhere\nSheet1,98,Nowhere Else\n",
