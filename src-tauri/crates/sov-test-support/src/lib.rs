@@ -45,16 +45,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The project's sandbox on 127.0.0.1 (a free port), accepting `token`, its jobs taking `processing`.
 pub async fn start_sandbox(token: &str, processing: Duration) -> RunningSandbox {
-    sovfixer_sandbox::start(
-        SandboxConfig {
-            token: token.to_owned(),
-            processing,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
+    start_sandbox_with(SandboxConfig {
+        token: token.to_owned(),
+        processing,
+        ..SandboxConfig::default()
+    })
     .await
-    .unwrap()
+}
+
+/// The project's sandbox on 127.0.0.1 (a free port) with `config`.
+pub async fn start_sandbox_with(config: SandboxConfig) -> RunningSandbox {
+    sovfixer_sandbox::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
 }
 
 /// A client for `api_url` with `token`, short timeouts and quick retries (`max_attempts` tries in all).

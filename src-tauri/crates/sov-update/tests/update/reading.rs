@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use sov_error::Code;
@@ -17,10 +16,7 @@ use sovfixer_sandbox::{Endpoint, Fault, RunningSandbox, SandboxConfig, SAMPLE_SO
 use tokio_util::sync::CancellationToken;
 
 async fn sandbox() -> RunningSandbox {
-    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let running = sovfixer_sandbox::start(SandboxConfig::default(), addr)
-        .await
-        .unwrap();
+    let running = sov_test_support::start_sandbox_with(SandboxConfig::default()).await;
     running
         .control()
         .set_output_delay(Duration::from_millis(300));

@@ -2,7 +2,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -23,16 +22,11 @@ fn sample(name: &str) -> PathBuf {
 }
 
 async fn sandbox(config: SandboxConfig) -> RunningSandbox {
-    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    sovfixer_sandbox::start(
-        SandboxConfig {
-            processing: Duration::from_millis(800),
-            ..config
-        },
-        addr,
-    )
+    sov_test_support::start_sandbox_with(SandboxConfig {
+        processing: Duration::from_millis(800),
+        ..config
+    })
     .await
-    .unwrap()
 }
 
 fn client(sandbox: &RunningSandbox, token: &str) -> SovFixerClient {

@@ -23,15 +23,11 @@ pub struct Setup {
 }
 
 pub async fn setup(processing: Duration) -> Setup {
-    let sandbox = sovfixer_sandbox::start(
-        SandboxConfig {
-            processing,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = sov_test_support::start_sandbox_with(SandboxConfig {
+        processing,
+        ..SandboxConfig::default()
+    })
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = HistoryStore::open(&dir.path().join("history")).unwrap();
     let store = Arc::new(store);

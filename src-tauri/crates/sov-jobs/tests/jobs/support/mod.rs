@@ -31,15 +31,10 @@ impl Harness {
             .enable_all()
             .build()
             .unwrap();
-        let sandbox = runtime
-            .block_on(sovfixer_sandbox::start(
-                SandboxConfig {
-                    processing,
-                    ..SandboxConfig::default()
-                },
-                "127.0.0.1:0".parse().unwrap(),
-            ))
-            .unwrap();
+        let sandbox = runtime.block_on(sov_test_support::start_sandbox_with(SandboxConfig {
+            processing,
+            ..SandboxConfig::default()
+        }));
         Self {
             sandbox: Some(sandbox),
             runtime,
