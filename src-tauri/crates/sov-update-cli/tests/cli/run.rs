@@ -13,33 +13,27 @@ fn quick() -> (Sandbox, Workspace) {
     (Sandbox::start(QUICK), Workspace::new())
 }
 
+/// `sov-update run <sample SOV> <corrections> <extra…>` in `work` against `sandbox`.
+fn run_update(sandbox: &Sandbox, work: &Workspace, extra: &[&str]) -> std::process::Output {
+    let corrections = work.corrections();
+    let mut args = vec!["run", SOV, corrections.as_str()];
+    args.extend_from_slice(extra);
+    work.run(sandbox, &args)
+}
+
 /// `sov-update run <sample SOV> <corrections> --out <out> <extra…>` in `work` against `sandbox`.
 fn run_into_out(sandbox: &Sandbox, work: &Workspace, extra: &[&str]) -> std::process::Output {
     let out = work.out().display().to_string();
-    let corrections = work.corrections();
-    let mut args = vec!["run", SOV, corrections.as_str(), "--out", out.as_str()];
+    let mut args = vec!["--out", out.as_str()];
     args.extend_from_slice(extra);
-    work.run(sandbox, &args)
+    run_update(sandbox, work, &args)
 }
 
 #[test]
 fn run_saves_the_outputs_and_prints_only_their_paths_on_stdout() {
     let (sandbox, work) = quick();
     let out = work.out().display().to_string();
-    let output = work.run(
-        &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            &out,
-            "-o",
-            "JSON",
-            "-o",
-            "CSV",
-        ],
-    );
+    let output = run_update(&sandbox, &work, &["--out", &out, "-o", "JSON", "-o", "CSV"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let paths: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
     assert_eq!(paths.len(), 2, "one line per output: {paths:?}");
@@ -104,7 +98,7 @@ fn json_stream_follows_the_documented_schema_and_ends_with_a_summary() {
 fn nowait_prints_the_update_id_and_status_collects_it_later() {
     let sandbox = Sandbox::start(Duration::from_secs(2));
     let work = Workspace::new();
-    let output = work.run(&sandbox, &["run", SOV, &work.corrections(), "--nowait"]);
+    let output = run_update(&sandbox, &work, &["--nowait"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let update_id = stdout(&output).trim().to_owned();
     let job = &sandbox.control().jobs()[0];
@@ -252,17 +246,10 @@ fn output_formats_and_extra_data_are_accepted_before_the_command_too() {
 #[test]
 fn a_repeated_or_malformed_extra_data_key_is_bad_usage() {
     let (sandbox, work) = quick();
-    let repeated = work.run(
+    let repeated = run_update(
         &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "-E",
-            "insured_name=A",
-            "-E",
-            "insured_name=B",
-        ],
+        &work,
+        &["-E", "insured_name=A", "-E", "insured_name=B"],
     );
     assert_eq!(code(&repeated), 2);
     assert!(
@@ -606,15 +593,10 @@ fn a_server_that_keeps_failing_is_a_network_failure_after_retries() {
 fn an_output_folder_that_cannot_be_used_exits_1_naming_it() {
     let (sandbox, work) = quick();
     let not_a_folder = work.file("not-a-folder", "x");
-    let output = work.run(
+    let output = run_update(
         &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            &not_a_folder.display().to_string(),
-        ],
+        &work,
+        &["--out", &not_a_folder.display().to_string()],
     );
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let text = stderr(&output);
@@ -629,33 +611,18 @@ fn an_output_folder_that_cannot_be_used_exits_1_naming_it() {
 #[test]
 fn existing_files_are_never_overwritten() {
     let (sandbox, work) = quick();
-    let first = work.run(
+    let first = run_update(
         &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            "out",
-            "-E",
-            "insured_name=Acme",
-        ],
+        &work,
+        &["--out", "out", "-E", "insured_name=Acme"],
     );
     assert_eq!(code(&first), 0, "{}", stderr(&first));
     let first_path = stdout(&first).trim().to_owned();
     std::fs::write(&first_path, "edited by hand").unwrap();
-    let second = work.run(
+    let second = run_update(
         &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            "out",
-            "-E",
-            "insured_name=Acme",
-            "--noinput",
-        ],
+        &work,
+        &["--out", "out", "-E", "insured_name=Acme", "--noinput"],
     );
     assert_eq!(code(&second), 0, "{}", stderr(&second));
     let second_path = stdout(&second).trim().to_owned();
@@ -780,7 +747,7 @@ fn update_with_delegate_to_team_and_no_write_is_accepted_like_sovfixerapi() {
     entries.sort();
     assert_eq!(entries, vec!["corrections.csv", "out"]);
 
-    let blank_team = work.run(&sandbox, &["run", SOV, &work.corrections(), "-D", ""]);
+    let blank_team = run_update(&sandbox, &work, &["-D", ""]);
     assert_eq!(code(&blank_team), 2, "{}", stderr(&blank_team));
 }
 
@@ -863,6 +830,6 @@ fn rows_the_server_did_not_apply_exit_8_and_are_named_in_the_summary() {
         "{text}"
     );
 
-    let clean = work.run(&sandbox, &["run", SOV, &work.corrections(), "--out", &out]);
+    let clean = run_update(&sandbox, &work, &["--out", &out]);
     assert_eq!(code(&clean), 0, "{}", stderr(&clean));
 }
