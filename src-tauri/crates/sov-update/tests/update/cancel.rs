@@ -5,13 +5,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::scripted_output;
 use crate::support::{
     client_for, fast_poll, list_dir, start_sandbox, write_file, Events, CORRECTIONS,
 };
 use sov_update::{Job, JobError, JobProgress, JobSpec, Phase, Step};
-use sovfixer_sandbox::{
-    Endpoint, Fault, RunningSandbox, ScriptedOutput, ScriptedStatus, SAMPLE_SOV_ID,
-};
+use sovfixer_sandbox::{Endpoint, Fault, RunningSandbox, ScriptedStatus, SAMPLE_SOV_ID};
 use tokio_util::sync::CancellationToken;
 
 /// Far longer than any test may take: a job that waits this out was not cancelled.
@@ -229,12 +228,10 @@ async fn cancelled_mid_download_leaves_no_partial_file() {
     let sandbox = start_sandbox().await;
     sandbox
         .control()
-        .set_scripted_outputs(Some(vec![ScriptedOutput {
-            filename: "big.json".into(),
-            content: "y".repeat(200_000),
-            on_output_origin: false,
-            listed_without_url: false,
-        }]));
+        .set_scripted_outputs(Some(vec![scripted_output(
+            "big.json",
+            &"y".repeat(200_000),
+        )]));
     sandbox.control().set_fault(
         Endpoint::Download,
         Fault {

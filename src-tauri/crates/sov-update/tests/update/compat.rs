@@ -2,13 +2,14 @@
 //! update without saving its outputs (`--no-write`).
 #![allow(clippy::unwrap_used)]
 
+use crate::support::scripted_output;
 use crate::support::{
     json_spec as spec, list_dir, multipart_file, quick_job, start_sandbox, write_file, Events,
     CORRECTIONS,
 };
 use serde_json::{json, Value};
 use sov_update::{ErrorKind, JobSpec, Phase, Step};
-use sovfixer_sandbox::{Endpoint, Fault, ForcedFailure, RequestRecord, ScriptedOutput};
+use sovfixer_sandbox::{Endpoint, Fault, ForcedFailure, RequestRecord};
 
 const TEAM: &str = "5b0e3c1a-team-uuid";
 const SECOND: &str = "sheet_name,sheet_row_number,bldg_name\nSheet1,3,Barn\n";
@@ -117,12 +118,10 @@ async fn no_write_runs_the_whole_update_and_lists_outputs_without_saving_them() 
     let sandbox = start_sandbox().await;
     sandbox
         .control()
-        .set_scripted_outputs(Some(vec![ScriptedOutput {
-            filename: "Acme Corp 2026-06.json".into(),
-            content: r#"{"buildings": []}"#.into(),
-            on_output_origin: false,
-            listed_without_url: false,
-        }]));
+        .set_scripted_outputs(Some(vec![scripted_output(
+            "Acme Corp 2026-06.json",
+            r#"{"buildings": []}"#,
+        )]));
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);

@@ -4,14 +4,13 @@
 
 use std::time::{Duration, Instant};
 
+use crate::support::scripted_output;
 use crate::support::{
     client_for, client_with, fast_poll, list_dir, seed_update, sha256_hex, start_sandbox,
     write_file, Events, CORRECTIONS,
 };
 use sov_update::{Job, JobOutcome, JobSpec, StartRequest};
-use sovfixer_sandbox::{
-    Endpoint, Fault, RunningSandbox, ScriptedOutput, ScriptedStatus, SAMPLE_SOV_ID,
-};
+use sovfixer_sandbox::{Endpoint, Fault, RunningSandbox, ScriptedStatus, SAMPLE_SOV_ID};
 use tokio_util::sync::CancellationToken;
 
 async fn run(
@@ -55,12 +54,7 @@ fn latency(ms: u64) -> Fault {
 fn one_output(sandbox: &RunningSandbox, name: &str, content: String) {
     sandbox
         .control()
-        .set_scripted_outputs(Some(vec![ScriptedOutput {
-            filename: name.into(),
-            content,
-            on_output_origin: false,
-            listed_without_url: false,
-        }]));
+        .set_scripted_outputs(Some(vec![scripted_output(name, &content)]));
 }
 
 /// Jobs skip the queue: the first poll after start already says IN_PROGRESS, then the job ends.

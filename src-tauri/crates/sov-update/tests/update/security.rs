@@ -2,21 +2,18 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::support::{
-    client_for, client_with, fast_poll, list_dir, start_sandbox, write_file, Events, CORRECTIONS,
+    client_for, client_with, list_dir, run_corrections, scripted_output, start_sandbox, Events,
     TOKEN,
 };
-use sov_update::{Job, JobOutcome, JobSpec};
+use sov_update::JobOutcome;
 use sovfixer_sandbox::{
-    Endpoint, Fault, RequestOrigin, RequestRecord, RunningSandbox, ScriptedOutput, SAMPLE_SOV_ID,
+    Endpoint, Fault, RequestOrigin, RequestRecord, RunningSandbox, ScriptedOutput,
 };
-use tokio_util::sync::CancellationToken;
 
 fn scripted(filename: &str, content: &str, on_output_origin: bool) -> ScriptedOutput {
     ScriptedOutput {
-        filename: filename.into(),
-        content: content.into(),
         on_output_origin,
-        listed_without_url: false,
+        ..scripted_output(filename, content)
     }
 }
 
@@ -31,23 +28,7 @@ fn seen_on_output_origin(sandbox: &RunningSandbox) -> Vec<RequestRecord> {
 }
 
 async fn run(sandbox: &RunningSandbox, dest: &std::path::Path, events: &Events) -> JobOutcome {
-    let input = tempfile::tempdir().unwrap();
-    let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
-    let spec = JobSpec {
-        sov_id: SAMPLE_SOV_ID.into(),
-        files: vec![file],
-        download_dir: dest.to_owned(),
-        ..JobSpec::default()
-    };
-    Job::new(
-        client_for(&sandbox.api_url()),
-        fast_poll(),
-        events.callback(),
-        CancellationToken::new(),
-    )
-    .run(spec)
-    .await
-    .unwrap()
+    run_corrections(sandbox, dest, events).await
 }
 
 #[tokio::test]

@@ -5,43 +5,19 @@
 
 use std::path::Path;
 
-use crate::support::{
-    client_for, fast_poll, list_dir, start_sandbox, write_file, Events, CORRECTIONS,
-};
-use sov_update::{Job, JobOutcome, JobSpec};
-use sovfixer_sandbox::{RunningSandbox, ScriptedOutput, SAMPLE_SOV_ID};
-use tokio_util::sync::CancellationToken;
+use crate::support::{list_dir, run_corrections, scripted_output, start_sandbox, Events};
+use sov_update::JobOutcome;
+use sovfixer_sandbox::RunningSandbox;
 
 async fn run(sandbox: &RunningSandbox, dest: &Path) -> JobOutcome {
-    let input = tempfile::tempdir().unwrap();
-    let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
-    let spec = JobSpec {
-        sov_id: SAMPLE_SOV_ID.into(),
-        files: vec![file],
-        download_dir: dest.to_owned(),
-        ..JobSpec::default()
-    };
-    Job::new(
-        client_for(&sandbox.api_url()),
-        fast_poll(),
-        Events::default().callback(),
-        CancellationToken::new(),
-    )
-    .run(spec)
-    .await
-    .unwrap()
+    run_corrections(sandbox, dest, &Events::default()).await
 }
 
 /// The sandbox's next update ends with this one output.
 fn one_output(sandbox: &RunningSandbox, name: &str, content: &str) {
     sandbox
         .control()
-        .set_scripted_outputs(Some(vec![ScriptedOutput {
-            filename: name.to_owned(),
-            content: content.to_owned(),
-            on_output_origin: false,
-            listed_without_url: false,
-        }]));
+        .set_scripted_outputs(Some(vec![scripted_output(name, content)]));
 }
 
 /// Opens `path` the way Excel holds a workbook it shows: written by it, shared with nobody.

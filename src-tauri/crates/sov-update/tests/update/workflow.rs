@@ -1,6 +1,7 @@
 //! The whole update workflow against the sandbox: one file, several files, resume.
 #![allow(clippy::unwrap_used)]
 
+use crate::support::scripted_output;
 use crate::support::{
     client_for, fast_poll, list_dir, multipart_file, received_uploads, seed_update, sha256_hex,
     start_sandbox, write_file, Events, CORRECTIONS, TOKEN,
@@ -51,12 +52,7 @@ async fn scripted_sandbox() -> RunningSandbox {
         status("IN_PROGRESS", 30, "Priming enrichment cache."),
         status("IN_PROGRESS", 70, "Writing outputs."),
     ]));
-    control.set_scripted_outputs(Some(vec![ScriptedOutput {
-        filename: OUTPUT_NAME.into(),
-        content: OUTPUT.into(),
-        on_output_origin: false,
-        listed_without_url: false,
-    }]));
+    control.set_scripted_outputs(Some(vec![scripted_output(OUTPUT_NAME, OUTPUT)]));
     sandbox
 }
 
@@ -408,10 +404,8 @@ async fn an_output_listed_without_a_url_is_fetched_from_the_contract_path() {
     sandbox
         .control()
         .set_scripted_outputs(Some(vec![ScriptedOutput {
-            filename: OUTPUT_NAME.into(),
-            content: OUTPUT.into(),
-            on_output_origin: false,
             listed_without_url: true,
+            ..scripted_output(OUTPUT_NAME, OUTPUT)
         }]));
     let update_id = seed_update(&sandbox, true).await;
     let dest = tempfile::tempdir().unwrap();

@@ -97,6 +97,41 @@ impl Events {
     }
 }
 
+/// The sample SOV updated with `CORRECTIONS` (the default format), outputs saved into `dest`; it must succeed.
+pub async fn run_corrections(
+    sandbox: &sovfixer_sandbox::RunningSandbox,
+    dest: &Path,
+    events: &Events,
+) -> sov_update::JobOutcome {
+    let input = tempfile::tempdir().unwrap();
+    let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
+    let spec = JobSpec {
+        sov_id: sovfixer_sandbox::SAMPLE_SOV_ID.into(),
+        files: vec![file],
+        download_dir: dest.to_owned(),
+        ..JobSpec::default()
+    };
+    Job::new(
+        client_for(&sandbox.api_url()),
+        fast_poll(),
+        events.callback(),
+        CancellationToken::new(),
+    )
+    .run(spec)
+    .await
+    .unwrap()
+}
+
+/// An output the sandbox's next updates end with: this name and content, at the API.
+pub fn scripted_output(filename: &str, content: &str) -> sovfixer_sandbox::ScriptedOutput {
+    sovfixer_sandbox::ScriptedOutput {
+        filename: filename.to_owned(),
+        content: content.to_owned(),
+        on_output_origin: false,
+        listed_without_url: false,
+    }
+}
+
 /// Creates an update of the sample SOV as an earlier session would have left it (initiated, `CORRECTIONS`
 /// uploaded, started when `started`), then clears the request log so a test counts only its own requests.
 pub async fn seed_update(sandbox: &sovfixer_sandbox::RunningSandbox, started: bool) -> String {
