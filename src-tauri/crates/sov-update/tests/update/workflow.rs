@@ -65,6 +65,25 @@ fn job(sandbox: &RunningSandbox, events: &Events) -> Job {
     )
 }
 
+/// Resumes `update_id` from `from` with a fresh job, saving into `dest`; it must succeed.
+async fn resume_into(
+    sandbox: &RunningSandbox,
+    update_id: &str,
+    from: ResumePoint,
+    dest: &std::path::Path,
+) -> sov_update::JobOutcome {
+    job(sandbox, &Events::default())
+        .resume(ResumeSpec {
+            sov_id: None,
+            update_id: update_id.to_owned(),
+            from,
+            download_dir: dest.to_owned(),
+            ..ResumeSpec::default()
+        })
+        .await
+        .unwrap()
+}
+
 /// No start request of this test was accepted (a started update stays started once).
 fn assert_never_started_again(sandbox: &RunningSandbox) {
     let starts = sandbox.control().requests_to(Endpoint::Start);
@@ -249,16 +268,13 @@ async fn resume_from_start_starts_once_then_downloads() {
     let dest = tempfile::tempdir().unwrap();
     let update_id = seed_update(&sandbox, false).await;
 
-    let outcome = job(&sandbox, &Events::default())
-        .resume(ResumeSpec {
-            sov_id: None,
-            update_id: update_id.clone(),
-            from: ResumePoint::Start(StartRequest::default()),
-            download_dir: dest.path().to_owned(),
-            ..ResumeSpec::default()
-        })
-        .await
-        .unwrap();
+    let outcome = resume_into(
+        &sandbox,
+        &update_id,
+        ResumePoint::Start(StartRequest::default()),
+        dest.path(),
+    )
+    .await;
 
     assert_eq!(outcome.outputs.len(), 1);
     let control = sandbox.control();
@@ -384,16 +400,13 @@ async fn resume_from_start_of_an_already_started_update_just_collects_the_output
     let sandbox = start_sandbox().await;
     let dest = tempfile::tempdir().unwrap();
     let update_id = seed_update(&sandbox, true).await;
-    let outcome = job(&sandbox, &Events::default())
-        .resume(ResumeSpec {
-            sov_id: None,
-            update_id: update_id.clone(),
-            from: ResumePoint::Start(StartRequest::default()),
-            download_dir: dest.path().to_owned(),
-            ..ResumeSpec::default()
-        })
-        .await
-        .unwrap();
+    let outcome = resume_into(
+        &sandbox,
+        &update_id,
+        ResumePoint::Start(StartRequest::default()),
+        dest.path(),
+    )
+    .await;
     assert_eq!(outcome.outputs.len(), 1);
     assert_never_started_again(&sandbox);
 }
@@ -409,16 +422,7 @@ async fn an_output_listed_without_a_url_is_fetched_from_the_contract_path() {
         }]));
     let update_id = seed_update(&sandbox, true).await;
     let dest = tempfile::tempdir().unwrap();
-    let outcome = job(&sandbox, &Events::default())
-        .resume(ResumeSpec {
-            sov_id: None,
-            update_id: update_id.clone(),
-            from: ResumePoint::Poll,
-            download_dir: dest.path().to_owned(),
-            ..ResumeSpec::default()
-        })
-        .await
-        .unwrap();
+    let outcome = resume_into(&sandbox, &update_id, ResumePoint::Poll, dest.path()).await;
     assert_eq!(outcome.outputs[0].filename, OUTPUT_NAME);
     let download = &sandbox.control().requests_to(Endpoint::Download)[0];
     assert_eq!(
