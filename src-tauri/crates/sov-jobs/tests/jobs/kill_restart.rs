@@ -59,6 +59,28 @@ fn assert_interrupted(detail: &JobDetail, message_part: &str) {
     );
 }
 
+/// Resumes; the job must be marked interrupted (not continued).
+fn resume_marks_interrupted(harness: &Harness) {
+    let lines = harness.resume().finish();
+    assert_eq!(
+        resume_action(&lines)["action"],
+        "marked_interrupted",
+        "{lines:#?}"
+    );
+}
+
+/// One initiate, exactly the one upload the kill cut off (never acted on, never sent again), no start.
+fn assert_upload_cut_off_and_not_sent_again(harness: &Harness) {
+    assert_eq!(harness.seen(Endpoint::InitiateUpdate), 1);
+    assert_eq!(
+        harness.seen(Endpoint::AddLocations),
+        1,
+        "exactly the upload cut off by the kill; it was not sent again"
+    );
+    assert_eq!(harness.count(Endpoint::AddLocations), 0);
+    assert_eq!(harness.seen(Endpoint::Start), 0, "nothing was started");
+}
+
 #[test]
 fn killed_while_initiating_is_failed_honestly_and_never_sent_again() {
     let harness = Harness::new(Duration::from_secs(2));
@@ -97,21 +119,9 @@ fn killed_between_initiate_and_upload_is_failed_honestly() {
     harness.wait_until_seen(Endpoint::AddLocations, 1);
     run.kill();
 
-    let lines = harness.resume().finish();
-    assert_eq!(
-        resume_action(&lines)["action"],
-        "marked_interrupted",
-        "{lines:#?}"
-    );
-    assert_eq!(harness.seen(Endpoint::InitiateUpdate), 1);
+    resume_marks_interrupted(&harness);
     assert_eq!(harness.count(Endpoint::InitiateUpdate), 1);
-    assert_eq!(
-        harness.seen(Endpoint::AddLocations),
-        1,
-        "exactly the upload cut off by the kill; it was not sent again"
-    );
-    assert_eq!(harness.count(Endpoint::AddLocations), 0);
-    assert_eq!(harness.seen(Endpoint::Start), 0, "nothing was started");
+    assert_upload_cut_off_and_not_sent_again(&harness);
     let detail = harness.only_job();
     assert_interrupted(&detail, "Interrupted before the server received it");
     let update_id = update_line.rsplit(' ').next().unwrap();
@@ -130,20 +140,8 @@ fn killed_mid_upload_is_failed_honestly_naming_the_file() {
     harness.wait_until_seen(Endpoint::AddLocations, 1);
     run.kill();
 
-    let lines = harness.resume().finish();
-    assert_eq!(
-        resume_action(&lines)["action"],
-        "marked_interrupted",
-        "{lines:#?}"
-    );
-    assert_eq!(harness.seen(Endpoint::InitiateUpdate), 1);
-    assert_eq!(
-        harness.seen(Endpoint::AddLocations),
-        1,
-        "exactly the upload cut off by the kill; it was not sent again"
-    );
-    assert_eq!(harness.count(Endpoint::AddLocations), 0);
-    assert_eq!(harness.seen(Endpoint::Start), 0);
+    resume_marks_interrupted(&harness);
+    assert_upload_cut_off_and_not_sent_again(&harness);
     let detail = harness.only_job();
     assert_interrupted(&detail, "large corrections.csv");
     assert!(has(&detail, |k| matches!(
