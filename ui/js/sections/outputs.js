@@ -157,7 +157,7 @@ async function loadFormats(sovId) {
 function renderFormats(area, state) {
   const { formats } = state;
   if (formats.status === "idle") {
-    area.replaceChildren(h("p", { class: "hint" }, "Enter the SOV ID in step 2 to see the available files."));
+    area.replaceChildren(h("p", { class: "hint" }, "Choose the SOV in step 2 to see the available files."));
     return;
   }
   if (formats.status === "loading") {
