@@ -171,8 +171,10 @@ pub fn sov_id_from_text(text: &str) -> AppResult<String> {
         return Ok(sov_of(&trimmed.to_ascii_lowercase()));
     }
     let lower = trimmed.to_ascii_lowercase();
-    let is_address =
-        lower.starts_with("http://") || lower.starts_with("https://") || lower.contains(".com/");
+    // An address is pasted with its scheme, or copied without it from an SOV Fixer page.
+    let is_address = lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.contains("sovfixer.");
     if is_address {
         let found = lower
             .split(['/', '?', '&', '=', '#', ';'])
@@ -389,6 +391,7 @@ mod tests {
                 "https://app.sovfixer.com/#/sov/s-no-ping-hggcsk",
                 "s-no-ping-hggcsk",
             ),
+            ("app.sovfixer.com/sov/s-no-ping-hggcsk", "s-no-ping-hggcsk"),
             (
                 "https://api.sovfixer.com/api/v1/sov/s-no-ping-hggcsk-r001/output/Acme%20Corp.json",
                 "s-no-ping-hggcsk",
