@@ -218,11 +218,12 @@ export function mountFindSov(container) {
       more.push(
         h("h4", {}, "Revisions"),
         h(
-          "ol",
-          { class: "sov-revisions", testid: "sov-card-revisions", reversed: true },
-          ...details.revisions.map((rev) =>
-            h("li", {}, `${revisionWords(rev.revision)}: ${rev.kind}${rev.at ? `, ${dateTime(rev.at)}` : ""}${rev.client_ref ? ` (${rev.client_ref})` : ""}`),
-          ),
+          "ul",
+          { class: "sov-revisions", testid: "sov-card-revisions" },
+          ...details.revisions.map((rev) => {
+            const what = rev.revision === 0 ? rev.kind : `Revision ${rev.revision}: ${rev.kind}`;
+            return h("li", {}, `${what}${rev.at ? `, ${dateTime(rev.at)}` : ""}${rev.client_ref ? ` (${rev.client_ref})` : ""}`);
+          }),
         ),
       );
     }
