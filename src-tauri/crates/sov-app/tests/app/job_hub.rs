@@ -388,3 +388,40 @@ async fn a_download_folder_that_cannot_hold_a_run_folder_is_refused_in_words_bef
         "nothing was started"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_updates_details_list_its_files_newest_first_so_a_file_downloaded_again_comes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    let host = Arc::new(RecordingHost::default());
+    let request = serde_json::from_value(json!({
+        "sovId": demo.sov_id, "files": [demo.sample_files[0]], "outputFormats": ["JSON", "CSV"],
+        "extraData": {"insured_name": "Acme Corp"}, "downloadDir": dir.path().join("out")
+    }))
+    .unwrap();
+    let recording = Recording::default();
+    let started = state
+        .start_job(host.clone(), request, Box::new(recording.clone()))
+        .await
+        .unwrap();
+    let end = recording.until_final().await;
+    assert_eq!(end.phase, Phase::Done, "{end:?}");
+    assert_eq!(end.outputs.len(), 2);
+    // The file saved first is deleted, then fetched again: it is now the newest.
+    let first_saved = end.outputs[0].clone();
+    std::fs::remove_file(&first_saved.path).unwrap();
+
+    let again = Recording::default();
+    state
+        .redownload(host.clone(), &started.job_id, Box::new(again.clone()))
+        .await
+        .unwrap();
+    assert_eq!(again.until_final().await.phase, Phase::Done);
+    let detail = state.get_history(&started.job_id).unwrap();
+    let names: Vec<&str> = detail.outputs.iter().map(|o| o.filename.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0], first_saved.filename, "newest first: {names:?}");
+    assert!(detail.outputs.iter().all(|o| o.exists));
+    assert_eq!(detail.output_folder, end.output_folder);
+}
