@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { readdir, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileSize } from "../../ui/js/format.js";
 import {
@@ -90,8 +90,12 @@ describe("the real window", () => {
     await waitFor(app, visible("run-panel"), "the run panel");
   }
 
-  // Every file in "Your new files" is on disk, named after the insured, with the size the window shows.
+  // Every file in "Your new files" is on disk, named after the insured, with the size the window shows, in the run's
+  // own folder inside the download folder, named after the insured and the time, as the window says.
   async function assertOutputsOnDiskAsShown() {
+    const folder = await textOf(app, "output-folder-path");
+    assert.equal(dirname(folder), app.downloads, "the run's folder is inside the chosen download folder");
+    assert.match(await textOf(app, "output-folder-name"), /^Acme Corp \d{4}-\d{2}-\d{2} \d{2}\.\d{2}( \(\d+\))?$/);
     const outputs = await app.session.execute(
       "return [...document.querySelectorAll('[data-testid=\"step-downloads\"] [data-testid=\"output-item\"]')].map((item) => ({" +
         "name: item.querySelector('[data-testid=\"output-name\"]').textContent," +
@@ -100,7 +104,7 @@ describe("the real window", () => {
     assert.ok(outputs.length >= 1, "no output files were listed");
     for (const output of outputs) {
       assert.match(output.name, /^Acme Corp/);
-      const onDisk = await stat(join(app.downloads, output.name));
+      const onDisk = await stat(join(folder, output.name));
       assert.ok(onDisk.size > 0, `${output.name} is empty on disk`);
       assert.ok(output.meta.includes(fileSize(onDisk.size)), `${output.name}: shown "${output.meta}", on disk ${onDisk.size} bytes`);
     }
@@ -352,7 +356,11 @@ describe("the real window, when its page process dies during a run", () => {
     assert.match(log, /the page process ended \(\w+\); reloading the window/);
 
     // The job lives in Rust: it goes on to the end and saves its files although its page was gone.
-    const saved = async () => (await readdir(app.downloads).catch(() => [])).filter((name) => !name.startsWith("."));
+    // Files, not folders: each run's folder is made as it starts, its files only at the end.
+    const saved = async () => {
+      const entries = await readdir(app.downloads, { recursive: true, withFileTypes: true }).catch(() => []);
+      return entries.filter((entry) => entry.isFile() && !entry.name.startsWith("."));
+    };
     const until = Date.now() + RUN_WAIT_MS;
     while (Date.now() < until && (await saved()).length === 0) await sleep(500);
     assert.ok((await saved()).length > 0, "the job did not finish after the page was restored");

@@ -125,9 +125,11 @@ export function fixedReport(name = "broken.fixed.csv") {
   return { ...cleanReport(name), summary: { rows: 40, columns: 3, recognized_columns: 3, errors: 0, warnings: 0 } };
 }
 
+// Each run's files are in a folder of their own, named after the insured and the local time.
+export const RUN_FOLDER = "/home/ann/Downloads/SOV Updater/Acme Corp 2026-11-29 10.15";
 export const OUTPUTS = [
-  { filename: "Acme Corp 2026-06.json", description: "JSON", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.json", size: 48213, sha256: "ab", url: "https://files.sovfixer.example/o/1.json" },
-  { filename: "Acme Corp 2026-06.xlsx", description: "SOV Fixer Excel", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.xlsx", size: 1523400, sha256: "cd", url: "https://files.sovfixer.example/o/2.xlsx" },
+  { filename: "Acme Corp 2026-06.json", description: "JSON", path: `${RUN_FOLDER}/Acme Corp 2026-06.json`, size: 48213, sha256: "ab", url: "https://files.sovfixer.example/o/1.json" },
+  { filename: "Acme Corp 2026-06.xlsx", description: "SOV Fixer Excel", path: `${RUN_FOLDER}/Acme Corp 2026-06.xlsx`, size: 1523400, sha256: "cd", url: "https://files.sovfixer.example/o/2.xlsx" },
 ];
 
 const STEP_KEYS = [
@@ -185,12 +187,12 @@ export function partialDoneSnapshot() {
     phase: "done",
     doneCount: 7,
     progress: 1,
-    overrides: { overall_progress: 1, outputs: OUTPUTS, rows_not_applied: ROWS_NOT_APPLIED },
+    overrides: { overall_progress: 1, outputs: OUTPUTS, output_folder: RUN_FOLDER, rows_not_applied: ROWS_NOT_APPLIED },
   });
 }
 
 export function doneSnapshot() {
-  return snapshot({ phase: "done", doneCount: 6, progress: 1, overrides: { overall_progress: 1, outputs: OUTPUTS } });
+  return snapshot({ phase: "done", doneCount: 6, progress: 1, overrides: { overall_progress: 1, outputs: OUTPUTS, output_folder: RUN_FOLDER } });
 }
 
 // The app's real errors, one of each code, with the messages the app really shows: exported from the Rust types by
@@ -244,6 +246,7 @@ export function historyDetail(id = "h-2") {
       { label: "Downloading files", status: "done", at: "2026-11-29T10:18:00Z" },
     ],
     outputs: OUTPUTS.map(({ filename, description, path, size }, index) => ({ filename, description, path, size, exists: index === 0 })),
+    output_folder: RUN_FOLDER,
     error: null,
   };
 }

@@ -5,7 +5,7 @@ import { byId, h } from "../dom.js";
 import { errorBox, showError } from "../error-box.js";
 import { dateTime, time } from "../format.js";
 import { store } from "../store.js";
-import { outputList } from "./output-list.js";
+import { outputFolder, outputList } from "./output-list.js";
 import { followJob, placeholderJob, rowsNotAppliedBox } from "./run.js";
 
 const STATUS_TEXT = {
@@ -221,6 +221,7 @@ function detailCard(entry) {
       ),
     ),
     h("h3", {}, "Files"),
+    (entry.outputs || []).length > 0 ? outputFolder(entry.output_folder) : null,
     (entry.outputs || []).length > 0
       ? outputList(entry.outputs)
       : h("p", { class: "hint" }, "No files were downloaded for this update."),

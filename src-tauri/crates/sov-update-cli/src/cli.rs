@@ -153,6 +153,10 @@ pub struct RunArgs {
     /// Folder for the outputs (default: the current folder). Refused with --no-write, which saves nothing.
     #[arg(long, value_name = "DIR", conflicts_with = "no_write")]
     pub out: Option<PathBuf>,
+    /// Save the outputs into a new folder of this run's own inside --out, named as the window names it: the
+    /// insured (-E insured_name) or the SOV id, then the local time ("Acme Corp 2026-12-06 14.05"); never reused.
+    #[arg(long, conflicts_with = "no_write")]
+    pub run_folder: bool,
     /// Download the outputs (the default).
     #[arg(long = "write", overrides_with = "no_write")]
     pub write: bool,

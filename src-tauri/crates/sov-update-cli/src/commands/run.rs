@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sov_preflight::{check_and_plan_files, CheckOptions, CheckedFile, Severity, UploadPlan};
+use sov_update::download::{create_run_folder, local_now};
 use sov_update::{
     ErrorKind, Job, JobError, JobSpec, Phase, PollConfig, ProgressCallback, StartRequest, Step,
     UpdateError, UpdateType,
@@ -67,6 +68,20 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     let download_dir = match download_dir(args.out.as_deref()) {
         Ok(dir) => dir,
         Err(failure) => return fail(out, COMMAND, failure.exit_code, failure.error),
+    };
+    let download_dir = if args.run_folder {
+        match make_run_folder(&download_dir, &run_label(&extra_data, &args.sov_id)) {
+            Ok(folder) => folder,
+            Err(failure) => return fail(out, COMMAND, failure.exit_code, failure.error),
+        }
+    } else {
+        download_dir
+    };
+    // Where a printed resume command saves: the run's own folder when one was made.
+    let resume_out = if args.run_folder {
+        Some(download_dir.clone())
+    } else {
+        args.out.clone()
     };
     let spec = JobSpec {
         sov_id: args.sov_id.clone(),
@@ -156,10 +171,17 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             summary.note = Some(format!(
                 "Update {update_id} is started and keeps running on SOV Fixer."
             ));
-            summary.resume_command = Some(resume(global, &args, &update_id));
+            summary.resume_command = Some(resume(global, &args, resume_out.as_deref(), &update_id));
             summary.update_id = Some(update_id);
         }
-        Err(failure) => describe_failure(&mut summary, failure, global, &args, &watcher),
+        Err(failure) => describe_failure(
+            &mut summary,
+            failure,
+            global,
+            &args,
+            resume_out.as_deref(),
+            &watcher,
+        ),
     }
     let code = summary.exit_code;
     out.finish(summary);
@@ -258,12 +280,41 @@ fn listed_line(output: &OutputInfo) -> String {
 
 /// The command that picks this update up again: collecting its outputs, or with --no-write
 /// only waiting for it (which lists them).
-fn resume(global: &GlobalOptions, args: &RunArgs, update_id: &str) -> String {
+fn resume(
+    global: &GlobalOptions,
+    args: &RunArgs,
+    out_dir: Option<&Path>,
+    update_id: &str,
+) -> String {
     if args.no_write {
         wait_command(global, update_id)
     } else {
-        resume_command(global, update_id, args.out.as_deref())
+        resume_command(global, update_id, out_dir)
     }
+}
+
+/// What `--run-folder` names the folder after: the insured given with -E, else the SOV id.
+fn run_label(extra_data: &serde_json::Map<String, serde_json::Value>, sov_id: &str) -> String {
+    extra_data
+        .get("insured_name")
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(sov_id.trim())
+        .to_owned()
+}
+
+fn make_run_folder(parent: &Path, label: &str) -> Result<PathBuf, Failure> {
+    create_run_folder(parent, label, local_now()).map_err(|e| Failure {
+        exit_code: exit_code::UNEXPECTED,
+        error: ErrorInfo::local(
+            "file_error",
+            format!(
+                "A folder for this run's outputs cannot be made in {}: {e}. Choose another folder with --out.",
+                parent.display()
+            ),
+        ),
+    })
 }
 
 pub fn download_dir(out: Option<&Path>) -> Result<PathBuf, Failure> {
@@ -285,6 +336,7 @@ fn describe_failure(
     failure: JobError,
     global: &GlobalOptions,
     args: &RunArgs,
+    resume_out: Option<&Path>,
     watcher: &Watcher,
 ) {
     let code = exit_code::for_error(&failure.error);
@@ -298,7 +350,7 @@ fn describe_failure(
     let Some(update_id) = failure.update_id else {
         return;
     };
-    let resume = resume(global, args, &update_id);
+    let resume = resume(global, args, resume_out, &update_id);
     let started = matches!(
         watcher.last_active_phase(),
         Some(Phase::Queued | Phase::Processing | Phase::Downloading)

@@ -833,3 +833,69 @@ fn rows_the_server_did_not_apply_exit_8_and_are_named_in_the_summary() {
     let clean = run_update(&sandbox, &work, &["--out", &out]);
     assert_eq!(code(&clean), 0, "{}", stderr(&clean));
 }
+
+/// `--run-folder` saves each run into a new folder inside --out named after the insured and the local time;
+/// without it, the outputs go straight into --out as before (what scripts expect).
+#[test]
+fn run_folder_gives_each_run_its_own_folder_inside_out() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let out = work.out().display().to_string();
+    let args = [
+        "run",
+        SOV,
+        &work.corrections(),
+        "--out",
+        &out,
+        "-E",
+        "insured_name=Acme: Corp",
+        "--run-folder",
+    ];
+    let first = work.run(&sandbox, &args);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    let second = work.run(&sandbox, &args);
+    assert_eq!(code(&second), 0, "{}", stderr(&second));
+
+    let folder_of = |output: &std::process::Output| {
+        let path = std::path::PathBuf::from(stdout(output).lines().next().unwrap());
+        let folder = path.parent().unwrap().to_path_buf();
+        assert!(path.is_file(), "{}", path.display());
+        assert_eq!(
+            folder.parent(),
+            Some(work.out().as_path()),
+            "one level inside --out"
+        );
+        folder.file_name().unwrap().to_string_lossy().into_owned()
+    };
+    let (first_folder, second_folder) = (folder_of(&first), folder_of(&second));
+    assert_ne!(first_folder, second_folder, "a run never shares a folder");
+    for name in [&first_folder, &second_folder] {
+        // "Acme_ Corp 2026-12-06 14.05": the colon is not allowed in Windows names.
+        assert!(name.starts_with("Acme_ Corp 20"), "{name}");
+        assert!(!name.contains(':'), "{name}");
+    }
+    assert_eq!(work.out_entries().len(), 2, "{:?}", work.out_entries());
+
+    let flat = work.run(&sandbox, &["run", SOV, &work.corrections(), "--out", &out]);
+    assert_eq!(code(&flat), 0, "{}", stderr(&flat));
+    let path = std::path::PathBuf::from(stdout(&flat).lines().next().unwrap());
+    assert_eq!(path.parent(), Some(work.out().as_path()), "flat by default");
+}
+
+#[test]
+fn run_folder_with_no_write_is_refused_before_anything_is_sent() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let output = work.run(
+        &sandbox,
+        &[
+            "run",
+            SOV,
+            &work.corrections(),
+            "--no-write",
+            "--run-folder",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(sandbox.control().jobs().is_empty());
+}

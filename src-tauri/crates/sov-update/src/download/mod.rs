@@ -2,6 +2,7 @@
 //! renamed into place without ever replacing an existing file.
 
 mod filename;
+mod run_folder;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use tokio::io::AsyncWriteExt;
 use url::Url;
 
 pub use filename::sanitize_filename;
+pub use run_folder::{create_run_folder, local_now, run_folder_name};
 
 use crate::client::{OutputFile, SovFixerClient};
 use crate::error::{ErrorKind, Resource, UpdateError};
