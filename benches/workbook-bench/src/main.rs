@@ -12,7 +12,7 @@ use std::time::Instant;
 use calamine::{Data, Reader as _};
 use sov_workbook::attributes::{kind_of, known_attributes, AttributeChoice, AttributeKind};
 use sov_workbook::building::{buildings_from_data, buildings_from_output};
-use sov_workbook::reader::read_corrections;
+use sov_workbook::reader::read_edits;
 use sov_workbook::{corrections_workbook_bytes, Building, WorkbookSource};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -178,7 +178,7 @@ fn write(dir: &Path, out: &Path) -> Result<()> {
 fn preview(dir: &Path, workbook: &Path) -> Result<()> {
     let buildings = load_buildings(dir)?;
     let started = Instant::now();
-    let file = read_corrections(workbook)?;
+    let file = read_edits(workbook)?;
     let result = sov_compare::preview(SOV_ID, REVISION, &buildings, &file, 2026);
     let seconds = started.elapsed().as_secs_f64();
     println!(

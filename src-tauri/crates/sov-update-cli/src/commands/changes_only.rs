@@ -129,7 +129,7 @@ pub fn our_workbook(path: &Path) -> Option<sov_workbook::CorrectionsFile> {
     if !matches!(extension.as_str(), "xlsx" | "xlsm") {
         return None;
     }
-    sov_workbook::read_corrections(path)
+    sov_workbook::read_edits(path)
         .ok()
         .filter(|file| file.snapshot.is_some() || file.sheet == CORRECTIONS_SHEET)
 }

@@ -111,7 +111,7 @@ pub async fn fetch_current(
 
 /// Reads a corrections file (ours or any CSV/Excel file); a file that cannot be read stops the command.
 pub fn read_file(path: &Path) -> Result<CorrectionsFile, Stop> {
-    sov_workbook::read_corrections(path).map_err(|error| {
+    sov_workbook::read_edits(path).map_err(|error| {
         let exit = if error.code == sov_error::Code::InvalidInput {
             exit_code::PREFLIGHT_BLOCKED
         } else {

@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader as _};
 use sov_workbook::attributes::AttributeChoice;
-use sov_workbook::reader::read_corrections_bytes;
+use sov_workbook::reader::{read_bytes, read_corrections_bytes, Keep};
 use sov_workbook::{corrections_workbook_bytes, Building, CorrectionsFile, Value, WorkbookSource};
 
 pub const SOV_ID: &str = "4242";
@@ -114,6 +114,12 @@ pub fn edit(bytes: &[u8], edits: &[(&str, &str, Option<Data>)]) -> Vec<u8> {
     out.save_to_buffer().unwrap()
 }
 
+/// Our workbook read as the preview reads it: only the edited cells kept.
 pub fn read(bytes: Vec<u8>) -> CorrectionsFile {
+    read_bytes("Acme corrections.xlsx", bytes, false, Keep::Edits).unwrap()
+}
+
+/// Our workbook read with every cell kept.
+pub fn read_everything(bytes: Vec<u8>) -> CorrectionsFile {
     read_corrections_bytes("Acme corrections.xlsx", bytes, false).unwrap()
 }
