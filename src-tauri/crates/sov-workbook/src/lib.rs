@@ -12,7 +12,7 @@ pub mod value;
 pub mod writer;
 
 pub use attributes::{AttributeChoice, AttributeKind};
-pub use building::{Building, RowKey};
+pub use building::{Attributes, Building, RowKey};
 pub use reader::{read_corrections, read_edits, CorrectionRow, CorrectionsFile, Entry};
 pub use snapshot::Snapshot;
 pub use value::Value;

@@ -13,7 +13,7 @@ pub const SOV_ID: &str = "4242";
 pub const THIS_YEAR: i32 = 2026;
 
 pub fn building(row: u32, name: &str, year: f64, value: f64) -> Building {
-    let mut attributes = BTreeMap::new();
+    let mut attributes: BTreeMap<std::sync::Arc<str>, Value> = BTreeMap::new();
     attributes.insert("bldg_name".into(), Value::Text(name.to_owned()));
     attributes.insert("street".into(), Value::Text(format!("{row} Ocean Drive")));
     attributes.insert("const__bldg_year_built".into(), Value::Number(year));
@@ -28,7 +28,7 @@ pub fn building(row: u32, name: &str, year: f64, value: f64) -> Building {
         item_key: format!("i-{SOV_ID}!Locations!{row}"),
         sheet_name: "Locations".to_owned(),
         sheet_row_number: row,
-        attributes,
+        attributes: attributes.into_iter().collect(),
     }
 }
 
