@@ -3,6 +3,7 @@
 //! 100th row, re-sorted, as a user would hand it back).
 //! `workbook-bench write DIR OUT.xlsx`: the corrections workbook of DIR/buildings.json, all attributes.
 //! `workbook-bench preview DIR WORKBOOK.xlsx`: the preview of WORKBOOK against DIR/buildings.json.
+//! `workbook-bench load DIR`: only reading DIR/buildings.json (the part of `preview` before the workbook).
 //! Each command prints one JSON line: what it did and the seconds of its main step.
 
 use std::error::Error;
@@ -29,8 +30,15 @@ fn main() -> Result<()> {
             generate(Path::new(dir), buildings, attributes)
         }
         ["write", dir, out] => write(Path::new(dir), Path::new(out)),
+        ["load", dir] => {
+            let started = Instant::now();
+            let buildings = load_buildings(Path::new(dir))?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!("{}", serde_json::json!({"buildings": buildings.len(), "seconds": seconds}));
+            Ok(())
+        }
         ["preview", dir, workbook] => preview(Path::new(dir), Path::new(workbook)),
-        _ => Err("usage: workbook-bench generate DIR [BUILDINGS] [ATTRIBUTES] | write DIR OUT.xlsx | preview DIR WORKBOOK.xlsx".into()),
+        _ => Err("usage: workbook-bench generate DIR [BUILDINGS] [ATTRIBUTES] | write DIR OUT.xlsx | preview DIR WORKBOOK.xlsx | load DIR".into()),
     }
 }
 
@@ -176,11 +184,15 @@ fn write(dir: &Path, out: &Path) -> Result<()> {
 }
 
 fn preview(dir: &Path, workbook: &Path) -> Result<()> {
-    let buildings = load_buildings(dir)?;
+    // The order `sov-update preview` uses: the file first (only its edits are kept, and the workbook's own
+    // buffers are gone before the buildings are loaded), then the SOV's buildings.
     let started = Instant::now();
     let file = read_edits(workbook)?;
+    let reading = started.elapsed();
+    let buildings = load_buildings(dir)?;
+    let started = Instant::now();
     let result = sov_compare::preview(SOV_ID, REVISION, &buildings, &file, 2026);
-    let seconds = started.elapsed().as_secs_f64();
+    let seconds = (reading + started.elapsed()).as_secs_f64();
     println!(
         "{}",
         serde_json::json!({"rows": file.rows.len(), "changes": result.changes.len(), "unchanged_rows": result.unchanged_rows.len(), "seconds": seconds})

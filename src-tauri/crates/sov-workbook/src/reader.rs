@@ -77,8 +77,9 @@ pub fn read_corrections(path: &Path) -> Result<CorrectionsFile, AppError> {
 }
 
 /// Reads `path` for the preview: as [`read_corrections`], but in our workbook (hidden sheet intact) a cell equal
-/// to what the workbook was made with is [`Entry::Unchanged`], holding no value, and a row of such cells keeps
-/// none. A 50,000-row workbook with a few edits then holds only those edits.
+/// to what the workbook was made with is [`Entry::Unchanged`], holding no value, a row of such cells keeps
+/// none, and the snapshot keeps the base values of the edited rows only. A 50,000-row workbook with a few edits
+/// then holds only those edits.
 pub fn read_edits(path: &Path) -> Result<CorrectionsFile, AppError> {
     read_file(path, Keep::Edits)
 }
@@ -181,6 +182,10 @@ pub fn read_bytes(
         return Err(empty_file(file_name));
     }
     let attributes = attributes.unwrap_or_default();
+    let mut snapshot = snapshot;
+    if let (Keep::Edits, Some(snapshot)) = (keep, snapshot.as_mut()) {
+        forget_untouched_base_rows(snapshot, &rows);
+    }
     Ok(CorrectionsFile {
         file_name: file_name.to_owned(),
         sheet: main_sheet,
@@ -221,6 +226,23 @@ fn keep_only_edits(row: &mut CorrectionRow, snapshot: &Snapshot, base_positions:
     }
 }
 
+/// With only edits kept, the preview needs the base values of the edited rows only: the others are let go (at
+/// SOV scale they are most of the hidden sheet). Kept whole when an edited row has no item key, since its
+/// building is then found by sheet and row.
+fn forget_untouched_base_rows(snapshot: &mut Snapshot, rows: &[CorrectionRow]) {
+    let mut edited = std::collections::HashSet::new();
+    for row in rows.iter().filter(|row| !row.values.is_empty()) {
+        match &row.key.item_key {
+            Some(item_key) => edited.insert(item_key.as_str()),
+            None => return,
+        };
+    }
+    snapshot
+        .base
+        .retain(|item_key, _| edited.contains(item_key.as_str()));
+    snapshot.base.shrink_to_fit();
+}
+
 fn empty_file(file_name: &str) -> AppError {
     AppError::invalid_input(format!(
         "“{file_name}” is empty: it has no header row and no corrections. Add your corrections (or get a corrections workbook for the SOV) and add the file again."
@@ -243,14 +265,14 @@ fn read_snapshot(
     file_name: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Snapshot>, crate::cells::Unreadable> {
-    let mut rows: Vec<Vec<Option<Value>>> = Vec::new();
+    let mut reader = snapshot::SnapshotReader::default();
     source
         .for_each_row(DATA_SHEET, |_, cells| -> Result<(), ()> {
-            rows.push(cells.iter().map(|cell| cell.value().cloned()).collect());
+            reader.add_row(cells.iter().map(|cell| cell.value().cloned()).collect());
             Ok(())
         })?
         .ok();
-    Ok(match snapshot::parse(rows) {
+    Ok(match reader.finish() {
         Ok(snapshot) => Some(snapshot),
         Err(SnapshotProblem::NotOurs) => None,
         Err(SnapshotProblem::EditedByHand(why)) => {
