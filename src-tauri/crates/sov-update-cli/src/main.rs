@@ -70,6 +70,10 @@ async fn run(cli: Cli) -> u8 {
             interruptible(&interrupt, &out, commands::find::find(global, args, &out)).await
         }
         Command::Show(args) => commands::show::show(global, args, &out, &interrupt).await,
+        Command::Template(args) => {
+            commands::template::template(global, args, &out, &interrupt).await
+        }
+        Command::Preview(args) => commands::preview::preview(global, args, &out, &interrupt).await,
     }
 }
 

@@ -4,13 +4,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sov_preflight::{check_and_plan_files, CheckOptions, CheckedFile, Severity, UploadPlan};
+use sov_preflight::{
+    check_and_plan_files, CheckOptions, CheckedFile, ColumnChoice, Severity, UploadPlan,
+};
 use sov_update::download::{create_run_folder, local_now};
 use sov_update::{
     ErrorKind, Job, JobError, JobSpec, Phase, PollConfig, ProgressCallback, StartRequest, Step,
     UpdateError, UpdateType,
 };
 
+use super::changes_only::{as_is_mapping, changes_only, our_workbook};
 use super::{deadline_message, fail, resume_command, wait_command};
 use crate::cli::{GlobalOptions, RunArgs};
 use crate::connection::{connect, connection_flags, Failure};
@@ -42,7 +45,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     if out.verbose() >= 2 {
         out.note(&connection.description);
     }
-    let options = match args.mapping.check_options(args.sheet.clone()) {
+    let mut options = match args.mapping.check_options(args.sheet.clone()) {
         Ok(options) => options,
         Err(message) => {
             return fail(
@@ -53,18 +56,38 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             )
         }
     };
-    let upload_plans = match preflight(
-        &args.files,
-        &options,
-        args.override_preflight,
-        out,
-        interrupt,
-    )
-    .await
-    {
-        Ok(plans) => plans,
-        Err(blocked) => return blocked,
+    if args.send_as_is {
+        // Our workbook's plain headers are sent as the attributes they hold; the user's own --map wins.
+        for workbook in args.files.iter().filter_map(|path| our_workbook(path)) {
+            for (header, attribute) in as_is_mapping(&workbook) {
+                options
+                    .mapping
+                    .choices
+                    .entry(header)
+                    .or_insert(ColumnChoice::SendAs(attribute));
+            }
+        }
+    }
+    // Our corrections workbook sends only what it changes (unless --send-as-is); the folder of the changes
+    // files lives until the job has uploaded them.
+    let to_send = if args.send_as_is {
+        None
+    } else {
+        match changes_only(connection.client.clone(), &args, out, interrupt).await {
+            Ok(Some(to_send)) => Some(to_send),
+            Ok(None) => return nothing_to_send(out, &args),
+            Err(stop) => return fail(out, COMMAND, stop.exit_code, stop.error),
+        }
     };
+    let files: Vec<PathBuf> = match &to_send {
+        Some(to_send) => to_send.files.clone(),
+        None => args.files.clone(),
+    };
+    let upload_plans =
+        match preflight(&files, &options, args.override_preflight, out, interrupt).await {
+            Ok(plans) => plans,
+            Err(blocked) => return blocked,
+        };
     let download_dir = match download_dir(args.out.as_deref()) {
         Ok(dir) => dir,
         Err(failure) => return fail(out, COMMAND, failure.exit_code, failure.error),
@@ -85,7 +108,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     };
     let spec = JobSpec {
         sov_id: args.sov_id.clone(),
-        files: args.files.clone(),
+        files: files.clone(),
         update_type: args.update_type.as_deref().map(UpdateType::parse),
         client_ref: args.client_ref.clone(),
         callback_url: args.callback_url.clone(),
@@ -105,8 +128,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
         save_outputs: !args.no_write,
         // The same sheet for every file, should the engine read one again; CSV files ignore it.
         sheets: match &args.sheet {
-            Some(sheet) => args
-                .files
+            Some(sheet) => files
                 .iter()
                 .map(|path| (path.clone(), sheet.clone()))
                 .collect(),
@@ -127,6 +149,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     let callback: ProgressCallback = Arc::new(move |progress| callback_watcher.observe(progress));
     let job = Job::new(connection.client, poll, callback, cancel);
     let result = job.run(spec).await;
+    drop(to_send);
 
     let mut summary = Summary::new(COMMAND, "done", exit_code::DONE);
     summary.sov_id = Some(args.sov_id.clone());
@@ -184,6 +207,19 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
         ),
     }
     let code = summary.exit_code;
+    out.finish(summary);
+    code
+}
+
+/// Every file was a corrections workbook whose values are all already on SOV Fixer: nothing was sent.
+fn nothing_to_send(out: &Output, args: &RunArgs) -> u8 {
+    let code = exit_code::NOTHING_TO_SEND;
+    let mut summary = Summary::new(COMMAND, exit_code::outcome_word(code), code);
+    summary.sov_id = Some(args.sov_id.clone());
+    summary.note = Some(
+        "Nothing to send: every value in the corrections workbook is already on SOV Fixer, so no update was made. Change some values in the workbook, or use --send-as-is to send it anyway."
+            .to_owned(),
+    );
     out.finish(summary);
     code
 }

@@ -1,6 +1,7 @@
 //! All of sov-update-cli's integration tests in one binary: one link instead of 6.
 
 mod commands;
+mod corrections_workbook;
 mod dependencies;
 mod interrupt;
 mod mapping;
