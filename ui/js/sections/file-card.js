@@ -129,8 +129,9 @@ function where(finding) {
   return parts.join(", ");
 }
 
+// Only fixes that remove a problem: a format conversion (encoding, workbook to CSV) happens on sending anyway.
 function fixes(report, onFix) {
-  const list = report.fixes || [];
+  const list = (report.fixes || []).filter((fix) => fix.fixes_a_problem);
   if (list.length === 0) return null;
   return h(
     "div",

@@ -50,9 +50,14 @@ export function startBlocker(state) {
   if (!sovIdIsValid(state.sovId)) return "Enter the SOV ID first (step 2).";
   if (state.checkingFiles) return "Please wait while your files are checked.";
   if (state.files.length === 0) return "Add at least one corrections file first (step 3).";
-  const blocking = state.files.filter((entry) => entry.report.blocking).map((entry) => entry.report.file_name);
+  const blocking = state.files.filter((entry) => entry.report.blocking);
   if (blocking.length > 0) {
-    return `Fix the problems in ${blocking.join(", ")} first (step 3). Try “Fix it”, or correct the file and add it again.`;
+    const names = blocking.map((entry) => entry.report.file_name).join(", ");
+    // "Fix it" only where a fix for a problem exists; a format conversion fixes nothing.
+    const fixable = blocking.some((entry) => (entry.report.fixes || []).some((fix) => fix.fixes_a_problem));
+    return fixable
+      ? `Fix the problems in ${names} first (step 3). Try “Fix it”, or correct the file and add it again.`
+      : `Fix the problems in ${names} first (step 3): correct the file, then add it again.`;
   }
   if (state.formats.status === "error") return "The list of output files could not be loaded. Use Retry in step 4.";
   if (state.formats.status !== "loaded" || state.formats.sovId !== state.sovId) {
