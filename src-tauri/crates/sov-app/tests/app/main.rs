@@ -2,3 +2,4 @@
 
 mod ipc_contract;
 mod job_hub;
+mod mapping_step;
