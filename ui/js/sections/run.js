@@ -4,6 +4,7 @@ import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
+import { chosenHeaderRows, chosenMapping, hasUndecidedColumns } from "./mapping.js";
 import { confirmCancel } from "./cancel-dialog.js";
 import { dateProblem } from "./outputs.js";
 import { phaseText, progressView } from "./run-progress.js";
@@ -50,6 +51,8 @@ export function startBlocker(state) {
   if (!sovIdIsValid(state.sovId)) return "Enter the SOV ID first (step 2).";
   if (state.checkingFiles) return "Please wait while your files are checked.";
   if (state.files.length === 0) return "Add at least one corrections file first (step 3).";
+  const unmapped = state.files.filter((entry) => hasUndecidedColumns(entry.report)).map((entry) => entry.report.file_name);
+  if (unmapped.length > 0) return `Choose what each column of ${unmapped.join(", ")} holds first (step 3).`;
   const blocking = state.files.filter((entry) => entry.report.blocking);
   if (blocking.length > 0) {
     const names = blocking.map((entry) => entry.report.file_name).join(", ");
@@ -243,6 +246,17 @@ function buildRequest(state) {
     extraData,
     downloadDir: state.settings?.download_dir || null,
     sheets: pickedSheets(state.files),
+    ...columnChoices(state.files),
+  };
+}
+
+// The header rows and column choices the cards show, sent only when there are any.
+function columnChoices(files) {
+  const headerRows = chosenHeaderRows(files);
+  const mapping = chosenMapping(files);
+  return {
+    ...(Object.keys(headerRows).length > 0 ? { headerRows } : {}),
+    ...(Object.keys(mapping).length > 0 ? { mapping } : {}),
   };
 }
 
