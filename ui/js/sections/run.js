@@ -51,17 +51,14 @@ export function startBlocker(state) {
   if (!sovIdIsValid(state.sovId)) return "Enter the SOV ID first (step 2).";
   if (state.checkingFiles) return "Please wait while your files are checked.";
   if (state.files.length === 0) return "Add at least one corrections file first (step 3).";
+  const blocking = state.files.filter((entry) => entry.report.blocking);
+  const names = blocking.map((entry) => entry.report.file_name).join(", ");
+  // "Fix it" only where a fix for a problem exists; a format conversion fixes nothing.
+  const fixable = blocking.some((entry) => (entry.report.fixes || []).some((fix) => fix.fixes_a_problem));
+  if (fixable) return `Fix the problems in ${names} first (step 3). Try “Fix it”, or correct the file and add it again.`;
   const unmapped = state.files.filter((entry) => hasUndecidedColumns(entry.report)).map((entry) => entry.report.file_name);
   if (unmapped.length > 0) return `Choose what each column of ${unmapped.join(", ")} holds first (step 3).`;
-  const blocking = state.files.filter((entry) => entry.report.blocking);
-  if (blocking.length > 0) {
-    const names = blocking.map((entry) => entry.report.file_name).join(", ");
-    // "Fix it" only where a fix for a problem exists; a format conversion fixes nothing.
-    const fixable = blocking.some((entry) => (entry.report.fixes || []).some((fix) => fix.fixes_a_problem));
-    return fixable
-      ? `Fix the problems in ${names} first (step 3). Try “Fix it”, or correct the file and add it again.`
-      : `Fix the problems in ${names} first (step 3): correct the file, then add it again.`;
-  }
+  if (blocking.length > 0) return `Fix the problems in ${names} first (step 3): correct the file, then add it again.`;
   if (state.formats.status === "error") return "The list of output files could not be loaded. Use Retry in step 4.";
   if (state.formats.status !== "loaded" || state.formats.sovId !== state.sovId) {
     return "Please wait while the list of output files loads (step 4).";
