@@ -11,6 +11,7 @@ mod commands {
     pub mod connection;
     pub mod desktop;
     pub mod files;
+    pub mod find;
     pub mod history;
     pub mod jobs;
     pub mod settings;
@@ -47,6 +48,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::files::remember_mapping,
             commands::files::forget_mapping,
             commands::files::save_problem_list,
+            commands::find::find_sovs,
+            commands::find::sov_details,
             commands::jobs::start_job,
             commands::jobs::attach_job,
             commands::jobs::cancel_job,

@@ -77,10 +77,14 @@ describe("the real window", () => {
     await waitFor(app, `${CARD_COUNT} > ${cardsBefore}`, `a card for ${path}`);
   }
 
-  async function enterSovIdIfEmpty() {
-    const field = await byTestId(app, "sov-id");
-    if ((await field.property("value")) !== "") return;
-    await field.sendKeys(DEMO_SOV_ID);
+  const CHOSEN_SOV = "document.querySelector('[data-testid=\"sov-card\"]')?.dataset.sovId || ''";
+
+  // The demo chooses its sample SOV; should it not have, the id is pasted ("I have the id or link").
+  async function chooseDemoSovIfNone() {
+    if ((await app.session.execute(`return ${CHOSEN_SOV};`)) !== "") return;
+    await (await byTestId(app, "sov-paste-toggle")).click();
+    await (await byTestId(app, "sov-id")).sendKeys(DEMO_SOV_ID);
+    await (await byTestId(app, "sov-id-use")).click();
     await waitFor(app, "!document.querySelector('[data-testid=\"step-files\"]').classList.contains('is-locked')", "step 3 to unlock");
   }
 
@@ -114,20 +118,16 @@ describe("the real window", () => {
   });
 
   windowTest("the demo fills in a sample SOV, so a newcomer can go on without instructions", async () => {
-    // A newcomer cannot know the demo SOV's ID: the window must offer it.
-    const offered = await waitFor(
-      app,
-      "document.querySelector('[data-testid=\"sov-id\"]').value || document.querySelectorAll('#sov-id-suggestions option').length",
-      "a demo SOV ID filled in or suggested",
-      10000,
-    ).catch((error) => error);
-    assert.ok(!(offered instanceof Error), `In demo mode at first start the SOV ID is empty and nothing is suggested. ${offered.message || ""}`);
+    // A newcomer cannot know the demo SOV's id: the window chooses it and shows it as a card.
+    const chosen = await waitFor(app, `${visible("sov-card")} && ${CHOSEN_SOV}`, "the demo's SOV chosen", 10000).catch((error) => error);
+    assert.ok(!(chosen instanceof Error), `In demo mode at first start no SOV is chosen. ${chosen.message || ""}`);
+    assert.equal(chosen, DEMO_SOV_ID);
     // …and something to send: the demo's own sample corrections, one click away.
     await waitFor(app, visible("use-demo-sample"), "the offer of the demo's sample file", 10000);
   });
 
   windowTest("a file with a blocking problem disables Start and says why", async () => {
-    await enterSovIdIfEmpty();
+    await chooseDemoSovIfNone();
     await chooseFile(files.broken);
     const card = await app.session.find('[data-testid="file-card"][data-file="broken.csv"]');
     assert.match(await card.text(), /problem/);
@@ -141,14 +141,14 @@ describe("the real window", () => {
   });
 
   windowTest("a file chosen in the native file dialog gets a ready card", async () => {
-    await enterSovIdIfEmpty();
+    await chooseDemoSovIfNone();
     await chooseFile(files.corrections);
     const card = await app.session.find('[data-testid="file-card"][data-file="corrections.csv"]');
     assert.match(await card.text(), /1 row of corrections[\s\S]*✓ Ready/);
   });
 
   windowTest("a file dragged onto the window from another application gets a card", async () => {
-    await enterSovIdIfEmpty();
+    await chooseDemoSovIfNone();
     const cardsBefore = await app.session.execute(`return ${CARD_COUNT};`);
     // Anywhere on the window accepts a drop; the middle of it is over the steps.
     let overlayWhileHovering = false;
@@ -166,7 +166,7 @@ describe("the real window", () => {
   });
 
   windowTest("ticks a format, names the insured, runs to the end, and the files are on disk as shown", async () => {
-    await enterSovIdIfEmpty();
+    await chooseDemoSovIfNone();
     if ((await app.session.execute(`return ${CARD_COUNT};`)) === 0) await chooseFile(files.corrections);
     await screenshot(app, "02-file-card", { scrollTo: "step-files" });
 
@@ -306,6 +306,27 @@ describe("the real window", () => {
     await waitFor(app, `${visible("step-downloads")} || ${visible("job-error")}`, "the run to end", RUN_WAIT_MS);
     assert.equal(await app.session.execute(`return ${visible("job-error")};`), false, await textOf(app, "job-error-message").catch(() => ""));
     assert.equal(await app.session.execute(`return ${visible("rows-not-applied")};`), false, "every row was applied");
+  });
+
+  windowTest("an SOV is found by typing part of its insured's name and chosen without seeing its id", async () => {
+    // After the runs above the steps are folded under the last run: start a new update first.
+    if (await app.session.execute(`return ${visible("new-update")};`)) await (await byTestId(app, "new-update")).click();
+    await waitFor(app, visible("sov-change"), "the chosen SOV's Change button");
+    await (await byTestId(app, "sov-change")).click();
+    await waitFor(app, visible("sov-search"), "the search box");
+    await (await byTestId(app, "sov-search")).sendKeys("cedar");
+    const result = "document.querySelector('[data-testid=\"sov-result\"]')";
+    await waitFor(app, `${result} && ${result}.innerText.includes('Cedar Ridge Apartments LP')`, "Cedar Ridge in the results");
+    assert.equal(await app.session.execute("return document.querySelectorAll('[data-testid=\"sov-result\"]').length;"), 1);
+    assert.match(await textOf(app, "sov-search-status"), /1 SOV matches “cedar”/);
+    await screenshot(app, "09-find-sov", { scrollTo: "step-sov" });
+    await (await app.session.find('[data-testid="sov-result"]')).click();
+    await waitFor(app, `${visible("sov-card")} && ${visible("sov-card-revisions")}`, "the chosen SOV's card with its revisions");
+    assert.equal(await textOf(app, "sov-card-title"), "Cedar Ridge Apartments LP");
+    assert.match(await textOf(app, "sov-card-facts"), /Cedar Ridge SOV 2026\.xlsx[\s\S]*40[\s\S]*3/);
+    assert.equal(await app.session.execute("return document.querySelectorAll('[data-testid=\"sov-card-revisions\"] li').length;"), 4);
+    assert.match(await app.session.execute("return document.getElementById('sov-summary').textContent;"), /^Cedar Ridge Apartments LP, /);
+    await screenshot(app, "09-find-sov-chosen", { scrollTo: "step-sov" });
   });
 
   windowTest("closing the window quits the app, and the demo leaves no files behind", async () => {

@@ -12,6 +12,7 @@ import { mountDownloads } from "./sections/downloads.js";
 import { mountHistory, showHistoryList } from "./sections/history.js";
 import { mountOutputs } from "./sections/outputs.js";
 import { followJob, followResumedJob, mountRun } from "./sections/run.js";
+import { mountRunBar } from "./sections/run-bar.js";
 import { mountSov } from "./sections/sov.js";
 import { isConnected, sovIdIsValid, store } from "./store.js";
 
@@ -27,7 +28,8 @@ function showView(name) {
 
 const onDemoStarted = (sovId) => {
   store.set({ sovId });
-  document.getElementById("sov-id")?.focus();
+  // The chosen SOV's card: "Change" is where the keyboard goes on from.
+  document.getElementById("sov-change")?.focus();
 };
 
 async function boot() {
@@ -36,6 +38,7 @@ async function boot() {
   mountFiles();
   mountOutputs();
   mountRun();
+  mountRunBar({ onShowUpdateView: () => showView("update") });
   mountDownloads();
   mountHistory({ onShowUpdateView: () => showView("update") });
   mountAbout();

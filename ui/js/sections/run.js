@@ -2,7 +2,7 @@
 import * as api from "../api.js";
 import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
-import { errorBox } from "../error-box.js";
+import { errorBox, revealBox, showError } from "../error-box.js";
 import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
 import { chosenHeaderRows, chosenMapping, hasUndecidedColumns } from "./mapping.js";
 import { confirmCancel } from "./cancel-dialog.js";
@@ -48,7 +48,7 @@ export async function followResumedJob(resumed) {
 
 export function startBlocker(state) {
   if (!isConnected(state)) return "Connect to SOV Fixer first (step 1), or try the demo.";
-  if (!sovIdIsValid(state.sovId)) return "Enter the SOV ID first (step 2).";
+  if (!sovIdIsValid(state.sovId)) return "Choose the SOV first (step 2).";
   if (state.checkingFiles) return "Please wait while your files are checked.";
   if (state.files.length === 0) return "Add at least one corrections file first (step 3).";
   const blocking = state.files.filter((entry) => entry.report.blocking);
@@ -111,7 +111,7 @@ export function mountRun() {
     class: "button button-danger-quiet",
     testid: "cancel",
     text: "Cancel…",
-    onclick: () => cancel(),
+    onclick: () => cancelRun(),
   });
   const runAgain = h("button", {
     type: "button",
@@ -182,6 +182,9 @@ function renderOutcome(area, job) {
       onclick: () => retry(job.job_id),
     });
     area.replaceChildren(errorBox(job.error, { actions: [retryButton], testid: "job-error" }));
+    // The run may have been left scrolled away; bring its error into view without taking the focus from where the
+    // user is (the error box is a live alert, so it is read out too).
+    revealBox(area, { focus: false });
     return;
   }
   if (job.phase === "done" && job.rows_not_applied) {
@@ -274,7 +277,7 @@ async function start() {
     document.querySelector('[data-testid="run-phase"]')?.setAttribute("tabindex", "-1");
     document.querySelector('[data-testid="run-phase"]')?.focus();
   } catch (error) {
-    errorArea.replaceChildren(errorBox(error, { testid: "start-error" }));
+    showError(errorArea, error, { testid: "start-error" });
     store.set({});
   }
 }
@@ -284,11 +287,12 @@ async function retry(jobId) {
     await api.retryJob(jobId, followJob());
     announce("Trying again from the step that failed.");
   } catch (error) {
-    byId("run-outcome").replaceChildren(errorBox(error, { testid: "retry-error" }));
+    showError(byId("run-outcome"), error, { testid: "retry-error" });
   }
 }
 
-async function cancel() {
+// Cancel, asked first; step 5 and the run bar share it.
+export async function cancelRun() {
   const job = store.get().job;
   if (!job || !jobIsRunning(job)) return;
   const confirmed = await confirmCancel(job.phase);
@@ -297,7 +301,7 @@ async function cancel() {
     await api.cancelJob(job.job_id);
     announce("Cancelling the update…");
   } catch (error) {
-    byId("run-outcome").replaceChildren(errorBox(error, { testid: "cancel-error" }));
+    showError(byId("run-outcome"), error, { testid: "cancel-error" });
   }
 }
 
@@ -327,6 +331,6 @@ async function saveNotifications(box) {
     announce(box.checked ? "You will be notified when an update finishes." : "Notifications are off.");
   } catch (error) {
     box.checked = !box.checked;
-    byId("start-error").replaceChildren(errorBox(error, { testid: "notify-error" }));
+    showError(byId("start-error"), error, { testid: "notify-error" });
   }
 }

@@ -1,6 +1,6 @@
 //! Fault injection: per-endpoint latency, error answers, dropped downloads and forced failures.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -80,6 +80,9 @@ fn default_failed_message() -> String {
 pub struct Fault {
     /// Added before the request is handled.
     pub latency_ms: u64,
+    /// Added after the request was handled, before the answer goes out: the work is done at once but its
+    /// answer may come after the client gave up (a start that committed while the client timed out).
+    pub answer_delay_ms: u64,
     /// Status of injected errors: 502 (HTML body), 503, 429 (with Retry-After) or any other. Default 503.
     pub error_status: Option<u16>,
     /// The next N requests get the error, then the endpoint works again.
@@ -88,6 +91,9 @@ pub struct Fault {
     pub error_rate: f64,
     /// `Retry-After` seconds sent with 429 (and 503) errors.
     pub retry_after_s: Option<u64>,
+    /// The injected answer's body instead of the usual one for its status (`text/html` when it starts with
+    /// `<`, else `application/json`): a captive portal's page with a 200, say.
+    pub error_body: Option<String>,
     /// Downloads only: the connection is cut after this many body bytes.
     pub drop_after_bytes: Option<u64>,
     /// `start` or `status`: the job ends FAILED with this result instead of producing outputs.
@@ -95,7 +101,8 @@ pub struct Fault {
     /// The injected error is sent *after* the request was handled (its state change happened): a proxy
     /// failing after the backend committed. Without it the error replaces the handling.
     pub after_commit: bool,
-    /// Answer `302 Found` with this `Location` instead of handling the request (after the token check).
+    /// Answer `302 Found` with this `Location` instead of handling the request (after the token check); `{path}`
+    /// in it becomes the request's path.
     pub redirect_to: Option<String>,
     /// Downloads only: send the body in chunks of this many bytes…
     pub slow_chunk_bytes: Option<u64>,
@@ -110,12 +117,14 @@ pub const DEFAULT_ERROR_STATUS: u16 = 503;
 pub struct InjectedError {
     pub status: u16,
     pub retry_after_s: Option<u64>,
+    pub body: Option<String>,
 }
 
 /// The decision for one request.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FaultPlan {
     pub latency: Duration,
+    pub answer_delay: Duration,
     pub error: Option<InjectedError>,
     /// Send `error` after handling the request instead of in its place.
     pub after_commit: bool,
@@ -125,10 +134,12 @@ pub struct FaultPlan {
     pub slow: Option<(u64, Duration)>,
 }
 
-/// The faults in force, with the remaining error counts.
+/// The faults in force, with the remaining error counts, and the scripted one-request faults.
 #[derive(Debug, Clone, Default)]
 pub struct FaultBook {
     faults: HashMap<Endpoint, Fault>,
+    /// Each entry applies to exactly one request, in order, before the standing fault.
+    queued: HashMap<Endpoint, VecDeque<Fault>>,
 }
 
 impl FaultBook {
@@ -153,6 +164,18 @@ impl FaultBook {
 
     pub fn clear(&mut self) {
         self.faults.clear();
+        self.queued.clear();
+    }
+
+    /// Scripts the next requests to `endpoint`: the first gets `faults[0]`, the second `faults[1]`, … (a
+    /// sequence such as "slow, then 502, then 503"); then the standing fault applies again.
+    pub fn queue(&mut self, endpoint: Endpoint, faults: impl IntoIterator<Item = Fault>) {
+        self.queued.entry(endpoint).or_default().extend(faults);
+    }
+
+    /// The scripted faults not used yet.
+    pub fn queued(&self) -> &HashMap<Endpoint, VecDeque<Fault>> {
+        &self.queued
     }
 
     /// The forced failure set on `start` or `status`, if any.
@@ -164,9 +187,20 @@ impl FaultBook {
 
     /// Decides what happens to one request, consuming one unit of `error_count` when it fires.
     pub fn plan(&mut self, endpoint: Endpoint, random_unit: f64) -> FaultPlan {
+        if let Some(mut scripted) = self.queued.get_mut(&endpoint).and_then(VecDeque::pop_front) {
+            // A scripted fault is for this one request: an error status alone makes it fire.
+            if scripted.error_status.is_some() {
+                scripted.error_count = scripted.error_count.max(1);
+            }
+            return Self::plan_for(&mut scripted, random_unit);
+        }
         let Some(fault) = self.faults.get_mut(&endpoint) else {
             return FaultPlan::default();
         };
+        Self::plan_for(fault, random_unit)
+    }
+
+    fn plan_for(fault: &mut Fault, random_unit: f64) -> FaultPlan {
         let fires = if fault.error_count > 0 {
             fault.error_count -= 1;
             true
@@ -175,9 +209,11 @@ impl FaultBook {
         };
         FaultPlan {
             latency: Duration::from_millis(fault.latency_ms),
+            answer_delay: Duration::from_millis(fault.answer_delay_ms),
             error: fires.then(|| InjectedError {
                 status: fault.error_status.unwrap_or(DEFAULT_ERROR_STATUS),
                 retry_after_s: fault.retry_after_s,
+                body: fault.error_body.clone(),
             }),
             after_commit: fault.after_commit,
             redirect_to: fault.redirect_to.clone(),
@@ -250,5 +286,43 @@ mod tests {
             Some(DEFAULT_ERROR_STATUS)
         );
         assert!(book.plan(Endpoint::Download, 0.7).error.is_none());
+    }
+
+    #[test]
+    fn queued_faults_apply_once_each_in_order_before_the_standing_one() {
+        let mut book = FaultBook::default();
+        book.set(
+            Endpoint::Status,
+            Some(Fault {
+                latency_ms: 5,
+                ..Fault::default()
+            }),
+        );
+        book.queue(
+            Endpoint::Status,
+            [
+                Fault {
+                    latency_ms: 300,
+                    ..Fault::default()
+                },
+                Fault {
+                    error_status: Some(502),
+                    ..Fault::default()
+                },
+            ],
+        );
+        let first = book.plan(Endpoint::Status, 0.9);
+        assert_eq!(
+            (first.latency, first.error),
+            (Duration::from_millis(300), None)
+        );
+        let second = book.plan(Endpoint::Status, 0.9);
+        assert_eq!(second.error.map(|e| e.status), Some(502));
+        let third = book.plan(Endpoint::Status, 0.9);
+        assert_eq!(
+            (third.latency, third.error),
+            (Duration::from_millis(5), None)
+        );
+        assert!(book.queued()[&Endpoint::Status].is_empty());
     }
 }

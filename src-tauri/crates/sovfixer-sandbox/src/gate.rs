@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use crate::faults::Endpoint;
 use crate::responses::{injected_error, unauthorized};
-use crate::state::{RequestRecord, SandboxState, SeenRequest};
+use crate::state::{RequestOrigin, RequestRecord, SandboxState, SeenRequest};
 
 fn redirect(location: &str) -> Response {
     let mut response = Response::new(axum::body::Body::empty());
@@ -49,7 +49,7 @@ fn check_token(headers: &HeaderMap, token: &str) -> Result<(), &'static str> {
 /// which precedes routing so an unknown id without a token answers 401, not 404.
 pub async fn api_gate(
     State(state): State<Arc<SandboxState>>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
     let method = request.method().as_str().to_string();
@@ -69,8 +69,17 @@ pub async fn api_gate(
         path: path.clone(),
         endpoint,
     });
+    let headers = header_list(request.headers());
+    let record_bodies = state.lock().knobs.record_bodies;
+    let (request, body) = if record_bodies {
+        buffer_body(request).await
+    } else {
+        (request, None)
+    };
+    let mut request = request;
     let response = async {
         let mut after_commit = None;
+        let mut answer_delay = std::time::Duration::ZERO;
         if let Some(endpoint) = endpoint {
             let plan = state
                 .lock()
@@ -81,38 +90,101 @@ pub async fn api_gate(
                 tokio::time::sleep(plan.latency).await;
             }
             match (&plan.error, plan.after_commit) {
-                (Some(error), false) => return injected_error(error.status, error.retry_after_s),
+                (Some(error), false) => return injected_error(error),
                 (Some(error), true) => after_commit = Some(error.clone()),
                 (None, _) => {}
             }
             if token_check.is_ok() {
                 if let Some(location) = &plan.redirect_to {
-                    return redirect(location);
+                    // `{path}` keeps the request's path, so a redirect to the output origin lands on the same file.
+                    return redirect(&location.replace("{path}", &path));
                 }
             }
+            answer_delay = plan.answer_delay;
             request.extensions_mut().insert(plan);
         }
         if let Err(detail) = token_check {
             return unauthorized(detail);
         }
         let handled = next.run(request).await;
+        if !answer_delay.is_zero() {
+            tokio::time::sleep(answer_delay).await;
+        }
         match after_commit {
             // The handler's work stands; only the answer is lost on the way back.
-            Some(error) => injected_error(error.status, error.retry_after_s),
+            Some(error) => injected_error(&error),
             None => handled,
         }
     }
     .await;
 
     state.lock().requests.push(RequestRecord {
+        origin: RequestOrigin::Api,
         method,
         path,
         query,
         endpoint,
         token_valid: token_check.is_ok(),
         status: response.status().as_u16(),
+        headers,
+        body,
     });
     response
+}
+
+/// The second listener's gate: no faults and no token (a signed-URL bucket), but every request is logged
+/// with its headers, so a test sees whether a token reached this origin.
+pub async fn output_origin_gate(
+    State(state): State<Arc<SandboxState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
+    let headers = header_list(request.headers());
+    let token_valid = check_token(request.headers(), &state.token).is_ok();
+    let response = next.run(request).await;
+    state.lock().requests.push(RequestRecord {
+        origin: RequestOrigin::Outputs,
+        method,
+        path,
+        query,
+        endpoint: Some(Endpoint::Download),
+        token_valid,
+        status: response.status().as_u16(),
+        headers,
+        body: None,
+    });
+    response
+}
+
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Reads the whole body (for the request log) and puts it back for the handler.
+async fn buffer_body(request: Request) -> (Request, Option<String>) {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            (
+                Request::from_parts(parts, axum::body::Body::from(bytes)),
+                Some(text),
+            )
+        }
+        // The client broke off mid-body: the handler sees an empty body, as it would see a cut one.
+        Err(_) => (Request::from_parts(parts, axum::body::Body::empty()), None),
+    }
 }
 
 #[cfg(test)]

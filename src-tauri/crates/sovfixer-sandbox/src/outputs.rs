@@ -272,6 +272,8 @@ pub fn write_outputs(
             output_format: format.output_format.clone(),
             size: std::fs::metadata(&path)?.len(),
             path,
+            origin: None,
+            listed_without_url: false,
         });
     }
     Ok(outputs)

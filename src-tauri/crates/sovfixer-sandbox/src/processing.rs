@@ -10,6 +10,7 @@ use crate::outputs::{
     apply_corrections, nothing_matched_message, success_message, write_outputs, Corrected,
     OutputContext,
 };
+use crate::scripted::write_scripted_outputs;
 use crate::state::{Job, JobResult, JobStatus, Revision, SandboxState, StartRequest};
 
 /// Share of the processing time a job waits in the queue.
@@ -33,6 +34,14 @@ pub fn spawn_job(state: Arc<SandboxState>, sudid: String, client_origin: String)
 }
 
 async fn run_job(state: Arc<SandboxState>, sudid: String, client_origin: String) {
+    let scripted = state
+        .lock()
+        .jobs
+        .get(&sudid)
+        .is_some_and(|job| job.script.is_some());
+    if scripted {
+        return; // its status polls drive it (`next_scripted_status`)
+    }
     let processing = state.lock().knobs.processing;
     tokio::time::sleep(processing.mul_f64(QUEUE_SHARE)).await;
     let step = processing.mul_f64(1.0 - QUEUE_SHARE) / PROGRESS_STEPS;
@@ -49,6 +58,48 @@ async fn run_job(state: Arc<SandboxState>, sudid: String, client_origin: String)
         }
         tokio::time::sleep(step).await;
     }
+    end_job(state, sudid, client_origin).await;
+}
+
+/// A scripted job's poll: shows the script's next status, or ends the job once the script ran out.
+pub async fn next_scripted_status(state: &Arc<SandboxState>, sudid: &str, client_origin: String) {
+    let ran_out = {
+        let mut inner = state.lock();
+        let Some(job) = inner.jobs.get_mut(sudid) else {
+            return;
+        };
+        if job.is_finished() {
+            return;
+        }
+        let Some(script) = job.script.as_mut() else {
+            return;
+        };
+        match script.pop_front() {
+            Some(next) => {
+                job.status = if next.status == "PENDING" {
+                    JobStatus::Pending
+                } else {
+                    JobStatus::InProgress
+                };
+                job.pct_complete = next.pct_complete;
+                job.last_health_status = Some(next.health);
+                job.last_health_check_time = Some(UtcTime::now().iso());
+                false
+            }
+            None => {
+                // Only this poll ends the job; one arriving meanwhile shows the last scripted status.
+                job.script = None;
+                true
+            }
+        }
+    };
+    if ran_out {
+        end_job(state.clone(), sudid.to_string(), client_origin).await;
+    }
+}
+
+/// Builds the outputs, stores the final status and calls the callback.
+async fn end_job(state: Arc<SandboxState>, sudid: String, client_origin: String) {
     let result = match tokio::task::spawn_blocking({
         let state = state.clone();
         let sudid = sudid.clone();
@@ -126,7 +177,7 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
     if !state.files.path().exists() {
         return None;
     }
-    let (job, sov, forced, base, annotated, ignored) = {
+    let (job, sov, forced, base, annotated, ignored, scripted) = {
         let inner = state.lock();
         let job = inner.jobs.get(sudid)?.clone();
         let sov = inner.sovs.get(&job.sov_id)?.clone();
@@ -142,6 +193,7 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
             base,
             inner.knobs.annotated_attributes,
             inner.knobs.ignored_attribute.clone(),
+            inner.knobs.scripted_outputs.clone(),
         )
     };
     if let Some(forced) = forced {
@@ -181,17 +233,20 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
         year_month: &year_month,
         annotated,
     };
-    Some(
-        match write_outputs(&ctx, &formats, &job.dir.join("outputs")) {
-            Ok(outputs) => {
-                record_revision(state, &job, start, &corrected);
-                JobResult {
-                    status: "SUCCESS".into(),
-                    message: success_message(&corrected),
-                    outputs,
-                }
+    let outputs_dir = job.dir.join("outputs");
+    let written = match &scripted {
+        Some(scripted) => write_scripted_outputs(scripted, &outputs_dir, &state.output_origin_url),
+        None => write_outputs(&ctx, &formats, &outputs_dir),
+    };
+    Some(match written {
+        Ok(outputs) => {
+            record_revision(state, &job, start, &corrected);
+            JobResult {
+                status: "SUCCESS".into(),
+                message: success_message(&corrected),
+                outputs,
             }
-            Err(e) => failed(format!("Could not write the outputs: {e}")),
-        },
-    )
+        }
+        Err(e) => failed(format!("Could not write the outputs: {e}")),
+    })
 }

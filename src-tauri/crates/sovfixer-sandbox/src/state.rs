@@ -72,6 +72,13 @@ pub struct StoredOutput {
     pub size: u64,
     #[serde(skip)]
     pub path: PathBuf,
+    /// Set for a scripted output served by the second listener (another origin, like a storage bucket):
+    /// its URL points there instead of at the API.
+    #[serde(skip)]
+    pub origin: Option<String>,
+    /// A scripted output listed with no `url` (a client must fall back to the contract's path).
+    #[serde(skip)]
+    pub listed_without_url: bool,
 }
 
 /// The `result` block, present once the job finished.
@@ -123,6 +130,10 @@ pub struct Job {
     pub result: Option<JobResult>,
     #[serde(skip)]
     pub dir: PathBuf,
+    /// Set when the job was started under a status script: the statuses its next polls answer, one each. The
+    /// job ends at the first poll after they ran out.
+    #[serde(skip)]
+    pub script: Option<std::collections::VecDeque<ScriptedStatus>>,
 }
 
 impl Job {
@@ -135,15 +146,41 @@ impl Job {
     }
 }
 
-/// One request received on the API (admin requests are not logged).
+/// Which listener a request reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestOrigin {
+    /// The API (`/api/v1`).
+    Api,
+    /// The second listener that serves scripted outputs from another origin.
+    Outputs,
+}
+
+/// One request received on the API or the output origin (admin requests are not logged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestRecord {
+    pub origin: RequestOrigin,
     pub method: String,
     pub path: String,
     pub query: Option<String>,
     pub endpoint: Option<Endpoint>,
     pub token_valid: bool,
     pub status: u16,
+    /// Every request header as sent (names in lower case), `Authorization` included: the sandbox's token is a
+    /// test value, and tests check where it went.
+    pub headers: Vec<(String, String)>,
+    /// The request body as text (lossy UTF-8), when the `record_bodies` knob was on as it arrived.
+    pub body: Option<String>,
+}
+
+impl RequestRecord {
+    /// The first header with this (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A request as it arrived, before any fault or handling: lets a test wait until the server has *seen* it.
@@ -183,6 +220,34 @@ pub struct Knobs {
     pub annotated_attributes: bool,
     /// Fault: updates silently leave this attribute unchanged (and still end SUCCESS).
     pub ignored_attribute: Option<String>,
+    /// Request bodies go into the request log (off by default: uploads may be hundreds of MB).
+    pub record_bodies: bool,
+    /// Updates finishing while set produce exactly these outputs instead of the formats asked for.
+    pub scripted_outputs: Option<Vec<ScriptedOutput>>,
+    /// Jobs started while set answer these statuses, one per poll, instead of progressing with time.
+    pub status_script: Option<Vec<ScriptedStatus>>,
+}
+
+/// One scripted answer to a status poll of a running job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ScriptedStatus {
+    /// `PENDING` or `IN_PROGRESS`; anything else counts as `IN_PROGRESS`.
+    pub status: String,
+    pub pct_complete: Option<u32>,
+    pub health: String,
+}
+
+/// An output a finishing update produces instead of its real ones: any file name (hostile ones included),
+/// any content, served by the API or by the second listener (another origin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ScriptedOutput {
+    pub filename: String,
+    pub content: String,
+    #[serde(default)]
+    pub on_output_origin: bool,
+    /// Listed in the status without a `url`; still downloadable at the API's path.
+    #[serde(default)]
+    pub listed_without_url: bool,
 }
 
 #[derive(Debug)]
@@ -209,6 +274,8 @@ pub struct SandboxState {
     pub token: String,
     /// `http://HOST:PORT` the sandbox listens on.
     pub base_url: String,
+    /// `http://HOST:PORT` of the second listener, which serves outputs without a token (another origin).
+    pub output_origin_url: String,
     pub initial_knobs: Knobs,
     /// The seeded revisions, restored by a reset.
     initial_revisions: BTreeMap<String, Vec<Revision>>,
@@ -222,7 +289,7 @@ pub struct SandboxState {
 impl SandboxState {
     pub fn new(
         token: String,
-        base_url: String,
+        (base_url, output_origin_url): (String, String),
         knobs: Knobs,
         sovs: Vec<Sov>,
     ) -> std::io::Result<Self> {
@@ -243,6 +310,7 @@ impl SandboxState {
         Ok(Self {
             token,
             base_url,
+            output_origin_url,
             initial_knobs: knobs.clone(),
             initial_revisions: initial_revisions.clone(),
             files: tempfile::Builder::new()
