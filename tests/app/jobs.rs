@@ -349,12 +349,14 @@ fn record_unsent_job(h: &Harness, sov_id: &str, file: &std::path::Path) -> Strin
             extra_data: json!({"insured_name": "Restart Co"}),
             output_formats: vec!["JSON".into()],
             download_dir: h.dir.path().join("out"),
+            column_mapping: Default::default(),
             input_files: vec![sov_history::InputFile {
                 name: file.file_name().unwrap().to_string_lossy().into_owned(),
                 path: file.to_path_buf(),
                 size,
                 sha256,
                 sheet: None,
+                header_row: None,
             }],
         })
         .unwrap();
@@ -528,6 +530,7 @@ fn a_job_resumed_at_startup_is_announced_to_the_window_which_can_attach_to_it() 
             extra_data: recorded.extra_data.clone(),
             output_formats: recorded.output_formats.clone(),
             download_dir: h.dir.path().join("resumed"),
+            column_mapping: Default::default(),
             input_files: recorded.input_files.clone(),
         })
         .unwrap();

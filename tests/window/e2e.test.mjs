@@ -1,11 +1,12 @@
 // Drives the real SOV Updater window (WebKitGTK through tauri-driver) as a person would, against the demo
-// server inside the app: native file dialog, native drag-and-drop, a blocked file, a run to the end with the
+// server inside the app: native file dialog, native drag-and-drop, a blocked file, a workbook with friendly headers through the mapping step, a run to the end with the
 // files checked on disk, a failure with its details and Retry, Cancel, Recent updates, About, and closing the window. Needs an X display
 // (run under xvfb-run); saves a screenshot of each screen in test-output/window/.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { readdir, stat, writeFile } from "node:fs/promises";
+import { copyFile, readdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { fileSize } from "../../ui/js/format.js";
 import {
@@ -56,6 +57,9 @@ describe("the real window", () => {
     await writeFile(files.corrections, "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\n");
     await writeFile(files.dropped, "sheet_name,sheet_row_number,bldg_name\nSheet1,3,Annex\n");
     await writeFile(files.broken, "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,Normal House\n");
+    // An underwriter's own workbook: a title row, then "Sheet", "Row", "Building Name", "Year Built", "TIV", "# Stories", "Notes".
+    files.friendly = join(app.home, "Acme corrections.xlsx");
+    await copyFile(fileURLToPath(new URL("../../samples/underwriter/friendly_headers.xlsx", import.meta.url)), files.friendly);
   });
 
   after(async () => {
@@ -277,6 +281,35 @@ describe("the real window", () => {
     await screenshot(app, "08-about");
     await (await byTestId(app, "about-close")).click();
     await waitFor(app, "!document.getElementById('about-dialog').open", "the About box to close");
+  });
+
+  windowTest("a workbook with a title row and friendly headers is sent after accepting the suggested columns", async () => {
+    await (await byTestId(app, "new-update")).click();
+    while ((await app.session.execute(`return ${CARD_COUNT};`)) > 0) {
+      const before = await app.session.execute(`return ${CARD_COUNT};`);
+      await (await byTestId(app, "file-remove")).click();
+      await waitFor(app, `${CARD_COUNT} < ${before}`, "a file to be removed");
+    }
+    await chooseFile(files.friendly);
+    await waitFor(app, visible("mapping-step"), "the mapping step");
+    assert.match(await textOf(app, "header-row"), /row 3/);
+    assert.equal(await (await byTestId(app, "start")).isEnabled(), false);
+    assert.match(await textOf(app, "start-reason"), /Choose what each column of Acme corrections\.xlsx holds/);
+    // "Notes" has no suggestion: the user leaves it out, then accepts the suggestions for the rest in one click.
+    const notes = '[data-testid="mapping-row"][data-header="Notes"]';
+    await app.session.execute(
+      `const select = document.querySelector('${notes} select'); select.value = "-"; select.dispatchEvent(new Event("change"));`,
+    );
+    await waitFor(app, `document.querySelector('${notes} [data-testid="mapping-state"]')?.textContent === "Not sent"`, "Notes to be left out");
+    await (await byTestId(app, "mapping-accept")).click();
+    await waitFor(app, "!document.querySelector('[data-testid=\"mapping-accept\"]')", "every column to be decided");
+    await screenshot(app, "09-mapping-step", { scrollTo: "step-files" });
+    await startRun();
+    // The demo server refuses a header that is not an attribute name, so a finished run shows it received attribute
+    // names; both rows found their building.
+    await waitFor(app, `${visible("step-downloads")} || ${visible("job-error")}`, "the run to end", RUN_WAIT_MS);
+    assert.equal(await app.session.execute(`return ${visible("job-error")};`), false, await textOf(app, "job-error-message").catch(() => ""));
+    assert.equal(await app.session.execute(`return ${visible("rows-not-applied")};`), false, "every row was applied");
   });
 
   windowTest("an SOV is found by typing part of its insured's name and chosen without seeing its id", async () => {

@@ -60,9 +60,21 @@ export const findSovs = ({ search = "", status = null, after = null, before = nu
 export const sovDetails = (reference) => call("sov_details", { reference });
 export const pickFiles = () => call("pick_files");
 export const pickFolder = () => call("pick_folder");
-// `sheets`: the sheet picked per workbook path; left out when none was picked (each workbook's first sheet).
-export const checkFiles = (paths, sheets = {}) =>
-  call("check_files", Object.keys(sheets).length > 0 ? { paths, sheets } : { paths });
+// `sheets`: the sheet picked per workbook path; `headerRows`: the header row picked per path; `mapping`: the
+// user's column choices (header → attribute, "-" = don't send). Each is left out when empty.
+export const checkFiles = (paths, sheets = {}, { headerRows = {}, mapping = {} } = {}) =>
+  call("check_files", nonEmpty({ paths, sheets, headerRows, mapping }));
+function nonEmpty(args) {
+  return Object.fromEntries(
+    Object.entries(args).filter(([, value]) => Array.isArray(value) || Object.keys(value).length > 0),
+  );
+}
+export const listAttributes = () => call("list_attributes");
+export const rememberMapping = (header, mapping) => call("remember_mapping", { header, mapping });
+export const forgetMapping = (header) => call("forget_mapping", { header });
+// Asks where to save (native dialog) and writes every row of one problem; resolves to the path, or null if cancelled.
+export const saveProblemList = (problem, choices, suggestedName) =>
+  call("save_problem_list", { problem, choices, suggestedName });
 export const applyFixes = (path, sheet = null) => call("apply_fixes", sheet ? { path, sheet } : { path });
 export const savePreferences = (prefs) => call("save_preferences", prefs);
 export const startJob = (request, onSnapshot) =>

@@ -86,7 +86,10 @@ export function blockingReport(name = "broken.csv") {
         more_count: 0,
       },
     ],
-    fixes: [{ id: "rename_column", label: "Rename `sheet_row_numbah` to `sheet_row_number`" }],
+    fixes: [
+      { id: "rename_column", label: "Rename `sheet_row_numbah` to `sheet_row_number`", fixes_a_problem: true },
+      { id: "convert_encoding", label: "Convert the file from Windows-1252 to UTF-8", fixes_a_problem: false },
+    ],
     preview: { header: ["sheet_name", "sheet_row_numbah", "year_built"], rows: [["Sheet1", "2", "nineteen"]] },
     blocking: true,
   };

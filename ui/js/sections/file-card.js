@@ -1,10 +1,11 @@
 // One corrections file and its pre-flight result: what is wrong, where, how to fix it.
 import { h } from "../dom.js";
 import { plainNames, plural } from "../format.js";
+import { cachedAttributes, mappingStep } from "./mapping.js";
 
 const SEVERITY_TEXT = { error: "Must fix", warning: "Check", info: "Note" };
 
-export function fileCard(entry, { onFix, onRemove, onSheet }) {
+export function fileCard(entry, { onFix, onRemove, onSheet, mapping, onSaveList }) {
   const { report } = entry;
   const summary = report.summary || {};
   const findings = report.findings || [];
@@ -38,7 +39,8 @@ export function fileCard(entry, { onFix, onRemove, onSheet }) {
     ),
     sheetPicker(report, titleId, onSheet),
     notices(report.notices || []),
-    findingsList(findings),
+    mapping ? mappingStep(report, cssSafe(report.path), mapping, cachedAttributes()) : null,
+    findingsList(findings, report, onSaveList),
     fixes(report, onFix),
     preview(report),
     h(
@@ -93,7 +95,7 @@ function notices(list) {
   return h("ul", { class: "notices" }, ...list.map((text) => h("li", {}, plainNames(text))));
 }
 
-function findingsList(findings) {
+function findingsList(findings, report, onSaveList) {
   if (findings.length === 0) return null;
   return h(
     "ul",
@@ -116,10 +118,24 @@ function findingsList(findings) {
                 `The same problem appears ${plural(finding.more_count, "more time", "more times")} in this file.`,
               )
             : null,
+          onSaveList && rowCount(finding) > 1
+            ? h("button", {
+                type: "button",
+                class: "button button-small button-quiet",
+                testid: "finding-save-list",
+                "aria-label": `Save the list of ${plural(rowCount(finding), "row", "rows")}: ${plainNames(finding.message)} (${report.file_name})`,
+                text: `Save the list (${plural(rowCount(finding), "row", "rows")})`,
+                onclick: () => onSaveList(finding),
+              })
+            : null,
         ),
       ),
     ),
   );
+}
+
+function rowCount(finding) {
+  return finding.row_count ?? (finding.rows || []).length;
 }
 
 function where(finding) {
@@ -129,8 +145,9 @@ function where(finding) {
   return parts.join(", ");
 }
 
+// Only fixes that remove a problem: a format conversion (encoding, workbook to CSV) happens on sending anyway.
 function fixes(report, onFix) {
-  const list = report.fixes || [];
+  const list = (report.fixes || []).filter((fix) => fix.fixes_a_problem);
   if (list.length === 0) return null;
   return h(
     "div",

@@ -6,6 +6,7 @@ import { errorBox } from "../error-box.js";
 import { plural } from "../format.js";
 import { pickedSheets, store } from "../store.js";
 import { fileCard } from "./file-card.js";
+import { attributes, chosenHeaderRows, chosenMapping, fileMapping, needsMapping } from "./mapping.js";
 
 export function mountFiles() {
   const chooseButton = h("button", {
@@ -56,6 +57,14 @@ export function mountFiles() {
             onFix: () => fixFile(entry),
             onRemove: () => removeFile(entry),
             onSheet: (sheet) => pickSheet(entry, sheet),
+            mapping: {
+              onChoose: (header, attribute) => chooseColumns(entry, { [header]: attribute }),
+              onAccept: (choices) => chooseColumns(entry, choices),
+              onHeaderRow: (row) => pickHeaderRow(entry, row),
+              onRemember: () => rememberColumns(entry),
+              onUndo: () => undoRemembered(entry),
+            },
+            onSaveList: (finding) => saveList(entry, finding),
           }),
         ),
       );
@@ -92,14 +101,18 @@ export async function addFiles(paths) {
 
 // Checks `paths` together and shows the reports; false when the check itself failed (the error is shown).
 // Workbooks keep the sheet they are read from now unless `sheets` picks another.
-async function check(paths, { quiet = false, sheets = {} } = {}) {
+// Header rows picked and the user's own column choices (`columnChoices`) are kept the same way.
+async function check(paths, { quiet = false, sheets = {}, headerRows = {} } = {}) {
   store.set({ checkingFiles: true });
   showError(null);
-  const picked = Object.fromEntries(
-    Object.entries({ ...pickedSheets(store.get().files), ...sheets }).filter(([path]) => paths.includes(path)),
-  );
+  const forThese = (byPath) => Object.fromEntries(Object.entries(byPath).filter(([path]) => paths.includes(path)));
+  const picked = forThese({ ...pickedSheets(store.get().files), ...sheets });
+  const rows = forThese({ ...chosenHeaderRows(store.get().files), ...headerRows });
+  const mapping = store.get().columnChoices || {};
   try {
-    const reports = paths.length > 0 ? await api.checkFiles(paths, picked) : [];
+    const reports = paths.length > 0 ? await api.checkFiles(paths, picked, { headerRows: rows, mapping }) : [];
+    // The mapping step's choice list is loaded before the cards that need it are drawn.
+    if (reports.some(needsMapping)) await attributes();
     const files = reports.map((report) => ({ path: report.path, report }));
     store.set({ files, checkingFiles: false });
     const blocking = files.filter((entry) => entry.report.blocking).length;
@@ -180,6 +193,86 @@ async function removeFile(entry) {
   }
   // Never onto the next card's Remove: a second Enter would delete a good file.
   document.querySelector('[data-testid="choose-files"]')?.focus();
+}
+
+// A column choice (or several, "Use these columns") applies to every file with that header; all files are checked again.
+async function chooseColumns(entry, choices) {
+  store.set({ columnChoices: { ...(store.get().columnChoices || {}), ...choices } });
+  const rechecked = await check(store.get().files.map((item) => item.path), { quiet: true });
+  if (!rechecked) return;
+  const report = store.get().files.find((item) => item.path === entry.path)?.report;
+  if (report) {
+    announce(
+      report.blocking
+        ? `Saved your column choices for ${report.file_name}. Some problems still need you.`
+        : `Saved your column choices. ${report.file_name} is ready.`,
+    );
+  }
+  focusCard(entry.report.file_name, '[data-testid="mapping-step"] h4');
+}
+
+async function pickHeaderRow(entry, row) {
+  const rechecked = await check(store.get().files.map((item) => item.path), { quiet: true, headerRows: { [entry.path]: row } });
+  if (rechecked) announce(`Read the column names of ${entry.report.file_name} from row ${row}.`);
+  focusCard(entry.report.file_name, '[data-testid="header-row-change"]');
+}
+
+async function rememberColumns(entry) {
+  showError(null);
+  try {
+    await api.rememberMapping(entry.report.preview?.header || [], fileMapping(entry.report));
+    announce(`SOV Updater will use these columns for the next file with the same headers as ${entry.report.file_name}.`);
+    const note = document.querySelector(`[data-testid="file-card"][data-file="${CSS.escape(entry.report.file_name)}"] [data-testid="mapping-remember"]`);
+    if (note) {
+      note.textContent = "Remembered for files like this";
+      note.disabled = true;
+    }
+  } catch (error) {
+    showError(error);
+  }
+}
+
+// The undo of a remembered mapping: forgotten, and the file's columns asked about again.
+async function undoRemembered(entry) {
+  showError(null);
+  try {
+    await api.forgetMapping(entry.report.preview?.header || []);
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  const headers = new Set((entry.report.columns || []).map((column) => column.header.trim()));
+  const kept = Object.fromEntries(Object.entries(store.get().columnChoices || {}).filter(([header]) => !headers.has(header)));
+  store.set({ columnChoices: kept });
+  const rechecked = await check(store.get().files.map((item) => item.path), { quiet: true });
+  if (rechecked) announce(`The remembered columns were undone. Choose what each column of ${entry.report.file_name} holds.`);
+  focusCard(entry.report.file_name, '[data-testid="mapping-step"] h4');
+}
+
+// "Save the list": every row of one kind of problem, as a CSV file where the user chooses.
+async function saveList(entry, finding) {
+  showError(null);
+  const files = store.get().files;
+  const choices = { sheets: pickedSheets(files), headerRows: chosenHeaderRows(files), mapping: chosenMapping(files) };
+  const stem = entry.report.file_name.replace(/\.[^.]+$/, "");
+  try {
+    const saved = await api.saveProblemList(
+      { path: entry.path, code: finding.code, column: finding.column ?? null },
+      choices,
+      `${stem} - rows to check.csv`,
+    );
+    if (saved) announce(`Saved the list of ${plural(finding.row_count || finding.rows?.length || 0, "row", "rows")} to ${saved}.`);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function focusCard(fileName, selector) {
+  const card = document.querySelector(`[data-testid="file-card"][data-file="${CSS.escape(fileName)}"]`);
+  const target = card?.querySelector(selector);
+  if (!target) return;
+  if (target.tagName === "H4") target.setAttribute("tabindex", "-1");
+  target.focus();
 }
 
 function showError(error) {

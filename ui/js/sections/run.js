@@ -4,6 +4,7 @@ import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
 import { errorBox, revealBox, showError } from "../error-box.js";
 import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
+import { chosenHeaderRows, chosenMapping, hasUndecidedColumns } from "./mapping.js";
 import { confirmCancel } from "./cancel-dialog.js";
 import { dateProblem } from "./outputs.js";
 import { phaseText, progressView } from "./run-progress.js";
@@ -50,10 +51,14 @@ export function startBlocker(state) {
   if (!sovIdIsValid(state.sovId)) return "Choose the SOV first (step 2).";
   if (state.checkingFiles) return "Please wait while your files are checked.";
   if (state.files.length === 0) return "Add at least one corrections file first (step 3).";
-  const blocking = state.files.filter((entry) => entry.report.blocking).map((entry) => entry.report.file_name);
-  if (blocking.length > 0) {
-    return `Fix the problems in ${blocking.join(", ")} first (step 3). Try “Fix it”, or correct the file and add it again.`;
-  }
+  const blocking = state.files.filter((entry) => entry.report.blocking);
+  const names = blocking.map((entry) => entry.report.file_name).join(", ");
+  // "Fix it" only where a fix for a problem exists; a format conversion fixes nothing.
+  const fixable = blocking.some((entry) => (entry.report.fixes || []).some((fix) => fix.fixes_a_problem));
+  if (fixable) return `Fix the problems in ${names} first (step 3). Try “Fix it”, or correct the file and add it again.`;
+  const unmapped = state.files.filter((entry) => hasUndecidedColumns(entry.report)).map((entry) => entry.report.file_name);
+  if (unmapped.length > 0) return `Choose what each column of ${unmapped.join(", ")} holds first (step 3).`;
+  if (blocking.length > 0) return `Fix the problems in ${names} first (step 3): correct the file, then add it again.`;
   if (state.formats.status === "error") return "The list of output files could not be loaded. Use Retry in step 4.";
   if (state.formats.status !== "loaded" || state.formats.sovId !== state.sovId) {
     return "Please wait while the list of output files loads (step 4).";
@@ -241,6 +246,17 @@ function buildRequest(state) {
     extraData,
     downloadDir: state.settings?.download_dir || null,
     sheets: pickedSheets(state.files),
+    ...columnChoices(state.files),
+  };
+}
+
+// The header rows and column choices the cards show, sent only when there are any.
+function columnChoices(files) {
+  const headerRows = chosenHeaderRows(files);
+  const mapping = chosenMapping(files);
+  return {
+    ...(Object.keys(headerRows).length > 0 ? { headerRows } : {}),
+    ...(Object.keys(mapping).length > 0 ? { mapping } : {}),
   };
 }
 

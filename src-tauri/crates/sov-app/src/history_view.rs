@@ -345,6 +345,7 @@ mod tests {
             size: 1,
             sha256: String::new(),
             sheet: None,
+            header_row: None,
         }];
         let transitions = vec![
             transition(1, TransitionKind::Created),

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use sov_error::AppError;
 use sov_jobs::{JobEvents, JobResult, JobsError, RunningJob};
 use sov_update::download::{create_run_folder, local_now};
+use sov_preflight::ColumnMapping;
 use sov_update::engine::{JobProgress, JobSpec, Step};
 use sov_update::{StartRequest, UpdateType};
 use std::collections::BTreeMap;
@@ -43,6 +44,12 @@ pub struct JobRequest {
     /// The sheet picked for a workbook among `files`, by path; other workbooks are read from their first sheet.
     #[serde(default)]
     pub sheets: BTreeMap<PathBuf, String>,
+    /// The header row picked for a file among `files` (Excel numbering), by path; the others have theirs found.
+    #[serde(default)]
+    pub header_rows: BTreeMap<PathBuf, u64>,
+    /// The user's column choices, by header text: the attribute the column is sent as, or `-` to leave it out.
+    #[serde(default)]
+    pub mapping: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -86,7 +93,12 @@ impl JobRequest {
             .to_owned()
     }
 
-    fn spec(&self, download_dir: PathBuf) -> JobSpec {
+    fn spec(&self, download_dir: PathBuf) -> AppResult<JobSpec> {
+        let mapping = ColumnMapping::from_text_choices(&self.mapping).map_err(|reason| {
+            AppError::invalid_input(format!(
+                "The column choices cannot be used: {reason} Choose the column's attribute again in step 3."
+            ))
+        })?;
         // Empty optional fields from the form are left out rather than sent as "".
         let extra_data = self
             .extra_data
@@ -94,7 +106,7 @@ impl JobRequest {
             .filter(|(_, v)| !matches!(v, Value::String(s) if s.trim().is_empty()) && !v.is_null())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        JobSpec {
+        Ok(JobSpec {
             sov_id: self.sov_id.trim().to_owned(),
             files: self.files.clone(),
             update_type: non_empty(&self.update_type).map(|t| UpdateType::parse(&t)),
@@ -108,8 +120,10 @@ impl JobRequest {
             download_dir,
             override_preflight: self.override_preflight,
             sheets: self.sheets.clone(),
+            header_rows: self.header_rows.clone(),
+            mapping,
             ..JobSpec::default()
-        }
+        })
     }
 }
 
@@ -147,6 +161,8 @@ impl AppState {
             .clone()
             .or_else(|| self.prefs().download_dir.clone())
             .unwrap_or_else(default_download_dir);
+        // Column choices are checked before a folder is made, so a refused request leaves nothing behind.
+        let mut spec = request.spec(download_dir.clone())?;
         // Each run's files go into a new folder of their own, named after the insured (or the SOV) and the time.
         let run_folder = create_run_folder(&download_dir, &request.run_label(), local_now())
             .map_err(|error| {
@@ -165,7 +181,8 @@ impl AppState {
             prefs.download_dir = Some(download_dir.clone());
         });
         let file_count = request.files.len();
-        let work = Work::Start(Box::new(request.spec(run_folder)));
+        spec.download_dir = run_folder;
+        let work = Work::Start(Box::new(spec));
         self.launch(host, work, file_count, subscriber).await
     }
 
@@ -334,7 +351,7 @@ mod tests {
             "clientRef": " ", "updateType": "SCRUB"
         }))
         .unwrap();
-        let spec = request.spec(PathBuf::from("/out"));
+        let spec = request.spec(PathBuf::from("/out")).unwrap();
         assert_eq!(spec.sov_id, "s-a");
         assert_eq!(spec.client_ref, None);
         assert_eq!(spec.update_type, Some(UpdateType::Scrub));
@@ -348,7 +365,7 @@ mod tests {
             "sheets": {"/book.xlsx": "Corrections"}
         }))
         .unwrap();
-        let spec = request.spec(PathBuf::from("/out"));
+        let spec = request.spec(PathBuf::from("/out")).unwrap();
         assert_eq!(
             spec.sheets
                 .get(&PathBuf::from("/book.xlsx"))
@@ -356,6 +373,44 @@ mod tests {
             Some("Corrections")
         );
         assert_eq!(spec.sheets.len(), 1);
+    }
+
+    #[test]
+    fn the_column_mapping_and_header_row_go_to_the_job() {
+        let request: JobRequest = serde_json::from_value(serde_json::json!({
+            "sovId": "s-a", "files": ["/friendly.csv"], "outputFormats": ["JSON"],
+            "headerRows": {"/friendly.csv": 3},
+            "mapping": {"Year Built": "const__bldg_year_built", "Notes": "-"}
+        }))
+        .unwrap();
+        let spec = request.spec(PathBuf::from("/out")).unwrap();
+        assert_eq!(
+            spec.header_rows.get(&PathBuf::from("/friendly.csv")),
+            Some(&3)
+        );
+        assert_eq!(
+            spec.mapping.choice("Year Built"),
+            Some(&sov_preflight::ColumnChoice::SendAs(
+                "const__bldg_year_built".into()
+            ))
+        );
+        assert_eq!(
+            spec.mapping.choice("Notes"),
+            Some(&sov_preflight::ColumnChoice::DontSend)
+        );
+    }
+
+    #[test]
+    fn a_column_choice_that_is_not_an_attribute_is_refused_naming_the_column() {
+        let request: JobRequest = serde_json::from_value(serde_json::json!({
+            "sovId": "s-a", "files": ["/friendly.csv"], "outputFormats": ["JSON"],
+            "mapping": {"Year Built": "Year built"}
+        }))
+        .unwrap();
+        let error = request.spec(PathBuf::from("/out")).unwrap_err();
+        assert_eq!(error.code, sov_error::Code::InvalidInput);
+        assert!(error.message.contains("Year Built"), "{}", error.message);
+        assert!(error.message.contains("step 3"), "{}", error.message);
     }
 
     #[test]

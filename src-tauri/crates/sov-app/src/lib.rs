@@ -13,6 +13,7 @@ mod host;
 mod hub;
 mod jobs;
 mod keys;
+mod mapping;
 mod notify;
 mod preferences;
 mod resume;
@@ -37,6 +38,9 @@ pub use history_view::{
 pub use host::{Host, JobResumed, JobSubscriber};
 pub use jobs::{JobRequest, JobStarted};
 pub use keys::{EnvLookup, KeyOrigin};
+pub use mapping::{
+    attribute_choices, save_problem_rows, AttributeChoice, FileChoices, ProblemRows,
+};
 pub use notify::notification_text;
 pub use preferences::Preferences;
 pub use secrets::{MemoryStore, SecretError, SecretStore};

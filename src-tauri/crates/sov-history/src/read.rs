@@ -1,6 +1,7 @@
 //! Reading jobs back. A row that cannot be understood (bad JSON, unknown status, wrong column type) is left out
 //! and reported in `skipped`; it never hides the other rows.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rusqlite::types::{FromSql, Value};
@@ -16,9 +17,9 @@ use crate::transition::{JobStep, TransitionKind};
 
 const JOB_COLUMNS: &str = "job_id, created_at_ms, sov_id, update_id, environment_name, base_url, update_type,
     client_ref, callback_url, extra_data, output_formats, download_dir, status, step, error_code, error_message,
-    error_detail, rows_not_applied";
+    error_detail, rows_not_applied, column_mapping";
 
-const INPUT_FILE_COLUMNS: &str = "name, path, size, sha256, sheet";
+const INPUT_FILE_COLUMNS: &str = "name, path, size, sha256, sheet, header_row";
 
 /// The `jobs` row, understood.
 struct JobRow {
@@ -38,6 +39,7 @@ struct JobRow {
     step: JobStep,
     last_error: Option<AppError>,
     rows_not_applied: Option<RowsNotApplied>,
+    column_mapping: BTreeMap<String, String>,
 }
 
 pub fn list_recent(conn: &Connection, page: Page) -> Result<Listing<JobSummary>> {
@@ -169,6 +171,7 @@ fn with_children(conn: &Connection, job: JobRow) -> Result<JobDetail> {
         step: job.step,
         last_error: job.last_error,
         rows_not_applied: job.rows_not_applied,
+        column_mapping: job.column_mapping,
         input_files,
         transitions,
         outputs,
@@ -191,7 +194,7 @@ const FILE_NAMES: ChildQuery<String> = ChildQuery {
 
 const INPUT_FILES: ChildQuery<InputFile> = ChildQuery {
     table: "input_files",
-    sql: "SELECT name, path, size, sha256, sheet FROM input_files WHERE job_id = ?1 ORDER BY position",
+    sql: "SELECT name, path, size, sha256, sheet, header_row FROM input_files WHERE job_id = ?1 ORDER BY position",
     decode: decode_input_file,
 };
 
@@ -265,6 +268,11 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
                 .map_err(|err| format!("rows_not_applied is not valid JSON: {err}"))?,
         ),
     };
+    let column_mapping = match field::<Option<String>>(row, "column_mapping")? {
+        None => BTreeMap::new(),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|err| format!("column_mapping is not a JSON object of column names: {err}"))?,
+    };
     Ok(JobRow {
         job_id: field(row, "job_id")?,
         created_at_ms: field(row, "created_at_ms")?,
@@ -284,6 +292,7 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
         step: JobStep::parse(&step).ok_or_else(|| format!("unknown step `{step}`"))?,
         last_error,
         rows_not_applied,
+        column_mapping,
     })
 }
 
@@ -298,6 +307,9 @@ fn decode_input_file(row: &Row) -> std::result::Result<InputFile, String> {
         size: unsigned(row, "size")?,
         sha256: field(row, "sha256")?,
         sheet: field(row, "sheet")?,
+        header_row: field::<Option<i64>>(row, "header_row")?
+            .map(|row| u64::try_from(row).map_err(|_| format!("header_row {row} is negative")))
+            .transpose()?,
     })
 }
 

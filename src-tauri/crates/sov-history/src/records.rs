@@ -1,5 +1,6 @@
 //! Plain record types: what goes into the store and what comes back. The app maps engine events onto these.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,9 @@ pub struct NewJob {
     pub extra_data: serde_json::Value,
     pub output_formats: Vec<String>,
     pub download_dir: PathBuf,
+    /// The user's column choices, by header text: the attribute a column is sent as, or `-` for a column left
+    /// out (as a mapping file writes them). Empty when none were made.
+    pub column_mapping: BTreeMap<String, String>,
     /// In upload order: a file's position here is the `file_index` of its upload transitions.
     pub input_files: Vec<InputFile>,
 }
@@ -35,6 +39,9 @@ pub struct InputFile {
     /// The sheet picked in this workbook. `None`: none was picked (a CSV, or the first sheet was read), or the
     /// job was recorded before sheets were (schema 1).
     pub sheet: Option<String>,
+    /// The header row picked in this file (as Excel numbers rows). `None`: found by looking, or the job was
+    /// recorded before header rows were (schema 3 and older).
+    pub header_row: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -134,6 +141,8 @@ pub struct JobDetail {
     pub last_error: Option<AppError>,
     /// `Some` when the job finished with rows the server did not apply.
     pub rows_not_applied: Option<RowsNotApplied>,
+    /// See [`NewJob::column_mapping`]; empty also for jobs recorded before mappings were (schema 3 and older).
+    pub column_mapping: BTreeMap<String, String>,
     pub input_files: Vec<InputFile>,
     pub transitions: Vec<Transition>,
     pub outputs: Vec<OutputRecord>,

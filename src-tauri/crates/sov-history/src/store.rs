@@ -53,8 +53,8 @@ impl HistoryStore {
             let at = now_ms();
             let inserted = tx.execute(
                 "INSERT INTO jobs (job_id, created_at_ms, sov_id, environment_name, base_url, update_type, client_ref,
-                                   extra_data, output_formats, download_dir, callback_url, status, step)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'running', 'created')",
+                                   extra_data, output_formats, download_dir, callback_url, column_mapping, status, step)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'running', 'created')",
                 params![
                     job.job_id,
                     at,
@@ -67,6 +67,7 @@ impl HistoryStore {
                     serde_json::Value::from(job.output_formats.clone()).to_string(),
                     path_text(&job.download_dir),
                     job.callback_url,
+                    column_mapping_text(&job.column_mapping),
                 ],
             );
             if let Err(err) = inserted {
@@ -78,8 +79,8 @@ impl HistoryStore {
             }
             for (position, file) in job.input_files.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO input_files (job_id, position, name, path, size, sha256, sheet)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO input_files (job_id, position, name, path, size, sha256, sheet, header_row)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     params![
                         job.job_id,
                         as_i64(position as u64),
@@ -88,6 +89,7 @@ impl HistoryStore {
                         as_i64(file.size),
                         file.sha256,
                         file.sheet,
+                        file.header_row.map(as_i64),
                     ],
                 )
                 .map_err(HistoryError::db("record the job's files"))?;
@@ -292,4 +294,9 @@ fn as_i64(value: u64) -> i64 {
 /// Paths are stored as text; a path that is not valid Unicode keeps its readable parts.
 fn path_text(path: &Path) -> String {
     path.to_string_lossy().into_owned()
+}
+
+/// `NULL` when no choices were made, so a job without a mapping reads like one recorded before mappings were.
+fn column_mapping_text(mapping: &std::collections::BTreeMap<String, String>) -> Option<String> {
+    (!mapping.is_empty()).then(|| serde_json::to_string(mapping).unwrap_or_default())
 }

@@ -118,6 +118,7 @@ mod tests {
             size,
             sha256,
             sheet: None,
+            header_row: None,
         };
         assert!(changed_inputs(std::slice::from_ref(&recorded)).is_empty());
 
@@ -146,6 +147,7 @@ mod tests {
             size: 0,
             sha256: String::new(),
             sheet: sheet.map(str::to_owned),
+            header_row: None,
         };
         let picked = [
             recorded("fix.csv", &csv, None),

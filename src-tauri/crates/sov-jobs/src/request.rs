@@ -1,11 +1,13 @@
 //! Between the engine's `JobSpec` and the history's `NewJob`: what is recorded about a new job, and
 //! how a recorded job becomes a spec again for Retry.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use sov_history::{InputFile, JobDetail, NewJob};
+use sov_preflight::ColumnMapping;
 use sov_update::{JobSpec, StartRequest, UpdateType};
 
 /// A fresh local job id: time-ordered and unique enough for one user's history.
@@ -27,15 +29,29 @@ pub fn new_job(job_id: &str, spec: &JobSpec, environment_name: &str, base_url: &
         extra_data: serde_json::Value::Object(spec.start.extra_data.clone()),
         output_formats: spec.start.output_formats.clone(),
         download_dir: spec.download_dir.clone(),
+        column_mapping: spec.mapping.to_text_choices(),
         input_files: spec
             .files
             .iter()
-            .map(|path| input_file(path, spec.sheets.get(path)))
+            .map(|path| {
+                input_file(
+                    path,
+                    spec.sheets.get(path),
+                    spec.header_rows.get(path).copied(),
+                )
+            })
             .collect(),
     }
 }
 
-fn input_file(path: &Path, sheet: Option<&String>) -> InputFile {
+/// The column choices recorded for a job, to send it again with the same columns. A record that is
+/// not a valid mapping (written by hand, or by a newer version) is sent without one: the pre-flight
+/// check then blocks the unmapped columns rather than send them under the wrong names.
+fn mapping_from_record(recorded: &BTreeMap<String, String>) -> ColumnMapping {
+    ColumnMapping::from_text_choices(recorded).unwrap_or_default()
+}
+
+fn input_file(path: &Path, sheet: Option<&String>, header_row: Option<u64>) -> InputFile {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -47,6 +63,7 @@ fn input_file(path: &Path, sheet: Option<&String>) -> InputFile {
         size,
         sha256,
         sheet: sheet.cloned(),
+        header_row,
     }
 }
 
@@ -67,9 +84,10 @@ pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
     Ok((size, hex::encode(hasher.finalize())))
 }
 
-/// The spec to send a recorded job again as a new job (Retry): same SOV, files, picked sheets,
-/// callback URL, formats and extra data. A job recorded before sheets and callback URLs were
-/// goes without them (each workbook read from its first sheet).
+/// The spec to send a recorded job again as a new job (Retry): same SOV, files, picked sheets and
+/// header rows, column mapping, callback URL, formats and extra data. A job recorded before sheets
+/// and callback URLs were goes without them (each workbook read from its first sheet); one recorded
+/// before mappings were goes without one (headers found by looking, as that version did).
 pub fn spec_from_detail(detail: &JobDetail) -> JobSpec {
     JobSpec {
         sov_id: detail.sov_id.clone(),
@@ -88,6 +106,12 @@ pub fn spec_from_detail(detail: &JobDetail) -> JobSpec {
             .iter()
             .filter_map(|file| Some((file.path.clone(), file.sheet.clone()?)))
             .collect(),
+        header_rows: detail
+            .input_files
+            .iter()
+            .filter_map(|file| Some((file.path.clone(), file.header_row?)))
+            .collect(),
+        mapping: mapping_from_record(&detail.column_mapping),
         ..JobSpec::default()
     }
 }

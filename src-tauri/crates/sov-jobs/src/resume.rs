@@ -368,12 +368,14 @@ mod tests {
             step: JobStep::Processing,
             last_error: error.map(|code| AppError::new(code, "what happened", "")),
             rows_not_applied: None,
+            column_mapping: Default::default(),
             input_files: vec![InputFile {
                 name: "a.csv".into(),
                 path: PathBuf::from("a.csv"),
                 size: 0,
                 sha256: String::new(),
                 sheet: None,
+                header_row: None,
             }],
             transitions: kinds
                 .into_iter()

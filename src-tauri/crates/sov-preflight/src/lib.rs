@@ -38,7 +38,7 @@ pub use error::PreflightError;
 pub use file_in_use::is_file_in_use;
 pub use findings::ROW_LIST_LIMIT;
 pub use fixes::apply_fixes;
-pub use mapping::{mapping_csv, ColumnChoice, ColumnMapping};
+pub use mapping::{mapping_csv, ColumnChoice, ColumnMapping, DONT_SEND};
 pub use mapping_store::{header_signature, MappingStore};
 pub use options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
 pub use problem_list::save_problem_rows;

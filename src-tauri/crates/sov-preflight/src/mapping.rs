@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::PreflightError;
 use crate::report::{ColumnStatus, FileReport};
 
+/// The attribute written for a column the user chose not to send (`--map "Notes=-"`, mapping files).
+pub const DONT_SEND: &str = "-";
+
 /// What to do with the column of one header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -66,6 +69,32 @@ impl ColumnMapping {
             }
         }
         mapping
+    }
+
+    /// The choices as plain text, header → attribute or `-` (a column not sent), as a mapping file
+    /// and the job history keep them.
+    pub fn to_text_choices(&self) -> BTreeMap<String, String> {
+        self.choices
+            .iter()
+            .map(|(header, choice)| {
+                let attribute = match choice {
+                    ColumnChoice::SendAs(attribute) => attribute.clone(),
+                    ColumnChoice::DontSend => DONT_SEND.to_owned(),
+                };
+                (header.clone(), attribute)
+            })
+            .collect()
+    }
+
+    /// Reads choices written by [`ColumnMapping::to_text_choices`] (or sent by the window); the
+    /// error names the header whose attribute is not an attribute name.
+    pub fn from_text_choices(choices: &BTreeMap<String, String>) -> Result<Self, String> {
+        let mut mapping = Self::default();
+        for (header, attribute) in choices {
+            let choice = choice_for(header.trim(), attribute.trim())?;
+            mapping.choices.insert(header.trim().to_owned(), choice);
+        }
+        Ok(mapping)
     }
 
     /// One `Header=attribute` choice, as `--map` writes it; `Header=-` means "don't send this column".
@@ -144,7 +173,7 @@ fn choice_for(header: &str, attribute: &str) -> Result<ColumnChoice, String> {
             "no column is named before `{attribute}`. Write the column's header as it is in the file."
         ));
     }
-    if attribute == "-" {
+    if attribute == DONT_SEND {
         return Ok(ColumnChoice::DontSend);
     }
     if !is_attribute_name(attribute) {

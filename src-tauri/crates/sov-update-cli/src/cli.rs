@@ -268,6 +268,10 @@ pub struct CheckArgs {
     /// files ignore it.
     #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub sheet: Option<String>,
+    /// Check every sheet of each workbook (a sheet per location group, say), each with its own
+    /// header row and columns, and report per sheet; a building on two sheets is named.
+    #[arg(long, conflicts_with = "sheet")]
+    pub all_sheets: bool,
     #[command(flatten)]
     pub mapping: MappingArgs,
     /// Print the column mapping the app would suggest, as a file for --mapping, and exit.

@@ -56,6 +56,9 @@ pub enum ErrorKind {
     PreflightBlocked {
         file: String,
         problems: Vec<String>,
+        /// SOV Updater has a one-click fix for a problem of the file (`FileReport::problem_fixes`):
+        /// only then does the message suggest "Fix it".
+        fix_offered: bool,
     },
     InvalidInput {
         reason: String,
@@ -220,10 +223,19 @@ impl UpdateError {
                 "SOV Fixer could not prepare the SOV's data ({message}). Try again in a few minutes; \
                  if it keeps failing, send the details to SOV Fixer support."
             ),
-            ErrorKind::PreflightBlocked { file, problems } => format!(
-                "{file} has problems that must be fixed before sending:\n- {}\nFix them (the \
-                 pre-flight check offers one-click fixes for some), then try again.",
-                problems.join("\n- ")
+            ErrorKind::PreflightBlocked {
+                file,
+                problems,
+                fix_offered,
+            } => format!(
+                "{file} has problems that must be fixed before sending:\n- {}\n{}",
+                problems.join("\n- "),
+                if *fix_offered {
+                    "SOV Updater can fix some of them in one click: try “Fix it” on the file, then \
+                     correct the rest in the file and try again."
+                } else {
+                    "Correct them in the file (there is no one-click fix for these), then try again."
+                }
             ),
             ErrorKind::InvalidInput { reason } => format!("{reason} Correct it, then try again."),
             ErrorKind::FileError { path, reason } => format!(

@@ -174,6 +174,7 @@ async fn real_errors() -> Vec<AppError> {
             ErrorKind::PreflightBlocked {
                 file: "broken.csv".into(),
                 problems: vec!["Row 7, column year_built: “nineteen” is not a year.".into()],
+                fix_offered: false,
             },
             "",
         ),

@@ -493,8 +493,10 @@ fn a_damaged_file_from_schema_1_gives_back_its_jobs_with_no_sheet_or_callback_re
     let ids = restart.check_recovered_jobs_as(|written| {
         let mut held = written.clone();
         held.callback_url = None;
+        held.column_mapping.clear();
         for file in &mut held.input_files {
             file.sheet = None;
+            file.header_row = None;
         }
         held
     });

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::common::{downgrade_to_schema_1, job, open, output, raw};
+use crate::common::{downgrade_to_schema_1, downgrade_to_schema_3, job, open, output, raw};
 use rusqlite::Connection;
 use sov_history::{
     HistoryStore, JobStatus, JobStep, Page, TransitionKind, DB_FILE_NAME, SCHEMA_VERSION,
@@ -146,6 +146,54 @@ fn a_schema_1_store_is_upgraded_in_place_keeping_its_jobs_with_no_sheet_or_callb
     assert_eq!(
         new.callback_url.as_deref(),
         Some("https://hooks.example.invalid/sov-done")
+    );
+    let version: u32 = raw(dir.path())
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+#[test]
+fn a_schema_3_store_is_upgraded_in_place_keeping_its_jobs_with_no_mapping_or_header_row_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, _) = open(dir.path());
+        store
+            .create_job(&job("old-failed", &["friendly.xlsx"]))
+            .unwrap();
+        store
+            .mark_failed(
+                "old-failed",
+                &sov_error::AppError::new(sov_error::Code::ServerError, "The server failed.", ""),
+            )
+            .unwrap();
+    }
+    downgrade_to_schema_3(dir.path());
+
+    let (store, report) = open(dir.path());
+
+    assert_eq!(report.migrated_from, Some(3));
+    assert_eq!(report.recovered, None);
+    let old = store.get_job("old-failed").unwrap();
+    assert!(old.skipped.is_empty(), "{:?}", old.skipped);
+    assert_eq!(old.status, JobStatus::Failed);
+    assert_eq!(old.input_files[0].sheet.as_deref(), Some("Corrections"));
+    assert_eq!(
+        old.input_files[0].header_row, None,
+        "schema 3 did not record the header row: it is found by looking again"
+    );
+    assert!(old.column_mapping.is_empty());
+
+    store.create_job(&job("new", &["friendly.xlsx"])).unwrap();
+    let new = store.get_job("new").unwrap();
+    assert_eq!(new.input_files[0].header_row, Some(3));
+    assert_eq!(
+        new.column_mapping.get("Year Built").map(String::as_str),
+        Some("const__bldg_year_built")
+    );
+    assert_eq!(
+        new.column_mapping.get("Notes").map(String::as_str),
+        Some("-")
     );
     let version: u32 = raw(dir.path())
         .query_row("PRAGMA user_version", [], |r| r.get(0))

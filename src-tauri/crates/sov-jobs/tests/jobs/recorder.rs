@@ -24,6 +24,7 @@ fn store() -> (tempfile::TempDir, Arc<HistoryStore>) {
             extra_data: serde_json::json!({}),
             output_formats: vec![],
             download_dir: PathBuf::from("out"),
+            column_mapping: Default::default(),
             input_files: vec![],
         })
         .unwrap();

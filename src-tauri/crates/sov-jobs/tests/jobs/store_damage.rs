@@ -26,12 +26,14 @@ fn new_job(harness: &Harness, job_id: &str) -> NewJob {
         extra_data: serde_json::json!({}),
         output_formats: vec!["JSON".to_owned()],
         download_dir: harness.downloads(),
+        column_mapping: Default::default(),
         input_files: vec![InputFile {
             name: "corrections.csv".to_owned(),
             path: harness.sample_file(),
             size: 1,
             sha256: String::new(),
             sheet: None,
+            header_row: None,
         }],
     }
 }

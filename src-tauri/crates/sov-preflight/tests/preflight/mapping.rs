@@ -232,3 +232,25 @@ fn a_confirmed_mapping_is_applied_next_time_with_a_note_and_can_be_undone() {
     assert!(again[0].blocking);
     assert!(!again[0].remembered_mapping);
 }
+
+#[test]
+fn choices_as_text_round_trip_and_a_header_for_a_label_is_refused_naming_the_column() {
+    let mut mapping = ColumnMapping::default();
+    mapping.send_as("Year Built", "const__bldg_year_built");
+    mapping.dont_send("Notes");
+    let text = mapping.to_text_choices();
+    assert_eq!(
+        text.get("Notes").map(String::as_str),
+        Some(sov_preflight::DONT_SEND)
+    );
+    assert_eq!(ColumnMapping::from_text_choices(&text).unwrap(), mapping);
+
+    let label_not_name = [("Year Built".to_owned(), "Year built".to_owned())]
+        .into_iter()
+        .collect();
+    let error = ColumnMapping::from_text_choices(&label_not_name).unwrap_err();
+    assert!(
+        error.contains("Year Built") && error.contains("Year built"),
+        "{error}"
+    );
+}

@@ -1,8 +1,9 @@
-//! `sov-update check`: the pre-flight check alone. `--json` prints the reports' serde form.
+//! `sov-update check`: the pre-flight check alone. `--json` prints the reports' serde form;
+//! `--all-sheets` checks and reports each sheet of a workbook.
 
 use std::io::Write;
 
-use sov_preflight::{check_files, ColumnStatus};
+use sov_preflight::{check_every_sheet, check_files, ColumnStatus};
 
 use crate::cli::CheckArgs;
 use crate::exit_code;
@@ -18,7 +19,19 @@ pub async fn check(args: CheckArgs, out: &Output) -> u8 {
             return exit_code::USAGE;
         }
     };
-    let reports = match tokio::task::spawn_blocking(move || check_files(&files, &options)).await {
+    let all_sheets = args.all_sheets;
+    let reports = match tokio::task::spawn_blocking(move || {
+        if all_sheets {
+            files
+                .iter()
+                .flat_map(|path| check_every_sheet(path, &options))
+                .collect()
+        } else {
+            check_files(&files, &options)
+        }
+    })
+    .await
+    {
         Ok(reports) => reports,
         Err(error) => {
             out.note(&format!(
@@ -42,6 +55,9 @@ pub async fn check(args: CheckArgs, out: &Output) -> u8 {
         let _ = stdout.flush();
     } else {
         for report in &reports {
+            if let (true, Some(sheet)) = (all_sheets, &report.sheet) {
+                out.result(&format!("Sheet `{sheet}` of {}:", report.file_name));
+            }
             for line in report_lines(report) {
                 out.result(&line);
             }

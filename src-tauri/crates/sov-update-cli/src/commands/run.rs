@@ -292,6 +292,7 @@ async fn preflight(
         ErrorKind::PreflightBlocked {
             file: blocked.file_name.clone(),
             problems,
+            fix_offered: blocked.problem_fixes().next().is_some(),
         },
         format!("pre-flight check of {} found blocking errors", blocked.path),
     );

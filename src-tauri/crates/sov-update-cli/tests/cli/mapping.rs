@@ -153,3 +153,46 @@ fn check_lists_every_row_of_a_problem_once() {
         "the count is said once: {out}"
     );
 }
+
+#[test]
+fn all_sheets_checks_and_reports_each_sheet_of_a_workbook() {
+    let work = Workspace::new();
+    // `Corrections` holds corrections; `Notes` only building names, with no way to find the building.
+    let workbook = work.two_sheet_workbook();
+
+    let output = check(&work, &["--all-sheets", &workbook]);
+    assert_eq!(
+        code(&output),
+        3,
+        "the Notes sheet blocks: {}",
+        stdout(&output)
+    );
+    let text = stdout(&output);
+    let corrections = text.find("Sheet `Corrections` of").unwrap();
+    let notes = text.find("Sheet `Notes` of").unwrap();
+    assert!(corrections < notes, "in workbook order: {text}");
+    assert!(text[corrections..notes].contains("ready to send"), "{text}");
+    assert!(
+        text[notes..].contains("must be fixed before sending"),
+        "{text}"
+    );
+
+    let json = check(&work, &["--json", "--all-sheets", &workbook]);
+    let reports: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
+    let sheets: Vec<_> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|report| (report["sheet"].clone(), report["blocking"].clone()))
+        .collect();
+    assert_eq!(
+        sheets,
+        vec![
+            (serde_json::json!("Corrections"), serde_json::json!(false)),
+            (serde_json::json!("Notes"), serde_json::json!(true)),
+        ]
+    );
+
+    let both = check(&work, &["--all-sheets", "--sheet", "Notes", &workbook]);
+    assert_eq!(code(&both), 2, "--sheet picks one sheet: {}", stderr(&both));
+}

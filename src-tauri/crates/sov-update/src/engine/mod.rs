@@ -10,7 +10,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sov_preflight::UploadPlan;
+use sov_preflight::{ColumnMapping, UploadPlan};
 use tokio_util::sync::CancellationToken;
 
 pub use poll::PollConfig;
@@ -61,6 +61,12 @@ pub struct JobSpec {
     /// The sheet picked for a workbook among `files` (by path); other workbooks are read from their
     /// first sheet.
     pub sheets: BTreeMap<PathBuf, String>,
+    /// The header row picked for a file among `files` (by path, as Excel numbers rows); the others
+    /// have theirs found by looking.
+    pub header_rows: BTreeMap<PathBuf, u64>,
+    /// The user's column choices (by header text): each file is checked and sent with them, so the
+    /// server receives attribute names whatever the headers were.
+    pub mapping: ColumnMapping,
 }
 
 impl Default for JobSpec {
@@ -80,6 +86,8 @@ impl Default for JobSpec {
             save_outputs: true,
             upload_plans: None,
             sheets: BTreeMap::new(),
+            header_rows: BTreeMap::new(),
+            mapping: ColumnMapping::default(),
         }
     }
 }
@@ -251,6 +259,8 @@ impl Job {
             preflight_checked: spec.preflight_checked,
             upload_plans: spec.upload_plans.clone(),
             sheets: spec.sheets.clone(),
+            header_rows: spec.header_rows.clone(),
+            mapping: spec.mapping.clone(),
         };
         let sources = self
             .cancellable(async move {

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sov_preflight::{CheckOptions, FileReport, PreflightError, Severity, UploadPlan};
+use sov_preflight::{
+    CheckOptions, ColumnMapping, FileReport, PreflightError, Severity, UploadPlan,
+};
 
 use crate::client::{FileUpload, UploadSource};
 use crate::error::{ErrorKind, UpdateError};
@@ -27,6 +29,10 @@ pub(crate) struct ValidationInput {
     pub upload_plans: Option<Vec<Arc<UploadPlan>>>,
     /// See `JobSpec::sheets`.
     pub sheets: BTreeMap<PathBuf, String>,
+    /// See `JobSpec::header_rows`.
+    pub header_rows: BTreeMap<PathBuf, u64>,
+    /// See `JobSpec::mapping`.
+    pub mapping: ColumnMapping,
 }
 
 /// Checks everything before a request is made; returns the parts to upload, in order.
@@ -76,6 +82,8 @@ pub(crate) fn validate_input(
 fn plans(input: &ValidationInput) -> Result<Vec<Arc<UploadPlan>>, UpdateError> {
     let options = CheckOptions {
         sheet_for: input.sheets.clone(),
+        header_row_for: input.header_rows.clone(),
+        mapping: input.mapping.clone(),
         ..CheckOptions::default()
     };
     let must_check = !input.override_preflight && !input.preflight_checked;
@@ -183,6 +191,7 @@ fn blocked(report: &FileReport) -> UpdateError {
         ErrorKind::PreflightBlocked {
             file: report.file_name.clone(),
             problems,
+            fix_offered: report.problem_fixes().next().is_some(),
         },
         detail,
     )
@@ -202,6 +211,7 @@ fn plan_error(path: &Path, error: PreflightError) -> UpdateError {
             ErrorKind::PreflightBlocked {
                 file: file_name(path),
                 problems: vec![message],
+                fix_offered: false,
             },
             detail,
         ),

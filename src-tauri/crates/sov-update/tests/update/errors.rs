@@ -382,6 +382,29 @@ async fn a_file_with_blocking_preflight_errors_is_refused_before_sending() {
         "{message}"
     );
     assert!(run.error.error.detail().contains("sheet_row_numbah"));
+    assert!(
+        message.contains("Fix it"),
+        "a misspelled column has a one-click fix: {message}"
+    );
+    assert_nothing_sent(&sandbox, "nothing may be sent for a blocked file");
+}
+
+#[tokio::test]
+async fn a_blocked_file_without_a_one_click_fix_is_not_told_to_try_fix_it() {
+    let sandbox = start_sandbox().await;
+    let input = tempfile::tempdir().unwrap();
+    // A converted workbook or encoding would add format conversions, which fix no problem.
+    let bad = write_file(
+        input.path(),
+        "notes.csv",
+        "sheet_name,sheet_row_number,Notes\nSheet1,2,call the owner\n",
+    );
+    let run = run_job(client_for(&sandbox.api_url()), |s| s.files = vec![bad]).await;
+    assert_eq!(run.error.error.code(), sov_error::Code::PreflightBlocked);
+    let message = run.error.error.message();
+    assert!(message.contains("Notes"), "{message}");
+    assert!(!message.contains("Fix it"), "{message}");
+    assert!(message.contains("no one-click fix"), "{message}");
     assert_nothing_sent(&sandbox, "nothing may be sent for a blocked file");
 }
 

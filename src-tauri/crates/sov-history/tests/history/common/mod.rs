@@ -19,6 +19,10 @@ pub fn job(job_id: &str, file_names: &[&str]) -> NewJob {
         extra_data: serde_json::json!({"insured_name": "Acme Corp"}),
         output_formats: vec!["JSON".to_owned(), "AUDITOR".to_owned()],
         download_dir: PathBuf::from("downloads"),
+        column_mapping: [("Year Built", "const__bldg_year_built"), ("Notes", "-")]
+            .into_iter()
+            .map(|(header, attribute)| (header.to_owned(), attribute.to_owned()))
+            .collect(),
         input_files: file_names
             .iter()
             .enumerate()
@@ -28,6 +32,7 @@ pub fn job(job_id: &str, file_names: &[&str]) -> NewJob {
                 size: 100 + index as u64,
                 sha256: format!("{index:064x}"),
                 sheet: name.ends_with(".xlsx").then(|| "Corrections".to_owned()),
+                header_row: Some(3),
             })
             .collect(),
     }
@@ -53,10 +58,24 @@ pub fn raw(folder: &Path) -> Connection {
     Connection::open(folder.join(sov_history::DB_FILE_NAME)).unwrap()
 }
 
+/// Turns the store in `folder` into a schema-3 file holding the same rows, as a build from before schema 4 would
+/// have left it: schema 4 only added the `header_row` and `column_mapping` columns.
+pub fn downgrade_to_schema_3(folder: &Path) {
+    let conn = raw(folder);
+    conn.execute_batch(
+        "ALTER TABLE input_files DROP COLUMN header_row;
+         ALTER TABLE jobs DROP COLUMN column_mapping;
+         PRAGMA user_version = 3;
+         VACUUM;",
+    )
+    .unwrap();
+}
+
 /// Turns the store in `folder` into a schema-1 file holding the same rows, as a build from before schema 2 would
-/// have left it: schema 2 only added the `sheet` and `callback_url` columns, so dropping them gives schema 1's
-/// exact layout.
+/// have left it: schema 2 only added the `sheet` and `callback_url` columns, so dropping them (and those of
+/// schema 4) gives schema 1's layout.
 pub fn downgrade_to_schema_1(folder: &Path) {
+    downgrade_to_schema_3(folder);
     let conn = raw(folder);
     conn.execute_batch(
         "ALTER TABLE input_files DROP COLUMN sheet;

@@ -153,12 +153,14 @@ impl Setup {
                 extra_data: serde_json::json!({"insured_name": "Acme Corp"}),
                 output_formats: vec!["JSON".to_owned()],
                 download_dir: self.downloads(),
+                column_mapping: Default::default(),
                 input_files: vec![InputFile {
                     name: "corrections.csv".to_owned(),
                     path: file,
                     size,
                     sha256,
                     sheet: None,
+                    header_row: None,
                 }],
             })
             .unwrap();
