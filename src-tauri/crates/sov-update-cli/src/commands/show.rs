@@ -205,7 +205,7 @@ fn print_summary(sov: &SovSummary, out: &Output) {
 }
 
 /// Where current data is kept between runs: the platform's per-user cache folder.
-fn default_cache_dir() -> PathBuf {
+pub fn default_cache_dir() -> PathBuf {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .or_else(|| std::env::var_os("LOCALAPPDATA"))
         .map(PathBuf::from)

@@ -1,0 +1,5 @@
+//! sov-changes' integration tests: real updates against the project's sandbox over HTTP on loopback.
+
+mod after_update;
+mod support;
+mod two_revisions;
