@@ -70,6 +70,7 @@ mod tests {
             outputs: vec![saved("a"), saved("b")],
             listed_outputs: Vec::new(),
             rows_not_applied: None,
+            changes: None,
         });
         let (title, body) = notification_text(&outcome).unwrap();
         assert_eq!(title, "Your SOV update is ready");
@@ -89,6 +90,7 @@ mod tests {
                     .into(),
                 saved_to: None,
             }),
+            changes: None,
         });
         let (title, body) = notification_text(&outcome).unwrap();
         assert_eq!(title, "Your SOV update finished with rows not applied");

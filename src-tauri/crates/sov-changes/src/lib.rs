@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use sov_compare::change_report::{change_report_bytes, save_change_report, ReportInfo};
-use sov_compare::{compare_revisions, RevisionDiff};
+use sov_compare::{compare_revisions, Outcome, RevisionDiff};
 use sov_error::AppError;
 use sov_preflight::UploadPlan;
 use sov_update::read::{CurrentDataSource, SovSummary};
-use sov_update::SavedOutput;
+use sov_update::{SavedOutput, UpdateChanges};
 use sov_workbook::file_name::write_new_file;
 use tokio_util::sync::CancellationToken;
 
@@ -54,6 +54,40 @@ pub struct Comparison {
     pub diff: RevisionDiff,
     /// The change report, when one was saved.
     pub report: Option<PathBuf>,
+}
+
+impl Comparison {
+    /// The counts and the report, as a job's outcome carries them.
+    pub fn update_changes(&self) -> UpdateChanges {
+        UpdateChanges {
+            from_revision: self.from_revision,
+            to_revision: self.to_revision,
+            confirmed: self.counts.confirmed as u64,
+            not_applied: self.counts.not_applied as u64,
+            derived: self.counts.derived as u64,
+            untouched_buildings: self.counts.untouched_buildings as u64,
+            summary: self.diff.summary.clone(),
+            not_applied_changes: self
+                .diff
+                .requested
+                .iter()
+                .filter(|change| change.outcome == Outcome::NotApplied)
+                .map(|change| {
+                    let place = &change.place;
+                    format!(
+                        "{} ({} row {}), {}: you sent {}. {}",
+                        place.building,
+                        place.sheet_name,
+                        place.sheet_row_number,
+                        place.label,
+                        change.asked,
+                        change.note.as_deref().unwrap_or_default()
+                    )
+                })
+                .collect(),
+            report: self.report.clone(),
+        }
+    }
 }
 
 /// A finished update, as the comparison needs it.

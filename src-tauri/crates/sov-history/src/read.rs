@@ -9,14 +9,14 @@ use sov_error::{AppError, Code};
 
 use crate::error::{HistoryError, Result};
 use crate::records::{
-    InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page, RowsNotApplied,
-    SkippedRow, Transition,
+    ChangeRecord, InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page,
+    RowsNotApplied, SkippedRow, Transition,
 };
 use crate::transition::{JobStep, TransitionKind};
 
 const JOB_COLUMNS: &str = "job_id, created_at_ms, sov_id, update_id, environment_name, base_url, update_type,
     client_ref, callback_url, extra_data, output_formats, download_dir, status, step, error_code, error_message,
-    error_detail, rows_not_applied";
+    error_detail, rows_not_applied, changes";
 
 const INPUT_FILE_COLUMNS: &str = "name, path, size, sha256, sheet";
 
@@ -38,6 +38,7 @@ struct JobRow {
     step: JobStep,
     last_error: Option<AppError>,
     rows_not_applied: Option<RowsNotApplied>,
+    changes: Option<ChangeRecord>,
 }
 
 pub fn list_recent(conn: &Connection, page: Page) -> Result<Listing<JobSummary>> {
@@ -62,6 +63,7 @@ pub fn list_recent(conn: &Connection, page: Page) -> Result<Listing<JobSummary>>
             output_formats: job.output_formats,
             last_error: job.last_error,
             rows_not_applied: job.rows_not_applied,
+            changes: job.changes,
         });
     }
     Ok(Listing { items, skipped })
@@ -169,6 +171,7 @@ fn with_children(conn: &Connection, job: JobRow) -> Result<JobDetail> {
         step: job.step,
         last_error: job.last_error,
         rows_not_applied: job.rows_not_applied,
+        changes: job.changes,
         input_files,
         transitions,
         outputs,
@@ -265,6 +268,13 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
                 .map_err(|err| format!("rows_not_applied is not valid JSON: {err}"))?,
         ),
     };
+    let changes = match field::<Option<String>>(row, "changes")? {
+        None => None,
+        Some(text) => Some(
+            serde_json::from_str(&text)
+                .map_err(|err| format!("changes is not valid JSON: {err}"))?,
+        ),
+    };
     Ok(JobRow {
         job_id: field(row, "job_id")?,
         created_at_ms: field(row, "created_at_ms")?,
@@ -284,6 +294,7 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
         step: JobStep::parse(&step).ok_or_else(|| format!("unknown step `{step}`"))?,
         last_error,
         rows_not_applied,
+        changes,
     })
 }
 

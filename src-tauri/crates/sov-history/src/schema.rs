@@ -6,13 +6,20 @@
 //! as it was: the sheet picked per input file and the job's callback URL (both `NULL` for older jobs).
 //! Migration 3 adds what a finished job's verdict needs: the rows the server did not apply (`NULL`: all were,
 //! or the job was recorded before verdicts were).
+//! Migration 4 adds what an update changed, checked against the server's new data: revisions compared, counts
+//! and the change report's path (`NULL`: not compared, or recorded before comparisons were).
 
 use rusqlite::{Connection, TransactionBehavior};
 
 type Migration = fn(&Connection) -> rusqlite::Result<()>;
 
 /// `MIGRATIONS[n]` upgrades schema `n` to `n + 1`. Append only; never edit a released one.
-const MIGRATIONS: [Migration; 3] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3];
+const MIGRATIONS: [Migration; 4] = [
+    migrate_0_to_1,
+    migrate_1_to_2,
+    migrate_2_to_3,
+    migrate_3_to_4,
+];
 
 /// The newest schema this build understands.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -153,6 +160,13 @@ const ADDED_IN_V3: &[(&str, &str, &str)] = &[("jobs", "rows_not_applied", "TEXT"
 
 fn migrate_2_to_3(conn: &Connection) -> rusqlite::Result<()> {
     add_columns(conn, ADDED_IN_V3)
+}
+
+/// Columns added by schema 4: the JSON `ChangeRecord` of a finished job whose changes were checked.
+const ADDED_IN_V4: &[(&str, &str, &str)] = &[("jobs", "changes", "TEXT")];
+
+fn migrate_3_to_4(conn: &Connection) -> rusqlite::Result<()> {
+    add_columns(conn, ADDED_IN_V4)
 }
 
 fn add_columns(conn: &Connection, added: &[(&str, &str, &str)]) -> rusqlite::Result<()> {

@@ -368,6 +368,7 @@ mod tests {
             step: JobStep::Processing,
             last_error: error.map(|code| AppError::new(code, "what happened", "")),
             rows_not_applied: None,
+            changes: None,
             input_files: vec![InputFile {
                 name: "a.csv".into(),
                 path: PathBuf::from("a.csv"),
