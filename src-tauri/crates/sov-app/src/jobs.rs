@@ -221,15 +221,26 @@ impl AppState {
             }
         };
         let job_id = running.job_id.clone();
-        self.announce_when_done(host, running);
+        self.announce_when_done(host, running, Some(followed));
         Ok(JobStarted { job_id })
     }
 
-    /// Notifies the user (if they look elsewhere) once `running` ends.
-    pub(crate) fn announce_when_done(self: &Arc<Self>, host: Arc<dyn Host>, running: RunningJob) {
+    /// Notifies the user (if they look elsewhere) once `running` ends; the window following it gets its
+    /// checked changes in one last snapshot.
+    pub(crate) fn announce_when_done(
+        self: &Arc<Self>,
+        host: Arc<dyn Host>,
+        running: RunningJob,
+        followed: Option<Arc<FollowedJob>>,
+    ) {
         let state = Arc::clone(self);
         tokio::spawn(async move {
             let outcome = finished(running).await;
+            if let (Ok(done), Some(followed)) = (&outcome, followed) {
+                if let Some(changes) = &done.changes {
+                    followed.publish_changes(changes.clone());
+                }
+            }
             let enabled = state.prefs().notifications;
             announce_end(host.as_ref(), enabled, &outcome);
         });
