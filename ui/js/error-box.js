@@ -56,3 +56,19 @@ async function copyText(text, button) {
     button.textContent = "Selected: press Ctrl+C to copy";
   }
 }
+
+// Shows an error in `area` and brings it to the user: scrolled into view (it may have appeared below the fold) and,
+// unless `focus` is false (the user is typing elsewhere), focused, so the keyboard goes on from the error.
+export function showError(area, error, { focus = true, ...options } = {}) {
+  const box = errorBox(error, options);
+  area.replaceChildren(box);
+  revealBox(box, { focus });
+  return box;
+}
+
+export function revealBox(box, { focus = true } = {}) {
+  box.scrollIntoView({ block: "nearest" });
+  if (!focus) return;
+  box.setAttribute("tabindex", "-1");
+  box.focus({ preventScroll: true });
+}

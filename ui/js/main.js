@@ -12,6 +12,7 @@ import { mountDownloads } from "./sections/downloads.js";
 import { mountHistory, showHistoryList } from "./sections/history.js";
 import { mountOutputs } from "./sections/outputs.js";
 import { followJob, followResumedJob, mountRun } from "./sections/run.js";
+import { mountRunBar } from "./sections/run-bar.js";
 import { mountSov } from "./sections/sov.js";
 import { isConnected, sovIdIsValid, store } from "./store.js";
 
@@ -36,6 +37,7 @@ async function boot() {
   mountFiles();
   mountOutputs();
   mountRun();
+  mountRunBar({ onShowUpdateView: () => showView("update") });
   mountDownloads();
   mountHistory({ onShowUpdateView: () => showView("update") });
   mountAbout();

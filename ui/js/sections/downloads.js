@@ -21,12 +21,8 @@ export function mountDownloads() {
     if (key === renderedFor) return;
     renderedFor = key;
     byId("downloads-summary").textContent = `${plural(outputs.length, "file", "files")} saved on this computer`;
-    const errorArea = h("div", { class: "error-area" });
     body.replaceChildren(
-      outputs.length > 0
-        ? outputList(outputs, { errorArea })
-        : h("p", { class: "hint" }, "SOV Fixer finished, but sent no files back."),
-      errorArea,
+      outputs.length > 0 ? outputList(outputs) : h("p", { class: "hint" }, "SOV Fixer finished, but sent no files back."),
     );
     // The files are the point of the whole job: bring them into view, without stealing focus.
     section.scrollIntoView({ block: "nearest" });

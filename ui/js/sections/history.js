@@ -2,7 +2,7 @@
 import * as api from "../api.js";
 import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
-import { errorBox } from "../error-box.js";
+import { errorBox, showError } from "../error-box.js";
 import { dateTime, time } from "../format.js";
 import { store } from "../store.js";
 import { outputList } from "./output-list.js";
@@ -146,7 +146,9 @@ export async function showHistoryDetail(id) {
 }
 
 function detailCard(entry) {
-  const errorArea = h("div", { class: "error-area" });
+  // Beside the button that failed, so the error is seen where the user clicked.
+  const retryErrorArea = h("div", { class: "error-area" });
+  const redownloadErrorArea = h("div", { class: "error-area" });
   const copy = h("button", {
     type: "button",
     class: "button button-small",
@@ -168,14 +170,14 @@ function detailCard(entry) {
     class: "button",
     testid: "redownload",
     text: "Download again",
-    onclick: () => downloadAgain(entry.id, errorArea),
+    onclick: () => downloadAgain(entry.id, redownloadErrorArea),
   });
   const retryButton = h("button", {
     type: "button",
     class: "button button-primary",
     testid: "history-retry-job",
     text: "Retry",
-    onclick: () => retryUpdate(entry, errorArea),
+    onclick: () => retryUpdate(entry, retryErrorArea),
   });
   return h(
     "article",
@@ -220,7 +222,7 @@ function detailCard(entry) {
     ),
     h("h3", {}, "Files"),
     (entry.outputs || []).length > 0
-      ? outputList(entry.outputs, { errorArea })
+      ? outputList(entry.outputs)
       : h("p", { class: "hint" }, "No files were downloaded for this update."),
     RETRYABLE.has(entry.status)
       ? h(
@@ -234,6 +236,7 @@ function detailCard(entry) {
           ),
         )
       : null,
+    retryErrorArea,
     entry.update_id && entry.status === "done"
       ? h(
           "div",
@@ -242,7 +245,7 @@ function detailCard(entry) {
           h("p", { class: "hint" }, "Fetches the files from SOV Fixer again, for example if you deleted them."),
         )
       : null,
-    errorArea,
+    redownloadErrorArea,
   );
 }
 
@@ -252,7 +255,7 @@ async function downloadAgain(id, errorArea) {
     await api.redownload(id, followJob());
     showRunView();
   } catch (error) {
-    errorArea.replaceChildren(errorBox(error, { testid: "redownload-error" }));
+    showError(errorArea, error, { testid: "redownload-error" });
   }
 }
 
@@ -271,7 +274,7 @@ async function retryUpdate(entry, errorArea) {
     announce("Trying the update again.");
     showRunView();
   } catch (error) {
-    errorArea.replaceChildren(errorBox(error, { testid: "history-retry-error" }));
+    showError(errorArea, error, { testid: "history-retry-error" });
   }
 }
 

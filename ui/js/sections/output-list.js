@@ -1,23 +1,25 @@
 // A list of downloaded files with Open and Show in folder; shared by Downloads and History.
 import * as api from "../api.js";
 import { h } from "../dom.js";
-import { errorBox } from "../error-box.js";
+import { showError } from "../error-box.js";
 import { fileSize } from "../format.js";
 
-export function outputList(outputs, { errorArea, extraActions = () => [] } = {}) {
-  const act = (fn) => async () => {
-    errorArea?.replaceChildren();
+// An action's error is shown under the file it was about (one error at a time in the list), in view: the button
+// clicked is where the user looks, and an error at the end of a long list looked like the click did nothing.
+export function outputList(outputs, { extraActions = () => [] } = {}) {
+  const list = h("ul", { class: "output-list", testid: "output-list" });
+  const act = (fn, errorSlot) => async () => {
+    for (const slot of list.querySelectorAll(".output-error-area")) slot.replaceChildren();
     try {
       await fn();
     } catch (error) {
-      errorArea?.replaceChildren(errorBox(error, { testid: "output-error" }));
+      showError(errorSlot, error, { testid: "output-error" });
     }
   };
-  return h(
-    "ul",
-    { class: "output-list", testid: "output-list" },
+  list.append(
     ...outputs.map((output) => {
       const missing = output.exists === false;
+      const errorSlot = h("div", { class: "error-area output-error-area" });
       return h(
         "li",
         { class: "output-item", testid: "output-item", "data-file": output.filename },
@@ -45,7 +47,7 @@ export function outputList(outputs, { errorArea, extraActions = () => [] } = {})
                 testid: "output-open",
                 "aria-label": `Open ${output.filename}`,
                 text: "Open",
-                onclick: act(() => api.openPath(output.path)),
+                onclick: act(() => api.openPath(output.path), errorSlot),
               }),
           missing
             ? null
@@ -55,13 +57,15 @@ export function outputList(outputs, { errorArea, extraActions = () => [] } = {})
                 testid: "output-reveal",
                 "aria-label": `Show in folder: ${output.filename}`,
                 text: "Show in folder",
-                onclick: act(() => api.revealPath(output.path)),
+                onclick: act(() => api.revealPath(output.path), errorSlot),
               }),
           ...extraActions(output),
         ),
+        errorSlot,
       );
     }),
   );
+  return list;
 }
 
 function extension(filename) {

@@ -2,7 +2,7 @@
 import * as api from "../api.js";
 import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
-import { errorBox } from "../error-box.js";
+import { errorBox, revealBox } from "../error-box.js";
 import { isConnected, sovIdIsValid, store } from "../store.js";
 
 const FORMATS_DELAY_MS = 400;
@@ -154,8 +154,19 @@ async function loadFormats(sovId) {
   }
 }
 
+// Under step 2's SOV field; made here so the SOV step's own code need not know about output formats.
+function sovProblemSlot() {
+  let slot = document.getElementById("sov-problem-slot");
+  if (!slot) {
+    slot = h("div", { class: "error-area step-problem", id: "sov-problem-slot" });
+    byId("step-sov").append(slot);
+  }
+  return slot;
+}
+
 function renderFormats(area, state) {
   const { formats } = state;
+  if (formats.status !== "error" || formats.error?.code !== "not_found") document.getElementById("sov-problem-slot")?.replaceChildren();
   if (formats.status === "idle") {
     area.replaceChildren(h("p", { class: "hint" }, "Enter the SOV ID in step 2 to see the available files."));
     return;
@@ -175,6 +186,15 @@ function renderFormats(area, state) {
         announce("Loading the list of files again.");
       },
     });
+    // An SOV that does not exist is a problem with step 2's field: said there, beside it, not here far below it.
+    if (formats.error?.code === "not_found") {
+      sovProblemSlot().replaceChildren(errorBox(formats.error, { actions: [retry], testid: "sov-problem" }));
+      revealBox(sovProblemSlot(), { focus: false });
+      area.replaceChildren(
+        h("p", { class: "hint", testid: "formats-wait-sov" }, "Choose an SOV that exists (see step 2) to see the files it can give back."),
+      );
+      return;
+    }
     area.replaceChildren(errorBox(formats.error, { actions: [retry], testid: "formats-error" }));
     return;
   }

@@ -2,7 +2,7 @@
 import * as api from "../api.js";
 import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
-import { errorBox } from "../error-box.js";
+import { errorBox, revealBox, showError } from "../error-box.js";
 import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
 import { confirmCancel } from "./cancel-dialog.js";
 import { dateProblem } from "./outputs.js";
@@ -106,7 +106,7 @@ export function mountRun() {
     class: "button button-danger-quiet",
     testid: "cancel",
     text: "Cancel…",
-    onclick: () => cancel(),
+    onclick: () => cancelRun(),
   });
   const runAgain = h("button", {
     type: "button",
@@ -177,6 +177,9 @@ function renderOutcome(area, job) {
       onclick: () => retry(job.job_id),
     });
     area.replaceChildren(errorBox(job.error, { actions: [retryButton], testid: "job-error" }));
+    // The run may have been left scrolled away; bring its error into view without taking the focus from where the
+    // user is (the error box is a live alert, so it is read out too).
+    revealBox(area, { focus: false });
     return;
   }
   if (job.phase === "done" && job.rows_not_applied) {
@@ -258,7 +261,7 @@ async function start() {
     document.querySelector('[data-testid="run-phase"]')?.setAttribute("tabindex", "-1");
     document.querySelector('[data-testid="run-phase"]')?.focus();
   } catch (error) {
-    errorArea.replaceChildren(errorBox(error, { testid: "start-error" }));
+    showError(errorArea, error, { testid: "start-error" });
     store.set({});
   }
 }
@@ -268,11 +271,12 @@ async function retry(jobId) {
     await api.retryJob(jobId, followJob());
     announce("Trying again from the step that failed.");
   } catch (error) {
-    byId("run-outcome").replaceChildren(errorBox(error, { testid: "retry-error" }));
+    showError(byId("run-outcome"), error, { testid: "retry-error" });
   }
 }
 
-async function cancel() {
+// Cancel, asked first; step 5 and the run bar share it.
+export async function cancelRun() {
   const job = store.get().job;
   if (!job || !jobIsRunning(job)) return;
   const confirmed = await confirmCancel(job.phase);
@@ -281,7 +285,7 @@ async function cancel() {
     await api.cancelJob(job.job_id);
     announce("Cancelling the update…");
   } catch (error) {
-    byId("run-outcome").replaceChildren(errorBox(error, { testid: "cancel-error" }));
+    showError(byId("run-outcome"), error, { testid: "cancel-error" });
   }
 }
 
@@ -311,6 +315,6 @@ async function saveNotifications(box) {
     announce(box.checked ? "You will be notified when an update finishes." : "Notifications are off.");
   } catch (error) {
     box.checked = !box.checked;
-    byId("start-error").replaceChildren(errorBox(error, { testid: "notify-error" }));
+    showError(byId("start-error"), error, { testid: "notify-error" });
   }
 }

@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::control::{CreateSovError, SandboxControl};
 use crate::faults::{Endpoint, Fault};
 use crate::responses::json_response;
-use crate::state::SandboxState;
+use crate::state::{SandboxState, ScriptedOutput};
 
 pub fn admin_router() -> Router<Arc<SandboxState>> {
     Router::new()
@@ -62,6 +62,9 @@ fn config_view(state: &SandboxState) -> serde_json::Value {
         "output_delay_ms": inner.knobs.output_delay.as_millis() as u64,
         "annotated_attributes": inner.knobs.annotated_attributes,
         "ignored_attribute": inner.knobs.ignored_attribute,
+        "queued_faults": inner.knobs.faults.queued(),
+        "record_bodies": inner.knobs.record_bodies,
+        "scripted_outputs": inner.knobs.scripted_outputs,
     })
 }
 
@@ -72,6 +75,7 @@ async fn state_view(State(state): State<Arc<SandboxState>>) -> Response {
         StatusCode::OK,
         json!({
             "base_url": state.base_url,
+            "output_origin_url": state.output_origin_url,
             "config": config_view(&state),
             "demo_sovs": control.demo_sovs(),
             "sovs": sovs,
@@ -104,6 +108,12 @@ struct ConfigPatch {
     annotated_attributes: Option<bool>,
     #[serde(default, deserialize_with = "present")]
     ignored_attribute: Option<Option<String>>,
+    /// Appended to each endpoint's scripted faults (one request each, in order).
+    #[serde(default)]
+    queue_faults: HashMap<Endpoint, Vec<Fault>>,
+    record_bodies: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    scripted_outputs: Option<Option<Vec<ScriptedOutput>>>,
 }
 
 async fn update_config(
@@ -141,6 +151,15 @@ async fn update_config(
         }
         if let Some(ignored) = patch.ignored_attribute {
             inner.knobs.ignored_attribute = ignored;
+        }
+        for (endpoint, faults) in patch.queue_faults {
+            inner.knobs.faults.queue(endpoint, faults);
+        }
+        if let Some(record) = patch.record_bodies {
+            inner.knobs.record_bodies = record;
+        }
+        if let Some(scripted) = patch.scripted_outputs {
+            inner.knobs.scripted_outputs = scripted;
         }
     }
     json_response(StatusCode::OK, config_view(&state))

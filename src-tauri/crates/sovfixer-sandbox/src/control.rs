@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::faults::{Endpoint, Fault};
 use crate::sov::generated_sov;
-use crate::state::{CallbackRecord, RequestRecord, SandboxState, Upload};
+use crate::state::{
+    CallbackRecord, RequestOrigin, RequestRecord, SandboxState, ScriptedOutput, Upload,
+};
 
 /// A seeded or generated SOV: its id and a short description.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,6 +111,22 @@ impl SandboxControl {
         self.state.lock().knobs.faults.set(endpoint, None);
     }
 
+    /// Scripts the next requests to `endpoint`, one fault each in order (e.g. slow, then 502, then 503);
+    /// the standing fault applies once they are used up.
+    pub fn queue_faults(&self, endpoint: Endpoint, faults: impl IntoIterator<Item = Fault>) {
+        self.state.lock().knobs.faults.queue(endpoint, faults);
+    }
+
+    /// Request bodies go into the request log from now on (multipart uploads as their raw text).
+    pub fn set_record_bodies(&self, record: bool) {
+        self.state.lock().knobs.record_bodies = record;
+    }
+
+    /// Updates finishing from now on produce exactly these outputs (`None`: their real ones again).
+    pub fn set_scripted_outputs(&self, outputs: Option<Vec<ScriptedOutput>>) {
+        self.state.lock().knobs.scripted_outputs = outputs;
+    }
+
     pub fn clear_faults(&self) {
         self.state.lock().knobs.faults.clear();
     }
@@ -149,14 +167,25 @@ impl SandboxControl {
         self.state.lock().requests.clone()
     }
 
-    /// How many logged requests hit an endpoint.
+    /// How many logged API requests hit an endpoint (the output origin's downloads are not counted).
     pub fn count_requests(&self, endpoint: Endpoint) -> usize {
         self.state
             .lock()
             .requests
             .iter()
-            .filter(|r| r.endpoint == Some(endpoint))
+            .filter(|r| r.origin == RequestOrigin::Api && r.endpoint == Some(endpoint))
             .count()
+    }
+
+    /// The logged API requests to an endpoint, oldest first.
+    pub fn requests_to(&self, endpoint: Endpoint) -> Vec<RequestRecord> {
+        self.state
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.origin == RequestOrigin::Api && r.endpoint == Some(endpoint))
+            .cloned()
+            .collect()
     }
 
     pub fn clear_requests(&self) {

@@ -1,6 +1,6 @@
 //! Fault injection: per-endpoint latency, error answers, dropped downloads and forced failures.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -125,10 +125,12 @@ pub struct FaultPlan {
     pub slow: Option<(u64, Duration)>,
 }
 
-/// The faults in force, with the remaining error counts.
+/// The faults in force, with the remaining error counts, and the scripted one-request faults.
 #[derive(Debug, Clone, Default)]
 pub struct FaultBook {
     faults: HashMap<Endpoint, Fault>,
+    /// Each entry applies to exactly one request, in order, before the standing fault.
+    queued: HashMap<Endpoint, VecDeque<Fault>>,
 }
 
 impl FaultBook {
@@ -153,6 +155,18 @@ impl FaultBook {
 
     pub fn clear(&mut self) {
         self.faults.clear();
+        self.queued.clear();
+    }
+
+    /// Scripts the next requests to `endpoint`: the first gets `faults[0]`, the second `faults[1]`, … (a
+    /// sequence such as "slow, then 502, then 503"); then the standing fault applies again.
+    pub fn queue(&mut self, endpoint: Endpoint, faults: impl IntoIterator<Item = Fault>) {
+        self.queued.entry(endpoint).or_default().extend(faults);
+    }
+
+    /// The scripted faults not used yet.
+    pub fn queued(&self) -> &HashMap<Endpoint, VecDeque<Fault>> {
+        &self.queued
     }
 
     /// The forced failure set on `start` or `status`, if any.
@@ -164,9 +178,20 @@ impl FaultBook {
 
     /// Decides what happens to one request, consuming one unit of `error_count` when it fires.
     pub fn plan(&mut self, endpoint: Endpoint, random_unit: f64) -> FaultPlan {
+        if let Some(mut scripted) = self.queued.get_mut(&endpoint).and_then(VecDeque::pop_front) {
+            // A scripted fault is for this one request: an error status alone makes it fire.
+            if scripted.error_status.is_some() {
+                scripted.error_count = scripted.error_count.max(1);
+            }
+            return Self::plan_for(&mut scripted, random_unit);
+        }
         let Some(fault) = self.faults.get_mut(&endpoint) else {
             return FaultPlan::default();
         };
+        Self::plan_for(fault, random_unit)
+    }
+
+    fn plan_for(fault: &mut Fault, random_unit: f64) -> FaultPlan {
         let fires = if fault.error_count > 0 {
             fault.error_count -= 1;
             true
@@ -250,5 +275,43 @@ mod tests {
             Some(DEFAULT_ERROR_STATUS)
         );
         assert!(book.plan(Endpoint::Download, 0.7).error.is_none());
+    }
+
+    #[test]
+    fn queued_faults_apply_once_each_in_order_before_the_standing_one() {
+        let mut book = FaultBook::default();
+        book.set(
+            Endpoint::Status,
+            Some(Fault {
+                latency_ms: 5,
+                ..Fault::default()
+            }),
+        );
+        book.queue(
+            Endpoint::Status,
+            [
+                Fault {
+                    latency_ms: 300,
+                    ..Fault::default()
+                },
+                Fault {
+                    error_status: Some(502),
+                    ..Fault::default()
+                },
+            ],
+        );
+        let first = book.plan(Endpoint::Status, 0.9);
+        assert_eq!(
+            (first.latency, first.error),
+            (Duration::from_millis(300), None)
+        );
+        let second = book.plan(Endpoint::Status, 0.9);
+        assert_eq!(second.error.map(|e| e.status), Some(502));
+        let third = book.plan(Endpoint::Status, 0.9);
+        assert_eq!(
+            (third.latency, third.error),
+            (Duration::from_millis(5), None)
+        );
+        assert!(book.queued()[&Endpoint::Status].is_empty());
     }
 }

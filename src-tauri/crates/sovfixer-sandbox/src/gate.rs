@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use crate::faults::Endpoint;
 use crate::responses::{injected_error, unauthorized};
-use crate::state::{RequestRecord, SandboxState, SeenRequest};
+use crate::state::{RequestOrigin, RequestRecord, SandboxState, SeenRequest};
 
 fn redirect(location: &str) -> Response {
     let mut response = Response::new(axum::body::Body::empty());
@@ -49,7 +49,7 @@ fn check_token(headers: &HeaderMap, token: &str) -> Result<(), &'static str> {
 /// which precedes routing so an unknown id without a token answers 401, not 404.
 pub async fn api_gate(
     State(state): State<Arc<SandboxState>>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
     let method = request.method().as_str().to_string();
@@ -69,6 +69,14 @@ pub async fn api_gate(
         path: path.clone(),
         endpoint,
     });
+    let headers = header_list(request.headers());
+    let record_bodies = state.lock().knobs.record_bodies;
+    let (request, body) = if record_bodies {
+        buffer_body(request).await
+    } else {
+        (request, None)
+    };
+    let mut request = request;
     let response = async {
         let mut after_commit = None;
         if let Some(endpoint) = endpoint {
@@ -105,14 +113,72 @@ pub async fn api_gate(
     .await;
 
     state.lock().requests.push(RequestRecord {
+        origin: RequestOrigin::Api,
         method,
         path,
         query,
         endpoint,
         token_valid: token_check.is_ok(),
         status: response.status().as_u16(),
+        headers,
+        body,
     });
     response
+}
+
+/// The second listener's gate: no faults and no token (a signed-URL bucket), but every request is logged
+/// with its headers, so a test sees whether a token reached this origin.
+pub async fn output_origin_gate(
+    State(state): State<Arc<SandboxState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
+    let headers = header_list(request.headers());
+    let token_valid = check_token(request.headers(), &state.token).is_ok();
+    let response = next.run(request).await;
+    state.lock().requests.push(RequestRecord {
+        origin: RequestOrigin::Outputs,
+        method,
+        path,
+        query,
+        endpoint: Some(Endpoint::Download),
+        token_valid,
+        status: response.status().as_u16(),
+        headers,
+        body: None,
+    });
+    response
+}
+
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Reads the whole body (for the request log) and puts it back for the handler.
+async fn buffer_body(request: Request) -> (Request, Option<String>) {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            (
+                Request::from_parts(parts, axum::body::Body::from(bytes)),
+                Some(text),
+            )
+        }
+        // The client broke off mid-body: the handler sees an empty body, as it would see a cut one.
+        Err(_) => (Request::from_parts(parts, axum::body::Body::empty()), None),
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod outputs;
 mod processing;
 mod responses;
 mod routes;
+mod scripted;
 mod server;
 mod sov;
 mod state;
@@ -30,5 +31,5 @@ pub use control::{CreateSovError, DemoSov, JobSummary, SandboxControl, UploadSum
 pub use faults::{Endpoint, Fault, ForcedFailure};
 pub use server::{start, RunningSandbox, SandboxConfig};
 pub use sov::{LARGE_SOV_ID, SAMPLE_SOV_ID};
-pub use state::{CallbackRecord, RequestRecord};
+pub use state::{CallbackRecord, RequestOrigin, RequestRecord, ScriptedOutput};
 pub use stop_signal::{stop_requested, StopSignals};

@@ -272,6 +272,7 @@ pub fn write_outputs(
             output_format: format.output_format.clone(),
             size: std::fs::metadata(&path)?.len(),
             path,
+            origin: None,
         });
     }
     Ok(outputs)

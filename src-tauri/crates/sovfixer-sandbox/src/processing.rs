@@ -10,6 +10,7 @@ use crate::outputs::{
     apply_corrections, nothing_matched_message, success_message, write_outputs, Corrected,
     OutputContext,
 };
+use crate::scripted::write_scripted_outputs;
 use crate::state::{Job, JobResult, JobStatus, Revision, SandboxState, StartRequest};
 
 /// Share of the processing time a job waits in the queue.
@@ -126,7 +127,7 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
     if !state.files.path().exists() {
         return None;
     }
-    let (job, sov, forced, base, annotated, ignored) = {
+    let (job, sov, forced, base, annotated, ignored, scripted) = {
         let inner = state.lock();
         let job = inner.jobs.get(sudid)?.clone();
         let sov = inner.sovs.get(&job.sov_id)?.clone();
@@ -142,6 +143,7 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
             base,
             inner.knobs.annotated_attributes,
             inner.knobs.ignored_attribute.clone(),
+            inner.knobs.scripted_outputs.clone(),
         )
     };
     if let Some(forced) = forced {
@@ -181,17 +183,20 @@ fn finish(state: &SandboxState, sudid: &str) -> Option<JobResult> {
         year_month: &year_month,
         annotated,
     };
-    Some(
-        match write_outputs(&ctx, &formats, &job.dir.join("outputs")) {
-            Ok(outputs) => {
-                record_revision(state, &job, start, &corrected);
-                JobResult {
-                    status: "SUCCESS".into(),
-                    message: success_message(&corrected),
-                    outputs,
-                }
+    let outputs_dir = job.dir.join("outputs");
+    let written = match &scripted {
+        Some(scripted) => write_scripted_outputs(scripted, &outputs_dir, &state.output_origin_url),
+        None => write_outputs(&ctx, &formats, &outputs_dir),
+    };
+    Some(match written {
+        Ok(outputs) => {
+            record_revision(state, &job, start, &corrected);
+            JobResult {
+                status: "SUCCESS".into(),
+                message: success_message(&corrected),
+                outputs,
             }
-            Err(e) => failed(format!("Could not write the outputs: {e}")),
-        },
-    )
+        }
+        Err(e) => failed(format!("Could not write the outputs: {e}")),
+    })
 }

@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 use crate::admin::{admin_router, loopback_only};
 use crate::control::{DemoSov, SandboxControl};
 use crate::faults::FaultBook;
-use crate::gate::{api_gate, API_PREFIX};
-use crate::routes::api_router;
+use crate::gate::{api_gate, output_origin_gate, API_PREFIX};
+use crate::routes::{api_router, output_origin_router};
 use crate::sov::demo_sovs;
 use crate::state::{Knobs, SandboxState};
 
@@ -54,12 +54,16 @@ pub struct RunningSandbox {
     state: Arc<SandboxState>,
     stop: Option<oneshot::Sender<()>>,
     server: JoinHandle<std::io::Result<()>>,
+    output_server: JoinHandle<std::io::Result<()>>,
 }
 
 /// Binds `addr` (port 0 picks a free port) and serves the API and the admin API.
 pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<RunningSandbox> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    // Another origin on the same interface, for outputs served from "elsewhere" (token-leak tests).
+    let output_listener = TcpListener::bind(SocketAddr::new(addr.ip(), 0)).await?;
+    let output_origin_url = format!("http://{}", output_listener.local_addr()?);
     let knobs = Knobs {
         processing: config.processing,
         faults: FaultBook::default(),
@@ -68,11 +72,13 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<R
         output_delay: config.output_delay,
         annotated_attributes: config.annotated_attributes,
         ignored_attribute: None,
+        record_bodies: false,
+        scripted_outputs: None,
     };
     let base_url = format!("http://{addr}");
     let state = Arc::new(SandboxState::new(
         config.token,
-        base_url,
+        (base_url, output_origin_url),
         knobs,
         demo_sovs(),
     )?);
@@ -89,6 +95,13 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<R
             admin_router().layer(axum::middleware::from_fn(loopback_only)),
         )
         .with_state(state.clone());
+    let output_app = output_origin_router()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            output_origin_gate,
+        ))
+        .with_state(state.clone());
+    let output_server = tokio::spawn(async move { axum::serve(output_listener, output_app).await });
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         axum::serve(
@@ -105,6 +118,7 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<R
         state,
         stop: Some(stop),
         server,
+        output_server,
     })
 }
 
@@ -120,6 +134,12 @@ impl RunningSandbox {
     /// `http://127.0.0.1:PORT/api/v1`.
     pub fn api_url(&self) -> String {
         format!("{}{API_PREFIX}", self.state.base_url)
+    }
+
+    /// `http://127.0.0.1:PORT2`: the second listener, another origin that serves scripted outputs marked
+    /// `on_output_origin` (and any job's outputs at the API's paths) without a token.
+    pub fn output_origin_url(&self) -> String {
+        self.state.output_origin_url.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -150,6 +170,7 @@ impl RunningSandbox {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        self.output_server.abort();
         if tokio::time::timeout(SHUTDOWN_GRACE, &mut self.server)
             .await
             .is_err()

@@ -72,6 +72,10 @@ pub struct StoredOutput {
     pub size: u64,
     #[serde(skip)]
     pub path: PathBuf,
+    /// Set for a scripted output served by the second listener (another origin, like a storage bucket):
+    /// its URL points there instead of at the API.
+    #[serde(skip)]
+    pub origin: Option<String>,
 }
 
 /// The `result` block, present once the job finished.
@@ -135,15 +139,41 @@ impl Job {
     }
 }
 
-/// One request received on the API (admin requests are not logged).
+/// Which listener a request reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestOrigin {
+    /// The API (`/api/v1`).
+    Api,
+    /// The second listener that serves scripted outputs from another origin.
+    Outputs,
+}
+
+/// One request received on the API or the output origin (admin requests are not logged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestRecord {
+    pub origin: RequestOrigin,
     pub method: String,
     pub path: String,
     pub query: Option<String>,
     pub endpoint: Option<Endpoint>,
     pub token_valid: bool,
     pub status: u16,
+    /// Every request header as sent (names in lower case), `Authorization` included: the sandbox's token is a
+    /// test value, and tests check where it went.
+    pub headers: Vec<(String, String)>,
+    /// The request body as text (lossy UTF-8), when the `record_bodies` knob was on as it arrived.
+    pub body: Option<String>,
+}
+
+impl RequestRecord {
+    /// The first header with this (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A request as it arrived, before any fault or handling: lets a test wait until the server has *seen* it.
@@ -183,6 +213,20 @@ pub struct Knobs {
     pub annotated_attributes: bool,
     /// Fault: updates silently leave this attribute unchanged (and still end SUCCESS).
     pub ignored_attribute: Option<String>,
+    /// Request bodies go into the request log (off by default: uploads may be hundreds of MB).
+    pub record_bodies: bool,
+    /// Updates finishing while set produce exactly these outputs instead of the formats asked for.
+    pub scripted_outputs: Option<Vec<ScriptedOutput>>,
+}
+
+/// An output a finishing update produces instead of its real ones: any file name (hostile ones included),
+/// any content, served by the API or by the second listener (another origin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ScriptedOutput {
+    pub filename: String,
+    pub content: String,
+    #[serde(default)]
+    pub on_output_origin: bool,
 }
 
 #[derive(Debug)]
@@ -209,6 +253,8 @@ pub struct SandboxState {
     pub token: String,
     /// `http://HOST:PORT` the sandbox listens on.
     pub base_url: String,
+    /// `http://HOST:PORT` of the second listener, which serves outputs without a token (another origin).
+    pub output_origin_url: String,
     pub initial_knobs: Knobs,
     /// The seeded revisions, restored by a reset.
     initial_revisions: BTreeMap<String, Vec<Revision>>,
@@ -222,7 +268,7 @@ pub struct SandboxState {
 impl SandboxState {
     pub fn new(
         token: String,
-        base_url: String,
+        (base_url, output_origin_url): (String, String),
         knobs: Knobs,
         sovs: Vec<Sov>,
     ) -> std::io::Result<Self> {
@@ -243,6 +289,7 @@ impl SandboxState {
         Ok(Self {
             token,
             base_url,
+            output_origin_url,
             initial_knobs: knobs.clone(),
             initial_revisions: initial_revisions.clone(),
             files: tempfile::Builder::new()

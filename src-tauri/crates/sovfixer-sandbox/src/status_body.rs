@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::state::{Job, JobStatus};
-use crate::urls::UrlOrigin;
+use crate::urls::{output_path, UrlOrigin};
 
 /// The body of contract §5.4 (also what a callback would receive).
 pub fn status_body(job: &Job, origin: &UrlOrigin) -> Value {
@@ -29,7 +29,10 @@ pub fn status_body(job: &Job, origin: &UrlOrigin) -> Value {
                     json!({
                         "description": o.description,
                         "filename": o.filename,
-                        "url": origin.output_url(&job.id, &o.filename),
+                        "url": match &o.origin {
+                            Some(elsewhere) => format!("{elsewhere}{}", output_path(&job.id, &o.filename)),
+                            None => origin.output_url(&job.id, &o.filename),
+                        },
                     })
                 })
                 .collect();

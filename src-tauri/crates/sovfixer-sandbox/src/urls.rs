@@ -58,14 +58,19 @@ impl UrlOrigin {
     }
 
     pub fn output_url(&self, sudid: &str, filename: &str) -> String {
-        let path = format!(
-            "/api/v1/sov/{}/output/{}",
-            encode_segment(sudid),
-            encode_segment(filename)
-        );
+        let path = output_path(sudid, filename);
         match self {
             UrlOrigin::Absolute(origin) => format!("{origin}{path}"),
             UrlOrigin::Relative => path,
         }
     }
+}
+
+/// `/api/v1/sov/<sudid>/output/<filename>`, each segment percent-encoded.
+pub fn output_path(sudid: &str, filename: &str) -> String {
+    format!(
+        "/api/v1/sov/{}/output/{}",
+        encode_segment(sudid),
+        encode_segment(filename)
+    )
 }

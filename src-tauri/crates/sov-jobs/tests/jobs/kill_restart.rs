@@ -75,18 +75,18 @@ fn killed_while_initiating_is_failed_honestly_and_never_sent_again() {
     let file = harness.sample_file();
     let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
     run.wait_for("phase initiating");
-    // The line comes just before the request is sent: give it a moment to be on its way.
-    harness.sleep(Duration::from_millis(400));
+    harness.wait_until_seen(Endpoint::InitiateUpdate, 1);
     run.kill();
 
     let lines = harness.resume().finish();
     let action = resume_action(&lines);
     assert_eq!(action["action"], "marked_interrupted", "{lines:#?}");
     assert_eq!(
-        harness.count(Endpoint::InitiateUpdate),
-        0,
-        "initiate was sent again"
+        harness.seen(Endpoint::InitiateUpdate),
+        1,
+        "exactly the one initiate cut off by the kill; none sent again"
     );
+    assert_eq!(harness.count(Endpoint::InitiateUpdate), 0, "it never acted");
     assert!(harness.control().jobs().is_empty(), "no update was created");
     assert_eq!(harness.count(Endpoint::Start), 0);
     let detail = harness.only_job();
@@ -107,6 +107,7 @@ fn killed_between_initiate_and_upload_is_failed_honestly() {
     let file = harness.sample_file();
     let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
     let update_line = run.wait_for("update_id");
+    harness.wait_until_seen(Endpoint::AddLocations, 1);
     run.kill();
 
     let lines = harness.resume().finish();
@@ -115,13 +116,15 @@ fn killed_between_initiate_and_upload_is_failed_honestly() {
         "marked_interrupted",
         "{lines:#?}"
     );
+    assert_eq!(harness.seen(Endpoint::InitiateUpdate), 1);
     assert_eq!(harness.count(Endpoint::InitiateUpdate), 1);
     assert_eq!(
-        harness.count(Endpoint::AddLocations),
-        0,
-        "the upload was sent again"
+        harness.seen(Endpoint::AddLocations),
+        1,
+        "exactly the upload cut off by the kill; it was not sent again"
     );
-    assert_eq!(harness.count(Endpoint::Start), 0, "nothing was started");
+    assert_eq!(harness.count(Endpoint::AddLocations), 0);
+    assert_eq!(harness.seen(Endpoint::Start), 0, "nothing was started");
     let detail = harness.only_job();
     assert_interrupted(&detail, "Interrupted before the server received it");
     let update_id = update_line.rsplit(' ').next().unwrap();
@@ -139,7 +142,7 @@ fn killed_mid_upload_is_failed_honestly_naming_the_file() {
     let mut run = harness.start_job(LARGE_SOV_ID, &file, &["JSON"]);
     run.wait_for("upload_started 1");
     // The server sits on the request (latency) while the client is still sending the file.
-    harness.sleep(Duration::from_millis(700));
+    harness.wait_until_seen(Endpoint::AddLocations, 1);
     run.kill();
 
     let lines = harness.resume().finish();
@@ -148,13 +151,14 @@ fn killed_mid_upload_is_failed_honestly_naming_the_file() {
         "marked_interrupted",
         "{lines:#?}"
     );
-    assert_eq!(harness.count(Endpoint::InitiateUpdate), 1);
+    assert_eq!(harness.seen(Endpoint::InitiateUpdate), 1);
     assert_eq!(
-        harness.count(Endpoint::AddLocations),
-        0,
-        "the upload was sent again"
+        harness.seen(Endpoint::AddLocations),
+        1,
+        "exactly the upload cut off by the kill; it was not sent again"
     );
-    assert_eq!(harness.count(Endpoint::Start), 0);
+    assert_eq!(harness.count(Endpoint::AddLocations), 0);
+    assert_eq!(harness.seen(Endpoint::Start), 0);
     let detail = harness.only_job();
     assert_interrupted(&detail, "large corrections.csv");
     assert!(has(&detail, |k| matches!(
@@ -204,7 +208,7 @@ fn killed_while_start_was_in_flight_asks_the_server_and_starts_once() {
     let file = harness.sample_file();
     let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
     run.wait_for("phase starting");
-    harness.sleep(Duration::from_millis(300));
+    harness.wait_until_seen(Endpoint::Start, 1);
     run.kill();
     harness.control().clear_fault(Endpoint::Start);
 
@@ -223,6 +227,11 @@ fn killed_while_start_was_in_flight_asks_the_server_and_starts_once() {
         "start was sent to an update already started"
     );
     assert_eq!(harness.count(Endpoint::Start), 1);
+    assert_eq!(
+        harness.seen(Endpoint::Start),
+        2,
+        "the start cut off by the kill, then exactly one after asking the server"
+    );
     let detail = harness.only_job();
     assert_done_with_outputs(&harness, &detail, 1);
     assert!(has(&detail, |k| matches!(k, TransitionKind::StartSent)));
@@ -255,7 +264,7 @@ fn killed_mid_download_keeps_saved_outputs_and_leaves_no_partial_file() {
     let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON", "CSV"]);
     run.wait_for(" saved ");
     run.wait_for("download 2");
-    harness.sleep(Duration::from_millis(300));
+    harness.wait_until_seen(Endpoint::Download, 2);
     run.kill();
     // What a kill in the middle of writing an output leaves behind.
     std::fs::write(
@@ -285,6 +294,11 @@ fn killed_mid_download_keeps_saved_outputs_and_leaves_no_partial_file() {
         .filter(|r| r.path.ends_with(&first.replace(' ', "%20")))
         .count();
     assert_eq!(first_fetches, 1, "a saved output was downloaded again");
+    assert_eq!(
+        harness.seen(Endpoint::Download),
+        3,
+        "the saved output once, the cut-off one twice (before and after the kill)"
+    );
     let detail = harness.only_job();
     assert_done_with_outputs(&harness, &detail, 2);
     assert_eq!(harness.count(Endpoint::Start), 1);
@@ -299,12 +313,17 @@ fn killed_before_any_output_was_saved_downloads_all_once() {
     let file = harness.sample_file();
     let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
     run.wait_for("phase downloading");
-    harness.sleep(Duration::from_millis(300));
+    harness.wait_until_seen(Endpoint::Download, 1);
     run.kill();
     harness.control().clear_fault(Endpoint::Download);
 
     let lines = harness.resume().finish();
     assert_eq!(resume_action(&lines)["action"], "polling", "{lines:#?}");
+    assert_eq!(
+        harness.seen(Endpoint::Download),
+        2,
+        "the download cut off by the kill, then exactly one after the resume"
+    );
     let detail = harness.only_job();
     assert_done_with_outputs(&harness, &detail, 1);
     assert!(has(&detail, |k| matches!(

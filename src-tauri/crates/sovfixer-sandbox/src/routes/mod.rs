@@ -61,6 +61,16 @@ pub fn api_router() -> Router<Arc<SandboxState>> {
         .fallback(fallback_not_found)
 }
 
+/// The second listener's routes: output downloads only, at the API's paths, without a token.
+pub fn output_origin_router() -> Router<Arc<SandboxState>> {
+    Router::new()
+        .route(
+            "/api/v1/sov/{id}/output/{filename}",
+            get(download::download),
+        )
+        .fallback(fallback_not_found)
+}
+
 async fn fallback_not_found() -> Response {
     not_found()
 }

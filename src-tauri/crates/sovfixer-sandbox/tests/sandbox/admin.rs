@@ -1,7 +1,7 @@
 //! The admin API: config, request log, state, reset and generated SOVs.
 #![allow(clippy::unwrap_used)]
 
-use crate::common::{body_json, harness};
+use crate::common::{body_json, harness, TOKEN};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -82,14 +82,33 @@ async fn request_log_counts_calls_and_token_validity() {
         .unwrap();
     let (status, body) = body_json(h.http.get(h.admin("/requests")).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::OK);
+    let mut requests = body["requests"].as_array().unwrap().clone();
+    // Headers as [name, value] pairs, the token as sent.
+    let authorizations: Vec<Value> = requests
+        .iter_mut()
+        .map(|r| {
+            let headers = r.as_object_mut().unwrap().remove("headers").unwrap();
+            headers
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|pair| pair[0] == "authorization")
+                .unwrap()[1]
+                .clone()
+        })
+        .collect();
     assert_eq!(
-        body["requests"],
-        json!([
-            {"method": "POST", "path": "/api/v1/sov/s-demo-sample/initiate_update", "query": null,
-             "endpoint": "initiate_update", "token_valid": true, "status": 201},
-            {"method": "GET", "path": "/api/v1/output_formats", "query": "sovid=s-demo-sample",
-             "endpoint": "output_formats", "token_valid": false, "status": 401},
-        ])
+        authorizations,
+        [json!(format!("Token {TOKEN}")), json!("Token nope")]
+    );
+    assert_eq!(
+        requests,
+        [
+            json!({"origin": "api", "method": "POST", "path": "/api/v1/sov/s-demo-sample/initiate_update",
+             "query": null, "endpoint": "initiate_update", "token_valid": true, "status": 201, "body": null}),
+            json!({"origin": "api", "method": "GET", "path": "/api/v1/output_formats", "query": "sovid=s-demo-sample",
+             "endpoint": "output_formats", "token_valid": false, "status": 401, "body": null}),
+        ]
     );
     assert_eq!(
         h.sandbox

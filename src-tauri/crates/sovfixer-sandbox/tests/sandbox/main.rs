@@ -14,3 +14,4 @@ mod proxy_faults;
 mod python_client;
 mod reading;
 mod start_and_progress;
+mod test_knobs;

@@ -144,8 +144,21 @@ impl Harness {
         list_dir(&self.downloads())
     }
 
-    pub fn sleep(&self, duration: Duration) {
-        std::thread::sleep(duration);
+    /// Requests to `endpoint` that reached the sandbox, answered or not (a request cut off by a kill counts).
+    pub fn seen(&self, endpoint: Endpoint) -> usize {
+        self.control().count_seen(endpoint)
+    }
+
+    /// Blocks until the sandbox has seen `count` requests to `endpoint` (its request log, no sleep); fails the
+    /// test if they never arrive.
+    pub fn wait_until_seen(&self, endpoint: Endpoint, count: usize) {
+        let seen = self
+            .runtime
+            .block_on(self.control().wait_for_requests(endpoint, count, LINE_WAIT));
+        assert!(
+            seen >= count,
+            "{endpoint:?}: {seen} of {count} requests arrived"
+        );
     }
 }
 
