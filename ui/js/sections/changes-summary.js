@@ -23,7 +23,12 @@ export function changesBox(changes, { testid = "what-changed" } = {}) {
   lines.push(h("li", { testid: "changes-untouched" }, `${plural(changes.untouched_buildings, "building was", "buildings were")} left untouched.`));
   const notApplied = (changes.not_applied_changes || []).map((text) => h("li", {}, text));
   const problem = h("div", { class: "error-area" });
-  const report = changes.report
+  // A job's snapshot names `report`; a Recent updates entry names `report_path` and whether it is still there.
+  const reportPath = changes.report || (changes.report_exists ? changes.report_path : null);
+  const moved = !reportPath && changes.report_path
+    ? h("p", { testid: "change-report-moved" }, `The change report was saved as “${changes.report_path.split(/[\\/]/).pop()}”; it is no longer in that folder.`)
+    : null;
+  const report = reportPath
     ? h("button", {
         type: "button",
         class: "button button-small",
@@ -31,7 +36,7 @@ export function changesBox(changes, { testid = "what-changed" } = {}) {
         text: "Open the change report",
         onclick: async () => {
           try {
-            await api.openPath(changes.report);
+            await api.openPath(reportPath);
           } catch (error) {
             problem.replaceChildren(errorBox(error));
           }
@@ -48,6 +53,7 @@ export function changesBox(changes, { testid = "what-changed" } = {}) {
       ? h("p", {}, "What to do: check those values, then send only them again in a new update, or ask SOV Fixer support.")
       : null,
     report ? h("p", {}, "The change report, saved beside your new files, lists every change. ", report) : null,
+    moved,
     problem,
   );
 }
