@@ -242,6 +242,16 @@ pub fn save_comparison(comparison: &Comparison, path: &Path) -> Result<PathBuf, 
     write_new_file(folder, &name, &bytes)
 }
 
+/// The cache folder for one server inside `cache_dir`: SOV ids are unique only on one server, and a sandbox or
+/// the demo (whose address changes every run) starts its SOVs afresh.
+pub fn server_cache_dir(cache_dir: &Path, api_base: &url::Url) -> PathBuf {
+    cache_dir.join(sov_update::sanitize_filename(&format!(
+        "{}-{}",
+        api_base.host_str().unwrap_or("server"),
+        api_base.port_or_known_default().unwrap_or(0)
+    )))
+}
+
 fn saved_json(outputs: &[SavedOutput]) -> Option<&Path> {
     outputs
         .iter()

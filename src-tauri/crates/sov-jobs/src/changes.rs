@@ -3,24 +3,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sov_changes::{compare_update, FinishedUpdate};
+use sov_changes::{compare_update, server_cache_dir, FinishedUpdate};
 use sov_error::AppError;
 use sov_history::{ChangeRecord, HistoryStore};
 use sov_preflight::{plan_upload, CheckOptions};
 use sov_update::read::CurrentDataSource;
-use sov_update::sanitize_filename;
 use sov_update::{JobOutcome, JobSpec, PollConfig, SovFixerClient, UpdateChanges};
 use tokio_util::sync::CancellationToken;
-
-/// One cache folder per server: SOV ids are only unique on one server, and the demo's server (whose address
-/// changes every run) starts its SOVs afresh each time.
-fn server_folder(api_base: &url::Url) -> String {
-    sanitize_filename(&format!(
-        "{}-{}",
-        api_base.host_str().unwrap_or("server"),
-        api_base.port_or_known_default().unwrap_or(0)
-    ))
-}
 
 pub(crate) struct ChangeCheck {
     pub client: SovFixerClient,
@@ -101,7 +90,7 @@ impl ChangeCheck {
         };
         let source = CurrentDataSource::new(
             self.client.clone(),
-            self.cache_dir.join(server_folder(self.client.api_base())),
+            server_cache_dir(&self.cache_dir, self.client.api_base()),
             self.poll.clone(),
         );
         let comparison = compare_update(&source, &update, &self.cancel).await?;

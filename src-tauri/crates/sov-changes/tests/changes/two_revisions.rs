@@ -72,3 +72,19 @@ async fn a_revision_the_sov_does_not_have_is_refused_in_words() {
         error.message
     );
 }
+
+#[test]
+fn each_server_has_its_own_cache_folder_so_a_restarted_sandbox_never_reads_another_ones_revisions()
+{
+    let base = std::path::Path::new("cache");
+    let sandbox_a = url::Url::parse("http://127.0.0.1:40001/api/v1/").unwrap();
+    let sandbox_b = url::Url::parse("http://127.0.0.1:40002/api/v1/").unwrap();
+    let production = url::Url::parse("https://api.sovfixer.example/api/v1/").unwrap();
+    let a = sov_changes::server_cache_dir(base, &sandbox_a);
+    assert_eq!(a, base.join("127.0.0.1-40001"));
+    assert_ne!(a, sov_changes::server_cache_dir(base, &sandbox_b));
+    assert_eq!(
+        sov_changes::server_cache_dir(base, &production),
+        base.join("api.sovfixer.example-443")
+    );
+}

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sov_changes::{compare_update, Comparison, FinishedUpdate};
+use sov_changes::{compare_update, server_cache_dir, Comparison, FinishedUpdate};
 use sov_preflight::{plan_upload, CheckOptions, UploadPlan};
 use sov_update::read::CurrentDataSource;
 use sov_update::{JobOutcome, PollConfig, SovFixerClient};
@@ -52,7 +52,11 @@ pub async fn check_changes(
         output_formats: sent.output_formats.to_vec(),
         report_folder: Some(sent.out_dir.to_path_buf()),
     };
-    let source = CurrentDataSource::new(client.clone(), default_cache_dir(), PollConfig::default());
+    let source = CurrentDataSource::new(
+        client.clone(),
+        server_cache_dir(&default_cache_dir(), client.api_base()),
+        PollConfig::default(),
+    );
     let cancel = CancellationToken::new();
     let compared = tokio::select! {
         compared = compare_update(&source, &update, &cancel) => compared,

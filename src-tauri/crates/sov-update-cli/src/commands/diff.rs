@@ -1,6 +1,6 @@
 //! `sov-update diff SOV [--from REV] [--to REV] [--out FILE.xlsx]`: what changed between two revisions.
 
-use sov_changes::{compare_two, save_comparison, Comparison};
+use sov_changes::{compare_two, save_comparison, server_cache_dir, Comparison};
 use sov_update::read::CurrentDataSource;
 use sov_update::PollConfig;
 use tokio_util::sync::CancellationToken;
@@ -25,9 +25,10 @@ pub async fn diff(
         Ok(connection) => connection,
         Err(Failure { exit_code, error }) => return super::fail(out, COMMAND, exit_code, error),
     };
+    let cache_dir = args.cache_dir.clone().unwrap_or_else(default_cache_dir);
     let source = CurrentDataSource::new(
-        connection.client,
-        args.cache_dir.clone().unwrap_or_else(default_cache_dir),
+        connection.client.clone(),
+        server_cache_dir(&cache_dir, connection.client.api_base()),
         PollConfig::default(),
     );
     let cancel = CancellationToken::new();
