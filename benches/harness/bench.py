@@ -116,6 +116,8 @@ def main():
     parser.add_argument("--deb", default="pending")
     parser.add_argument("--skip-app", default="")
     parser.add_argument("--quick", action="store_true", help="fewer runs, small files: checks the harness only")
+    parser.add_argument("--read-current", action="store_true",
+                        help="also measure reading a 500,000-building SOV's current data (section 6)")
     parser.add_argument("--output", required=True)
     args = parser.parse_args()
     ctx = Context(args)
@@ -179,6 +181,9 @@ def main():
         results["app"] = measure_app(ctx.app_bin, runs, idle_s=5, log_path=os.path.join(ctx.logs, "app.log"))
     results["deb"] = args.deb
 
+    if args.read_current:
+        results["read_current"] = measure_read_current(ctx, args.quick, notes)
+
     results["elapsed_min"] = (time.monotonic() - ctx.started) / 60
     results["commands"] = commands(ctx, update_id, upload_rows, preflight_rows)
     with open(os.path.join(ctx.work, "results.json"), "w") as out:
@@ -196,6 +201,21 @@ def main():
     with open(args.output, "w") as out:
         out.write(text)
     ctx.progress(f"wrote {args.output} in {results['elapsed_min']:.1f} minutes")
+
+
+def measure_read_current(ctx, quick, notes):
+    """Section 6: benches/read-current/run.py with the release binaries, its figures read back as JSON."""
+    buildings, rounds = (20_000, 1) if quick else (500_000, 3)
+    ctx.progress(f"read-current: an SOV of {buildings} buildings, ours against json.load, {rounds} rounds")
+    figures = os.path.join(ctx.work, "read-current.json")
+    script = os.path.join(ctx.repo, "benches", "read-current", "run.py")
+    done = subprocess.run([sys.executable, script, "--buildings", str(buildings), "--rounds", str(rounds),
+                           "--cli", ctx.cli, "--json", figures], capture_output=True, text=True)
+    if done.returncode != 0:
+        notes.append(f"The read-current benchmark failed: {(done.stderr or done.stdout).strip()[-300:]}")
+        return None
+    with open(figures) as source:
+        return json.load(source)
 
 
 def commands(ctx, update_id, upload_rows, preflight_rows):
@@ -223,6 +243,9 @@ def commands(ctx, update_id, upload_rows, preflight_rows):
         "sov-updater",
         "# 5. load",
         "engine-load --api-url http://127.0.0.1:PORT --token TOKEN --sov s-demo-large --file corrections-1000.csv --jobs 50 --out DIR",
+        "# 6. with --read-current only",
+        "cargo build --release -p sov-data --example read_current",
+        "python3 benches/read-current/run.py --buildings 500000 --rounds 3 --cli target/release/sov-update",
     ]
 
 

@@ -8,6 +8,8 @@ from measure import fmt_spread, median, spread
 PREFLIGHT_HEADING = "## Pre-flight check"
 # Measured by scripts/bench-workbook, not by this run: kept as it is too.
 WORKBOOK_HEADING = "## Corrections workbook and preview"
+# Measured only with `scripts/bench --read-current`; otherwise the last measured section is kept.
+READ_CURRENT_HEADING = "## 6. Reading the current data of a 500,000-building SOV"
 LATENCY_TARGET_S = 0.3
 RSS_TARGET_MB = 60.0
 TOOL_LABELS = {
@@ -275,6 +277,28 @@ def summary_section(latency_verdicts, transfer_verdict, preflight_verdict, load_
     return out
 
 
+def read_current_section(figures, old_text):
+    if not figures:
+        kept = kept_preflight_section(old_text, READ_CURRENT_HEADING)
+        return kept.splitlines() + [""] if kept else []
+    out = [READ_CURRENT_HEADING, "",
+           "Measured with `scripts/bench --read-current` (`benches/read-current/run.py`): the sandbox makes the JSON "
+           "output of a generated SOV through `get_or_create_output`, then, alternating on that same file, our "
+           "reader (`sov-data`, release build) builds the index SOV Updater uses to answer \"what does this SOV hold "
+           "for building X\" (by `item_key` and by sheet and row) and reads the first and last building both ways; "
+           "our reader streams every building once (what `show --buildings` does); and Python's `json.load` reads "
+           "the file (nothing more). Wall time and peak RSS per process from GNU time.", "",
+           f"{figures['buildings']:,} buildings, {figures['size_mb']:.0f} MB of JSON, {figures['rounds']} rounds, "
+           f"load average {figures['loadavg']:.2f}; fetching the output from the sandbox took "
+           f"{figures['fetch_s']:.0f} s (not part of the comparison).", "",
+           "| reader | wall s median (min–max) | peak RSS MB (max) | time vs json.load | memory vs json.load |",
+           "|---|---|---|---|---|"]
+    for row in figures["rows"]:
+        out.append(f"| {row['reader']} | {row['wall_median']:.2f} ({row['wall_min']:.2f}–{row['wall_max']:.2f}) | "
+                   f"{row['rss_max_mb']:.0f} | {row['time_ratio']:.2f}× | {row['memory_ratio']:.3f}× |")
+    return out + [""]
+
+
 def render(results, old_text):
     machine = results["machine"]
     body = ["# Benchmarks", "",
@@ -282,6 +306,7 @@ def render(results, old_text):
             "```sh", "scripts/bench            # builds the release binaries and the .deb, then measures everything",
             "scripts/bench --no-app   # the same without the desktop app",
             "scripts/bench --quick    # 2 runs on small files: checks the harness, leaves this file alone",
+            "scripts/bench --read-current   # also section 6, reading a 500,000-building SOV (adds about 5 minutes)",
             "```", "",
             "Building comes first and is not timed (the first release build with LTO takes 10–30 minutes on 2 "
             "cores); the measuring must finish in under 15 minutes. The build goes to `CARGO_TARGET_DIR` "
@@ -311,6 +336,7 @@ def render(results, old_text):
     body += latency_lines + transfer_lines + preflight_lines
     body += app_section(results.get("app"), results.get("deb", "pending"))
     body += load_lines
+    body += read_current_section(results.get("read_current"), old_text)
     body += ["## Commands", "", "What `scripts/bench` runs, with PORT the sandbox's port and TOKEN `sandbox-token`:", "",
              "```sh"] + results["commands"] + ["```", ""]
     kept = "".join("\n" + section for section in (kept_preflight_section(old_text),

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Reading the current data of a large SOV: ours (sov-data) against Python's json.load of the same file.
 
-    python3 benches/read-current/run.py [--buildings 500000] [--rounds 3]
+    python3 benches/read-current/run.py [--buildings 500000] [--rounds 3] [--cli PATH] [--json FILE]
+
+`scripts/bench --read-current` runs it as section 6 of docs/BENCHMARKS.md (with the release `sov-update`).
 
 Starts the sandbox (`sov-update sandbox`), adds a generated SOV of N buildings, fetches its JSON output
 once through get_or_create_output (that fetch is timed too, for information), then runs, alternating,
@@ -72,13 +74,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--buildings", type=int, default=500_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cli", default=CLI, help="the sov-update binary whose `sandbox` serves the file")
+    parser.add_argument("--json", help="also write the figures to this file (for scripts/bench's report)")
     args = parser.parse_args()
-    for tool in (CLI, READER):
+    for tool in (args.cli, READER):
         if not os.path.exists(tool):
             sys.exit(f"missing {tool}: build it first (see this script's help)")
     work = tempfile.mkdtemp(prefix="read-current-")
     data = os.path.join(work, "s-bench.json")
-    sandbox = subprocess.Popen([CLI, "sandbox", "--port", "0", "--token", TOKEN],
+    sandbox = subprocess.Popen([args.cli, "sandbox", "--port", "0", "--token", TOKEN],
                                stdout=subprocess.PIPE, text=True)
     try:
         base = sandbox.stdout.readline().split()[-1]
@@ -100,17 +104,26 @@ def main():
     baseline = results["Python json.load"]
     base_wall = statistics.median(w for w, _ in baseline)
     base_rss = max(r for _, r in baseline)
-    print(f"{args.buildings} buildings, {size_mb:.0f} MB of JSON; fetching it from the sandbox took "
-          f"{fetch_seconds:.1f} s; {args.rounds} rounds, alternating; load average {os.getloadavg()[0]:.2f}")
-    print()
-    print("| reader | wall s median (min–max) | peak RSS MB (max) | time vs json.load | memory vs json.load |")
-    print("|---|---|---|---|---|")
+    load = os.getloadavg()[0]
+    rows = []
     for name, runs in results.items():
         walls = [w for w, _ in runs]
         wall = statistics.median(walls)
         rss = max(r for _, r in runs)
-        print(f"| {name} | {wall:.2f} ({min(walls):.2f}–{max(walls):.2f}) | {rss:.0f} | "
-              f"{wall / base_wall:.2f}× | {rss / base_rss:.3f}× |")
+        rows.append({"reader": name, "wall_median": wall, "wall_min": min(walls), "wall_max": max(walls),
+                     "rss_max_mb": rss, "time_ratio": wall / base_wall, "memory_ratio": rss / base_rss})
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"buildings": args.buildings, "size_mb": size_mb, "fetch_s": fetch_seconds,
+                       "rounds": args.rounds, "loadavg": load, "rows": rows}, out, indent=1)
+    print(f"{args.buildings} buildings, {size_mb:.0f} MB of JSON; fetching it from the sandbox took "
+          f"{fetch_seconds:.1f} s; {args.rounds} rounds, alternating; load average {load:.2f}")
+    print()
+    print("| reader | wall s median (min–max) | peak RSS MB (max) | time vs json.load | memory vs json.load |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print(f"| {row['reader']} | {row['wall_median']:.2f} ({row['wall_min']:.2f}–{row['wall_max']:.2f}) | "
+              f"{row['rss_max_mb']:.0f} | {row['time_ratio']:.2f}× | {row['memory_ratio']:.3f}× |")
     os.remove(data)
     os.rmdir(work)
 

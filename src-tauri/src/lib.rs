@@ -11,6 +11,7 @@ mod commands {
     pub mod connection;
     pub mod desktop;
     pub mod files;
+    pub mod find;
     pub mod history;
     pub mod jobs;
     pub mod settings;
@@ -43,6 +44,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::connection::start_demo,
             commands::files::check_files,
             commands::files::apply_fixes,
+            commands::find::find_sovs,
+            commands::find::sov_details,
             commands::jobs::start_job,
             commands::jobs::attach_job,
             commands::jobs::cancel_job,

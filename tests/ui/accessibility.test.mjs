@@ -25,6 +25,17 @@ const SCREENS = {
       await app.byTestId("sov-advanced-toggle").click();
     },
   },
+  "find-sov": {
+    options: { settings: { has_key: true, key_source: "keychain" } },
+    setup: async (app) => {
+      await app.byTestId("sov-search").fill("a");
+      await app.byTestId("sov-result").nth(2).waitFor();
+      await app.byTestId("sov-paste-toggle").click();
+      await app.byTestId("sov-id").fill("not an id");
+      await app.byTestId("sov-id-use").click();
+      await app.byTestId("sov-id-error").waitFor();
+    },
+  },
   "blocking-file": {
     options: { handlers: { pick_files: () => ["/home/ann/broken.csv", "/home/ann/corrections.csv"] } },
     setup: async (app) => {

@@ -89,15 +89,15 @@ test("dragging files over the window shows the drop overlay; dropping checks the
   );
 });
 
-test("a drop before the SOV ID is entered is refused with a plain explanation", async () => {
+test("a drop before the SOV is chosen is refused with a plain explanation", async () => {
   const app = await openApp();
   const { byTestId } = app;
   await app.dragDrop({ type: "enter", paths: ["/home/ann/a.csv"], position: { x: 1, y: 1 } });
-  assert.match(await byTestId("drop-overlay").innerText(), /Enter the SOV ID first/);
+  assert.match(await byTestId("drop-overlay").innerText(), /Choose the SOV first/);
   await app.dragDrop({ type: "drop", paths: ["/home/ann/a.csv"], position: { x: 1, y: 1 } });
   assert.equal(app.callsOf("check_files").length, 0);
   await app.page.waitForFunction(() =>
-    document.querySelector('[data-testid="announcer"]').textContent.includes("Enter the SOV ID first"),
+    document.querySelector('[data-testid="announcer"]').textContent.includes("Choose the SOV first"),
   );
 });
 

@@ -52,6 +52,12 @@ test("the history fixtures are HistoryEntries and HistoryDetails", () => {
   assertValid("HistoryDetail", { ...fixtures.historyDetail("h-1"), error: fixtures.appError("server_error") });
 });
 
+test("the find-your-SOV fixtures are SovSearchPages and SovDetails", () => {
+  assertValid("SovSearchPage", fixtures.findSovs({}));
+  assertValid("SovSearchPage", fixtures.findSovs({ search: "nothing like this" }));
+  for (const sov of fixtures.SOV_BOOK) assertValid("SovDetails", fixtures.sovDetails(sov));
+});
+
 test("the error catalogue has every code of the contract, each a real AppError", () => {
   const codes = schema.$defs.Code.oneOf.flatMap((variant) => variant.enum ?? [variant.const]);
   assert.ok(codes.includes("interrupted") && codes.includes("keychain_unavailable"), codes.join(", "));

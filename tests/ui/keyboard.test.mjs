@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { useBrowser } from "./support/app.mjs";
+import { useBrowser, waitForChosenSov } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
 const { openApp } = useBrowser();
@@ -19,9 +19,9 @@ test("the whole update can be done with the keyboard alone, with a visible focus
   await app.tabTo("try-demo");
   assert.equal(await focusIsVisible(page), true);
   await page.keyboard.press("Enter");
-  // Focus moves to the filled-in SOV ID so the next Tab continues from there.
-  await page.waitForFunction(() => document.activeElement?.dataset.testid === "sov-id");
-  assert.equal(await byTestId("sov-id").inputValue(), "s-demo-sample");
+  // Focus moves to the chosen SOV's card ("Change") so the next Tab continues from there.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === "sov-change");
+  await waitForChosenSov(app, "s-demo-sample");
 
   await app.tabTo("update-type");
   await page.keyboard.press("ArrowDown");
@@ -104,7 +104,7 @@ test("after Remove, focus goes to Choose files, never onto the next card's Remov
   const app = await openApp({ handlers: { pick_files: () => ["/home/ann/corrections.csv", "/home/ann/more.csv"] } });
   const { page, byTestId } = app;
   await byTestId("try-demo").click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="sov-id"]').value === "s-demo-sample");
+  await waitForChosenSov(app, "s-demo-sample");
   await byTestId("choose-files").click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-card"]').length === 2);
   await byTestId("file-remove").first().focus();
@@ -121,13 +121,13 @@ test("Ctrl+O adds files and Ctrl+Enter starts; both are shown in the buttons' to
   assert.match(await byTestId("choose-files").getAttribute("title"), /Ctrl\+O/);
   assert.match(await byTestId("start").getAttribute("title"), /Ctrl\+Enter/);
   await byTestId("try-demo").click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="sov-id"]').value === "s-demo-sample");
+  await waitForChosenSov(app, "s-demo-sample");
   await page.keyboard.press("Control+o");
   await byTestId("file-card").first().waitFor();
   assert.equal(app.callsOf("pick_files").length, 1);
   await byTestId("format-option").first().check();
   await page.waitForFunction(() => !document.querySelector('[data-testid="start"]').disabled);
-  await byTestId("sov-id").focus();
+  await byTestId("client-ref").focus();
   await page.keyboard.press("Control+Enter");
   await app.waitForCall("start_job");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CommandError, prepareDemoUpdate, useBrowser } from "./support/app.mjs";
+import { CommandError, pasteSov, prepareDemoUpdate, useBrowser, waitForChosenSov } from "./support/app.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
 const { openApp } = useBrowser();
@@ -36,7 +36,7 @@ test("cancel asks first, explains what it means once the server has started, the
   await byTestId("new-update").click();
   await byTestId("start-panel").waitFor({ state: "visible" });
   assert.equal(await byTestId("file-card").count(), 1);
-  assert.equal(await byTestId("sov-id").inputValue(), "s-demo-sample");
+  await waitForChosenSov(app, "s-demo-sample");
 });
 
 test("closing the window during a demo update says the practice server stops with the app, and closes only when confirmed", async () => {
@@ -244,7 +244,7 @@ test("a resumed job does not take over the window while the user's own update ru
   await app.push("start_job", fixtures.snapshot({ phase: "processing", doneCount: 4 }));
   await phaseIs(page, "SOV Fixer is working");
   assert.equal(app.callsOf("attach_job").length, 1, "only the attach at load");
-  assert.equal(await byTestId("sov-id").inputValue(), fixtures.DEMO_SOV);
+  assert.equal(await byTestId("sov-card").getAttribute("data-sov-id"), fixtures.DEMO_SOV);
 });
 
 test("an update in which SOV Fixer did not apply every row never says Done: it names the rows, the saved list and what to do", async () => {
@@ -322,7 +322,8 @@ test("every finished, failed or cancelled job offers Run again with the same fil
 test("closing the window during an update on SOV Fixer explains that the update continues there", async () => {
   const app = await openApp({ settings: { has_key: true, key_source: "keychain" }, handlers: { confirm_close: () => null } });
   const { page, byTestId } = app;
-  await byTestId("sov-id").fill("s-demo-sample");
+  await pasteSov(app, "s-demo-sample");
+  await waitForChosenSov(app, "s-demo-sample");
   await byTestId("choose-files").click();
   await byTestId("file-card").first().waitFor();
   await byTestId("format-option").first().check();

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { readdir, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileSize } from "../../ui/js/format.js";
 import {
@@ -73,10 +73,14 @@ describe("the real window", () => {
     await waitFor(app, `${CARD_COUNT} > ${cardsBefore}`, `a card for ${path}`);
   }
 
-  async function enterSovIdIfEmpty() {
-    const field = await byTestId(app, "sov-id");
-    if ((await field.property("value")) !== "") return;
-    await field.sendKeys(DEMO_SOV_ID);
+  const CHOSEN_SOV = "document.querySelector('[data-testid=\"sov-card\"]')?.dataset.sovId || ''";
+
+  // The demo chooses its sample SOV; should it not have, the id is pasted ("I have the id or link").
+  async function chooseDemoSovIfNone() {
+    if ((await app.session.execute(`return ${CHOSEN_SOV};`)) !== "") return;
+    await (await byTestId(app, "sov-paste-toggle")).click();
+    await (await byTestId(app, "sov-id")).sendKeys(DEMO_SOV_ID);
+    await (await byTestId(app, "sov-id-use")).click();
     await waitFor(app, "!document.querySelector('[data-testid=\"step-files\"]').classList.contains('is-locked')", "step 3 to unlock");
   }
 
@@ -86,8 +90,12 @@ describe("the real window", () => {
     await waitFor(app, visible("run-panel"), "the run panel");
   }
 
-  // Every file in "Your new files" is on disk, named after the insured, with the size the window shows.
+  // Every file in "Your new files" is on disk, named after the insured, with the size the window shows, in the run's
+  // own folder inside the download folder, named after the insured and the time, as the window says.
   async function assertOutputsOnDiskAsShown() {
+    const folder = await textOf(app, "output-folder-path");
+    assert.equal(dirname(folder), app.downloads, "the run's folder is inside the chosen download folder");
+    assert.match(await textOf(app, "output-folder-name"), /^Acme Corp \d{4}-\d{2}-\d{2} \d{2}\.\d{2}( \(\d+\))?$/);
     const outputs = await app.session.execute(
       "return [...document.querySelectorAll('[data-testid=\"step-downloads\"] [data-testid=\"output-item\"]')].map((item) => ({" +
         "name: item.querySelector('[data-testid=\"output-name\"]').textContent," +
@@ -96,7 +104,7 @@ describe("the real window", () => {
     assert.ok(outputs.length >= 1, "no output files were listed");
     for (const output of outputs) {
       assert.match(output.name, /^Acme Corp/);
-      const onDisk = await stat(join(app.downloads, output.name));
+      const onDisk = await stat(join(folder, output.name));
       assert.ok(onDisk.size > 0, `${output.name} is empty on disk`);
       assert.ok(output.meta.includes(fileSize(onDisk.size)), `${output.name}: shown "${output.meta}", on disk ${onDisk.size} bytes`);
     }
@@ -110,20 +118,16 @@ describe("the real window", () => {
   });
 
   windowTest("the demo fills in a sample SOV, so a newcomer can go on without instructions", async () => {
-    // A newcomer cannot know the demo SOV's ID: the window must offer it.
-    const offered = await waitFor(
-      app,
-      "document.querySelector('[data-testid=\"sov-id\"]').value || document.querySelectorAll('#sov-id-suggestions option').length",
-      "a demo SOV ID filled in or suggested",
-      10000,
-    ).catch((error) => error);
-    assert.ok(!(offered instanceof Error), `In demo mode at first start the SOV ID is empty and nothing is suggested. ${offered.message || ""}`);
+    // A newcomer cannot know the demo SOV's id: the window chooses it and shows it as a card.
+    const chosen = await waitFor(app, `${visible("sov-card")} && ${CHOSEN_SOV}`, "the demo's SOV chosen", 10000).catch((error) => error);
+    assert.ok(!(chosen instanceof Error), `In demo mode at first start no SOV is chosen. ${chosen.message || ""}`);
+    assert.equal(chosen, DEMO_SOV_ID);
     // …and something to send: the demo's own sample corrections, one click away.
     await waitFor(app, visible("use-demo-sample"), "the offer of the demo's sample file", 10000);
   });
 
   windowTest("a file with a blocking problem disables Start and says why", async () => {
-    await enterSovIdIfEmpty();
+    await chooseDemoSovIfNone();
     await chooseFile(files.broken);
     const card = await app.session.find('[data-testid="file-card"][data-file="broken.csv"]');
     assert.match(await card.text(), /problem/);
@@ -137,14 +141,14 @@ describe("the real window", () => {
   });
 
   windowTest("a file chosen in the native file dialog gets a ready card", async () => {
-    await enterSovIdIfEmpty();
+    await chooseDemoSovIfNone();
     await chooseFile(files.corrections);
     const card = await app.session.find('[data-testid="file-card"][data-file="corrections.csv"]');
     assert.match(await card.text(), /1 row of corrections[\s\S]*✓ Ready/);
   });
 
   windowTest("a file dragged onto the window from another application gets a card", async () => {
-    await enterSovIdIfEmpty();
+    await chooseDemoSovIfNone();
     const cardsBefore = await app.session.execute(`return ${CARD_COUNT};`);
     // Anywhere on the window accepts a drop; the middle of it is over the steps.
     let overlayWhileHovering = false;
@@ -162,7 +166,7 @@ describe("the real window", () => {
   });
 
   windowTest("ticks a format, names the insured, runs to the end, and the files are on disk as shown", async () => {
-    await enterSovIdIfEmpty();
+    await chooseDemoSovIfNone();
     if ((await app.session.execute(`return ${CARD_COUNT};`)) === 0) await chooseFile(files.corrections);
     await screenshot(app, "02-file-card", { scrollTo: "step-files" });
 
@@ -275,6 +279,27 @@ describe("the real window", () => {
     await waitFor(app, "!document.getElementById('about-dialog').open", "the About box to close");
   });
 
+  windowTest("an SOV is found by typing part of its insured's name and chosen without seeing its id", async () => {
+    // After the runs above the steps are folded under the last run: start a new update first.
+    if (await app.session.execute(`return ${visible("new-update")};`)) await (await byTestId(app, "new-update")).click();
+    await waitFor(app, visible("sov-change"), "the chosen SOV's Change button");
+    await (await byTestId(app, "sov-change")).click();
+    await waitFor(app, visible("sov-search"), "the search box");
+    await (await byTestId(app, "sov-search")).sendKeys("cedar");
+    const result = "document.querySelector('[data-testid=\"sov-result\"]')";
+    await waitFor(app, `${result} && ${result}.innerText.includes('Cedar Ridge Apartments LP')`, "Cedar Ridge in the results");
+    assert.equal(await app.session.execute("return document.querySelectorAll('[data-testid=\"sov-result\"]').length;"), 1);
+    assert.match(await textOf(app, "sov-search-status"), /1 SOV matches “cedar”/);
+    await screenshot(app, "09-find-sov", { scrollTo: "step-sov" });
+    await (await app.session.find('[data-testid="sov-result"]')).click();
+    await waitFor(app, `${visible("sov-card")} && ${visible("sov-card-revisions")}`, "the chosen SOV's card with its revisions");
+    assert.equal(await textOf(app, "sov-card-title"), "Cedar Ridge Apartments LP");
+    assert.match(await textOf(app, "sov-card-facts"), /Cedar Ridge SOV 2026\.xlsx[\s\S]*40[\s\S]*3/);
+    assert.equal(await app.session.execute("return document.querySelectorAll('[data-testid=\"sov-card-revisions\"] li').length;"), 4);
+    assert.match(await app.session.execute("return document.getElementById('sov-summary').textContent;"), /^Cedar Ridge Apartments LP, /);
+    await screenshot(app, "09-find-sov-chosen", { scrollTo: "step-sov" });
+  });
+
   windowTest("closing the window quits the app, and the demo leaves no files behind", async () => {
     assert.ok(app.appPid, "the app's process was found when it started");
     const sentToDemo = (await readdir(app.tmp)).filter((name) => name.startsWith("sovfixer-sandbox-"));
@@ -331,7 +356,11 @@ describe("the real window, when its page process dies during a run", () => {
     assert.match(log, /the page process ended \(\w+\); reloading the window/);
 
     // The job lives in Rust: it goes on to the end and saves its files although its page was gone.
-    const saved = async () => (await readdir(app.downloads).catch(() => [])).filter((name) => !name.startsWith("."));
+    // Files, not folders: each run's folder is made as it starts, its files only at the end.
+    const saved = async () => {
+      const entries = await readdir(app.downloads, { recursive: true, withFileTypes: true }).catch(() => []);
+      return entries.filter((entry) => entry.isFile() && !entry.name.startsWith("."));
+    };
     const until = Date.now() + RUN_WAIT_MS;
     while (Date.now() < until && (await saved()).length === 0) await sleep(500);
     assert.ok((await saved()).length > 0, "the job did not finish after the page was restored");

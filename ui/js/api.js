@@ -53,6 +53,11 @@ export const removeApiKey = () => call("remove_api_key");
 export const testConnection = () => call("test_connection");
 export const startDemo = () => call("start_demo");
 export const listOutputFormats = (sovId) => call("list_output_formats", { sovId });
+// One page of SOVs matching `search` (insured, file name or id), newest first; `after`/`before`: a page's cursors.
+export const findSovs = ({ search = "", status = null, after = null, before = null } = {}) =>
+  call("find_sovs", { query: { search, status, after, before } });
+// The summary card of the SOV an id or a SOV Fixer web address names.
+export const sovDetails = (reference) => call("sov_details", { reference });
 export const pickFiles = () => call("pick_files");
 export const pickFolder = () => call("pick_folder");
 // `sheets`: the sheet picked per workbook path; left out when none was picked (each workbook's first sheet).

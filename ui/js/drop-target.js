@@ -17,14 +17,14 @@ export function mountDropTarget({ canAccept, onFiles }) {
       case "over":
         message.textContent = canAccept()
           ? "Drop your corrections files to add them"
-          : "Enter the SOV ID first (step 2), then drop your files";
+          : "Choose the SOV first (step 2), then drop your files";
         overlay.hidden = false;
         document.body.classList.add("is-dragging");
         break;
       case "drop":
         hide(overlay);
         if (!canAccept()) {
-          announce("Enter the SOV ID first (step 2), then add your files.");
+          announce("Choose the SOV first (step 2), then add your files.");
         } else if (payload.paths && payload.paths.length > 0) {
           onFiles(payload.paths);
         }

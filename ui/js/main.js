@@ -28,7 +28,8 @@ function showView(name) {
 
 const onDemoStarted = (sovId) => {
   store.set({ sovId });
-  document.getElementById("sov-id")?.focus();
+  // The chosen SOV's card: "Change" is where the keyboard goes on from.
+  document.getElementById("sov-change")?.focus();
 };
 
 async function boot() {

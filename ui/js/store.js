@@ -5,6 +5,8 @@ const state = {
   demoSovs: [],
   demoSampleFiles: [], // corrections files the demo ships with, if start_demo offers them
   sovId: "",
+  // The chosen SOV in words ({id, text}: its insured or file name), for step 2's one-line summary.
+  sovLabel: null,
   updateType: "API",
   clientRef: "",
   callbackUrl: "",

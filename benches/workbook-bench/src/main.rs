@@ -3,6 +3,7 @@
 //! 100th row, re-sorted, as a user would hand it back).
 //! `workbook-bench write DIR OUT.xlsx`: the corrections workbook of DIR/buildings.json, all attributes.
 //! `workbook-bench preview DIR WORKBOOK.xlsx`: the preview of WORKBOOK against DIR/buildings.json.
+//! `workbook-bench load DIR`: only reading DIR/buildings.json (the part of `preview` before the workbook).
 //! `workbook-bench revise DIR`: writes DIR/revision-1.json (buildings.json with year built and roof covering
 //! changed in every 100th building) and DIR/requested.json (the year-built changes: the ones "asked for").
 //! `workbook-bench compare DIR`: the change report's comparison of buildings.json and revision-1.json (issue 15).
@@ -13,9 +14,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use calamine::{Data, Reader as _};
-use sov_workbook::attributes::{AttributeChoice, AttributeKind, KNOWN_ATTRIBUTES};
-use sov_workbook::building::{buildings_from_output, buildings_from_reader};
-use sov_workbook::reader::read_corrections;
+use sov_workbook::attributes::{kind_of, known_attributes, AttributeChoice, AttributeKind};
+use sov_workbook::building::{buildings_from_data, buildings_from_output};
+use sov_workbook::reader::read_edits;
 use sov_workbook::{corrections_workbook_bytes, Building, WorkbookSource};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -32,10 +33,17 @@ fn main() -> Result<()> {
             generate(Path::new(dir), buildings, attributes)
         }
         ["write", dir, out] => write(Path::new(dir), Path::new(out)),
+        ["load", dir] => {
+            let started = Instant::now();
+            let buildings = load_buildings(Path::new(dir))?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!("{}", serde_json::json!({"buildings": buildings.len(), "seconds": seconds}));
+            Ok(())
+        }
         ["preview", dir, workbook] => preview(Path::new(dir), Path::new(workbook)),
         ["revise", dir] => revise(Path::new(dir)),
         ["compare", dir] => compare(Path::new(dir)),
-        _ => Err("usage: workbook-bench generate DIR [BUILDINGS] [ATTRIBUTES] | write DIR OUT.xlsx | preview DIR WORKBOOK.xlsx | revise DIR | compare DIR".into()),
+        _ => Err("usage: workbook-bench generate DIR [BUILDINGS] [ATTRIBUTES] | write DIR OUT.xlsx | preview DIR WORKBOOK.xlsx | load DIR | revise DIR | compare DIR".into()),
     }
 }
 
@@ -47,7 +55,6 @@ fn value_for(kind: AttributeKind, name: &str, index: usize) -> serde_json::Value
             serde_json::json!({"value": 1900 + index % 120, "confidence": 0.9, "original": null, "source": "sov", "units": null, "comment": null})
         }
         AttributeKind::Count => serde_json::json!(1 + index % 12),
-        AttributeKind::Area => serde_json::json!(1_000 + index % 50_000),
         AttributeKind::Decimal => serde_json::json!((i * 0.37) % 100.0),
         AttributeKind::Latitude => serde_json::json!(25.0 + (index % 1000) as f64 * 0.01),
         AttributeKind::Longitude => serde_json::json!(-80.0 - (index % 1000) as f64 * 0.01),
@@ -58,7 +65,10 @@ fn value_for(kind: AttributeKind, name: &str, index: usize) -> serde_json::Value
 
 fn generate(dir: &Path, count: usize, attribute_count: usize) -> Result<()> {
     std::fs::create_dir_all(dir)?;
-    let attributes = &KNOWN_ATTRIBUTES[..attribute_count.min(KNOWN_ATTRIBUTES.len())];
+    let attributes: Vec<&str> = known_attributes()
+        .map(|attribute| attribute.name)
+        .take(attribute_count)
+        .collect();
     let buildings: Vec<serde_json::Value> = (0..count)
         .map(|index| {
             let row = index + 2;
@@ -70,10 +80,10 @@ fn generate(dir: &Path, count: usize, attribute_count: usize) -> Result<()> {
             building.insert("building_counter".into(), index.into());
             building.insert("sheet_name".into(), "Locations".into());
             building.insert("sheet_row_number".into(), row.into());
-            for attribute in attributes {
+            for attribute in &attributes {
                 building.insert(
-                    attribute.name.into(),
-                    value_for(attribute.kind, attribute.name, index),
+                    (*attribute).into(),
+                    value_for(kind_of(attribute), attribute, index),
                 );
             }
             serde_json::Value::Object(building)
@@ -155,9 +165,8 @@ fn edit_like_a_user(bytes: &[u8], out: &Path) -> Result<usize> {
 }
 
 fn load_buildings(dir: &Path) -> Result<Vec<Building>> {
-    Ok(buildings_from_reader(std::fs::File::open(
-        dir.join("buildings.json"),
-    )?)?)
+    let file = std::fs::File::open(dir.join("buildings.json"))?;
+    Ok(buildings_from_data(std::io::BufReader::new(file))?)
 }
 
 fn write(dir: &Path, out: &Path) -> Result<()> {
@@ -180,11 +189,15 @@ fn write(dir: &Path, out: &Path) -> Result<()> {
 }
 
 fn preview(dir: &Path, workbook: &Path) -> Result<()> {
+    // The order `sov-update preview` uses: the file first (only its edits are kept, and the workbook's own
+    // buffers are gone before the buildings are loaded), then the SOV's buildings.
+    let started = Instant::now();
+    let file = read_edits(workbook)?;
+    let reading = started.elapsed();
     let buildings = load_buildings(dir)?;
     let started = Instant::now();
-    let file = read_corrections(workbook)?;
     let result = sov_compare::preview(SOV_ID, REVISION, &buildings, &file, 2026);
-    let seconds = started.elapsed().as_secs_f64();
+    let seconds = (reading + started.elapsed()).as_secs_f64();
     println!(
         "{}",
         serde_json::json!({"rows": file.rows.len(), "changes": result.changes.len(), "unchanged_rows": result.unchanged_rows.len(), "seconds": seconds})
@@ -222,7 +235,9 @@ fn revise(dir: &Path) -> Result<()> {
 fn compare(dir: &Path) -> Result<()> {
     let started = Instant::now();
     let from = load_buildings(dir)?;
-    let to = buildings_from_reader(std::fs::File::open(dir.join("revision-1.json"))?)?;
+    let to = buildings_from_data(std::io::BufReader::new(std::fs::File::open(
+        dir.join("revision-1.json"),
+    )?))?;
     let asked: Vec<serde_json::Value> =
         serde_json::from_slice(&std::fs::read(dir.join("requested.json"))?)?;
     let requested: Vec<sov_compare::RequestedChange> = asked

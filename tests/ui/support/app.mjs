@@ -63,6 +63,21 @@ export function defaultHandlers(initialSettings = {}) {
       };
     },
     list_output_formats: () => fixtures.FORMATS,
+    find_sovs: ({ query }) => fixtures.findSovs(query),
+    sov_details: ({ reference }) => {
+      const id = sovIdIn(reference);
+      if (!id) {
+        // The words of sov-app's sov_id_from_text for text that is neither an id nor a web address.
+        throw new CommandError({
+          code: "invalid_input",
+          message: `“${reference.trim()}” is neither an SOV id (like s-no-ping-hggcsk) nor a SOV Fixer web address. Search by the insured's name or the spreadsheet's name instead, or copy the id from SOV Fixer.`,
+          detail: "",
+        });
+      }
+      const sov = fixtures.SOV_BOOK.find((item) => item.id === id);
+      if (!sov) throw new CommandError(fixtures.appError("not_found"));
+      return fixtures.sovDetails(sov);
+    },
     pick_files: () => ["/home/ann/corrections.csv"],
     pick_folder: () => "/home/ann/Reports",
     check_files: ({ paths, sheets = {} }) =>
@@ -95,6 +110,14 @@ export function defaultHandlers(initialSettings = {}) {
     get_history: ({ id }) => fixtures.historyDetail(id),
     redownload: () => ({ job_id: "j-2" }),
   };
+}
+
+// The SOV id in a pasted id or web address, as the app reads it; null for anything else.
+function sovIdIn(text) {
+  const trimmed = String(text || "").trim().toLowerCase();
+  if (/^s-[a-z0-9-]*[a-z0-9]$/.test(trimmed)) return trimmed;
+  if (!/^https?:\/\//.test(trimmed)) return null;
+  return trimmed.split(/[/?&=#;]/).find((part) => /^s-[a-z0-9-]*[a-z0-9]$/.test(part)) || null;
 }
 
 // Thrown by a handler to make the command reject with {code, message, detail}.
@@ -199,11 +222,27 @@ export async function openApp(browser, { handlers = {}, settings = {}, colorSche
   return lastApp;
 }
 
+// Resolves once step 2's card shows the SOV `id` as chosen.
+export async function waitForChosenSov(app, id) {
+  await app.page.waitForFunction((wanted) => {
+    const card = document.querySelector('[data-testid="sov-card"]');
+    return card && !card.hidden && card.dataset.sovId === wanted;
+  }, id);
+}
+
+// Step 2's "I have the id or link" path: pastes `text` and uses it.
+export async function pasteSov(app, text) {
+  const toggle = app.byTestId("sov-paste-toggle");
+  if (!(await app.byTestId("sov-id").isVisible())) await toggle.click();
+  await app.byTestId("sov-id").fill(text);
+  await app.byTestId("sov-id-use").click();
+}
+
 // The demo path up to a ready Start button: demo, one clean file, one format ticked.
 export async function prepareDemoUpdate(app) {
   const { page, byTestId } = app;
   await byTestId("try-demo").click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="sov-id"]').value === "s-demo-sample");
+  await page.waitForFunction(() => document.querySelector('[data-testid="sov-card"]')?.dataset.sovId === "s-demo-sample");
   await byTestId("choose-files").click();
   await byTestId("file-card").first().waitFor();
   await byTestId("format-option").first().check();

@@ -125,9 +125,11 @@ export function fixedReport(name = "broken.fixed.csv") {
   return { ...cleanReport(name), summary: { rows: 40, columns: 3, recognized_columns: 3, errors: 0, warnings: 0 } };
 }
 
+// Each run's files are in a folder of their own, named after the insured and the local time.
+export const RUN_FOLDER = "/home/ann/Downloads/SOV Updater/Acme Corp 2026-11-29 10.15";
 export const OUTPUTS = [
-  { filename: "Acme Corp 2026-06.json", description: "JSON", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.json", size: 48213, sha256: "ab", url: "https://files.sovfixer.example/o/1.json" },
-  { filename: "Acme Corp 2026-06.xlsx", description: "SOV Fixer Excel", path: "/home/ann/Downloads/SOV Updater/Acme Corp 2026-06.xlsx", size: 1523400, sha256: "cd", url: "https://files.sovfixer.example/o/2.xlsx" },
+  { filename: "Acme Corp 2026-06.json", description: "JSON", path: `${RUN_FOLDER}/Acme Corp 2026-06.json`, size: 48213, sha256: "ab", url: "https://files.sovfixer.example/o/1.json" },
+  { filename: "Acme Corp 2026-06.xlsx", description: "SOV Fixer Excel", path: `${RUN_FOLDER}/Acme Corp 2026-06.xlsx`, size: 1523400, sha256: "cd", url: "https://files.sovfixer.example/o/2.xlsx" },
 ];
 
 const STEP_KEYS = [
@@ -185,12 +187,12 @@ export function partialDoneSnapshot() {
     phase: "done",
     doneCount: 7,
     progress: 1,
-    overrides: { overall_progress: 1, outputs: OUTPUTS, rows_not_applied: ROWS_NOT_APPLIED },
+    overrides: { overall_progress: 1, outputs: OUTPUTS, output_folder: RUN_FOLDER, rows_not_applied: ROWS_NOT_APPLIED },
   });
 }
 
 export function doneSnapshot() {
-  return snapshot({ phase: "done", doneCount: 6, progress: 1, overrides: { overall_progress: 1, outputs: OUTPUTS } });
+  return snapshot({ phase: "done", doneCount: 6, progress: 1, overrides: { overall_progress: 1, outputs: OUTPUTS, output_folder: RUN_FOLDER } });
 }
 
 // The app's real errors, one of each code, with the messages the app really shows: exported from the Rust types by
@@ -244,6 +246,88 @@ export function historyDetail(id = "h-2") {
       { label: "Downloading files", status: "done", at: "2026-11-29T10:18:00Z" },
     ],
     outputs: OUTPUTS.map(({ filename, description, path, size }, index) => ({ filename, description, path, size, exists: index === 0 })),
+    output_folder: RUN_FOLDER,
     error: null,
   };
+}
+
+// "Find your SOV": a book of SOVs as find_sovs lists them (SovListing), newest first. The demo's sample SOV and
+// the recent `s-acme-2025` are in it, as are one SOV whose spreadsheet could not be read and one still being read.
+const BOOK_ROWS = [
+  ["s-demo-sample", "Sample Insured LLC", "Sample SOV.xlsx", 12, 1],
+  ["s-acme-2025", "Acme Corp", "Acme 2026 SOV.xlsx", 12, 2],
+  ["s-acme-logistics", "Acme Logistics Inc", "Acme Logistics warehouses.xlsx", 8, 0],
+  ["s-atlas-freight", "Atlas Freight Terminals", "Atlas Freight terminals - scanned.pdf", 0, 0, "failed"],
+  ["s-blue-heron", "Blue Heron Resorts", "Blue Heron Resorts SOV 2027.xlsx", 0, 0, "processing"],
+  ["s-bayview", "Bayview Medical Center", "Bayview Medical - property schedule.xlsx", 24, 1],
+  ["s-cedar-ridge", "Cedar Ridge Apartments LP", "Cedar Ridge SOV 2026.xlsx", 40, 3],
+  ["s-delta-cold", "Delta Cold Storage", "Delta Cold Storage locations.xlsx", 6, 0],
+  ["s-evergreen", "Evergreen School District", "Evergreen SD buildings 2026-27.xlsx", 31, 1],
+  ["s-fairway", "Fairway Hotels Group", "Fairway Hotels SOV.xlsx", 18, 0],
+  ["s-granite", "Granite State Manufacturing", "GSM schedule of values.xlsx", 9, 2],
+  ["s-harborview", "Harborview Marina Holdings", "Harborview marinas.xlsx", 5, 0],
+  ["s-ironwood", "Ironwood Data Centers", "Ironwood DC portfolio.xlsx", 7, 1],
+  ["s-juniper", "Juniper Senior Living", "Juniper Senior Living SOV Q3.xlsx", 22, 0],
+  ["s-keystone", "Keystone Retail Partners", "Keystone Retail 2026 renewal.xlsx", 35, 2],
+  ["s-lakeshore", "Lakeshore Community Church", "Lakeshore Church properties.xlsx", 3, 0],
+  ["s-maple", "Maple Grove Offices", "Maple Grove SOV.xlsx", 11, 0],
+  ["s-northwind", "Northwind Traders", "Northwind 2026.xlsx", 14, 1],
+  ["s-oakridge", "Oak Ridge Storage", "Oak Ridge units.xlsx", 4, 0],
+  ["s-pinecrest", "Pinecrest Senior Homes", "Pinecrest SOV.xlsx", 16, 0],
+  ["s-quarry", "Quarry Lane Industrial", "Quarry Lane schedule.xlsx", 21, 1],
+  ["s-riverside", "Riverside Hospital", "Riverside Hospital SOV.xlsx", 30, 0],
+  ["s-summit", "Summit Ski Lodges", "Summit lodges.xlsx", 6, 0],
+];
+
+const READINESS = {
+  ready: ["Ready", null],
+  failed: [
+    "Could not be read",
+    "SOV Fixer could not read this spreadsheet, so it has no buildings to correct. SOV Fixer said: “The file has no readable table of locations (it is a scanned image).” Send the spreadsheet to SOV Fixer again, then choose the new SOV.",
+  ],
+  processing: [
+    "Still being read (40% done)",
+    "SOV Fixer is still reading this spreadsheet (40% done). It can be corrected once it is complete; search again in a few minutes.",
+  ],
+};
+
+export const SOV_BOOK = BOOK_ROWS.map(([id, insured, file, buildings, revision, readiness = "ready"], index) => ({
+  id,
+  insured,
+  file_name: file,
+  last_updated: new Date(Date.UTC(2026, 10, 30 - index, 14, 12)).toISOString(),
+  readiness,
+  status_text: READINESS[readiness][0],
+  not_choosable_reason: READINESS[readiness][1],
+  revision,
+  buildings,
+}));
+
+export const FIND_PAGE_SIZE = 10;
+
+// find_sovs over SOV_BOOK: a case-insensitive substring of insured, file name or id; cursors are the ids at the
+// page's edges, as the app's are opaque strings.
+export function findSovs({ search = "", after = null, before = null } = {}, book = SOV_BOOK) {
+  const needle = search.trim().toLowerCase();
+  const matching = book.filter((sov) => [sov.insured, sov.file_name, sov.id].some((text) => text.toLowerCase().includes(needle)));
+  let start = 0;
+  if (after) start = matching.findIndex((sov) => sov.id === after) + 1;
+  else if (before) start = Math.max(0, matching.findIndex((sov) => sov.id === before) - FIND_PAGE_SIZE);
+  const results = matching.slice(start, start + FIND_PAGE_SIZE);
+  const more = start + FIND_PAGE_SIZE < matching.length;
+  return {
+    results,
+    next_cursor: more ? results.at(-1).id : null,
+    previous_cursor: start > 0 ? results[0].id : null,
+    total: matching.length,
+  };
+}
+
+export function sovDetails(sov) {
+  const revisions = [];
+  for (let revision = sov.revision; revision > 0; revision -= 1) {
+    revisions.push({ revision, kind: "API update", at: sov.last_updated, file_name: "corrections.csv", client_ref: `renewal-${revision}` });
+  }
+  revisions.push({ revision: 0, kind: "Original spreadsheet", at: "2026-10-01T09:00:00.000Z", file_name: sov.file_name, client_ref: null });
+  return { sov, revisions, last_outputs: [{ label: "JSON", file_name: `${sov.insured} ${sov.revision}.json` }] };
 }

@@ -363,5 +363,5 @@ export async function enterDemo(onDemoStarted) {
   const demo = await api.startDemo();
   store.set({ settings: demo.settings, demoSovs: demo.sovs || [], demoSampleFiles: demo.sample_files || [] });
   onDemoStarted(demo.sov_id);
-  announce("The demo is running. A sample SOV ID has been filled in for you.");
+  announce("The demo is running. A sample SOV has been chosen for you; use Change in step 2 to find another.");
 }

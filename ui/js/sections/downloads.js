@@ -2,7 +2,7 @@
 import { byId, h } from "../dom.js";
 import { plural } from "../format.js";
 import { store } from "../store.js";
-import { outputList } from "./output-list.js";
+import { outputFolder, outputList } from "./output-list.js";
 
 export function mountDownloads() {
   const section = byId("step-downloads");
@@ -22,7 +22,9 @@ export function mountDownloads() {
     renderedFor = key;
     byId("downloads-summary").textContent = `${plural(outputs.length, "file", "files")} saved on this computer`;
     body.replaceChildren(
-      outputs.length > 0 ? outputList(outputs) : h("p", { class: "hint" }, "SOV Fixer finished, but sent no files back."),
+      ...(outputs.length > 0
+        ? [outputFolder(job.output_folder), outputList(outputs)].filter(Boolean)
+        : [h("p", { class: "hint" }, "SOV Fixer finished, but sent no files back.")]),
     );
     // The files are the point of the whole job: bring them into view, without stealing focus.
     section.scrollIntoView({ block: "nearest" });

@@ -5,7 +5,7 @@ import { byId, h } from "../dom.js";
 import { errorBox, showError } from "../error-box.js";
 import { dateTime, time } from "../format.js";
 import { store } from "../store.js";
-import { outputList } from "./output-list.js";
+import { outputFolder, outputList } from "./output-list.js";
 import { changesBox } from "./changes-summary.js";
 import { followJob, placeholderJob, rowsNotAppliedBox } from "./run.js";
 
@@ -228,6 +228,7 @@ function detailCard(entry) {
       ),
     ),
     h("h3", {}, "Files"),
+    (entry.outputs || []).length > 0 ? outputFolder(entry.output_folder) : null,
     (entry.outputs || []).length > 0
       ? outputList(entry.outputs)
       : h("p", { class: "hint" }, "No files were downloaded for this update."),

@@ -72,3 +72,40 @@ function extension(filename) {
   const match = /\.([a-z0-9]{1,5})$/i.exec(filename || "");
   return match ? match[1].toUpperCase() : "FILE";
 }
+
+// The run's own folder (named after the insured or SOV and the time), with "Open folder": one click to all of a
+// run's files, told apart from other runs' by the folder's name.
+export function outputFolder(folder) {
+  if (!folder) return null;
+  const errorSlot = h("div", { class: "error-area" });
+  const name = folder.split(/[\\/]/).filter(Boolean).pop() || folder;
+  return h(
+    "div",
+    { class: "output-folder", testid: "output-folder" },
+    h(
+      "div",
+      { class: "folder-row" },
+      h(
+        "div",
+        { class: "output-text" },
+        h("p", {}, "Saved in the folder ", h("strong", { testid: "output-folder-name" }, name)),
+        h("p", { class: "folder-path", testid: "output-folder-path" }, folder),
+      ),
+      h("button", {
+        type: "button",
+        class: "button button-small button-primary",
+        testid: "open-output-folder",
+        text: "Open folder",
+        onclick: async () => {
+          errorSlot.replaceChildren();
+          try {
+            await api.openPath(folder);
+          } catch (error) {
+            showError(errorSlot, error, { testid: "output-folder-error" });
+          }
+        },
+      }),
+    ),
+    errorSlot,
+  );
+}

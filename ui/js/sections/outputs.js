@@ -168,7 +168,7 @@ function renderFormats(area, state) {
   const { formats } = state;
   if (formats.status !== "error" || formats.error?.code !== "not_found") document.getElementById("sov-problem-slot")?.replaceChildren();
   if (formats.status === "idle") {
-    area.replaceChildren(h("p", { class: "hint" }, "Enter the SOV ID in step 2 to see the available files."));
+    area.replaceChildren(h("p", { class: "hint" }, "Choose the SOV in step 2 to see the available files."));
     return;
   }
   if (formats.status === "loading") {

@@ -48,7 +48,7 @@ export async function followResumedJob(resumed) {
 
 export function startBlocker(state) {
   if (!isConnected(state)) return "Connect to SOV Fixer first (step 1), or try the demo.";
-  if (!sovIdIsValid(state.sovId)) return "Enter the SOV ID first (step 2).";
+  if (!sovIdIsValid(state.sovId)) return "Choose the SOV first (step 2).";
   if (state.checkingFiles) return "Please wait while your files are checked.";
   if (state.files.length === 0) return "Add at least one corrections file first (step 3).";
   const blocking = state.files.filter((entry) => entry.report.blocking).map((entry) => entry.report.file_name);

@@ -1,6 +1,7 @@
-// Step 2: which SOV to update, how, and an optional reference.
+// Step 2: which SOV to update (found by name, see find-sov.js), how, and an optional reference.
 import { byId, h } from "../dom.js";
 import { sovIdIsValid, store } from "../store.js";
+import { mountFindSov } from "./find-sov.js";
 
 export const UPDATE_TYPES = [
   ["API", "API reoutput", "Apply your corrections and make new output files. The usual choice."],
@@ -13,18 +14,6 @@ export const UPDATE_TYPES = [
 ];
 
 export function mountSov() {
-  const sovId = h("input", {
-    id: "sov-id",
-    type: "text",
-    autocomplete: "off",
-    spellcheck: "false",
-    list: "sov-id-suggestions",
-    placeholder: "s-…",
-    testid: "sov-id",
-    "aria-describedby": "sov-id-hint sov-id-problem",
-  });
-  const suggestions = h("datalist", { id: "sov-id-suggestions" });
-  const problem = h("p", { class: "field-problem", id: "sov-id-problem", testid: "sov-id-problem" });
   const updateType = h(
     "select",
     { id: "update-type", testid: "update-type", "aria-describedby": "update-type-description" },
@@ -61,22 +50,6 @@ export function mountSov() {
     const entry = UPDATE_TYPES.find(([value]) => value === updateType.value);
     description.textContent = entry ? entry[2] : "";
   };
-  const checkShape = (final) => {
-    const id = sovId.value.trim();
-    const looksWrong = id !== "" && !sovIdIsValid(id);
-    // While typing, only speak up once the text clearly cannot become valid.
-    const show = looksWrong && (final || /[^a-z0-9-]/.test(id) || !/^(s|s-.*)$/.test(id));
-    problem.textContent = show
-      ? "SOV IDs start with “s-” followed by lower-case letters, digits and dashes, like s-acme-2026. Copy it from SOV Fixer."
-      : "";
-    sovId.setAttribute("aria-invalid", String(show));
-    if (id !== store.get().sovId) store.set({ sovId: id });
-  };
-  sovId.addEventListener("input", () => checkShape(false));
-  sovId.addEventListener("change", () => {
-    sovId.value = sovId.value.trim();
-    checkShape(true);
-  });
   updateType.addEventListener("change", () => {
     showDescription();
     store.set({ updateType: updateType.value });
@@ -85,16 +58,10 @@ export function mountSov() {
   callbackUrl.addEventListener("input", () => store.set({ callbackUrl: callbackUrl.value.trim() }));
   showDescription();
 
+  const finder = h("div", { class: "field" });
+  mountFindSov(finder);
   byId("sov-body").append(
-    h(
-      "div",
-      { class: "field" },
-      h("label", { for: "sov-id" }, "SOV ID"),
-      sovId,
-      suggestions,
-      h("p", { class: "hint", id: "sov-id-hint" }, "The ID of the SOV you are correcting, as shown in SOV Fixer."),
-      problem,
-    ),
+    finder,
     h("div", { class: "field" }, h("label", { for: "update-type" }, "What should SOV Fixer do?"), updateType, description, allTypes),
     h(
       "div",
@@ -113,22 +80,10 @@ export function mountSov() {
     ),
   );
 
-  let suggestionKey = "";
   store.subscribe((state) => {
-    if (state.sovId !== sovId.value.trim() && document.activeElement !== sovId) {
-      sovId.value = state.sovId;
-      checkShape(true);
-    }
-    const recent = state.settings ? state.settings.recent_sov_ids || [] : [];
-    const ids = [...new Set([...state.demoSovs.map((sov) => sov.id), ...recent])];
-    const key = ids.join(",");
-    if (key !== suggestionKey) {
-      suggestionKey = key;
-      const labels = new Map(state.demoSovs.map((sov) => [sov.id, sov.description]));
-      suggestions.replaceChildren(...ids.map((id) => h("option", { value: id, label: labels.get(id) || null })));
-    }
+    const chosen = state.sovLabel && state.sovLabel.id === state.sovId ? state.sovLabel.text : state.sovId;
     byId("sov-summary").textContent = sovIdIsValid(state.sovId)
-      ? `${state.sovId}, ${UPDATE_TYPES.find(([value]) => value === state.updateType)?.[1] || state.updateType}`
+      ? `${chosen}, ${UPDATE_TYPES.find(([value]) => value === state.updateType)?.[1] || state.updateType}`
       : "Which SOV are you correcting?";
   });
 }

@@ -9,12 +9,13 @@ use sov_error::AppError;
 use sov_jobs::Target;
 use std::path::{Path, PathBuf};
 
-/// The sample corrections shipped with the app, matching the demo SOV's buildings. One file only: the
-/// repository's other sample (`test_reoutput_locations.csv`) corrects the same buildings, so offering both made
-/// the demo's own sample blocked as conflicting.
+/// The sample corrections shipped with the app, matching the demo SOV's buildings and changing real values on
+/// them (year built, roof covering, building value), so the preview and the outputs show what an update does.
+/// One file only: the repository's other samples correct the same buildings (offering two made the demo's own
+/// sample blocked as conflicting), and `corrections.csv` changes nothing, so it stays for tests only.
 const SAMPLE_FILES: [(&str, &str); 1] = [(
-    "corrections.csv",
-    include_str!("../../../../samples/corrections.csv"),
+    "demo-corrections.csv",
+    include_str!("../../../../samples/demo-corrections.csv"),
 )];
 
 /// Writes the sample files into `dir` (again each time, so an edited copy does not break the demo).

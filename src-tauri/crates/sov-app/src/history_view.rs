@@ -123,7 +123,10 @@ pub struct HistoryDetail {
     #[serde(flatten)]
     pub entry: HistoryEntry,
     pub steps: Vec<HistoryStep>,
+    /// Newest first: a file fetched again by "Download again" comes before the copy it replaces.
     pub outputs: Vec<HistoryOutput>,
+    /// The folder the update's files were saved in (its own folder since per-run folders); `None` when no file was.
+    pub output_folder: Option<PathBuf>,
     pub error: Option<AppError>,
 }
 
@@ -254,7 +257,9 @@ fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
                 size: o.size,
                 exists: o.local_path.is_file(),
             })
+            .rev()
             .collect(),
+        output_folder: (!job.outputs.is_empty()).then(|| job.download_dir.clone()),
         error: job
             .last_error
             .clone()

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sov_error::AppError;
 use sov_jobs::{JobEvents, JobResult, JobsError, RunningJob};
+use sov_update::download::{create_run_folder, local_now};
 use sov_update::engine::{JobProgress, JobSpec, Step};
 use sov_update::{StartRequest, UpdateType};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What the window asks for when the user presses Start.
@@ -72,6 +73,17 @@ impl JobRequest {
             return Err(AppError::invalid_input("Tick at least one output format."));
         }
         Ok(())
+    }
+
+    /// What a run's folder is named after: the insured, as the underwriter typed it, else the SOV.
+    pub fn run_label(&self) -> String {
+        self.extra_data
+            .get("insured_name")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| self.sov_id.trim())
+            .to_owned()
     }
 
     fn spec(&self, download_dir: PathBuf) -> JobSpec {
@@ -135,15 +147,17 @@ impl AppState {
             .clone()
             .or_else(|| self.prefs().download_dir.clone())
             .unwrap_or_else(default_download_dir);
-        std::fs::create_dir_all(&download_dir).map_err(|error| {
-            AppError::file(
-                format!(
-                    "The download folder “{}” cannot be created. Choose another folder.",
-                    download_dir.display()
-                ),
-                error,
-            )
-        })?;
+        // Each run's files go into a new folder of their own, named after the insured (or the SOV) and the time.
+        let run_folder = create_run_folder(&download_dir, &request.run_label(), local_now())
+            .map_err(|error| {
+                AppError::file(
+                    format!(
+                        "A folder for the new files cannot be made in “{}”. Choose another folder in step 4.",
+                        download_dir.display()
+                    ),
+                    error,
+                )
+            })?;
         // Remembering is a convenience: failing to save it must not stop the update.
         let _ = self.update_prefs(|prefs| {
             prefs.remember_sov_id(request.sov_id.trim());
@@ -151,7 +165,7 @@ impl AppState {
             prefs.download_dir = Some(download_dir.clone());
         });
         let file_count = request.files.len();
-        let work = Work::Start(Box::new(request.spec(download_dir)));
+        let work = Work::Start(Box::new(request.spec(run_folder)));
         self.launch(host, work, file_count, subscriber).await
     }
 
@@ -205,6 +219,29 @@ impl AppState {
         file_count: usize,
         subscriber: Box<dyn JobSubscriber>,
     ) -> AppResult<JobStarted> {
+        // A new run's own folder, made by `start_job`: removed again if the run saves nothing into it.
+        let run_folder = match &work {
+            Work::Start(spec) => Some(spec.download_dir.clone()),
+            Work::Retry(_) | Work::Redownload(_) => None,
+        };
+        let (running, followed) = match self.run_followed(work, file_count, subscriber).await {
+            Ok(started) => started,
+            Err(error) => {
+                remove_if_empty(run_folder.as_deref());
+                return Err(error);
+            }
+        };
+        let job_id = running.job_id.clone();
+        self.announce_when_done(host, running, run_folder, Some(followed));
+        Ok(JobStarted { job_id })
+    }
+
+    async fn run_followed(
+        self: &Arc<Self>,
+        work: Work,
+        file_count: usize,
+        subscriber: Box<dyn JobSubscriber>,
+    ) -> AppResult<(RunningJob, Arc<FollowedJob>)> {
         let connection = self.connection().await?;
         let history = self.history().ok_or_else(no_history)?;
         let followed = self
@@ -212,30 +249,31 @@ impl AppState {
             .follow_new(file_count, subscriber)
             .map_err(|_| busy())?;
         let events = events_to(&followed);
-        let started = run(history, &connection, work, events).await;
-        let running = match started {
-            Ok(running) => running,
-            Err(error) => {
+        run(history, &connection, work, events)
+            .await
+            .map_err(|error| {
                 self.hub.forget(&followed);
-                return Err(error.into());
-            }
-        };
-        let job_id = running.job_id.clone();
-        self.announce_when_done(host, running, Some(followed));
-        Ok(JobStarted { job_id })
+                error.into()
+            })
+            .map(|running| (running, followed))
     }
 
-    /// Notifies the user (if they look elsewhere) once `running` ends; the window following it gets its
-    /// checked changes in one last snapshot.
+    /// Notifies the user (if they look elsewhere) once `running` ends; first removes `run_folder` if the run ended
+    /// without saving anything in it (failed or cancelled before its files), so no empty folder is left to puzzle over.
+    /// The window following the job (`followed`) gets its checked changes in one last snapshot.
     pub(crate) fn announce_when_done(
         self: &Arc<Self>,
         host: Arc<dyn Host>,
         running: RunningJob,
+        run_folder: Option<PathBuf>,
         followed: Option<Arc<FollowedJob>>,
     ) {
         let state = Arc::clone(self);
         tokio::spawn(async move {
             let outcome = finished(running).await;
+            if outcome.is_err() {
+                remove_if_empty(run_folder.as_deref());
+            }
             if let (Ok(done), Some(followed)) = (&outcome, followed) {
                 if let Some(changes) = &done.changes {
                     followed.publish_changes(changes.clone());
@@ -244,6 +282,13 @@ impl AppState {
             let enabled = state.prefs().notifications;
             announce_end(host.as_ref(), enabled, &outcome);
         });
+    }
+}
+
+/// `remove_dir` removes only an empty folder, so nothing saved can be lost here; a folder that holds anything stays.
+fn remove_if_empty(folder: Option<&Path>) {
+    if let Some(folder) = folder {
+        let _ = std::fs::remove_dir(folder);
     }
 }
 

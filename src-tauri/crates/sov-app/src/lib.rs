@@ -7,6 +7,7 @@ mod connection;
 mod demo;
 mod demo_server;
 mod files;
+mod find;
 mod history_view;
 mod host;
 mod hub;
@@ -26,6 +27,10 @@ pub use connection::ConnectionCheck;
 pub use demo::{DemoSovView, DemoStarted};
 pub use demo_server::{DemoEndpoint, DemoSlot};
 pub use files::{apply_fixes, check_files, FixedFile};
+pub use find::{
+    sov_id_from_text, FindQuery, SovDetails, SovListing, SovOutputView, SovReadiness, SovRevision,
+    SovSearchPage, FIND_PAGE_SIZE,
+};
 pub use history_view::{
     HistoryDetail, HistoryEntry, HistoryOutput, HistoryRowsNotApplied, HistoryStep,
 };

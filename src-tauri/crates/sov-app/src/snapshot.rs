@@ -5,6 +5,7 @@ use serde::Serialize;
 use sov_error::AppError;
 use sov_update::download::SavedOutput;
 use sov_update::engine::{JobProgress, Phase, RowsNotApplied, Step, UpdateChanges};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -52,6 +53,8 @@ pub struct JobSnapshot {
     pub stalled: bool,
     pub processing: Option<ProcessingView>,
     pub outputs: Vec<SavedOutput>,
+    /// The run's own folder that the outputs were saved in (the window's "Open folder"); `None` before the first.
+    pub output_folder: Option<PathBuf>,
     /// Set when the update finished but SOV Fixer did not apply every row: the window must not say plain "Done".
     pub rows_not_applied: Option<RowsNotApplied>,
     /// What the update changed, checked against SOV Fixer's new data after the outputs were saved: set by one
@@ -169,6 +172,11 @@ pub fn from_progress(job_id: &str, file_count: usize, progress: &JobProgress) ->
             health: p.health.clone(),
         }),
         outputs: progress.outputs.clone(),
+        output_folder: progress
+            .outputs
+            .first()
+            .and_then(|output| output.path.parent())
+            .map(Path::to_path_buf),
         rows_not_applied: progress.rows_not_applied.clone(),
         changes: None,
         error: progress.error.as_ref().map(|e| ErrorView {

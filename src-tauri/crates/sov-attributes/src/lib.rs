@@ -60,6 +60,9 @@ pub struct Attribute {
     /// `identification`, `location`, `limits`, `construction`, `occupancy` or `hazard`.
     pub group: &'static str,
     pub value_type: ValueType,
+    /// Shown in the corrections workbook by default: what an underwriter usually corrects (address, values and
+    /// limits, construction, occupancy, year built, stories, area, roof).
+    pub in_default_workbook: bool,
 }
 
 impl Attribute {
@@ -94,9 +97,23 @@ fn load(attributes_csv: &'static str, vocabulary_csv: &'static str) -> Result<Ta
     let mut attributes = Vec::new();
     for (number, line) in data_lines(attributes_csv) {
         let fields: Vec<&'static str> = line.split(',').collect();
-        let [name, label, group, value_type] = fields[..] else {
-            return Err(format!("attributes.csv line {number}: expected 4 fields"));
+        let [name, label, group, value_type, workbook] = fields[..] else {
+            return Err(format!("attributes.csv line {number}: expected 5 fields"));
         };
+        let in_default_workbook = match workbook {
+            "default" => true,
+            "" => false,
+            other => {
+                return Err(format!(
+                    "attributes.csv line {number}: workbook is `default` or empty, not `{other}`"
+                ))
+            }
+        };
+        if in_default_workbook && (group == "identification") {
+            return Err(format!(
+                "attributes.csv line {number}: `{name}` identifies a building and is not corrected in a workbook"
+            ));
+        }
         let value_type = ValueType::parse(value_type)
             .ok_or_else(|| format!("attributes.csv line {number}: unknown type `{value_type}`"))?;
         if attributes
@@ -110,6 +127,7 @@ fn load(attributes_csv: &'static str, vocabulary_csv: &'static str) -> Result<Ta
             label,
             group,
             value_type,
+            in_default_workbook,
         });
     }
     let mut vocabulary = HashMap::new();
@@ -246,7 +264,7 @@ mod tests {
     #[test]
     fn a_phrase_meaning_two_attributes_is_refused() {
         let attributes =
-            "name,label,group,value_type\ncity,City,location,text\nstate,State,location,text\n";
+            "name,label,group,value_type,workbook\ncity,City,location,text,\nstate,State,location,text,\n";
         let error = load(attributes, "phrase,attribute\nTown,city\nTOWN,state\n")
             .err()
             .unwrap_or_default();
@@ -255,18 +273,64 @@ mod tests {
 
     #[test]
     fn a_vocabulary_entry_for_an_unknown_attribute_is_refused() {
-        let attributes = "name,label,group,value_type\ncity,City,location,text\n";
+        let attributes = "name,label,group,value_type,workbook\ncity,City,location,text,\n";
         let error = load(attributes, "phrase,attribute\nTown,town\n")
             .err()
             .unwrap_or_default();
         assert_eq!(error, "vocabulary.csv line 2: unknown attribute `town`");
         let error = load(
-            "name,label,group,value_type\ncity,City,location,texty\n",
+            "name,label,group,value_type,workbook\ncity,City,location,texty,\n",
             "h\n",
         )
         .err()
         .unwrap_or_default();
         assert_eq!(error, "attributes.csv line 2: unknown type `texty`");
+    }
+
+    #[test]
+    fn the_default_workbook_shows_what_underwriters_correct() {
+        let shown: Vec<&str> = attributes()
+            .iter()
+            .filter(|attribute| attribute.in_default_workbook)
+            .map(|attribute| attribute.name)
+            .collect();
+        for name in [
+            "street",
+            "limits__building_value",
+            "const__bldg_year_built",
+            "const__num_stories",
+            "const__bldg_area",
+            "const__roof_covering",
+            "occupancy__type_desc",
+        ] {
+            assert!(shown.contains(&name), "{name}");
+        }
+        assert!(!shown.contains(&"item_key"));
+        assert!(
+            !shown.contains(&"latitude"),
+            "a correction rarely moves a pin"
+        );
+    }
+
+    #[test]
+    fn a_wrong_workbook_column_is_refused() {
+        let error = load(
+            "name,label,group,value_type,workbook\ncity,City,location,text,yes\n",
+            "h\n",
+        )
+        .err()
+        .unwrap_or_default();
+        assert_eq!(
+            error,
+            "attributes.csv line 2: workbook is `default` or empty, not `yes`"
+        );
+        let error = load(
+            "name,label,group,value_type,workbook\nitem_key,Item key,identification,identity,default\n",
+            "h\n",
+        )
+        .err()
+        .unwrap_or_default();
+        assert!(error.contains("identifies a building"), "{error}");
     }
 
     #[test]

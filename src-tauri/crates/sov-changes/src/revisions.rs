@@ -5,7 +5,7 @@ use std::path::Path;
 
 use sov_error::{AppError, Code};
 use sov_update::SovFixerClient;
-use sov_workbook::building::buildings_from_reader;
+use sov_workbook::building::buildings_from_data;
 use sov_workbook::Building;
 
 /// The revision number `update_id` made, as SOV Fixer's history of the update says.
@@ -36,7 +36,7 @@ pub fn read_buildings(path: &Path) -> Result<Vec<Building>, AppError> {
             error,
         )
     })?;
-    buildings_from_reader(file).map_err(|error| {
+    buildings_from_data(std::io::BufReader::new(file)).map_err(|error| {
         AppError::file(
             format!(
                 "The SOV data in {} is not readable JSON output. Delete the file and try again; it is \

@@ -244,18 +244,17 @@ mod tests {
 
     #[test]
     fn a_building_moved_more_than_50_km_is_flagged() {
-        let mut building = Building {
+        let building = Building {
             item_key: "i-1!S!2".into(),
             sheet_name: "S".into(),
             sheet_row_number: 2,
-            attributes: Default::default(),
+            attributes: [
+                ("latitude".into(), Value::Number(25.79)),
+                ("longitude".into(), Value::Number(-80.13)),
+            ]
+            .into_iter()
+            .collect(),
         };
-        building
-            .attributes
-            .insert("latitude".into(), Value::Number(25.79));
-        building
-            .attributes
-            .insert("longitude".into(), Value::Number(-80.13));
         // Miami Beach to Fort Lauderdale is about 40 km; to Orlando about 330 km.
         assert_eq!(
             moved_far(&building, Some(&Value::Number(26.12)), None),

@@ -169,9 +169,11 @@ pub fn preview(
         let base_row: Option<Vec<Option<Value>>> =
             snapshot.and_then(|snapshot| snapshot.base_row(&building.item_key));
         let changes_before = result.changes.len();
-        for ((attribute, entry), base_position) in
-            file.attributes.iter().zip(&row.values).zip(&base_positions)
+        for (index, (attribute, base_position)) in
+            file.attributes.iter().zip(&base_positions).enumerate()
         {
+            // A row read by `read_edits` keeps no cells when none was edited.
+            let entry = row.values.get(index).unwrap_or(&Entry::Unchanged);
             let current = building.value(attribute);
             // The value when the workbook was made, for the columns it was made with.
             let base = match (&base_row, base_position) {
@@ -184,7 +186,7 @@ pub fn preview(
             let yours = match entry {
                 Entry::Value(value) => Some(value),
                 Entry::Empty => None,
-                Entry::Unreadable => continue,
+                Entry::Unreadable | Entry::Unchanged => continue,
             };
             let Some(yours) = yours else {
                 if let Some(kept) = reference.and(current) {

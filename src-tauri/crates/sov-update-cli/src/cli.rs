@@ -16,7 +16,9 @@ Exit codes:
   1    unexpected error (a file or folder could not be used, an internal error)
   2    bad usage (unknown option, malformed -E KEY=VALUE, repeated -E key, empty id,
        an unreadable --since date or --status)
-  3    the pre-flight check found a blocking problem in a corrections file
+  3    the pre-flight check or the preview found a blocking problem in a corrections file
+       (a row matching no building; for `run`, values also changed on SOV Fixer since the
+       workbook was made, until --stale-cells says which to keep)
   4    no API key found, or SOV Fixer rejected it
   5    SOV Fixer refused the request or the update failed (unknown SOV or update id,
        unknown column, output format not enabled, processing failed, the SOV's data
@@ -26,6 +28,7 @@ Exit codes:
   7    network failure: SOV Fixer could not be reached or kept failing
   8    finished, with rows not applied: the outputs were saved, but SOV Fixer did not
        apply some rows (named on stderr); fix those rows and send only them again
+  9    nothing to send: the corrections workbook changes no value of the SOV
   130  cancelled with Ctrl-C (or SIGTERM)
 
 The API key is found, in this order: --auth-token, SOVFIXER_AUTH_TOKEN_<PRD|PRDEU|STG|DEV>,
@@ -119,6 +122,10 @@ pub enum Command {
     Diff(DiffArgs),
     /// Show an SOV (file, insured, buildings, revisions); --buildings writes what it holds now.
     Show(ShowArgs),
+    /// Write a corrections workbook (.xlsx) of the SOV's current data, to edit in Excel.
+    Template(TemplateArgs),
+    /// Show what corrections files will change on the SOV (old → new), before anything is sent.
+    Preview(PreviewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +162,10 @@ pub struct RunArgs {
     /// Folder for the outputs (default: the current folder). Refused with --no-write, which saves nothing.
     #[arg(long, value_name = "DIR", conflicts_with = "no_write")]
     pub out: Option<PathBuf>,
+    /// Save the outputs into a new folder of this run's own inside --out, named as the window names it: the
+    /// insured (-E insured_name) or the SOV id, then the local time ("Acme Corp 2026-12-06 14.05"); never reused.
+    #[arg(long, conflicts_with = "no_write")]
+    pub run_folder: bool,
     /// Download the outputs (the default).
     #[arg(long = "write", overrides_with = "no_write")]
     pub write: bool,
@@ -177,6 +188,61 @@ pub struct RunArgs {
     /// Stop waiting for processing after this long (e.g. 90s, 10m, 2h); the update keeps running.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub deadline: Option<Duration>,
+    /// Send a corrections workbook made by `template` exactly as it is, every row and cell, instead of only
+    /// the values it changes.
+    #[arg(long)]
+    pub send_as_is: bool,
+    /// For a workbook made before someone else changed the SOV: which value to send for a cell changed both
+    /// in the workbook and on SOV Fixer (otherwise nothing is sent and those cells are listed).
+    #[arg(long, value_enum, value_name = "KEEP")]
+    pub stale_cells: Option<StaleCells>,
+    /// Where fetched data is kept between runs (default: the user's cache folder).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// Which value wins for a cell changed both in the workbook and on SOV Fixer since it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StaleCells {
+    /// Send the workbook's value.
+    Yours,
+    /// Keep SOV Fixer's current value (the cell is not sent).
+    Server,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The SOV id (e.g. s-no-ping-hggcsk).
+    pub sov_id: String,
+    /// Write to this file (never replacing one); default: "<insured> corrections <date>.xlsx" in the
+    /// current folder, numbered when taken.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: Option<PathBuf>,
+    /// These attributes as columns, in this order (comma-separated attribute names); default: the ones an
+    /// underwriter usually corrects.
+    #[arg(
+        long,
+        value_name = "A,B,…",
+        value_delimiter = ',',
+        conflicts_with = "all"
+    )]
+    pub attributes: Vec<String>,
+    /// Every attribute any building of the SOV has.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The SOV id (e.g. s-no-ping-hggcsk).
+    pub sov_id: String,
+    /// Corrections files: a workbook made by `template`, or any CSV/Excel file with attribute headers.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl RunArgs {

@@ -47,6 +47,11 @@ pub enum Event {
     OutputSaved {
         output: OutputInfo,
     },
+    /// What a corrections file will change (`preview`, and `run` of a workbook made by `template`).
+    Preview {
+        file: String,
+        preview: Box<sov_compare::Preview>,
+    },
     Summary(Box<Summary>),
 }
 

@@ -13,8 +13,10 @@ pub const TIMED_OUT: u8 = 6;
 pub const NETWORK: u8 = 7;
 /// The update finished and its outputs were saved, but SOV Fixer did not apply every row sent.
 pub const ROWS_NOT_APPLIED: u8 = 8;
+/// `run` of a corrections workbook whose values are all already on SOV Fixer: nothing was sent.
+pub const NOTHING_TO_SEND: u8 = 9;
 /// The update finished, but the new revision does not hold every value sent (the change report says which).
-pub const CHANGES_NOT_APPLIED: u8 = 9;
+pub const CHANGES_NOT_APPLIED: u8 = 10;
 pub const CANCELLED: u8 = 130;
 
 /// The exit code for an engine or client error. A `--deadline` that ran out is a timeout; a request
@@ -72,6 +74,7 @@ pub fn outcome_word(code: u8) -> &'static str {
         TIMED_OUT => "timed_out",
         NETWORK => "network_failure",
         ROWS_NOT_APPLIED => "done_with_rows_not_applied",
+        NOTHING_TO_SEND => "nothing_to_send",
         CHANGES_NOT_APPLIED => "done_with_changes_not_applied",
         CANCELLED => "cancelled",
         _ => "error",

@@ -71,6 +71,10 @@ async fn run(cli: Cli) -> u8 {
         }
         Command::Diff(args) => commands::diff::diff(global, args, &out, &interrupt).await,
         Command::Show(args) => commands::show::show(global, args, &out, &interrupt).await,
+        Command::Template(args) => {
+            commands::template::template(global, args, &out, &interrupt).await
+        }
+        Command::Preview(args) => commands::preview::preview(global, args, &out, &interrupt).await,
     }
 }
 

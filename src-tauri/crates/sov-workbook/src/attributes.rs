@@ -1,9 +1,9 @@
-//! Plain-language names and kinds of the attributes an underwriter corrects (API contract §9.2), and which of them
-//! a workbook shows.
+//! Plain-language names and kinds of the attributes an underwriter corrects (API contract §9.2, kept as data in
+//! `sov-attributes`), and which of them a workbook shows.
 
 use std::collections::BTreeSet;
 
-use crate::building::Building;
+use crate::building::{Building, IDENTITY_KEYS};
 
 /// What an attribute holds, for number formats in the workbook and for the preview's flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,7 +12,6 @@ pub enum AttributeKind {
     Money,
     Year,
     Count,
-    Area,
     Decimal,
     Latitude,
     Longitude,
@@ -30,7 +29,7 @@ impl AttributeKind {
         match self {
             AttributeKind::Money => Some("#,##0"),
             AttributeKind::Year => Some("0"),
-            AttributeKind::Count | AttributeKind::Area => Some("#,##0"),
+            AttributeKind::Count => Some("#,##0"),
             AttributeKind::Decimal => Some("#,##0.00"),
             AttributeKind::Latitude | AttributeKind::Longitude => Some("0.000000"),
             AttributeKind::Text | AttributeKind::Code => None,
@@ -38,113 +37,17 @@ impl AttributeKind {
     }
 }
 
-/// A known attribute: its name on SOV Fixer, the header a person reads, its kind, and whether the default
-/// workbook shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KnownAttribute {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub kind: AttributeKind,
-    pub corrected_by_default: bool,
+/// The attributes of contract §9.2 a workbook may show (from `sov-attributes`, in the contract's order), leaving
+/// out the building's identity, which has columns of its own.
+pub fn known_attributes() -> impl Iterator<Item = &'static sov_attributes::Attribute> {
+    sov_attributes::attributes().iter().filter(|attribute| {
+        !IDENTITY_KEYS.contains(&attribute.name) && attribute.name != "custom_attrs"
+    })
 }
 
-const fn known(
-    name: &'static str,
-    label: &'static str,
-    kind: AttributeKind,
-    corrected_by_default: bool,
-) -> KnownAttribute {
-    KnownAttribute {
-        name,
-        label,
-        kind,
-        corrected_by_default,
-    }
-}
-
-use AttributeKind::{Area, Code, Count, Decimal, Latitude, Longitude, Money, Text, Year};
-
-/// In the order a workbook shows them: address, values and limits, construction, occupancy, then the rest.
-pub const KNOWN_ATTRIBUTES: &[KnownAttribute] = &[
-    known("bldg_name", "Building name", Text, true),
-    known("street", "Street", Text, true),
-    known("city", "City", Text, true),
-    known("state", "State", Text, true),
-    known("zip", "ZIP code", Text, true),
-    known("county", "County", Text, false),
-    known("country", "Country", Text, true),
-    known("bldg_street_descriptor", "Full address", Text, false),
-    known("latitude", "Latitude", Latitude, false),
-    known("longitude", "Longitude", Longitude, false),
-    known("location_group", "Location group", Code, false),
-    known("limits__building_value", "Building value", Money, true),
-    known("limits__building_limit", "Building limit", Money, true),
-    known("limits__bpp_limit", "Contents (BPP) limit", Money, true),
-    known("limits__bi_limit", "Business income limit", Money, true),
-    known(
-        "limits__signs_and_other_limit",
-        "Signs and other limit",
-        Money,
-        false,
-    ),
-    known(
-        "limits__total_rp_and_bpp",
-        "Total real property and BPP",
-        Money,
-        false,
-    ),
-    known("limits__total_limit", "Total limit", Money, true),
-    known("limits__total_value", "Total value", Money, true),
-    known(
-        "limits__insurance_to_value",
-        "Insurance to value",
-        Decimal,
-        false,
-    ),
-    known("const__bldg_year_built", "Year built", Year, true),
-    known("const__num_stories", "Stories", Count, true),
-    known(
-        "const__num_stories_below_gnd",
-        "Stories below ground",
-        Count,
-        false,
-    ),
-    known("const__bldg_area", "Floor area (sq ft)", Area, true),
-    known("const__num_buildings", "Number of buildings", Count, false),
-    known("const__roof_covering", "Roof covering", Text, true),
-    known("const__wall_type", "Wall type", Text, true),
-    known("const__desc_ping", "Construction description", Text, true),
-    known("const__code_iso", "ISO construction code", Code, false),
-    known("const__code_air", "AIR construction code", Code, false),
-    known("const__code_rms", "RMS construction code", Code, false),
-    known("const__code_atc", "ATC construction code", Code, false),
-    known("occupancy__type_desc", "Occupancy", Text, true),
-    known("occupancy__desc_ping", "Occupancy description", Text, false),
-    known("occupancy__code_atc", "ATC occupancy code", Code, false),
-    known("occupancy__code_air", "AIR occupancy code", Code, false),
-    known("occupancy__code_rms", "RMS occupancy code", Code, false),
-    known("slosh_zone", "SLOSH zone", Code, false),
-    known("wind_tier", "Wind tier", Text, false),
-    known("fema_flood_zone", "FEMA flood zone", Text, false),
-    known("air__roof_covering", "AIR roof covering code", Code, false),
-    known(
-        "amrisc__roof_covering",
-        "AmRisc roof covering code",
-        Code,
-        false,
-    ),
-    known("icm__roof_covering", "ICM roof covering", Text, false),
-    known("icm__wind_tier", "ICM wind tier", Text, false),
-    known(
-        "rms__ws_roof_covering",
-        "RMS roof covering code",
-        Code,
-        false,
-    ),
-];
-
-pub fn known_attribute(name: &str) -> Option<&'static KnownAttribute> {
-    KNOWN_ATTRIBUTES.iter().find(|known| known.name == name)
+/// The attribute of §9.2 with this name, when a workbook may show it.
+pub fn known_attribute(name: &str) -> Option<&'static sov_attributes::Attribute> {
+    known_attributes().find(|attribute| attribute.name == name)
 }
 
 /// The header a person reads: the known label, or the attribute name made readable ("wind_speed" → "Wind speed").
@@ -162,20 +65,36 @@ pub fn label_of(name: &str) -> String {
 
 /// Text, when the attribute is unknown: a number typed into it is not flagged.
 pub fn kind_of(name: &str) -> AttributeKind {
-    known_attribute(name).map_or(AttributeKind::Text, |known| known.kind)
+    use sov_attributes::ValueType;
+    match known_attribute(name).map(|known| known.value_type) {
+        Some(ValueType::Currency) => AttributeKind::Money,
+        Some(ValueType::Year) => AttributeKind::Year,
+        Some(ValueType::WholeNumber | ValueType::Stories) => AttributeKind::Count,
+        Some(ValueType::Decimal) => AttributeKind::Decimal,
+        Some(ValueType::Latitude) => AttributeKind::Latitude,
+        Some(ValueType::Longitude) => AttributeKind::Longitude,
+        Some(ValueType::Zip | ValueType::IsoConstruction) => AttributeKind::Code,
+        Some(ValueType::Identity | ValueType::Text | ValueType::FloodZone) | None => {
+            AttributeKind::Text
+        }
+    }
 }
 
-/// The attribute a header means: a known label ("Year built"), or an attribute name ("const__bldg_year_built").
+/// The attribute a header means: a known label ("Year built"), a name underwriters use ("Yr Blt"), or an
+/// attribute name ("const__bldg_year_built").
 pub fn attribute_for_header(header: &str) -> Option<String> {
     let wanted = normalise_header(header);
     if wanted.is_empty() {
         return None;
     }
-    if let Some(known) = KNOWN_ATTRIBUTES
-        .iter()
+    if let Some(known) = known_attributes()
         .find(|known| normalise_header(known.label) == wanted || known.name == wanted)
     {
         return Some(known.name.to_owned());
+    }
+    // The names underwriters give columns ("Stories", "TIV", "Yr Blt"), as the pre-flight check knows them.
+    if let Some(suggested) = sov_attributes::suggest(header) {
+        return Some(suggested.name.to_owned());
     }
     looks_like_attribute_name(&wanted).then_some(wanted)
 }
@@ -209,12 +128,11 @@ pub enum AttributeChoice {
 }
 
 impl AttributeChoice {
-    /// The attribute columns, in order: known ones in the order of [`KNOWN_ATTRIBUTES`], then others by name.
+    /// The attribute columns, in order: known ones in the contract's order, then others by name.
     pub fn resolve(&self, buildings: &[Building]) -> Vec<String> {
         match self {
-            AttributeChoice::Default => KNOWN_ATTRIBUTES
-                .iter()
-                .filter(|known| known.corrected_by_default)
+            AttributeChoice::Default => known_attributes()
+                .filter(|known| known.in_default_workbook)
                 .map(|known| known.name.to_owned())
                 .collect(),
             AttributeChoice::All => {
@@ -222,8 +140,7 @@ impl AttributeChoice {
                     .iter()
                     .flat_map(|building| building.attributes.keys().map(|name| &**name))
                     .collect();
-                let mut names: Vec<String> = KNOWN_ATTRIBUTES
-                    .iter()
+                let mut names: Vec<String> = known_attributes()
                     .filter(|known| present.contains(known.name))
                     .map(|known| known.name.to_owned())
                     .collect();
@@ -265,6 +182,11 @@ mod tests {
             attribute_for_header("wind_speed_mph"),
             Some("wind_speed_mph".into())
         );
+        assert_eq!(
+            attribute_for_header("Stories"),
+            Some("const__num_stories".into()),
+            "a name underwriters use"
+        );
         assert_eq!(attribute_for_header("My notes"), None);
         assert_eq!(attribute_for_header(""), None);
     }
@@ -277,10 +199,9 @@ mod tests {
 
     #[test]
     fn every_known_label_is_distinct() {
-        let labels: BTreeSet<String> = KNOWN_ATTRIBUTES
-            .iter()
+        let labels: BTreeSet<String> = known_attributes()
             .map(|known| normalise_header(known.label))
             .collect();
-        assert_eq!(labels.len(), KNOWN_ATTRIBUTES.len());
+        assert_eq!(labels.len(), known_attributes().count());
     }
 }

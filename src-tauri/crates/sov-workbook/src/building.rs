@@ -1,12 +1,10 @@
 //! The smallest building shape the workbook and the preview need, after the JSON output of §14.4 of the API
 //! contract. (A streaming reader of whole outputs lives elsewhere; `buildings_from_output` reads one in memory.)
 
-use std::collections::{BTreeMap, HashSet};
-use std::fmt;
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::value::Value;
 
@@ -28,7 +26,78 @@ pub struct Building {
     pub item_key: String,
     pub sheet_name: String,
     pub sheet_row_number: u32,
-    pub attributes: BTreeMap<Arc<str>, Value>,
+    pub attributes: Attributes,
+}
+
+/// A building's attribute values by name, sorted by name: a plain vector rather than a tree, since 50,000
+/// buildings × 40 attributes in tree nodes took about half again the memory of the values themselves.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attributes(Vec<(Arc<str>, Value)>);
+
+impl Attributes {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0
+            .binary_search_by(|(key, _)| (**key).cmp(name))
+            .ok()
+            .map(|index| &self.0[index].1)
+    }
+
+    /// Sets `name` to `value`, returning the value it replaced.
+    pub fn insert(&mut self, name: Arc<str>, value: Value) -> Option<Value> {
+        match self.0.binary_search_by(|(key, _)| key.cmp(&name)) {
+            Ok(index) => Some(std::mem::replace(&mut self.0[index].1, value)),
+            Err(index) => {
+                self.0.insert(index, (name, value));
+                None
+            }
+        }
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The names, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.0.iter().map(|(key, _)| key)
+    }
+
+    /// (name, value) pairs, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(Arc<str>, Value)> for Attributes {
+    /// A name given twice keeps its last value, as a map would.
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, Value)>>(pairs: I) -> Self {
+        let mut pairs: Vec<(Arc<str>, Value)> = pairs.into_iter().collect();
+        // Stable, so equal names stay in the order given and the last one can be kept.
+        pairs.sort_by(|(left, _), (right, _)| left.cmp(right));
+        let mut kept: Vec<(Arc<str>, Value)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match kept.last_mut() {
+                Some(last) if last.0 == pair.0 => *last = pair,
+                _ => kept.push(pair),
+            }
+        }
+        kept.shrink_to_fit();
+        Attributes(kept)
+    }
+}
+
+impl Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }
 
 fn is_identity_or_unused(key: &str) -> bool {
@@ -64,7 +133,7 @@ impl Building {
     pub fn label(&self) -> String {
         let parts: Vec<String> = ["bldg_name", "street", "city"]
             .iter()
-            .filter_map(|name| self.attributes.get(*name).map(Value::to_field))
+            .filter_map(|name| self.attributes.get(name).map(Value::to_field))
             .collect();
         if parts.is_empty() {
             format!("{} row {}", self.sheet_name, self.sheet_row_number)
@@ -113,20 +182,17 @@ pub fn buildings_from_output(json: &serde_json::Value) -> Vec<Building> {
         .unwrap_or_default()
 }
 
-/// The buildings of a JSON output read from `reader` without holding the document: each building is built as
-/// it is parsed, attribute names shared. Buildings lacking their identity are skipped.
-pub fn buildings_from_reader(
+/// Every building of a JSON output streamed from `reader` by `sov-data` (never the whole document in memory),
+/// converted as it goes by past; buildings lacking their identity are skipped.
+pub fn buildings_from_data(
     reader: impl std::io::Read,
-) -> Result<Vec<Building>, serde_json::Error> {
-    let mut names = HashSet::new();
+) -> Result<Vec<Building>, sov_data::ReadError> {
+    let mut from_data = FromData::default();
     let mut buildings = Vec::new();
-    let mut deserializer = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
-    OutputSeed {
-        names: &mut names,
-        buildings: &mut buildings,
-    }
-    .deserialize(&mut deserializer)?;
-    deserializer.end()?;
+    sov_data::for_each_building(reader, |building| {
+        buildings.extend(from_data.building(&building));
+        Ok(())
+    })?;
     Ok(buildings)
 }
 
@@ -139,122 +205,6 @@ fn intern(names: &mut Names, name: &str) -> Arc<str> {
     let shared: Arc<str> = Arc::from(name);
     names.insert(Arc::clone(&shared));
     shared
-}
-
-struct OutputSeed<'a> {
-    names: &'a mut Names,
-    buildings: &'a mut Vec<Building>,
-}
-
-impl<'de> DeserializeSeed<'de> for OutputSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OutputSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an SOV's JSON output")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "buildings" {
-                map.next_value_seed(BuildingsSeed {
-                    names: &mut *self.names,
-                    buildings: &mut *self.buildings,
-                })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-struct BuildingsSeed<'a> {
-    names: &'a mut Names,
-    buildings: &'a mut Vec<Building>,
-}
-
-impl<'de> DeserializeSeed<'de> for BuildingsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for BuildingsSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of buildings")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(building) = seq.next_element_seed(BuildingSeed {
-            names: &mut *self.names,
-        })? {
-            self.buildings.extend(building);
-        }
-        Ok(())
-    }
-}
-
-struct BuildingSeed<'a> {
-    names: &'a mut Names,
-}
-
-impl<'de> DeserializeSeed<'de> for BuildingSeed<'_> {
-    type Value = Option<Building>;
-    fn deserialize<D: Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Option<Building>, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for BuildingSeed<'_> {
-    type Value = Option<Building>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a building")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Building>, A::Error> {
-        let (mut item_key, mut sheet_name, mut sheet_row_number) = (None, None, None);
-        let mut attributes = BTreeMap::new();
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "item_key" => item_key = next_text(&mut map)?,
-                "sheet_name" => sheet_name = next_text(&mut map)?,
-                "sheet_row_number" => sheet_row_number = row_number(&map.next_value()?),
-                other if is_identity_or_unused(other) => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                other => {
-                    if let Some(value) = Value::from_json(&map.next_value()?) {
-                        attributes.insert(intern(self.names, other), value);
-                    }
-                }
-            }
-        }
-        Ok(match (item_key, sheet_name, sheet_row_number) {
-            (Some(item_key), Some(sheet_name), Some(sheet_row_number)) => Some(Building {
-                item_key,
-                sheet_name,
-                sheet_row_number,
-                attributes,
-            }),
-            _ => None,
-        })
-    }
-}
-
-/// The next value of `map` when it is text (`None` when it is anything else).
-fn next_text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<String>, A::Error> {
-    Ok(match map.next_value::<serde_json::Value>()? {
-        serde_json::Value::String(text) => Some(text),
-        _ => None,
-    })
 }
 
 /// How a corrections row names its building: by item key, or by sheet and row (either may be missing).
@@ -308,7 +258,7 @@ mod tests {
         assert!(!building.attributes.contains_key("extra"));
         assert_eq!(building.label(), "Normal House");
 
-        let streamed = buildings_from_reader(json.to_string().as_bytes()).unwrap();
+        let streamed = buildings_from_data(json.to_string().as_bytes()).unwrap();
         assert_eq!(streamed, buildings);
     }
 
@@ -336,12 +286,39 @@ mod tests {
             {"item_key": "i-42!S!2", "sheet_name": "S", "sheet_row_number": "2", "city": "Miami"},
             {"item_key": "i-42!S!3", "sheet_name": "S", "sheet_row_number": 3, "city": "Tampa", "extra": {}}
         ], "uw_rules": [1, 2]}"#;
-        let buildings = buildings_from_reader(json.as_bytes()).unwrap();
+        let buildings = buildings_from_data(json.as_bytes()).unwrap();
         assert_eq!(buildings.len(), 2);
         let first = buildings[0].attributes.keys().next().unwrap();
         let second = buildings[1].attributes.keys().next().unwrap();
         assert!(Arc::ptr_eq(first, second));
-        assert!(buildings_from_reader(&b"{\"buildings\": [}"[..]).is_err());
+        assert!(buildings_from_data(&b"{\"buildings\": [}"[..]).is_err());
+    }
+
+    #[test]
+    fn attributes_are_found_by_name_and_a_repeated_name_keeps_its_last_value() {
+        let attributes: Attributes = [
+            (Arc::from("street"), Value::Text("1 Main St".into())),
+            (Arc::from("city"), Value::Text("Miami".into())),
+            (Arc::from("street"), Value::Text("2 Main St".into())),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(attributes.len(), 2);
+        assert_eq!(
+            attributes.get("street"),
+            Some(&Value::Text("2 Main St".into()))
+        );
+        assert_eq!(attributes.get("zip"), None);
+        let mut attributes = attributes;
+        attributes.insert(Arc::from("zip"), Value::Text("33139".into()));
+        let replaced = attributes.insert(Arc::from("city"), Value::Text("Tampa".into()));
+        assert_eq!(replaced, Some(Value::Text("Miami".into())));
+        let names: Vec<&str> = attributes.keys().map(|name| &**name).collect();
+        assert_eq!(names, ["city", "street", "zip"]);
+        assert_eq!(
+            serde_json::to_value(&attributes).unwrap(),
+            serde_json::json!({"city": "Tampa", "street": "2 Main St", "zip": "33139"})
+        );
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! Plain file names ("Acme Corp corrections 2026-12-03.xlsx"), never overwriting, written atomically.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use sov_error::AppError;
@@ -32,6 +31,21 @@ pub fn today_utc() -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Now in UTC as RFC 3339 (`2026-12-03T14:05:09Z`), as the history records times.
+pub fn now_utc_rfc3339() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    let of_day = seconds % 86_400;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60
+    )
+}
+
 /// Days since 1970-01-01 to a calendar date (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -52,48 +66,24 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// Writes `bytes` into `folder` as `file_name`, or "name (2).ext", "name (3).ext"… when taken: never
-/// overwrites, and a reader never sees a half-written file (written beside it, then renamed into place).
+/// overwrites, and a reader never sees a half-written file (`sov_files` writes beside it, then renames).
 pub fn write_new_file(folder: &Path, file_name: &str, bytes: &[u8]) -> Result<PathBuf, AppError> {
-    let folder_error = |error: std::io::Error| {
-        AppError::file(
+    sov_files::write_new_file(folder, file_name, bytes).map_err(|error| match error {
+        sov_files::SaveError::NoFreeName { .. } => AppError::file(
+            format!(
+                "The folder {} already holds hundreds of files named \"{file_name}\". Move some away and try again.",
+                folder.display()
+            ),
+            error,
+        ),
+        other => AppError::file(
             format!(
                 "SOV Updater could not write into the folder {}. Check that it exists and that you may write there, or choose another folder.",
                 folder.display()
             ),
-            error,
-        )
-    };
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".sov-updater-")
-        .tempfile_in(folder)
-        .map_err(folder_error)?;
-    temporary.write_all(bytes).map_err(folder_error)?;
-    temporary.as_file().sync_all().map_err(folder_error)?;
-    let (stem, extension) = match file_name.rsplit_once('.') {
-        Some((stem, extension)) => (stem.to_owned(), format!(".{extension}")),
-        None => (file_name.to_owned(), String::new()),
-    };
-    for attempt in 1..10_000 {
-        let candidate = if attempt == 1 {
-            folder.join(file_name)
-        } else {
-            folder.join(format!("{stem} ({attempt}){extension}"))
-        };
-        match temporary.persist_noclobber(&candidate) {
-            Ok(_) => return Ok(candidate),
-            Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
-                temporary = error.file;
-            }
-            Err(error) => return Err(folder_error(error.error)),
-        }
-    }
-    Err(AppError::file(
-        format!(
-            "The folder {} already holds thousands of files named \"{file_name}\". Move some away and try again.",
-            folder.display()
+            other,
         ),
-        "no free name",
-    ))
+    })
 }
 
 #[cfg(test)]
@@ -115,6 +105,17 @@ mod tests {
             plain_file_name("  ", "report", "2026-12-03", "xlsx"),
             "SOV report 2026-12-03.xlsx"
         );
+    }
+
+    #[test]
+    fn now_is_a_utc_time_of_today() {
+        let now = now_utc_rfc3339();
+        assert_eq!(now.len(), "2026-12-03T14:05:09Z".len(), "{now}");
+        assert!(
+            now.starts_with(&today_utc()) || now.ends_with("T00:00:00Z"),
+            "{now}"
+        );
+        assert!(now.ends_with('Z'));
     }
 
     #[test]

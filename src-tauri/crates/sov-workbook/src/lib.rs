@@ -12,8 +12,8 @@ pub mod value;
 pub mod writer;
 
 pub use attributes::{AttributeChoice, AttributeKind};
-pub use building::{Building, RowKey};
-pub use reader::{read_corrections, CorrectionRow, CorrectionsFile, Entry};
+pub use building::{Attributes, Building, RowKey};
+pub use reader::{read_corrections, read_edits, CorrectionRow, CorrectionsFile, Entry};
 pub use snapshot::Snapshot;
 pub use value::Value;
 pub use writer::{corrections_workbook_bytes, save_corrections_workbook, WorkbookSource};

@@ -30,6 +30,9 @@ pub enum Entry {
     Value(Value),
     /// A spreadsheet error such as `#REF!`: neither a value nor an emptied cell (and warned about).
     Unreadable,
+    /// As the workbook was made (equal to the hidden sheet's value): the user did not touch it. Only
+    /// [`read_edits`] gives it; a row whose cells are all untouched has no `values` at all.
+    Unchanged,
 }
 
 /// What a corrections file holds.
@@ -70,6 +73,25 @@ enum ColumnUse {
 
 /// Reads `path` (CSV by its extension, otherwise any workbook).
 pub fn read_corrections(path: &Path) -> Result<CorrectionsFile, AppError> {
+    read_file(path, Keep::Everything)
+}
+
+/// Reads `path` for the preview: as [`read_corrections`], but in our workbook (hidden sheet intact) a cell equal
+/// to what the workbook was made with is [`Entry::Unchanged`], holding no value, a row of such cells keeps
+/// none, and the snapshot keeps the base values of the edited rows only. A 50,000-row workbook with a few edits
+/// then holds only those edits.
+pub fn read_edits(path: &Path) -> Result<CorrectionsFile, AppError> {
+    read_file(path, Keep::Edits)
+}
+
+/// What of the rows' cells is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    Everything,
+    Edits,
+}
+
+fn read_file(path: &Path, keep: Keep) -> Result<CorrectionsFile, AppError> {
     let file_name = path.file_name().map_or_else(
         || path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
@@ -83,13 +105,24 @@ pub fn read_corrections(path: &Path) -> Result<CorrectionsFile, AppError> {
     let is_csv = path.extension().is_some_and(|extension| {
         ["csv", "txt"].contains(&extension.to_string_lossy().to_lowercase().as_str())
     });
-    read_corrections_bytes(&file_name, bytes, is_csv)
+    read_bytes(&file_name, bytes, is_csv, keep)
 }
 
+/// [`read_corrections`] of a file's bytes.
 pub fn read_corrections_bytes(
     file_name: &str,
     bytes: Vec<u8>,
     is_csv: bool,
+) -> Result<CorrectionsFile, AppError> {
+    read_bytes(file_name, bytes, is_csv, Keep::Everything)
+}
+
+/// A file's bytes, keeping everything or only the edits (see [`read_edits`]).
+pub fn read_bytes(
+    file_name: &str,
+    bytes: Vec<u8>,
+    is_csv: bool,
+    keep: Keep,
 ) -> Result<CorrectionsFile, AppError> {
     let not_a_workbook = |detail: String| {
         AppError::invalid_input(format!(
@@ -114,6 +147,8 @@ pub fn read_corrections_bytes(
         .ok_or_else(|| empty_file(file_name))?;
     let mut layout: Option<Vec<ColumnUse>> = None;
     let mut attributes: Option<Vec<String>> = None;
+    // Each attribute column's place in the hidden sheet's base rows, when only edits are kept.
+    let mut base_positions: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
     let outcome = source
         .for_each_row(&main_sheet, |row_number, cells| -> Result<(), AppError> {
@@ -121,11 +156,20 @@ pub fn read_corrections_bytes(
                 None => {
                     let (columns, names) =
                         read_header(file_name, cells, snapshot.as_ref(), &mut warnings)?;
+                    if let (Keep::Edits, Some(snapshot)) = (keep, &snapshot) {
+                        base_positions = names
+                            .iter()
+                            .map(|name| snapshot.attributes().position(|base| base == name))
+                            .collect();
+                    }
                     layout = Some(columns);
                     attributes = Some(names);
                 }
                 Some(columns) => {
-                    if let Some(row) = read_row(row_number, cells, columns, &mut warnings) {
+                    if let Some(mut row) = read_row(row_number, cells, columns, &mut warnings) {
+                        if let Some(snapshot) = snapshot.as_ref().filter(|_| keep == Keep::Edits) {
+                            keep_only_edits(&mut row, snapshot, &base_positions);
+                        }
                         rows.push(row);
                     }
                 }
@@ -138,6 +182,10 @@ pub fn read_corrections_bytes(
         return Err(empty_file(file_name));
     }
     let attributes = attributes.unwrap_or_default();
+    let mut snapshot = snapshot;
+    if let (Keep::Edits, Some(snapshot)) = (keep, snapshot.as_mut()) {
+        forget_untouched_base_rows(snapshot, &rows);
+    }
     Ok(CorrectionsFile {
         file_name: file_name.to_owned(),
         sheet: main_sheet,
@@ -146,6 +194,53 @@ pub fn read_corrections_bytes(
         snapshot,
         warnings,
     })
+}
+
+/// Marks the cells equal to the building's value when the workbook was made as `Unchanged` (an empty cell where
+/// there was no value too); a row with nothing else keeps no cells.
+fn keep_only_edits(row: &mut CorrectionRow, snapshot: &Snapshot, base_positions: &[Option<usize>]) {
+    let Some(base) = row
+        .key
+        .item_key
+        .as_deref()
+        .and_then(|item_key| snapshot.base_row(item_key))
+    else {
+        return;
+    };
+    for (entry, position) in row.values.iter_mut().zip(base_positions) {
+        let Some(position) = position else {
+            continue;
+        };
+        let made_with = base.get(*position).and_then(Option::as_ref);
+        let untouched = match (&*entry, made_with) {
+            (Entry::Value(value), Some(made_with)) => value.same_as(made_with),
+            (Entry::Empty, None) => true,
+            _ => false,
+        };
+        if untouched {
+            *entry = Entry::Unchanged;
+        }
+    }
+    if row.values.iter().all(|entry| *entry == Entry::Unchanged) {
+        row.values = Vec::new();
+    }
+}
+
+/// With only edits kept, the preview needs the base values of the edited rows only: the others are let go (at
+/// SOV scale they are most of the hidden sheet). Kept whole when an edited row has no item key, since its
+/// building is then found by sheet and row.
+fn forget_untouched_base_rows(snapshot: &mut Snapshot, rows: &[CorrectionRow]) {
+    let mut edited = std::collections::HashSet::new();
+    for row in rows.iter().filter(|row| !row.values.is_empty()) {
+        match &row.key.item_key {
+            Some(item_key) => edited.insert(item_key.as_str()),
+            None => return,
+        };
+    }
+    snapshot
+        .base
+        .retain(|item_key, _| edited.contains(item_key.as_str()));
+    snapshot.base.shrink_to_fit();
 }
 
 fn empty_file(file_name: &str) -> AppError {
@@ -170,14 +265,14 @@ fn read_snapshot(
     file_name: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Snapshot>, crate::cells::Unreadable> {
-    let mut rows: Vec<Vec<Option<Value>>> = Vec::new();
+    let mut reader = snapshot::SnapshotReader::default();
     source
         .for_each_row(DATA_SHEET, |_, cells| -> Result<(), ()> {
-            rows.push(cells.iter().map(|cell| cell.value().cloned()).collect());
+            reader.add_row(cells.iter().map(|cell| cell.value().cloned()).collect());
             Ok(())
         })?
         .ok();
-    Ok(match snapshot::parse(rows) {
+    Ok(match reader.finish() {
         Ok(snapshot) => Some(snapshot),
         Err(SnapshotProblem::NotOurs) => None,
         Err(SnapshotProblem::EditedByHand(why)) => {

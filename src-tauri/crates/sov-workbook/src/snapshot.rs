@@ -65,7 +65,7 @@ pub enum SnapshotProblem {
 }
 
 /// The running checksum of the rows of the hidden sheet, in the order they are written.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Checksum(Sha256);
 
 impl Checksum {
@@ -119,68 +119,113 @@ pub fn head_rows(
 }
 
 /// Reads the hidden sheet's rows (cells already converted to values), taking them over.
-pub fn parse(mut rows: Vec<Vec<Option<Value>>>) -> Result<Snapshot, SnapshotProblem> {
-    let is_record = |row: &[Option<Value>], name: &str| matches!(row.first(), Some(Some(Value::Text(first))) if first == name);
-    let single = |rows: &[Vec<Option<Value>>], index: usize, name: &str| -> Option<String> {
-        let row = rows.get(index)?;
-        is_record(row, name).then(|| row.get(1)?.as_ref().map(Value::to_field))?
-    };
-    if single(&rows, 0, "format").as_deref() != Some(FORMAT) {
-        return Err(SnapshotProblem::NotOurs);
+pub fn parse(rows: Vec<Vec<Option<Value>>>) -> Result<Snapshot, SnapshotProblem> {
+    let mut reader = SnapshotReader::default();
+    for row in rows {
+        reader.add_row(row);
     }
-    let edited = |what: &str| SnapshotProblem::EditedByHand(what.to_owned());
-    let checksum_row = rows
-        .iter()
-        .rposition(|row| is_record(row, "checksum"))
-        .ok_or_else(|| edited("its checksum row is missing"))?;
-    let mut checksum = Checksum::default();
-    for row in &rows[..checksum_row] {
-        let cells: Vec<Option<&Value>> = row.iter().map(Option::as_ref).collect();
-        checksum.add_row(trim_trailing_empty(&cells));
-    }
-    if Some(checksum.hex()) != single(&rows, checksum_row, "checksum") {
-        return Err(edited("its contents differ from what SOV Updater wrote"));
-    }
-    let field = |index: usize, name: &str| single(&rows, index, name).ok_or_else(|| edited(name));
-    let (sov_id, revision, made_at) = (
-        field(1, "sov_id")?,
-        field(2, "revision")?,
-        field(3, "made_at")?,
-    );
-    let cells_after_name = |index: usize, name: &str| -> Result<Vec<String>, SnapshotProblem> {
-        let row = rows
-            .get(index)
-            .filter(|row| is_record(row, name))
-            .ok_or_else(|| edited(name))?;
-        Ok(row
-            .iter()
-            .skip(1)
-            .map(|cell| cell.as_ref().map(Value::to_field).unwrap_or_default())
-            .collect())
-    };
-    let headers = cells_after_name(4, "header")?;
-    let attributes = cells_after_name(5, "attribute")?;
-    if headers.len() != attributes.len() || attributes.len() < IDENTITY_COLUMNS.len() {
-        return Err(edited("its column map is incomplete"));
-    }
-    let columns: Vec<(String, String)> = headers.into_iter().zip(attributes).collect();
-    rows.truncate(checksum_row);
-    let mut base = HashMap::with_capacity(rows.len().saturating_sub(6));
-    for row in rows.into_iter().skip(6) {
+    reader.finish()
+}
+
+/// The rows before the base rows: format, sov_id, revision, made_at, header, attribute.
+const HEAD_ROWS: usize = 6;
+
+/// Reads the hidden sheet one row at a time, so its 50,000 base rows are held once (as the map), never also as
+/// a list of rows.
+#[derive(Default)]
+pub struct SnapshotReader {
+    head: Vec<Vec<Option<Value>>>,
+    rows_seen: usize,
+    checksum: Checksum,
+    /// Base rows covered by the last checksum row seen.
+    base: HashMap<String, Box<str>>,
+    /// Base rows after the last checksum row seen (dropped unless another checksum row covers them).
+    pending: Vec<(String, Box<str>)>,
+    /// Whether the last checksum row seen matched the rows before it.
+    last_checksum_matched: Option<bool>,
+}
+
+fn is_record(row: &[Option<Value>], name: &str) -> bool {
+    matches!(row.first(), Some(Some(Value::Text(first))) if first == name)
+}
+
+fn single(row: &[Option<Value>], name: &str) -> Option<String> {
+    is_record(row, name).then(|| row.get(1)?.as_ref().map(Value::to_field))?
+}
+
+impl SnapshotReader {
+    pub fn add_row(&mut self, row: Vec<Option<Value>>) {
+        let index = self.rows_seen;
+        self.rows_seen += 1;
+        if index >= HEAD_ROWS && is_record(&row, "checksum") {
+            let matched = single(&row, "checksum") == Some(self.checksum.clone().hex());
+            self.last_checksum_matched = Some(matched);
+            self.base.extend(self.pending.drain(..));
+        }
+        {
+            let cells: Vec<Option<&Value>> = row.iter().map(Option::as_ref).collect();
+            self.checksum.add_row(trim_trailing_empty(&cells));
+        }
+        if index < HEAD_ROWS {
+            self.head.push(row);
+            return;
+        }
+        if is_record(&row, "checksum") {
+            return;
+        }
         let mut cells = row.into_iter().skip(1);
         let Some(Some(item_key)) = cells.next() else {
-            continue;
+            return;
         };
         let json: String = cells.flatten().map(|cell| cell.to_field()).collect();
-        base.insert(item_key.to_field(), json.into_boxed_str());
+        self.pending
+            .push((item_key.to_field(), json.into_boxed_str()));
     }
-    Ok(Snapshot {
-        sov_id,
-        revision,
-        made_at,
-        columns,
-        base,
-    })
+
+    pub fn finish(self) -> Result<Snapshot, SnapshotProblem> {
+        let rows = &self.head;
+        let field_at =
+            |index: usize, name: &str| -> Option<String> { single(rows.get(index)?, name) };
+        if field_at(0, "format").as_deref() != Some(FORMAT) {
+            return Err(SnapshotProblem::NotOurs);
+        }
+        let edited = |what: &str| SnapshotProblem::EditedByHand(what.to_owned());
+        match self.last_checksum_matched {
+            None => return Err(edited("its checksum row is missing")),
+            Some(false) => return Err(edited("its contents differ from what SOV Updater wrote")),
+            Some(true) => {}
+        }
+        let field = |index: usize, name: &str| field_at(index, name).ok_or_else(|| edited(name));
+        let (sov_id, revision, made_at) = (
+            field(1, "sov_id")?,
+            field(2, "revision")?,
+            field(3, "made_at")?,
+        );
+        let cells_after_name = |index: usize, name: &str| -> Result<Vec<String>, SnapshotProblem> {
+            let row = rows
+                .get(index)
+                .filter(|row| is_record(row, name))
+                .ok_or_else(|| edited(name))?;
+            Ok(row
+                .iter()
+                .skip(1)
+                .map(|cell| cell.as_ref().map(Value::to_field).unwrap_or_default())
+                .collect())
+        };
+        let headers = cells_after_name(4, "header")?;
+        let attributes = cells_after_name(5, "attribute")?;
+        if headers.len() != attributes.len() || attributes.len() < IDENTITY_COLUMNS.len() {
+            return Err(edited("its column map is incomplete"));
+        }
+        let columns: Vec<(String, String)> = headers.into_iter().zip(attributes).collect();
+        Ok(Snapshot {
+            sov_id,
+            revision,
+            made_at,
+            columns,
+            base: self.base,
+        })
+    }
 }
 
 /// A spreadsheet program does not keep empty trailing cells; the checksum ignores them on both sides.

@@ -77,7 +77,6 @@ impl Formats {
             AttributeKind::Money,
             AttributeKind::Year,
             AttributeKind::Count,
-            AttributeKind::Area,
             AttributeKind::Decimal,
             AttributeKind::Latitude,
             AttributeKind::Longitude,

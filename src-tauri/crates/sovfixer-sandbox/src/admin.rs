@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::control::{CreateSovError, SandboxControl};
 use crate::faults::{Endpoint, Fault};
 use crate::responses::json_response;
-use crate::state::{SandboxState, ScriptedOutput};
+use crate::state::{SandboxState, ScriptedOutput, ScriptedStatus};
 
 pub fn admin_router() -> Router<Arc<SandboxState>> {
     Router::new()
@@ -65,6 +65,7 @@ fn config_view(state: &SandboxState) -> serde_json::Value {
         "queued_faults": inner.knobs.faults.queued(),
         "record_bodies": inner.knobs.record_bodies,
         "scripted_outputs": inner.knobs.scripted_outputs,
+        "status_script": inner.knobs.status_script,
     })
 }
 
@@ -114,6 +115,8 @@ struct ConfigPatch {
     record_bodies: Option<bool>,
     #[serde(default, deserialize_with = "present")]
     scripted_outputs: Option<Option<Vec<ScriptedOutput>>>,
+    #[serde(default, deserialize_with = "present")]
+    status_script: Option<Option<Vec<ScriptedStatus>>>,
 }
 
 async fn update_config(
@@ -160,6 +163,9 @@ async fn update_config(
         }
         if let Some(scripted) = patch.scripted_outputs {
             inner.knobs.scripted_outputs = scripted;
+        }
+        if let Some(script) = patch.status_script {
+            inner.knobs.status_script = script;
         }
     }
     json_response(StatusCode::OK, config_view(&state))

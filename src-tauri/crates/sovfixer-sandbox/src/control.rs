@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::faults::{Endpoint, Fault};
 use crate::sov::generated_sov;
 use crate::state::{
-    CallbackRecord, RequestOrigin, RequestRecord, SandboxState, ScriptedOutput, Upload,
+    CallbackRecord, RequestOrigin, RequestRecord, SandboxState, ScriptedOutput, ScriptedStatus,
+    Upload,
 };
 
 /// A seeded or generated SOV: its id and a short description.
@@ -125,6 +126,12 @@ impl SandboxControl {
     /// Updates finishing from now on produce exactly these outputs (`None`: their real ones again).
     pub fn set_scripted_outputs(&self, outputs: Option<Vec<ScriptedOutput>>) {
         self.state.lock().knobs.scripted_outputs = outputs;
+    }
+
+    /// Jobs started from now on answer these statuses, one per poll, and end at the first poll after them
+    /// (`None`: jobs progress with time again).
+    pub fn set_status_script(&self, script: Option<Vec<ScriptedStatus>>) {
+        self.state.lock().knobs.status_script = script;
     }
 
     pub fn clear_faults(&self) {

@@ -80,6 +80,9 @@ fn default_failed_message() -> String {
 pub struct Fault {
     /// Added before the request is handled.
     pub latency_ms: u64,
+    /// Added after the request was handled, before the answer goes out: the work is done at once but its
+    /// answer may come after the client gave up (a start that committed while the client timed out).
+    pub answer_delay_ms: u64,
     /// Status of injected errors: 502 (HTML body), 503, 429 (with Retry-After) or any other. Default 503.
     pub error_status: Option<u16>,
     /// The next N requests get the error, then the endpoint works again.
@@ -88,6 +91,9 @@ pub struct Fault {
     pub error_rate: f64,
     /// `Retry-After` seconds sent with 429 (and 503) errors.
     pub retry_after_s: Option<u64>,
+    /// The injected answer's body instead of the usual one for its status (`text/html` when it starts with
+    /// `<`, else `application/json`): a captive portal's page with a 200, say.
+    pub error_body: Option<String>,
     /// Downloads only: the connection is cut after this many body bytes.
     pub drop_after_bytes: Option<u64>,
     /// `start` or `status`: the job ends FAILED with this result instead of producing outputs.
@@ -95,7 +101,8 @@ pub struct Fault {
     /// The injected error is sent *after* the request was handled (its state change happened): a proxy
     /// failing after the backend committed. Without it the error replaces the handling.
     pub after_commit: bool,
-    /// Answer `302 Found` with this `Location` instead of handling the request (after the token check).
+    /// Answer `302 Found` with this `Location` instead of handling the request (after the token check); `{path}`
+    /// in it becomes the request's path.
     pub redirect_to: Option<String>,
     /// Downloads only: send the body in chunks of this many bytes…
     pub slow_chunk_bytes: Option<u64>,
@@ -110,12 +117,14 @@ pub const DEFAULT_ERROR_STATUS: u16 = 503;
 pub struct InjectedError {
     pub status: u16,
     pub retry_after_s: Option<u64>,
+    pub body: Option<String>,
 }
 
 /// The decision for one request.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FaultPlan {
     pub latency: Duration,
+    pub answer_delay: Duration,
     pub error: Option<InjectedError>,
     /// Send `error` after handling the request instead of in its place.
     pub after_commit: bool,
@@ -200,9 +209,11 @@ impl FaultBook {
         };
         FaultPlan {
             latency: Duration::from_millis(fault.latency_ms),
+            answer_delay: Duration::from_millis(fault.answer_delay_ms),
             error: fires.then(|| InjectedError {
                 status: fault.error_status.unwrap_or(DEFAULT_ERROR_STATUS),
                 retry_after_s: fault.retry_after_s,
+                body: fault.error_body.clone(),
             }),
             after_commit: fault.after_commit,
             redirect_to: fault.redirect_to.clone(),

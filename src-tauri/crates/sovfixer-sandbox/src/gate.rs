@@ -79,6 +79,7 @@ pub async fn api_gate(
     let mut request = request;
     let response = async {
         let mut after_commit = None;
+        let mut answer_delay = std::time::Duration::ZERO;
         if let Some(endpoint) = endpoint {
             let plan = state
                 .lock()
@@ -89,24 +90,29 @@ pub async fn api_gate(
                 tokio::time::sleep(plan.latency).await;
             }
             match (&plan.error, plan.after_commit) {
-                (Some(error), false) => return injected_error(error.status, error.retry_after_s),
+                (Some(error), false) => return injected_error(error),
                 (Some(error), true) => after_commit = Some(error.clone()),
                 (None, _) => {}
             }
             if token_check.is_ok() {
                 if let Some(location) = &plan.redirect_to {
-                    return redirect(location);
+                    // `{path}` keeps the request's path, so a redirect to the output origin lands on the same file.
+                    return redirect(&location.replace("{path}", &path));
                 }
             }
+            answer_delay = plan.answer_delay;
             request.extensions_mut().insert(plan);
         }
         if let Err(detail) = token_check {
             return unauthorized(detail);
         }
         let handled = next.run(request).await;
+        if !answer_delay.is_zero() {
+            tokio::time::sleep(answer_delay).await;
+        }
         match after_commit {
             // The handler's work stands; only the answer is lost on the way back.
-            Some(error) => injected_error(error.status, error.retry_after_s),
+            Some(error) => injected_error(&error),
             None => handled,
         }
     }

@@ -31,5 +31,5 @@ pub use control::{CreateSovError, DemoSov, JobSummary, SandboxControl, UploadSum
 pub use faults::{Endpoint, Fault, ForcedFailure};
 pub use server::{start, RunningSandbox, SandboxConfig};
 pub use sov::{LARGE_SOV_ID, SAMPLE_SOV_ID};
-pub use state::{CallbackRecord, RequestOrigin, RequestRecord, ScriptedOutput};
+pub use state::{CallbackRecord, RequestOrigin, RequestRecord, ScriptedOutput, ScriptedStatus};
 pub use stop_signal::{stop_requested, StopSignals};

@@ -273,6 +273,7 @@ pub fn write_outputs(
             size: std::fs::metadata(&path)?.len(),
             path,
             origin: None,
+            listed_without_url: false,
         });
     }
     Ok(outputs)

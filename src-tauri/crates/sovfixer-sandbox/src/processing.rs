@@ -34,6 +34,14 @@ pub fn spawn_job(state: Arc<SandboxState>, sudid: String, client_origin: String)
 }
 
 async fn run_job(state: Arc<SandboxState>, sudid: String, client_origin: String) {
+    let scripted = state
+        .lock()
+        .jobs
+        .get(&sudid)
+        .is_some_and(|job| job.script.is_some());
+    if scripted {
+        return; // its status polls drive it (`next_scripted_status`)
+    }
     let processing = state.lock().knobs.processing;
     tokio::time::sleep(processing.mul_f64(QUEUE_SHARE)).await;
     let step = processing.mul_f64(1.0 - QUEUE_SHARE) / PROGRESS_STEPS;
@@ -50,6 +58,48 @@ async fn run_job(state: Arc<SandboxState>, sudid: String, client_origin: String)
         }
         tokio::time::sleep(step).await;
     }
+    end_job(state, sudid, client_origin).await;
+}
+
+/// A scripted job's poll: shows the script's next status, or ends the job once the script ran out.
+pub async fn next_scripted_status(state: &Arc<SandboxState>, sudid: &str, client_origin: String) {
+    let ran_out = {
+        let mut inner = state.lock();
+        let Some(job) = inner.jobs.get_mut(sudid) else {
+            return;
+        };
+        if job.is_finished() {
+            return;
+        }
+        let Some(script) = job.script.as_mut() else {
+            return;
+        };
+        match script.pop_front() {
+            Some(next) => {
+                job.status = if next.status == "PENDING" {
+                    JobStatus::Pending
+                } else {
+                    JobStatus::InProgress
+                };
+                job.pct_complete = next.pct_complete;
+                job.last_health_status = Some(next.health);
+                job.last_health_check_time = Some(UtcTime::now().iso());
+                false
+            }
+            None => {
+                // Only this poll ends the job; one arriving meanwhile shows the last scripted status.
+                job.script = None;
+                true
+            }
+        }
+    };
+    if ran_out {
+        end_job(state.clone(), sudid.to_string(), client_origin).await;
+    }
+}
+
+/// Builds the outputs, stores the final status and calls the callback.
+async fn end_job(state: Arc<SandboxState>, sudid: String, client_origin: String) {
     let result = match tokio::task::spawn_blocking({
         let state = state.clone();
         let sudid = sudid.clone();

@@ -4,6 +4,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+use crate::faults::InjectedError;
+
 pub fn json_response(status: StatusCode, body: Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
@@ -26,9 +28,19 @@ pub fn unauthorized(detail: &str) -> Response {
 }
 
 /// An injected error, as a proxy (502 HTML page) or the service (JSON) would send it.
-pub fn injected_error(status: u16, retry_after_s: Option<u64>) -> Response {
-    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+pub fn injected_error(error: &InjectedError) -> Response {
+    let retry_after_s = error.retry_after_s;
+    let code = StatusCode::from_u16(error.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let mut response = match code {
+        _ if error.body.is_some() => {
+            let body = error.body.clone().unwrap_or_default();
+            let content_type = if body.starts_with('<') {
+                "text/html"
+            } else {
+                "application/json"
+            };
+            (code, [(header::CONTENT_TYPE, content_type)], body).into_response()
+        }
         StatusCode::BAD_GATEWAY => (
             code,
             [(header::CONTENT_TYPE, "text/html")],

@@ -25,6 +25,7 @@ pub fn write_scripted_outputs(
                 size: output.content.len() as u64,
                 path,
                 origin: output.on_output_origin.then(|| output_origin.to_string()),
+                listed_without_url: output.listed_without_url,
             })
         })
         .collect()

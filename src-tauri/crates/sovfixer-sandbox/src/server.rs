@@ -74,6 +74,7 @@ pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<R
         ignored_attribute: None,
         record_bodies: false,
         scripted_outputs: None,
+        status_script: None,
     };
     let base_url = format!("http://{addr}");
     let state = Arc::new(SandboxState::new(

@@ -76,6 +76,9 @@ pub struct StoredOutput {
     /// its URL points there instead of at the API.
     #[serde(skip)]
     pub origin: Option<String>,
+    /// A scripted output listed with no `url` (a client must fall back to the contract's path).
+    #[serde(skip)]
+    pub listed_without_url: bool,
 }
 
 /// The `result` block, present once the job finished.
@@ -127,6 +130,10 @@ pub struct Job {
     pub result: Option<JobResult>,
     #[serde(skip)]
     pub dir: PathBuf,
+    /// Set when the job was started under a status script: the statuses its next polls answer, one each. The
+    /// job ends at the first poll after they ran out.
+    #[serde(skip)]
+    pub script: Option<std::collections::VecDeque<ScriptedStatus>>,
 }
 
 impl Job {
@@ -217,6 +224,17 @@ pub struct Knobs {
     pub record_bodies: bool,
     /// Updates finishing while set produce exactly these outputs instead of the formats asked for.
     pub scripted_outputs: Option<Vec<ScriptedOutput>>,
+    /// Jobs started while set answer these statuses, one per poll, instead of progressing with time.
+    pub status_script: Option<Vec<ScriptedStatus>>,
+}
+
+/// One scripted answer to a status poll of a running job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ScriptedStatus {
+    /// `PENDING` or `IN_PROGRESS`; anything else counts as `IN_PROGRESS`.
+    pub status: String,
+    pub pct_complete: Option<u32>,
+    pub health: String,
 }
 
 /// An output a finishing update produces instead of its real ones: any file name (hostile ones included),
@@ -227,6 +245,9 @@ pub struct ScriptedOutput {
     pub content: String,
     #[serde(default)]
     pub on_output_origin: bool,
+    /// Listed in the status without a `url`; still downloadable at the API's path.
+    #[serde(default)]
+    pub listed_without_url: bool,
 }
 
 #[derive(Debug)]

@@ -26,6 +26,9 @@ pub fn status_body(job: &Job, origin: &UrlOrigin) -> Value {
                 .outputs
                 .iter()
                 .map(|o| {
+                    if o.listed_without_url {
+                        return json!({"description": o.description, "filename": o.filename});
+                    }
                     json!({
                         "description": o.description,
                         "filename": o.filename,

@@ -8,7 +8,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 use sov_app::{
     AppError, AppState, Code, HistoryDetail, HistoryEntry, JobSnapshot, MemoryStore, SecretError,
-    SecretStore, Settings,
+    SecretStore, Settings, SovDetails, SovSearchPage,
 };
 use sov_history::ResumePoint;
 use sov_jobs::{ChangedInput, InputProblem, JobsError};
@@ -46,6 +46,8 @@ fn the_committed_json_schema_matches_the_rust_types() {
     generator.subschema_for::<HistoryEntry>();
     generator.subschema_for::<HistoryDetail>();
     generator.subschema_for::<AppError>();
+    generator.subschema_for::<SovSearchPage>();
+    generator.subschema_for::<SovDetails>();
     let definitions = generator.take_definitions(true);
     for name in [
         "JobSnapshot",
@@ -54,6 +56,8 @@ fn the_committed_json_schema_matches_the_rust_types() {
         "HistoryEntry",
         "HistoryDetail",
         "AppError",
+        "SovSearchPage",
+        "SovDetails",
     ] {
         assert!(
             definitions.contains_key(name),

@@ -181,9 +181,24 @@ async fn a_second_job_is_refused_while_the_first_runs_and_cancel_ends_it() {
         .await
         .unwrap_err();
     assert!(refused.message.contains("already running"), "{refused:?}");
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("out")).unwrap().count(),
+        1,
+        "the refused run leaves no folder of its own"
+    );
     state.cancel_job(&started.job_id).unwrap();
     assert_eq!(first.until_final().await.phase, Phase::Cancelled);
     assert_eq!(state.list_history().unwrap()[0].id, started.job_id);
+    // A run that saved nothing leaves no empty folder: it goes once the job's task has ended.
+    let out = dir.path().join("out");
+    let emptied = async {
+        while std::fs::read_dir(&out).unwrap().count() > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), emptied)
+        .await
+        .expect("the cancelled run's empty folder is removed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,7 +257,15 @@ async fn rows_the_server_did_not_apply_reach_the_window_the_notification_and_rec
         (1, vec!["Sheet1 row 99".to_owned()])
     );
     let saved = rows.saved_to.expect("the list is saved beside the outputs");
-    assert_eq!(saved.parent(), Some(dir.path().join("out").as_path()));
+    assert_eq!(
+        saved.parent(),
+        end.output_folder.as_deref(),
+        "beside the outputs, in the run's own folder"
+    );
+    assert_eq!(
+        saved.parent().and_then(|folder| folder.parent()),
+        Some(dir.path().join("out").as_path())
+    );
     assert!(std::fs::read_to_string(&saved)
         .unwrap()
         .contains("Sheet1 row 99"));
@@ -264,6 +287,164 @@ async fn rows_the_server_did_not_apply_reach_the_window_the_notification_and_rec
     let kept = entry.rows_not_applied.as_ref().expect("history keeps it");
     assert_eq!(kept.count, 1);
     assert_eq!(kept.named, vec!["Sheet1 row 99"]);
+}
+
+/// "Acme Corp 2026-12-06 14.05", possibly with " (2)": the label, then the local date and time to the minute.
+fn is_run_folder_of(folder: &std::path::Path, label: &str) -> bool {
+    let name = folder.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let Some(rest) = name.strip_prefix(&format!("{label} ")) else {
+        return false;
+    };
+    let (stamp, suffix) = rest.split_at(rest.len().min(16));
+    let shape_ok = stamp.chars().enumerate().all(|(i, c)| match i {
+        4 | 7 => c == '-',
+        10 => c == ' ',
+        13 => c == '.',
+        _ => c.is_ascii_digit(),
+    });
+    stamp.len() == 16 && shape_ok && (suffix.is_empty() || suffix.starts_with(" ("))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_run_saves_into_a_new_folder_named_after_the_insured_and_the_time_and_the_newest_is_listed_first(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    let host = Arc::new(RecordingHost::default());
+    let out = dir.path().join("out");
+    let run = |extra: serde_json::Value| {
+        let state = state.clone();
+        let host = host.clone();
+        let request = serde_json::from_value(json!({
+            "sovId": demo.sov_id, "files": [demo.sample_files[0]], "outputFormats": ["JSON"],
+            "extraData": extra, "downloadDir": out
+        }))
+        .unwrap();
+        async move {
+            let recording = Recording::default();
+            let started = state
+                .start_job(host, request, Box::new(recording.clone()))
+                .await
+                .unwrap();
+            let end = recording.until_final().await;
+            assert_eq!(end.phase, Phase::Done, "{end:?}");
+            (started.job_id, end)
+        }
+    };
+
+    let (first_id, first) = run(json!({"insured_name": "Acme Corp"})).await;
+    let (second_id, second) = run(json!({"insured_name": "Acme Corp"})).await;
+    let first_folder = first
+        .output_folder
+        .clone()
+        .expect("the window is told the folder");
+    let second_folder = second
+        .output_folder
+        .clone()
+        .expect("the window is told the folder");
+    for folder in [&first_folder, &second_folder] {
+        assert_eq!(folder.parent(), Some(out.as_path()));
+        assert!(
+            is_run_folder_of(folder, "Acme Corp"),
+            "{}",
+            folder.display()
+        );
+    }
+    assert_ne!(first_folder, second_folder, "a run never shares a folder");
+    // Each run's files keep the server's names, in their own folder: no "(2)" copies side by side.
+    assert_eq!(first.outputs[0].filename, second.outputs[0].filename);
+    assert!(!second.outputs[0].filename.contains("(2)"));
+    assert_eq!(first.outputs[0].path.parent(), Some(first_folder.as_path()));
+    assert!(first.outputs[0].path.is_file() && second.outputs[0].path.is_file());
+
+    // Without an insured name, the folder is named after the SOV.
+    let (_, unnamed) = run(json!({})).await;
+    let unnamed_folder = unnamed.output_folder.clone().unwrap();
+    assert!(
+        is_run_folder_of(&unnamed_folder, &demo.sov_id),
+        "{}",
+        unnamed_folder.display()
+    );
+
+    let listed = state.list_history().unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[1].id, second_id, "newest first");
+    assert_eq!(listed[2].id, first_id);
+    let detail = state.get_history(&first_id).unwrap();
+    assert_eq!(detail.output_folder, Some(first_folder));
+    assert!(detail.outputs.iter().all(|o| o.exists));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_folder_that_cannot_hold_a_run_folder_is_refused_in_words_before_anything_is_sent(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    let not_a_folder = dir.path().join("report.txt");
+    std::fs::write(&not_a_folder, "").unwrap();
+    let request = serde_json::from_value(json!({
+        "sovId": demo.sov_id, "files": [demo.sample_files[0]], "outputFormats": ["JSON"],
+        "downloadDir": not_a_folder
+    }))
+    .unwrap();
+    let error = state
+        .start_job(
+            Arc::new(RecordingHost::default()),
+            request,
+            Box::new(Recording::default()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, sov_error::Code::FileError);
+    assert!(error.message.contains("report.txt"), "{}", error.message);
+    assert!(
+        error.message.contains("Choose another folder"),
+        "{}",
+        error.message
+    );
+    assert!(
+        state.list_history().unwrap().is_empty(),
+        "nothing was started"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_updates_details_list_its_files_newest_first_so_a_file_downloaded_again_comes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    let host = Arc::new(RecordingHost::default());
+    let request = serde_json::from_value(json!({
+        "sovId": demo.sov_id, "files": [demo.sample_files[0]], "outputFormats": ["JSON", "CSV"],
+        "extraData": {"insured_name": "Acme Corp"}, "downloadDir": dir.path().join("out")
+    }))
+    .unwrap();
+    let recording = Recording::default();
+    let started = state
+        .start_job(host.clone(), request, Box::new(recording.clone()))
+        .await
+        .unwrap();
+    let end = recording.until_final().await;
+    assert_eq!(end.phase, Phase::Done, "{end:?}");
+    assert_eq!(end.outputs.len(), 2);
+    // The file saved first is deleted, then fetched again: it is now the newest.
+    let first_saved = end.outputs[0].clone();
+    std::fs::remove_file(&first_saved.path).unwrap();
+
+    let again = Recording::default();
+    state
+        .redownload(host.clone(), &started.job_id, Box::new(again.clone()))
+        .await
+        .unwrap();
+    assert_eq!(again.until_final().await.phase, Phase::Done);
+    let detail = state.get_history(&started.job_id).unwrap();
+    let names: Vec<&str> = detail.outputs.iter().map(|o| o.filename.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0], first_saved.filename, "newest first: {names:?}");
+    assert!(detail.outputs.iter().all(|o| o.exists));
+    assert_eq!(detail.output_folder, end.output_folder);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -302,7 +483,12 @@ async fn what_the_update_changed_reaches_the_window_and_stays_in_recent_updates(
         "the address line recomputed from the city"
     );
     let report = changes.report.clone().expect("the report is saved");
-    assert_eq!(report.parent(), Some(dir.path().join("out").as_path()));
+    let outputs_folder = end.outputs[0].path.parent().unwrap();
+    assert_eq!(
+        report.parent(),
+        Some(outputs_folder),
+        "beside the new files"
+    );
 
     let recent = state.list_history().unwrap();
     let entry = recent.iter().find(|e| e.id == started.job_id).unwrap();

@@ -1,4 +1,5 @@
-//! All of sov-app's integration tests in one binary: one link instead of 2.
+//! All of sov-app's integration tests in one binary: one link instead of 3.
 
+mod find;
 mod ipc_contract;
 mod job_hub;

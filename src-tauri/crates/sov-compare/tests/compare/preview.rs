@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::support::{building, csv_file, edit, read, sov, workbook, SOV_ID, THIS_YEAR};
+use crate::support::{
+    building, csv_file, edit, read, read_everything, sov, workbook, SOV_ID, THIS_YEAR,
+};
 use calamine::Data;
 use sov_compare::flags::FlagKind;
 use sov_compare::upload::{changes_csv, StaleChoice};
@@ -201,6 +203,47 @@ fn suspicious_values_are_flagged_but_still_previewed() {
         result.summary.contains("4 values are worth a second look."),
         "{}",
         result.summary
+    );
+}
+
+#[test]
+fn keeping_only_the_edits_previews_exactly_what_reading_every_cell_does() {
+    let made_from = sov();
+    let bytes = edit(
+        &workbook(&made_from, "rev-1"),
+        &[
+            (
+                "i-4242!Locations!2",
+                "Year built",
+                Some(Data::Float(1972.0)),
+            ),
+            ("i-4242!Locations!3", "Roof covering", None),
+            (
+                "i-4242!Locations!4",
+                "Building value",
+                Some(Data::String("$1.2M".into())),
+            ),
+        ],
+    );
+    let mut now = made_from.clone();
+    now[0] = building(2, "Building 2", 1965.0, 2_000_000.0);
+    now[3] = building(5, "Building 5", 1965.0, 7_000_000.0);
+    let edits = read(bytes.clone());
+    let untouched_rows = edits
+        .rows
+        .iter()
+        .filter(|row| row.values.is_empty())
+        .count();
+    assert_eq!(
+        untouched_rows,
+        edits.rows.len() - 3,
+        "untouched rows keep no cells"
+    );
+    let everything = read_everything(bytes);
+    assert!(everything.rows.iter().all(|row| !row.values.is_empty()));
+    assert_eq!(
+        preview(SOV_ID, "rev-2", &now, &edits, THIS_YEAR),
+        preview(SOV_ID, "rev-2", &now, &everything, THIS_YEAR)
     );
 }
 

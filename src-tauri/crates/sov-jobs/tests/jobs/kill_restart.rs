@@ -7,17 +7,10 @@ use std::time::Duration;
 
 use crate::support::{resume_action, Harness};
 use sov_history::{JobDetail, JobStatus, TransitionKind};
-use sovfixer_sandbox::{Endpoint, Fault, LARGE_SOV_ID, SAMPLE_SOV_ID};
+use sovfixer_sandbox::{Endpoint, LARGE_SOV_ID};
 
 fn has(detail: &JobDetail, wanted: impl Fn(&TransitionKind) -> bool) -> bool {
     detail.transitions.iter().any(|t| wanted(&t.kind))
-}
-
-fn latency(ms: u64) -> Fault {
-    Fault {
-        latency_ms: ms,
-        ..Fault::default()
-    }
 }
 
 /// Holds a request far longer than any test runs. The sandbox acts on a request, and logs it, only once its
@@ -66,14 +59,33 @@ fn assert_interrupted(detail: &JobDetail, message_part: &str) {
     );
 }
 
+/// Resumes; the job must be marked interrupted (not continued).
+fn resume_marks_interrupted(harness: &Harness) {
+    let lines = harness.resume().finish();
+    assert_eq!(
+        resume_action(&lines)["action"],
+        "marked_interrupted",
+        "{lines:#?}"
+    );
+}
+
+/// One initiate, exactly the one upload the kill cut off (never acted on, never sent again), no start.
+fn assert_upload_cut_off_and_not_sent_again(harness: &Harness) {
+    assert_eq!(harness.seen(Endpoint::InitiateUpdate), 1);
+    assert_eq!(
+        harness.seen(Endpoint::AddLocations),
+        1,
+        "exactly the upload cut off by the kill; it was not sent again"
+    );
+    assert_eq!(harness.count(Endpoint::AddLocations), 0);
+    assert_eq!(harness.seen(Endpoint::Start), 0, "nothing was started");
+}
+
 #[test]
 fn killed_while_initiating_is_failed_honestly_and_never_sent_again() {
     let harness = Harness::new(Duration::from_secs(2));
-    harness
-        .control()
-        .set_fault(Endpoint::InitiateUpdate, latency(HELD));
-    let file = harness.sample_file();
-    let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
+    harness.hold(Endpoint::InitiateUpdate, HELD);
+    let mut run = harness.start_sample_job(&["JSON"]);
     run.wait_for("phase initiating");
     harness.wait_until_seen(Endpoint::InitiateUpdate, 1);
     run.kill();
@@ -101,30 +113,15 @@ fn killed_while_initiating_is_failed_honestly_and_never_sent_again() {
 #[test]
 fn killed_between_initiate_and_upload_is_failed_honestly() {
     let harness = Harness::new(Duration::from_secs(2));
-    harness
-        .control()
-        .set_fault(Endpoint::AddLocations, latency(HELD));
-    let file = harness.sample_file();
-    let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
+    harness.hold(Endpoint::AddLocations, HELD);
+    let mut run = harness.start_sample_job(&["JSON"]);
     let update_line = run.wait_for("update_id");
     harness.wait_until_seen(Endpoint::AddLocations, 1);
     run.kill();
 
-    let lines = harness.resume().finish();
-    assert_eq!(
-        resume_action(&lines)["action"],
-        "marked_interrupted",
-        "{lines:#?}"
-    );
-    assert_eq!(harness.seen(Endpoint::InitiateUpdate), 1);
+    resume_marks_interrupted(&harness);
     assert_eq!(harness.count(Endpoint::InitiateUpdate), 1);
-    assert_eq!(
-        harness.seen(Endpoint::AddLocations),
-        1,
-        "exactly the upload cut off by the kill; it was not sent again"
-    );
-    assert_eq!(harness.count(Endpoint::AddLocations), 0);
-    assert_eq!(harness.seen(Endpoint::Start), 0, "nothing was started");
+    assert_upload_cut_off_and_not_sent_again(&harness);
     let detail = harness.only_job();
     assert_interrupted(&detail, "Interrupted before the server received it");
     let update_id = update_line.rsplit(' ').next().unwrap();
@@ -135,9 +132,7 @@ fn killed_between_initiate_and_upload_is_failed_honestly() {
 #[test]
 fn killed_mid_upload_is_failed_honestly_naming_the_file() {
     let harness = Harness::new(Duration::from_secs(2));
-    harness
-        .control()
-        .set_fault(Endpoint::AddLocations, latency(HELD));
+    harness.hold(Endpoint::AddLocations, HELD);
     let file = harness.large_file();
     let mut run = harness.start_job(LARGE_SOV_ID, &file, &["JSON"]);
     run.wait_for("upload_started 1");
@@ -145,20 +140,8 @@ fn killed_mid_upload_is_failed_honestly_naming_the_file() {
     harness.wait_until_seen(Endpoint::AddLocations, 1);
     run.kill();
 
-    let lines = harness.resume().finish();
-    assert_eq!(
-        resume_action(&lines)["action"],
-        "marked_interrupted",
-        "{lines:#?}"
-    );
-    assert_eq!(harness.seen(Endpoint::InitiateUpdate), 1);
-    assert_eq!(
-        harness.seen(Endpoint::AddLocations),
-        1,
-        "exactly the upload cut off by the kill; it was not sent again"
-    );
-    assert_eq!(harness.count(Endpoint::AddLocations), 0);
-    assert_eq!(harness.seen(Endpoint::Start), 0);
+    resume_marks_interrupted(&harness);
+    assert_upload_cut_off_and_not_sent_again(&harness);
     let detail = harness.only_job();
     assert_interrupted(&detail, "large corrections.csv");
     assert!(has(&detail, |k| matches!(
@@ -178,8 +161,7 @@ fn killed_mid_upload_is_failed_honestly_naming_the_file() {
 #[test]
 fn killed_after_start_resumes_polling_and_downloads() {
     let harness = Harness::new(Duration::from_secs(4));
-    let file = harness.sample_file();
-    let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
+    let mut run = harness.start_sample_job(&["JSON"]);
     run.wait_for("phase queued");
     run.kill();
 
@@ -204,9 +186,8 @@ fn killed_after_start_resumes_polling_and_downloads() {
 #[test]
 fn killed_while_start_was_in_flight_asks_the_server_and_starts_once() {
     let harness = Harness::new(Duration::from_secs(2));
-    harness.control().set_fault(Endpoint::Start, latency(HELD));
-    let file = harness.sample_file();
-    let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
+    harness.hold(Endpoint::Start, HELD);
+    let mut run = harness.start_sample_job(&["JSON"]);
     run.wait_for("phase starting");
     harness.wait_until_seen(Endpoint::Start, 1);
     run.kill();
@@ -240,8 +221,7 @@ fn killed_while_start_was_in_flight_asks_the_server_and_starts_once() {
 #[test]
 fn killed_mid_poll_resumes_polling_and_downloads() {
     let harness = Harness::new(Duration::from_secs(5));
-    let file = harness.sample_file();
-    let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON", "CSV"]);
+    let mut run = harness.start_sample_job(&["JSON", "CSV"]);
     run.wait_for("phase processing");
     run.kill();
 
@@ -257,11 +237,8 @@ fn killed_mid_poll_resumes_polling_and_downloads() {
 #[test]
 fn killed_mid_download_keeps_saved_outputs_and_leaves_no_partial_file() {
     let harness = Harness::new(Duration::from_secs(1));
-    harness
-        .control()
-        .set_fault(Endpoint::Download, latency(1_500));
-    let file = harness.sample_file();
-    let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON", "CSV"]);
+    harness.hold(Endpoint::Download, 1_500);
+    let mut run = harness.start_sample_job(&["JSON", "CSV"]);
     run.wait_for(" saved ");
     run.wait_for("download 2");
     harness.wait_until_seen(Endpoint::Download, 2);
@@ -307,11 +284,8 @@ fn killed_mid_download_keeps_saved_outputs_and_leaves_no_partial_file() {
 #[test]
 fn killed_before_any_output_was_saved_downloads_all_once() {
     let harness = Harness::new(Duration::from_secs(1));
-    harness
-        .control()
-        .set_fault(Endpoint::Download, latency(2_000));
-    let file = harness.sample_file();
-    let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
+    harness.hold(Endpoint::Download, 2_000);
+    let mut run = harness.start_sample_job(&["JSON"]);
     run.wait_for("phase downloading");
     harness.wait_until_seen(Endpoint::Download, 1);
     run.kill();
@@ -335,8 +309,7 @@ fn killed_before_any_output_was_saved_downloads_all_once() {
 #[test]
 fn a_second_resume_finds_nothing_left_to_do() {
     let harness = Harness::new(Duration::from_secs(3));
-    let file = harness.sample_file();
-    let mut run = harness.start_job(SAMPLE_SOV_ID, &file, &["JSON"]);
+    let mut run = harness.start_sample_job(&["JSON"]);
     run.wait_for("phase processing");
     run.kill();
     harness.resume().finish();

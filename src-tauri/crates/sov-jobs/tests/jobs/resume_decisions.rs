@@ -13,29 +13,12 @@ use sovfixer_sandbox::{Endpoint, Fault};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploaded_but_never_started_is_started_once_after_asking_the_server() {
     let setup = setup(Duration::from_millis(300)).await;
-    let (job_id, update_id) = setup
-        .interrupted_job(
-            true,
-            &[
-                TransitionKind::UploadStarted { file_index: 0 },
-                TransitionKind::UploadAcknowledged { file_index: 0 },
-                TransitionKind::StartSent,
-            ],
-        )
-        .await;
-    let report = setup
-        .runner
-        .resume_unfinished(&setup.connection, None)
-        .await
-        .unwrap();
+    let (job_id, update_id) = setup.interrupted_after_start_sent().await;
+    let report = setup.resume().await;
     let resumed = report.jobs.into_iter().next().unwrap();
     assert_eq!(resumed.interrupted, Interrupted::StartOutcomeUnknown);
     assert_eq!(resumed.action, ResumeAction::Started);
-    let again = setup
-        .runner
-        .resume_unfinished(&setup.connection, None)
-        .await
-        .unwrap();
+    let again = setup.resume().await;
     assert!(
         again.jobs.is_empty(),
         "a job already running is not resumed twice"
@@ -57,16 +40,7 @@ async fn uploaded_but_never_started_is_started_once_after_asking_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_start_that_went_through_is_confirmed_not_repeated() {
     let setup = setup(Duration::from_millis(300)).await;
-    let (job_id, update_id) = setup
-        .interrupted_job(
-            true,
-            &[
-                TransitionKind::UploadStarted { file_index: 0 },
-                TransitionKind::UploadAcknowledged { file_index: 0 },
-                TransitionKind::StartSent,
-            ],
-        )
-        .await;
+    let (job_id, update_id) = setup.interrupted_after_start_sent().await;
     // The start reached the server; only its answer was lost. Wait until it has left PENDING.
     client_for(&setup.sandbox.api_url())
         .start(&update_id, &StartRequest::default())
@@ -83,11 +57,7 @@ async fn a_start_that_went_through_is_confirmed_not_repeated() {
         }
     };
     tokio::time::timeout(WAIT, left_pending).await.unwrap();
-    let report = setup
-        .runner
-        .resume_unfinished(&setup.connection, None)
-        .await
-        .unwrap();
+    let report = setup.resume().await;
     let resumed = report.jobs.into_iter().next().unwrap();
     assert_eq!(resumed.action, ResumeAction::StartConfirmed);
     finish(resumed.running.unwrap()).await.unwrap();
@@ -107,25 +77,12 @@ async fn a_start_that_went_through_is_confirmed_not_repeated() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_start_still_queued_on_the_server_is_not_started_twice() {
     let setup = setup(Duration::from_secs(5)).await;
-    let (job_id, update_id) = setup
-        .interrupted_job(
-            true,
-            &[
-                TransitionKind::UploadStarted { file_index: 0 },
-                TransitionKind::UploadAcknowledged { file_index: 0 },
-                TransitionKind::StartSent,
-            ],
-        )
-        .await;
+    let (job_id, update_id) = setup.interrupted_after_start_sent().await;
     client_for(&setup.sandbox.api_url())
         .start(&update_id, &StartRequest::default())
         .await
         .unwrap();
-    let report = setup
-        .runner
-        .resume_unfinished(&setup.connection, None)
-        .await
-        .unwrap();
+    let report = setup.resume().await;
     let resumed = report.jobs.into_iter().next().unwrap();
     assert_eq!(resumed.action, ResumeAction::Started);
     finish(resumed.running.unwrap()).await.unwrap();
@@ -161,11 +118,7 @@ async fn an_unreachable_server_defers_the_decision_to_the_next_start() {
             ..Fault::default()
         },
     );
-    let report = setup
-        .runner
-        .resume_unfinished(&setup.connection, None)
-        .await
-        .unwrap();
+    let report = setup.resume().await;
     let resumed = &report.jobs[0];
     assert_eq!(resumed.interrupted, Interrupted::ReadyToStart);
     assert!(

@@ -228,11 +228,7 @@ async fn an_interrupted_job_is_retried_as_a_new_job() {
     let (old_id, _) = setup
         .interrupted_job(false, &[TransitionKind::UploadStarted { file_index: 0 }])
         .await;
-    let report = setup
-        .runner
-        .resume_unfinished(&setup.connection, None)
-        .await
-        .unwrap();
+    let report = setup.resume().await;
     assert!(matches!(
         report.jobs[0].action,
         ResumeAction::MarkedInterrupted { .. }

@@ -1,15 +1,19 @@
 //! One module per command; each returns its exit code after printing its summary.
 
 pub mod changes;
+mod changes_only;
 pub mod check;
+mod corrections;
 pub mod diff;
 pub mod find;
 pub mod formats;
+pub mod preview;
 pub mod run;
 pub mod sandbox;
 pub mod show;
 pub mod status;
 mod table;
+pub mod template;
 
 use std::path::Path;
 

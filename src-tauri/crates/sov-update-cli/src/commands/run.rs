@@ -4,13 +4,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sov_preflight::{check_and_plan_files, CheckOptions, CheckedFile, Severity, UploadPlan};
+use sov_preflight::{
+    check_and_plan_files, CheckOptions, CheckedFile, ColumnChoice, Severity, UploadPlan,
+};
+use sov_update::download::{create_run_folder, local_now};
 use sov_update::{
     ErrorKind, Job, JobError, JobSpec, Phase, PollConfig, ProgressCallback, StartRequest, Step,
     UpdateError, UpdateType,
 };
 
 use super::changes::{check_changes, Sent};
+use super::changes_only::{as_is_mapping, changes_only, our_workbook};
 use super::{deadline_message, diff_command, fail, resume_command, wait_command};
 use crate::cli::{GlobalOptions, RunArgs};
 use crate::connection::{connect, connection_flags, Failure};
@@ -42,7 +46,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     if out.verbose() >= 2 {
         out.note(&connection.description);
     }
-    let options = match args.mapping.check_options(args.sheet.clone()) {
+    let mut options = match args.mapping.check_options(args.sheet.clone()) {
         Ok(options) => options,
         Err(message) => {
             return fail(
@@ -53,21 +57,55 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             )
         }
     };
-    let upload_plans = match preflight(
-        &args.files,
-        &options,
-        args.override_preflight,
-        out,
-        interrupt,
-    )
-    .await
-    {
-        Ok(plans) => plans,
-        Err(blocked) => return blocked,
+    if args.send_as_is {
+        // Our workbook's plain headers are sent as the attributes they hold; the user's own --map wins.
+        for workbook in args.files.iter().filter_map(|path| our_workbook(path)) {
+            for (header, attribute) in as_is_mapping(&workbook) {
+                options
+                    .mapping
+                    .choices
+                    .entry(header)
+                    .or_insert(ColumnChoice::SendAs(attribute));
+            }
+        }
+    }
+    // Our corrections workbook sends only what it changes (unless --send-as-is); the folder of the changes
+    // files lives until the job has uploaded them.
+    let to_send = if args.send_as_is {
+        None
+    } else {
+        match changes_only(connection.client.clone(), &args, out, interrupt).await {
+            Ok(Some(to_send)) => Some(to_send),
+            Ok(None) => return nothing_to_send(out, &args),
+            Err(stop) => return fail(out, COMMAND, stop.exit_code, stop.error),
+        }
     };
+    let files: Vec<PathBuf> = match &to_send {
+        Some(to_send) => to_send.files.clone(),
+        None => args.files.clone(),
+    };
+    let upload_plans =
+        match preflight(&files, &options, args.override_preflight, out, interrupt).await {
+            Ok(plans) => plans,
+            Err(blocked) => return blocked,
+        };
     let download_dir = match download_dir(args.out.as_deref()) {
         Ok(dir) => dir,
         Err(failure) => return fail(out, COMMAND, failure.exit_code, failure.error),
+    };
+    let download_dir = if args.run_folder {
+        match make_run_folder(&download_dir, &run_label(&extra_data, &args.sov_id)) {
+            Ok(folder) => folder,
+            Err(failure) => return fail(out, COMMAND, failure.exit_code, failure.error),
+        }
+    } else {
+        download_dir
+    };
+    // Where a printed resume command saves: the run's own folder when one was made.
+    let resume_out = if args.run_folder {
+        Some(download_dir.clone())
+    } else {
+        args.out.clone()
     };
     let out_dir = download_dir.clone();
     let plans_for_changes = (!args.no_report).then(|| {
@@ -77,7 +115,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     });
     let spec = JobSpec {
         sov_id: args.sov_id.clone(),
-        files: args.files.clone(),
+        files: files.clone(),
         update_type: args.update_type.as_deref().map(UpdateType::parse),
         client_ref: args.client_ref.clone(),
         callback_url: args.callback_url.clone(),
@@ -97,8 +135,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
         save_outputs: !args.no_write,
         // The same sheet for every file, should the engine read one again; CSV files ignore it.
         sheets: match &args.sheet {
-            Some(sheet) => args
-                .files
+            Some(sheet) => files
                 .iter()
                 .map(|path| (path.clone(), sheet.clone()))
                 .collect(),
@@ -160,7 +197,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             if let Some(plans) = plans_for_changes {
                 let sent = Sent {
                     sov_id: &args.sov_id,
-                    files: &args.files,
+                    files: &files,
                     options: &options,
                     plans,
                     output_formats: &args.output_formats,
@@ -176,12 +213,34 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             summary.note = Some(format!(
                 "Update {update_id} is started and keeps running on SOV Fixer."
             ));
-            summary.resume_command = Some(resume(global, &args, &update_id));
+            summary.resume_command = Some(resume(global, &args, resume_out.as_deref(), &update_id));
             summary.update_id = Some(update_id);
         }
-        Err(failure) => describe_failure(&mut summary, failure, global, &args, &watcher),
+        Err(failure) => describe_failure(
+            &mut summary,
+            failure,
+            global,
+            &args,
+            resume_out.as_deref(),
+            &watcher,
+        ),
     }
+    // The changes files made from a corrections workbook live until the change check has read them again.
+    drop(to_send);
     let code = summary.exit_code;
+    out.finish(summary);
+    code
+}
+
+/// Every file was a corrections workbook whose values are all already on SOV Fixer: nothing was sent.
+fn nothing_to_send(out: &Output, args: &RunArgs) -> u8 {
+    let code = exit_code::NOTHING_TO_SEND;
+    let mut summary = Summary::new(COMMAND, exit_code::outcome_word(code), code);
+    summary.sov_id = Some(args.sov_id.clone());
+    summary.note = Some(
+        "Nothing to send: every value in the corrections workbook is already on SOV Fixer, so no update was made. Change some values in the workbook, or use --send-as-is to send it anyway."
+            .to_owned(),
+    );
     out.finish(summary);
     code
 }
@@ -278,12 +337,41 @@ fn listed_line(output: &OutputInfo) -> String {
 
 /// The command that picks this update up again: collecting its outputs, or with --no-write
 /// only waiting for it (which lists them).
-fn resume(global: &GlobalOptions, args: &RunArgs, update_id: &str) -> String {
+fn resume(
+    global: &GlobalOptions,
+    args: &RunArgs,
+    out_dir: Option<&Path>,
+    update_id: &str,
+) -> String {
     if args.no_write {
         wait_command(global, update_id)
     } else {
-        resume_command(global, update_id, args.out.as_deref())
+        resume_command(global, update_id, out_dir)
     }
+}
+
+/// What `--run-folder` names the folder after: the insured given with -E, else the SOV id.
+fn run_label(extra_data: &serde_json::Map<String, serde_json::Value>, sov_id: &str) -> String {
+    extra_data
+        .get("insured_name")
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(sov_id.trim())
+        .to_owned()
+}
+
+fn make_run_folder(parent: &Path, label: &str) -> Result<PathBuf, Failure> {
+    create_run_folder(parent, label, local_now()).map_err(|e| Failure {
+        exit_code: exit_code::UNEXPECTED,
+        error: ErrorInfo::local(
+            "file_error",
+            format!(
+                "A folder for this run's outputs cannot be made in {}: {e}. Choose another folder with --out.",
+                parent.display()
+            ),
+        ),
+    })
 }
 
 pub fn download_dir(out: Option<&Path>) -> Result<PathBuf, Failure> {
@@ -305,6 +393,7 @@ fn describe_failure(
     failure: JobError,
     global: &GlobalOptions,
     args: &RunArgs,
+    resume_out: Option<&Path>,
     watcher: &Watcher,
 ) {
     let code = exit_code::for_error(&failure.error);
@@ -318,7 +407,7 @@ fn describe_failure(
     let Some(update_id) = failure.update_id else {
         return;
     };
-    let resume = resume(global, args, &update_id);
+    let resume = resume(global, args, resume_out, &update_id);
     let started = matches!(
         watcher.last_active_phase(),
         Some(Phase::Queued | Phase::Processing | Phase::Downloading)

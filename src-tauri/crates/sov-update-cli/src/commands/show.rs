@@ -205,7 +205,7 @@ fn print_summary(sov: &SovSummary, out: &Output) {
 }
 
 /// Where current data is kept between runs: the platform's per-user cache folder.
-pub fn default_cache_dir() -> PathBuf {
+pub(crate) fn default_cache_dir() -> PathBuf {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .or_else(|| std::env::var_os("LOCALAPPDATA"))
         .map(PathBuf::from)
@@ -215,38 +215,40 @@ pub fn default_cache_dir() -> PathBuf {
 }
 
 /// Writes to a temp file beside `path` and moves it into place only when complete, never over an
-/// existing file.
+/// existing file (`sov_files`).
 fn write_to_file(data: &Path, path: &Path, format: BuildingsFormat) -> Result<u64, ReadError> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let unusable = |e: std::io::Error| {
-        ReadError::new(format!(
-            "{} could not be written ({e}); check the folder exists and you may write there",
-            path.display()
-        ))
-    };
-    if path.exists() {
-        return Err(ReadError::new(format!(
+    let refused = |error: sov_files::SaveError| match error {
+        sov_files::SaveError::Exists { .. } => ReadError::new(format!(
             "{} already exists and is not replaced; choose another --out name or remove it",
             path.display()
-        )));
-    }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".sov-update-")
-        .suffix(".part")
-        .tempfile_in(&folder)
-        .map_err(unusable)?;
-    let count = {
-        let mut writer = std::io::BufWriter::new(temp.as_file_mut());
-        let count = write_buildings(data, &mut writer, format)?;
-        writer.flush().map_err(unusable)?;
-        count
+        )),
+        other => ReadError::new(format!(
+            "{} could not be written ({other}); check the folder exists and you may write there",
+            path.display()
+        )),
     };
-    temp.as_file().sync_all().map_err(unusable)?;
-    temp.persist_noclobber(path)
-        .map_err(|e| unusable(e.error))?;
+    if path.exists() {
+        return Err(refused(sov_files::SaveError::Exists {
+            path: path.to_owned(),
+        }));
+    }
+    let mut count = 0;
+    let mut inner_error = None;
+    let temp = sov_files::write_temp(&sov_files::folder_of(path), |file| {
+        let mut writer = std::io::BufWriter::new(file);
+        match write_buildings(data, &mut writer, format) {
+            Ok(written) => count = written,
+            Err(error) => {
+                inner_error = Some(error);
+                return Err(std::io::Error::other("the buildings could not be written"));
+            }
+        }
+        writer.flush()
+    });
+    if let Some(error) = inner_error {
+        return Err(error);
+    }
+    sov_files::persist_exact(temp.map_err(refused)?, path).map_err(refused)?;
     Ok(count)
 }
 

@@ -66,7 +66,8 @@ impl HumanState {
                 output.path.as_deref().unwrap_or(&output.filename),
                 human_bytes(output.size.unwrap_or(0))
             )],
-            Event::Summary(_) => Vec::new(),
+            // `report_preview` prints previews for people itself: they are results (stdout), not progress.
+            Event::Preview { .. } | Event::Summary(_) => Vec::new(),
         }
     }
 }

@@ -122,7 +122,7 @@ fn on_a_terminal_the_run_ends_with_the_counts_and_the_report_path_and_stdout_kee
 }
 
 #[test]
-fn a_value_sov_fixer_ignored_is_not_applied_with_exit_code_9_and_named_on_stderr() {
+fn a_value_sov_fixer_ignored_is_not_applied_with_exit_code_10_and_named_on_stderr() {
     let sandbox = Sandbox::start(QUICK);
     sandbox
         .control()
@@ -131,7 +131,7 @@ fn a_value_sov_fixer_ignored_is_not_applied_with_exit_code_9_and_named_on_stderr
     let corrections = work.file("year.csv", YEAR_AND_NAME);
     let (code, summary) = run_json(&work, &sandbox, &corrections, &[]);
 
-    assert_eq!(code, 9, "{summary}");
+    assert_eq!(code, 10, "{summary}");
     assert_eq!(summary["outcome"], "done_with_changes_not_applied");
     assert_eq!(summary["changes"]["counts"]["confirmed"], 1);
     assert_eq!(summary["changes"]["counts"]["not_applied"], 1);
@@ -171,7 +171,7 @@ fn a_value_sov_fixer_ignored_is_not_applied_with_exit_code_9_and_named_on_stderr
             "JSON",
         ],
     );
-    assert_eq!(code_of(&human), 9);
+    assert_eq!(code_of(&human), 10);
     let stderr = stderr(&human);
     let line = stderr
         .lines()

@@ -12,26 +12,34 @@ use crate::support::*;
 use serde_json::Value;
 use sovfixer_sandbox::{Endpoint, Fault};
 
-/// Starts `run --json` and returns the child with a reader of its stdout lines.
-fn start_run(sandbox: &Sandbox, work: &Workspace) -> (Child, std::sync::mpsc::Receiver<String>) {
-    let mut child = work
-        .cli()
-        .args([
-            "-u",
-            &sandbox.url(),
-            "--auth-token",
-            TOKEN,
-            "--json",
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            "out",
-        ])
+/// Spawns `sov-update -u <sandbox> --auth-token <token> <args…>` with its stdout and stderr piped.
+fn spawn_cli(sandbox: &Sandbox, work: &Workspace, args: &[&str]) -> Child {
+    let url = sandbox.url();
+    let mut all = vec!["-u", url.as_str(), "--auth-token", TOKEN];
+    all.extend_from_slice(args);
+    work.cli()
+        .args(all)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Spawns `run` of the sample corrections into `out` (`--json` first when `json`).
+fn spawn_run(sandbox: &Sandbox, work: &Workspace, json: bool) -> Child {
+    let corrections = work.corrections();
+    let run = ["run", SOV, corrections.as_str(), "--out", "out"];
+    let args: Vec<&str> = if json {
+        std::iter::once("--json").chain(run).collect()
+    } else {
+        run.to_vec()
+    };
+    spawn_cli(sandbox, work, &args)
+}
+
+/// Starts `run --json` and returns the child with a reader of its stdout lines.
+fn start_run(sandbox: &Sandbox, work: &Workspace) -> (Child, std::sync::mpsc::Receiver<String>) {
+    let mut child = spawn_run(sandbox, work, true);
     let lines = line_reader(child.stdout.take().unwrap());
     (child, lines)
 }
@@ -123,23 +131,7 @@ fn ctrl_c_during_processing_prints_the_status_command_that_finishes_the_job() {
     let sandbox = Sandbox::start(Duration::from_secs(10));
     let work = Workspace::new();
     // Human mode: the update id and the resume command are on stderr.
-    let mut child = work
-        .cli()
-        .args([
-            "-u",
-            &sandbox.url(),
-            "--auth-token",
-            TOKEN,
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            "out",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_run(&sandbox, &work, false);
     let errors = line_reader(child.stderr.take().unwrap());
     let mut seen = read_until(&errors, |line| {
         line.starts_with("Processing:") || line.starts_with("Waiting in")
@@ -216,21 +208,7 @@ fn ctrl_c_while_status_waits_exits_130_and_the_update_goes_on() {
     let started = work.run(&sandbox, &["run", SOV, &work.corrections(), "--nowait"]);
     assert_eq!(code(&started), 0, "{}", stderr(&started));
     let update_id = stdout(&started).trim().to_owned();
-    let mut child = work
-        .cli()
-        .args([
-            "-u",
-            &sandbox.url(),
-            "--auth-token",
-            TOKEN,
-            "--json",
-            "status",
-            &update_id,
-            "--wait",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_cli(&sandbox, &work, &["--json", "status", &update_id, "--wait"]);
     let lines = line_reader(child.stdout.take().unwrap());
     let seen = read_until(&lines, |line| line.contains("\"event\":\"processing\""));
     let (code, summary) = interrupt_and_collect(&mut child, &lines, seen);

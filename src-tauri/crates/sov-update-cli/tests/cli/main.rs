@@ -2,6 +2,7 @@
 
 mod changes;
 mod commands;
+mod corrections_workbook;
 mod dependencies;
 mod interrupt;
 mod mapping;

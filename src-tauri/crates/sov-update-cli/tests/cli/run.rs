@@ -8,25 +8,32 @@ use sovfixer_sandbox::{Endpoint, Fault, ForcedFailure};
 
 const QUICK: Duration = Duration::from_millis(600);
 
+/// A sandbox whose jobs finish quickly and a fresh workspace: how most tests here begin.
+fn quick() -> (Sandbox, Workspace) {
+    (Sandbox::start(QUICK), Workspace::new())
+}
+
+/// `sov-update run <sample SOV> <corrections> <extra…>` in `work` against `sandbox`.
+fn run_update(sandbox: &Sandbox, work: &Workspace, extra: &[&str]) -> std::process::Output {
+    let corrections = work.corrections();
+    let mut args = vec!["run", SOV, corrections.as_str()];
+    args.extend_from_slice(extra);
+    work.run(sandbox, &args)
+}
+
+/// `sov-update run <sample SOV> <corrections> --out <out> <extra…>` in `work` against `sandbox`.
+fn run_into_out(sandbox: &Sandbox, work: &Workspace, extra: &[&str]) -> std::process::Output {
+    let out = work.out().display().to_string();
+    let mut args = vec!["--out", out.as_str()];
+    args.extend_from_slice(extra);
+    run_update(sandbox, work, &args)
+}
+
 #[test]
 fn run_saves_the_outputs_and_prints_only_their_paths_on_stdout() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let out = work.out().display().to_string();
-    let output = work.run(
-        &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            &out,
-            "-o",
-            "JSON",
-            "-o",
-            "CSV",
-        ],
-    );
+    let output = run_update(&sandbox, &work, &["--out", &out, "-o", "JSON", "-o", "CSV"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let paths: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
     assert_eq!(paths.len(), 2, "one line per output: {paths:?}");
@@ -47,8 +54,7 @@ fn run_saves_the_outputs_and_prints_only_their_paths_on_stdout() {
 
 #[test]
 fn json_stream_follows_the_documented_schema_and_ends_with_a_summary() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let out = work.out().display().to_string();
     let output = work.run(
         &sandbox,
@@ -92,7 +98,7 @@ fn json_stream_follows_the_documented_schema_and_ends_with_a_summary() {
 fn nowait_prints_the_update_id_and_status_collects_it_later() {
     let sandbox = Sandbox::start(Duration::from_secs(2));
     let work = Workspace::new();
-    let output = work.run(&sandbox, &["run", SOV, &work.corrections(), "--nowait"]);
+    let output = run_update(&sandbox, &work, &["--nowait"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let update_id = stdout(&output).trim().to_owned();
     let job = &sandbox.control().jobs()[0];
@@ -147,8 +153,7 @@ fn a_file_of_more_rows_than_one_batch_arrives_complete_in_parts() {
 
 #[test]
 fn options_work_before_or_after_the_command_like_sovfixerapi() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let mut command = work.cli();
     command.args([
         "--auth-token",
@@ -184,8 +189,7 @@ fn options_work_before_or_after_the_command_like_sovfixerapi() {
 
 #[test]
 fn output_formats_and_extra_data_are_accepted_before_the_command_too() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let mut command = work.cli();
     command.args([
         "-o",
@@ -241,19 +245,11 @@ fn output_formats_and_extra_data_are_accepted_before_the_command_too() {
 
 #[test]
 fn a_repeated_or_malformed_extra_data_key_is_bad_usage() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
-    let repeated = work.run(
+    let (sandbox, work) = quick();
+    let repeated = run_update(
         &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "-E",
-            "insured_name=A",
-            "-E",
-            "insured_name=B",
-        ],
+        &work,
+        &["-E", "insured_name=A", "-E", "insured_name=B"],
     );
     assert_eq!(code(&repeated), 2);
     assert!(
@@ -283,8 +279,7 @@ fn a_repeated_or_malformed_extra_data_key_is_bad_usage() {
 
 #[test]
 fn a_rejected_token_exits_4_and_is_never_printed_even_with_vvv() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let secret = "wrong-secret-token-81c3";
     let mut command = work.cli();
     command.args([
@@ -336,8 +331,7 @@ fn a_rejected_token_exits_4_and_is_never_printed_even_with_vvv() {
 
 #[test]
 fn server_refusals_and_failed_jobs_exit_5_with_the_engine_message() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let unknown = work.run(&sandbox, &["run", "s-does-not-exist", &work.corrections()]);
     assert_eq!(code(&unknown), 5, "{}", stderr(&unknown));
     assert!(
@@ -465,8 +459,7 @@ fn a_passed_deadline_exits_6_and_names_the_command_that_collects_the_update() {
 
 #[test]
 fn a_blocking_preflight_error_exits_3_before_anything_is_sent() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let bad = work.file(
         "bad.csv",
         "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,Normal House\n",
@@ -500,8 +493,7 @@ fn a_blocking_preflight_error_exits_3_before_anything_is_sent() {
 
 #[test]
 fn run_sends_the_sheet_given_with_sheet_and_stops_before_sending_a_sheet_that_blocks() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let workbook = work.two_sheet_workbook();
     let out = work.out().display().to_string();
 
@@ -545,8 +537,7 @@ fn run_sends_the_sheet_given_with_sheet_and_stops_before_sending_a_sheet_that_bl
 
 #[test]
 fn override_preflight_sends_a_blocked_file_and_reports_what_sov_fixer_says() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let bad = work.file(
         "bad.csv",
         "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,Normal House\n",
@@ -600,18 +591,12 @@ fn a_server_that_keeps_failing_is_a_network_failure_after_retries() {
 
 #[test]
 fn an_output_folder_that_cannot_be_used_exits_1_naming_it() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let not_a_folder = work.file("not-a-folder", "x");
-    let output = work.run(
+    let output = run_update(
         &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            &not_a_folder.display().to_string(),
-        ],
+        &work,
+        &["--out", &not_a_folder.display().to_string()],
     );
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let text = stderr(&output);
@@ -625,35 +610,19 @@ fn an_output_folder_that_cannot_be_used_exits_1_naming_it() {
 
 #[test]
 fn existing_files_are_never_overwritten() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
-    let first = work.run(
+    let (sandbox, work) = quick();
+    let first = run_update(
         &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            "out",
-            "-E",
-            "insured_name=Acme",
-        ],
+        &work,
+        &["--out", "out", "-E", "insured_name=Acme"],
     );
     assert_eq!(code(&first), 0, "{}", stderr(&first));
     let first_path = stdout(&first).trim().to_owned();
     std::fs::write(&first_path, "edited by hand").unwrap();
-    let second = work.run(
+    let second = run_update(
         &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            "out",
-            "-E",
-            "insured_name=Acme",
-            "--noinput",
-        ],
+        &work,
+        &["--out", "out", "-E", "insured_name=Acme", "--noinput"],
     );
     assert_eq!(code(&second), 0, "{}", stderr(&second));
     let second_path = stdout(&second).trim().to_owned();
@@ -669,8 +638,7 @@ fn existing_files_are_never_overwritten() {
 #[cfg(unix)] // `script` is Unix; a Windows console cannot be faked for one child from a test.
 fn a_terminal_gets_progress_bars() {
     // `script` (util-linux, part of every Debian base system) gives the command a terminal.
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let log = work.path().join("terminal.log");
     let command_line = format!(
         "{} -u {} --auth-token {TOKEN} run {SOV} corrections.csv --out out",
@@ -693,8 +661,7 @@ fn a_terminal_gets_progress_bars() {
 
 #[test]
 fn no_write_runs_the_update_saves_nothing_and_lists_the_output_urls() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let output = work.run(
         &sandbox,
         &[
@@ -744,8 +711,7 @@ fn no_write_runs_the_update_saves_nothing_and_lists_the_output_urls() {
 
 #[test]
 fn update_with_delegate_to_team_and_no_write_is_accepted_like_sovfixerapi() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let output = work.run(
         &sandbox,
         &[
@@ -781,35 +747,21 @@ fn update_with_delegate_to_team_and_no_write_is_accepted_like_sovfixerapi() {
     entries.sort();
     assert_eq!(entries, vec!["corrections.csv", "out"]);
 
-    let blank_team = work.run(&sandbox, &["run", SOV, &work.corrections(), "-D", ""]);
+    let blank_team = run_update(&sandbox, &work, &["-D", ""]);
     assert_eq!(code(&blank_team), 2, "{}", stderr(&blank_team));
 }
 
 #[test]
 fn the_last_of_write_and_no_write_wins() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
-    let out = work.out().display().to_string();
-    let output = work.run(
-        &sandbox,
-        &[
-            "run",
-            SOV,
-            &work.corrections(),
-            "--out",
-            &out,
-            "--no-write",
-            "--write",
-        ],
-    );
+    let (sandbox, work) = quick();
+    let output = run_into_out(&sandbox, &work, &["--no-write", "--write"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(!work.out_entries().is_empty(), "--write came last: save");
 }
 
 #[test]
 fn a_failed_update_exits_5_with_no_write_too() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     sandbox.control().set_fault(
         Endpoint::Start,
         Fault {
@@ -834,13 +786,8 @@ fn a_failed_update_exits_5_with_no_write_too() {
 
 #[test]
 fn out_with_no_write_is_refused_before_anything_is_sent() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
-    let out = work.out().display().to_string();
-    let output = work.run(
-        &sandbox,
-        &["run", SOV, &work.corrections(), "--out", &out, "--no-write"],
-    );
+    let (sandbox, work) = quick();
+    let output = run_into_out(&sandbox, &work, &["--no-write"]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     let message = stderr(&output);
     assert!(
@@ -852,8 +799,7 @@ fn out_with_no_write_is_refused_before_anything_is_sent() {
 
 #[test]
 fn rows_the_server_did_not_apply_exit_8_and_are_named_in_the_summary() {
-    let sandbox = Sandbox::start(QUICK);
-    let work = Workspace::new();
+    let (sandbox, work) = quick();
     let corrections = work.file(
         "some-unknown.csv",
         "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\nSheet1,99,Nowhere\nSheet1,98,Nowhere Else\n",
@@ -884,6 +830,72 @@ fn rows_the_server_did_not_apply_exit_8_and_are_named_in_the_summary() {
         "{text}"
     );
 
-    let clean = work.run(&sandbox, &["run", SOV, &work.corrections(), "--out", &out]);
+    let clean = run_update(&sandbox, &work, &["--out", &out]);
     assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+}
+
+/// `--run-folder` saves each run into a new folder inside --out named after the insured and the local time;
+/// without it, the outputs go straight into --out as before (what scripts expect).
+#[test]
+fn run_folder_gives_each_run_its_own_folder_inside_out() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let out = work.out().display().to_string();
+    let args = [
+        "run",
+        SOV,
+        &work.corrections(),
+        "--out",
+        &out,
+        "-E",
+        "insured_name=Acme: Corp",
+        "--run-folder",
+    ];
+    let first = work.run(&sandbox, &args);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    let second = work.run(&sandbox, &args);
+    assert_eq!(code(&second), 0, "{}", stderr(&second));
+
+    let folder_of = |output: &std::process::Output| {
+        let path = std::path::PathBuf::from(stdout(output).lines().next().unwrap());
+        let folder = path.parent().unwrap().to_path_buf();
+        assert!(path.is_file(), "{}", path.display());
+        assert_eq!(
+            folder.parent(),
+            Some(work.out().as_path()),
+            "one level inside --out"
+        );
+        folder.file_name().unwrap().to_string_lossy().into_owned()
+    };
+    let (first_folder, second_folder) = (folder_of(&first), folder_of(&second));
+    assert_ne!(first_folder, second_folder, "a run never shares a folder");
+    for name in [&first_folder, &second_folder] {
+        // "Acme_ Corp 2026-12-06 14.05": the colon is not allowed in Windows names.
+        assert!(name.starts_with("Acme_ Corp 20"), "{name}");
+        assert!(!name.contains(':'), "{name}");
+    }
+    assert_eq!(work.out_entries().len(), 2, "{:?}", work.out_entries());
+
+    let flat = work.run(&sandbox, &["run", SOV, &work.corrections(), "--out", &out]);
+    assert_eq!(code(&flat), 0, "{}", stderr(&flat));
+    let path = std::path::PathBuf::from(stdout(&flat).lines().next().unwrap());
+    assert_eq!(path.parent(), Some(work.out().as_path()), "flat by default");
+}
+
+#[test]
+fn run_folder_with_no_write_is_refused_before_anything_is_sent() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let output = work.run(
+        &sandbox,
+        &[
+            "run",
+            SOV,
+            &work.corrections(),
+            "--no-write",
+            "--run-folder",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(sandbox.control().jobs().is_empty());
 }

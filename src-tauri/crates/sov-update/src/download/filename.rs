@@ -1,7 +1,5 @@
 //! Safe local names for server-chosen output filenames.
 
-use std::path::{Path, PathBuf};
-
 /// Longest name we write, in bytes; well under the 255-byte limit of common file systems, leaving
 /// room for a ` (123)` suffix.
 const MAX_NAME_BYTES: usize = 150;
@@ -105,17 +103,6 @@ fn bound_length(name: &str) -> String {
     format!("{}{extension}", cut.trim_end())
 }
 
-/// `name`, then `stem (2).ext`, `stem (3).ext`, … inside `dir`.
-pub(crate) fn candidate_path(dir: &Path, name: &str, index: u32) -> PathBuf {
-    if index <= 1 {
-        return dir.join(name);
-    }
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => dir.join(format!("{stem} ({index}).{ext}")),
-        _ => dir.join(format!("{name} ({index})")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,19 +189,5 @@ mod tests {
         let multibyte = "é".repeat(300);
         let safe = sanitize_filename(&multibyte);
         assert!(safe.len() <= MAX_NAME_BYTES && !safe.is_empty());
-    }
-
-    #[test]
-    fn numbered_candidates() {
-        let dir = Path::new("out");
-        assert_eq!(
-            candidate_path(dir, "Acme Corp 2026-06.json", 1),
-            dir.join("Acme Corp 2026-06.json")
-        );
-        assert_eq!(
-            candidate_path(dir, "Acme Corp 2026-06.json", 2),
-            dir.join("Acme Corp 2026-06 (2).json")
-        );
-        assert_eq!(candidate_path(dir, "README", 3), dir.join("README (3)"));
     }
 }

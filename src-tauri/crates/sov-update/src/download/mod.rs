@@ -2,6 +2,7 @@
 //! renamed into place without ever replacing an existing file.
 
 mod filename;
+mod run_folder;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,15 +14,13 @@ use tokio::io::AsyncWriteExt;
 use url::Url;
 
 pub use filename::sanitize_filename;
+pub use run_folder::{create_run_folder, local_now, run_folder_name};
 
 use crate::client::{OutputFile, SovFixerClient};
 use crate::error::{ErrorKind, Resource, UpdateError};
 
 /// Called with (bytes received so far, total if the server said) for the current output.
 pub type BytesReceived = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
-
-/// How many numbered variants (`name (2).json` …) are tried before giving up.
-const MAX_NAME_VARIANTS: u32 = 999;
 
 /// An output saved on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,8 +66,8 @@ impl SovFixerClient {
                 .await?;
             match save_body(answer.response, dest_dir, on_bytes.as_ref()).await? {
                 Fetched::Complete { temp, size, sha256 } => {
-                    let path = persist_unique(temp, dest_dir, &name)?;
-                    sync_dir(dest_dir);
+                    let path =
+                        sov_files::persist_numbered(temp, dest_dir, &name).map_err(save_error)?;
                     let filename = path
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
@@ -110,15 +109,7 @@ async fn save_body(
     on_bytes: Option<&BytesReceived>,
 ) -> Result<Fetched, UpdateError> {
     let expected = response.content_length();
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".sov-updater-").suffix(".part");
-    // Temp files are owner-only by default; a saved output should be readable like any other
-    // downloaded file (the umask still applies).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let temp = builder
-        .tempfile_in(dest_dir)
-        .map_err(|e| file_error(dest_dir, &e))?;
+    let temp = sov_files::temp_file_in(dest_dir).map_err(save_error)?;
     let handle = temp
         .as_file()
         .try_clone()
@@ -181,54 +172,21 @@ async fn save_body(
 /// Writes a small text file (a report the app makes, not a download) as `name` in `dir`, or `name (2)`, …:
 /// through a temp file, so no partial file is left, and never over an existing one.
 pub fn save_text_unique(dir: &Path, name: &str, text: &str) -> Result<PathBuf, UpdateError> {
-    use std::io::Write as _;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".sov-updater-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(|e| file_error(dir, &e))?;
-    temp.write_all(text.as_bytes())
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| file_error(temp.path(), &e))?;
-    let path = persist_unique(temp, dir, &sanitize_filename(name))?;
-    sync_dir(dir);
-    Ok(path)
+    sov_files::write_new_file(dir, &sanitize_filename(name), text.as_bytes()).map_err(save_error)
 }
 
-/// Renames the temp file to `name`, or `name (2)`, `(3)`, …: the rename itself refuses to replace
-/// an existing file, so even a file created a moment ago by someone else is never overwritten.
-fn persist_unique(
-    mut temp: tempfile::NamedTempFile,
-    dir: &Path,
-    name: &str,
-) -> Result<PathBuf, UpdateError> {
-    for index in 1..=MAX_NAME_VARIANTS {
-        let candidate = filename::candidate_path(dir, name, index);
-        match temp.persist_noclobber(&candidate) {
-            Ok(_) => return Ok(candidate),
-            Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
-                temp = error.file;
-            }
-            Err(error) => return Err(file_error(&candidate, &error.error)),
-        }
+/// A file that could not be saved, for the user: the path and the reason.
+fn save_error(error: sov_files::SaveError) -> UpdateError {
+    match error {
+        sov_files::SaveError::Io { path, source } => file_error(&path, &source),
+        other => UpdateError::new(
+            ErrorKind::FileError {
+                path: other.path().display().to_string(),
+                reason: other.to_string(),
+            },
+            "no free file name",
+        ),
     }
-    Err(UpdateError::new(
-        ErrorKind::FileError {
-            path: dir.join(name).display().to_string(),
-            reason: format!("{MAX_NAME_VARIANTS} files with this name already exist"),
-        },
-        "no free file name",
-    ))
-}
-
-/// Makes the rename durable on Unix; best effort, as some file systems refuse to sync a folder.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(handle) = std::fs::File::open(dir) {
-        let _ = handle.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 fn check_scheme(base: &Url, url: &Url) -> Result<(), UpdateError> {
@@ -279,15 +237,13 @@ mod tests {
     }
 
     #[test]
-    fn persist_never_overwrites() {
+    fn a_report_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.json"), "old").unwrap();
-        let mut temp = tempfile::NamedTempFile::new_in(dir.path()).unwrap();
-        std::io::Write::write_all(&mut temp, b"new").unwrap();
-        let path = persist_unique(temp, dir.path(), "a.json").unwrap();
-        assert_eq!(path, dir.path().join("a (2).json"));
+        std::fs::write(dir.path().join("a.csv"), "old").unwrap();
+        let path = save_text_unique(dir.path(), "a.csv", "new").unwrap();
+        assert_eq!(path, dir.path().join("a (2).csv"));
         assert_eq!(
-            std::fs::read_to_string(dir.path().join("a.json")).unwrap(),
+            std::fs::read_to_string(dir.path().join("a.csv")).unwrap(),
             "old"
         );
         assert_eq!(std::fs::read_to_string(path).unwrap(), "new");

@@ -5,10 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::support::mock::Mock;
-use crate::support::{json_spec, quick_job, write_file, Events, CORRECTIONS};
+use crate::support::{
+    json_spec, quick_job, received_uploads as received, start_sandbox, write_file, Events,
+    CORRECTIONS,
+};
 use sov_preflight::{check_and_plan_files, CheckOptions, UploadPlan};
 use sov_update::{JobError, JobOutcome, JobSpec, Step};
+use sovfixer_sandbox::{Endpoint, RunningSandbox};
 
 const HEADER: &str = "sheet_name,sheet_row_number,bldg_name\n";
 
@@ -35,38 +38,33 @@ fn spec(files: Vec<PathBuf>, dest: &Path, upload_plans: Vec<Arc<UploadPlan>>) ->
     }
 }
 
-async fn run(mock: &Mock, spec: JobSpec) -> Result<JobOutcome, JobError> {
-    quick_job(&mock.base, &Events::default()).run(spec).await
+/// A sandbox that logs request bodies, so the uploads it received can be read back.
+async fn sandbox() -> RunningSandbox {
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_record_bodies(true);
+    sandbox
 }
 
-/// File name and text of every upload the server received for the update.
-fn received(mock: &Mock, update_id: &str) -> Vec<(String, String)> {
-    let (uploads, _, _) = mock.update(update_id);
-    uploads
-        .into_iter()
-        .map(|upload| {
-            (
-                upload.file_name.unwrap(),
-                String::from_utf8(upload.bytes).unwrap(),
-            )
-        })
-        .collect()
+async fn run(sandbox: &RunningSandbox, spec: JobSpec) -> Result<JobOutcome, JobError> {
+    quick_job(&sandbox.api_url(), &Events::default())
+        .run(spec)
+        .await
 }
 
 #[tokio::test]
 async fn the_callers_plans_are_sent_as_they_are() {
-    let mock = Mock::start().await;
+    let sandbox = sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let file = write_file(input.path(), "many.csv", &five_rows());
+    let file = write_file(input.path(), "many.csv", five_rows());
     // The job's own batch size (the default) would send one part: three prove the plans were used.
     let upload_plans = plans(std::slice::from_ref(&file), 2);
 
-    let outcome = run(&mock, spec(vec![file], dest.path(), upload_plans))
+    let outcome = run(&sandbox, spec(vec![file], dest.path(), upload_plans))
         .await
         .unwrap();
 
-    let received = received(&mock, &outcome.update_id);
+    let received = received(&sandbox, &outcome.update_id);
     let names: Vec<&str> = received.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names,
@@ -85,14 +83,14 @@ async fn the_callers_plans_are_sent_as_they_are() {
 
 #[tokio::test]
 async fn a_file_changed_after_the_caller_planned_it_is_not_sent() {
-    let mock = Mock::start().await;
+    let sandbox = sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
     let upload_plans = plans(std::slice::from_ref(&file), 2);
-    write_file(input.path(), "corrections.csv", &five_rows());
+    write_file(input.path(), "corrections.csv", five_rows());
 
-    let error = run(&mock, spec(vec![file], dest.path(), upload_plans))
+    let error = run(&sandbox, spec(vec![file], dest.path(), upload_plans))
         .await
         .unwrap_err();
 
@@ -107,38 +105,41 @@ async fn a_file_changed_after_the_caller_planned_it_is_not_sent() {
         error.error.detail()
     );
     let update_id = error.update_id.unwrap();
-    assert!(received(&mock, &update_id).is_empty(), "nothing was sent");
-    assert_eq!(mock.count("start"), 0);
+    assert!(
+        received(&sandbox, &update_id).is_empty(),
+        "nothing was sent"
+    );
+    assert_eq!(sandbox.control().count_seen(Endpoint::Start), 0);
 }
 
 #[tokio::test]
 async fn plans_for_other_files_are_not_used() {
-    let mock = Mock::start().await;
+    let sandbox = sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let planned = write_file(input.path(), "planned.csv", &five_rows());
+    let planned = write_file(input.path(), "planned.csv", five_rows());
     let sent = write_file(input.path(), "sent.csv", CORRECTIONS);
     let upload_plans = plans(&[planned], 2);
 
-    let outcome = run(&mock, spec(vec![sent], dest.path(), upload_plans))
+    let outcome = run(&sandbox, spec(vec![sent], dest.path(), upload_plans))
         .await
         .unwrap();
 
     assert_eq!(
-        received(&mock, &outcome.update_id),
+        received(&sandbox, &outcome.update_id),
         [("sent.csv".to_owned(), CORRECTIONS.to_owned())]
     );
 }
 
 #[tokio::test]
 async fn a_blocking_file_is_refused_even_with_plans_when_the_caller_did_not_check_it() {
-    let mock = Mock::start().await;
+    let sandbox = sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(
         input.path(),
         "twice.csv",
-        &format!("{HEADER}Sheet1,2,A\nSheet1,2,A again\n"),
+        format!("{HEADER}Sheet1,2,A\nSheet1,2,A again\n"),
     );
     let upload_plans = plans(std::slice::from_ref(&file), 2);
     let spec = JobSpec {
@@ -146,9 +147,9 @@ async fn a_blocking_file_is_refused_even_with_plans_when_the_caller_did_not_chec
         ..spec(vec![file], dest.path(), upload_plans)
     };
 
-    let error = run(&mock, spec).await.unwrap_err();
+    let error = run(&sandbox, spec).await.unwrap_err();
 
     assert_eq!(error.step, Step::Validate);
     assert_eq!(error.error.code(), sov_error::Code::PreflightBlocked);
-    assert_eq!(mock.updates_created(), 0);
+    assert!(sandbox.control().jobs().is_empty(), "no update was created");
 }

@@ -5,14 +5,28 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::support::mock::{Fault, Mock, Output, SOV_ID};
-use crate::support::{client_for, fast_poll, list_dir, write_file, Events, CORRECTIONS};
+use crate::support::scripted_output;
+use crate::support::{
+    client_for, fast_poll, list_dir, start_sandbox, write_file, Events, CORRECTIONS,
+};
 use sov_update::{Job, JobError, JobProgress, JobSpec, Phase, Step};
+use sovfixer_sandbox::{Endpoint, Fault, RunningSandbox, ScriptedStatus, SAMPLE_SOV_ID};
 use tokio_util::sync::CancellationToken;
 
 /// Far longer than any test may take: a job that waits this out was not cancelled.
 const SERVER_DELAY: Duration = Duration::from_secs(20);
 const PROMPT: Duration = Duration::from_secs(8);
+
+/// Holds every request to `endpoint` for `SERVER_DELAY`.
+fn hang(sandbox: &RunningSandbox, endpoint: Endpoint) {
+    sandbox.control().set_fault(
+        endpoint,
+        Fault {
+            latency_ms: SERVER_DELAY.as_millis() as u64,
+            ..Fault::default()
+        },
+    );
+}
 
 struct Cancelled {
     error: JobError,
@@ -23,7 +37,7 @@ struct Cancelled {
 /// Runs a job and cancels it `after` the first snapshot matching `when` (mid-request when the
 /// server is slow at that point).
 async fn cancel_during(
-    mock: &Mock,
+    sandbox: &RunningSandbox,
     when: impl Fn(&JobProgress) -> bool + Send + Sync + 'static,
     after: Duration,
 ) -> Cancelled {
@@ -50,16 +64,21 @@ async fn cancel_during(
         trigger.cancel();
     });
     let spec = JobSpec {
-        sov_id: SOV_ID.into(),
+        sov_id: SAMPLE_SOV_ID.into(),
         files: vec![file],
         download_dir: dest.path().to_owned(),
         ..JobSpec::default()
     };
     let began = Instant::now();
-    let error = Job::new(client_for(&mock.base), fast_poll(), callback, cancel)
-        .run(spec)
-        .await
-        .unwrap_err();
+    let error = Job::new(
+        client_for(&sandbox.api_url()),
+        fast_poll(),
+        callback,
+        cancel,
+    )
+    .run(spec)
+    .await
+    .unwrap_err();
     let took = began.elapsed();
     let last = events.last();
     assert_eq!(error.error.code(), sov_error::Code::Cancelled);
@@ -74,16 +93,16 @@ fn phase_is(phase: Phase) -> impl Fn(&JobProgress) -> bool + Send + Sync + 'stat
 
 #[tokio::test]
 async fn cancelled_before_it_starts() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let cancel = CancellationToken::new();
     cancel.cancel();
     let events = Events::default();
     let spec = JobSpec {
-        sov_id: SOV_ID.into(),
+        sov_id: SAMPLE_SOV_ID.into(),
         ..JobSpec::default()
     };
     let error = Job::new(
-        client_for(&mock.base),
+        client_for(&sandbox.api_url()),
         fast_poll(),
         events.callback(),
         cancel,
@@ -96,15 +115,23 @@ async fn cancelled_before_it_starts() {
         (Step::Validate, sov_error::Code::Cancelled)
     );
     assert_eq!(events.last().phase, Phase::Cancelled);
-    assert!(mock.requests().is_empty());
+    let control = sandbox.control();
+    assert_eq!(
+        Endpoint::ALL
+            .map(|e| control.count_seen(e))
+            .iter()
+            .sum::<usize>(),
+        0,
+        "nothing was sent"
+    );
 }
 
 #[tokio::test]
 async fn cancelled_while_initiating() {
-    let mock = Mock::start().await;
-    mock.fault("initiate_update", Fault::Delay(SERVER_DELAY));
+    let sandbox = start_sandbox().await;
+    hang(&sandbox, Endpoint::InitiateUpdate);
     let run = cancel_during(
-        &mock,
+        &sandbox,
         phase_is(Phase::Initiating),
         Duration::from_millis(200),
     )
@@ -115,10 +142,10 @@ async fn cancelled_while_initiating() {
 
 #[tokio::test]
 async fn cancelled_while_uploading() {
-    let mock = Mock::start().await;
-    mock.fault("add_locations", Fault::Delay(SERVER_DELAY));
+    let sandbox = start_sandbox().await;
+    hang(&sandbox, Endpoint::AddLocations);
     let run = cancel_during(
-        &mock,
+        &sandbox,
         phase_is(Phase::Uploading),
         Duration::from_millis(200),
     )
@@ -128,17 +155,22 @@ async fn cancelled_while_uploading() {
         run.error.update_id.is_some(),
         "the update id is kept for the record"
     );
-    assert_eq!(mock.count("start"), 0);
+    assert_eq!(sandbox.control().count_seen(Endpoint::Start), 0);
 }
 
 #[tokio::test]
 async fn cancelled_while_starting() {
-    let mock = Mock::start().await;
-    mock.fault("start", Fault::Delay(SERVER_DELAY));
-    let run = cancel_during(&mock, phase_is(Phase::Starting), Duration::from_millis(200)).await;
+    let sandbox = start_sandbox().await;
+    hang(&sandbox, Endpoint::Start);
+    let run = cancel_during(
+        &sandbox,
+        phase_is(Phase::Starting),
+        Duration::from_millis(200),
+    )
+    .await;
     assert_eq!(run.error.step, Step::Start);
     assert_eq!(
-        mock.count("start"),
+        sandbox.control().count_seen(Endpoint::Start),
         1,
         "cancel must not trigger a second start"
     );
@@ -146,10 +178,17 @@ async fn cancelled_while_starting() {
 
 #[tokio::test]
 async fn cancelled_while_queued_or_processing() {
-    let mock = Mock::start().await;
-    mock.with(|s| s.script = vec![("IN_PROGRESS", 50, "Working."); 10_000]);
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_status_script(Some(vec![
+        ScriptedStatus {
+            status: "IN_PROGRESS".into(),
+            pct_complete: Some(50),
+            health: "Working.".into(),
+        };
+        10_000
+    ]));
     let run = cancel_during(
-        &mock,
+        &sandbox,
         phase_is(Phase::Processing),
         Duration::from_millis(150),
     )
@@ -162,10 +201,10 @@ async fn cancelled_while_queued_or_processing() {
     // A request already on the wire at cancel time may still be logged by the server; after
     // that settles, no new poll may arrive.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let polls_at_cancel = mock.count("status");
+    let polls_at_cancel = sandbox.control().count_seen(Endpoint::Status);
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(
-        mock.count("status"),
+        sandbox.control().count_seen(Endpoint::Status),
         polls_at_cancel,
         "polling stops after cancel"
     );
@@ -173,31 +212,36 @@ async fn cancelled_while_queued_or_processing() {
 
 #[tokio::test]
 async fn cancelled_while_a_status_request_hangs() {
-    let mock = Mock::start().await;
-    mock.fault("status", Fault::Delay(SERVER_DELAY));
-    let run = cancel_during(&mock, phase_is(Phase::Queued), Duration::from_millis(200)).await;
+    let sandbox = start_sandbox().await;
+    hang(&sandbox, Endpoint::Status);
+    let run = cancel_during(
+        &sandbox,
+        phase_is(Phase::Queued),
+        Duration::from_millis(200),
+    )
+    .await;
     assert_eq!(run.error.step, Step::Process);
 }
 
 #[tokio::test]
 async fn cancelled_mid_download_leaves_no_partial_file() {
-    let mock = Mock::start().await;
-    mock.with(|s| {
-        s.outputs = vec![Output {
-            filename: "big.json".into(),
-            url: None,
-            bytes: vec![b'y'; 200_000],
-        }];
-    });
-    mock.fault(
-        "download",
-        Fault::Slow {
-            chunk: 2_000,
-            pause: Duration::from_millis(100),
+    let sandbox = start_sandbox().await;
+    sandbox
+        .control()
+        .set_scripted_outputs(Some(vec![scripted_output(
+            "big.json",
+            &"y".repeat(200_000),
+        )]));
+    sandbox.control().set_fault(
+        Endpoint::Download,
+        Fault {
+            slow_chunk_bytes: Some(2_000),
+            slow_pause_ms: 100,
+            ..Fault::default()
         },
     );
     let run = cancel_during(
-        &mock,
+        &sandbox,
         |p| p.download.as_ref().is_some_and(|d| d.bytes_received > 0),
         Duration::from_millis(100),
     )

@@ -2,27 +2,29 @@
 //! update without saving its outputs (`--no-write`).
 #![allow(clippy::unwrap_used)]
 
-use crate::support::mock::{Mock, Recorded};
-use crate::support::{json_spec as spec, list_dir, quick_job, write_file, Events, CORRECTIONS};
+use crate::support::scripted_output;
+use crate::support::{
+    json_spec as spec, list_dir, multipart_file, quick_job, start_sandbox, write_file, Events,
+    CORRECTIONS,
+};
 use serde_json::{json, Value};
 use sov_update::{ErrorKind, JobSpec, Phase, Step};
+use sovfixer_sandbox::{Endpoint, Fault, ForcedFailure, RequestRecord};
 
 const TEAM: &str = "5b0e3c1a-team-uuid";
+const SECOND: &str = "sheet_name,sheet_row_number,bldg_name\nSheet1,3,Barn\n";
 
-fn requests_to(mock: &Mock, endpoint: &str) -> Vec<Recorded> {
-    mock.requests()
-        .into_iter()
-        .filter(|r| r.endpoint == endpoint)
-        .collect()
+fn body(request: &RequestRecord) -> &str {
+    request.body.as_deref().unwrap()
 }
 
-fn json_body(request: &Recorded) -> Value {
-    serde_json::from_slice(&request.body).unwrap()
+fn json_body(request: &RequestRecord) -> Value {
+    serde_json::from_str(body(request)).unwrap()
 }
 
-/// The value of a multipart text field, read from the raw body the mock recorded.
-fn multipart_text(request: &Recorded, name: &str) -> Option<String> {
-    let body = String::from_utf8_lossy(&request.body);
+/// The value of a multipart text field, read from the raw body the sandbox logged.
+fn multipart_text(request: &RequestRecord, name: &str) -> Option<String> {
+    let body = body(request);
     let marker = format!("name=\"{name}\"\r\n\r\n");
     let start = body.find(&marker)? + marker.len();
     let end = body[start..].find("\r\n")?;
@@ -31,26 +33,27 @@ fn multipart_text(request: &Recorded, name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn delegate_to_team_is_sent_with_initiate_every_upload_and_start() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_record_bodies(true);
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let first = write_file(input.path(), "first.csv", CORRECTIONS);
-    let second = write_file(
-        input.path(),
-        "second.csv",
-        "sheet_name,sheet_row_number,bldg_name\nSheet1,3,Barn\n",
-    );
+    let second = write_file(input.path(), "second.csv", SECOND);
     let events = Events::default();
     let spec = JobSpec {
         delegate_to_team: Some(TEAM.into()),
         ..spec(vec![first, second], dest.path())
     };
 
-    let outcome = quick_job(&mock.base, &events).run(spec).await.unwrap();
+    let outcome = quick_job(&sandbox.api_url(), &events)
+        .run(spec)
+        .await
+        .unwrap();
 
-    let initiate = requests_to(&mock, "initiate_update");
+    let control = sandbox.control();
+    let initiate = control.requests_to(Endpoint::InitiateUpdate);
     assert_eq!(json_body(&initiate[0])["delegate_to_team"], TEAM);
-    let uploads = requests_to(&mock, "add_locations");
+    let uploads = control.requests_to(Endpoint::AddLocations);
     assert_eq!(uploads.len(), 2);
     for upload in &uploads {
         assert_eq!(
@@ -58,50 +61,67 @@ async fn delegate_to_team_is_sent_with_initiate_every_upload_and_start() {
             Some(TEAM)
         );
     }
-    // The file itself still arrives as the `file` part.
-    let (files, _, start_body) = mock.update(&outcome.update_id);
-    assert_eq!(files.len(), 2);
-    assert_eq!(files[0].bytes, CORRECTIONS.as_bytes());
-    assert_eq!(files[1].file_name.as_deref(), Some("second.csv"));
+    // The file itself still arrives as the `file` part, and the sandbox kept both.
     assert_eq!(
-        start_body.unwrap(),
+        multipart_file(&uploads[0]),
+        ("first.csv".to_owned(), CORRECTIONS.to_owned())
+    );
+    assert_eq!(multipart_file(&uploads[1]).0, "second.csv");
+    let job = control
+        .jobs()
+        .into_iter()
+        .find(|j| j.id == outcome.update_id)
+        .unwrap();
+    assert_eq!(job.uploads.len(), 2);
+    assert_eq!(job.uploads[1].filename, "second.csv");
+    let starts = control.requests_to(Endpoint::Start);
+    assert_eq!(
+        json_body(&starts[0]),
         json!({"extra_data": {}, "output_formats": ["JSON"], "delegate_to_team": TEAM})
     );
     // Status polls and downloads carry no such field (the contract has none for GETs).
-    assert!(requests_to(&mock, "status")
+    assert!(control
+        .requests_to(Endpoint::Status)
         .iter()
-        .all(|r| !r.path.contains("delegate") && r.body.is_empty()));
+        .all(|r| !r.path.contains("delegate") && body(r).is_empty()));
     assert_eq!(outcome.outputs.len(), 1);
 }
 
 #[tokio::test]
 async fn without_a_team_no_delegate_field_is_sent_anywhere() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_record_bodies(true);
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
     let events = Events::default();
 
-    quick_job(&mock.base, &events)
+    quick_job(&sandbox.api_url(), &events)
         .run(spec(vec![file], dest.path()))
         .await
         .unwrap();
 
-    let sent: Vec<Recorded> = mock.requests();
+    let sent = sandbox.control().requests();
     assert!(sent.len() >= 4, "{sent:?}");
     for request in &sent {
-        let body = String::from_utf8_lossy(&request.body);
         assert!(
-            !body.contains("delegate_to_team"),
-            "{} sent {body}",
-            request.endpoint
+            !body(request).contains("delegate_to_team"),
+            "{:?} sent {}",
+            request.endpoint,
+            body(request)
         );
     }
 }
 
 #[tokio::test]
 async fn no_write_runs_the_whole_update_and_lists_outputs_without_saving_them() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
+    sandbox
+        .control()
+        .set_scripted_outputs(Some(vec![scripted_output(
+            "Acme Corp 2026-06.json",
+            r#"{"buildings": []}"#,
+        )]));
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
@@ -111,11 +131,19 @@ async fn no_write_runs_the_whole_update_and_lists_outputs_without_saving_them() 
         ..spec(vec![file], dest.path())
     };
 
-    let outcome = quick_job(&mock.base, &events).run(spec).await.unwrap();
+    let outcome = quick_job(&sandbox.api_url(), &events)
+        .run(spec)
+        .await
+        .unwrap();
 
-    assert_eq!(mock.count("start"), 1);
-    assert!(mock.count("status") >= 1);
-    assert_eq!(mock.count("download"), 0, "nothing may be fetched");
+    let control = sandbox.control();
+    assert_eq!(control.count_requests(Endpoint::Start), 1);
+    assert!(control.count_requests(Endpoint::Status) >= 1);
+    assert_eq!(
+        control.count_seen(Endpoint::Download),
+        0,
+        "nothing may be fetched"
+    );
     assert!(
         list_dir(dest.path()).is_empty(),
         "{:?}",
@@ -140,7 +168,7 @@ async fn no_write_runs_the_whole_update_and_lists_outputs_without_saving_them() 
 
 #[tokio::test]
 async fn no_write_needs_no_download_folder() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
     let events = Events::default();
@@ -149,17 +177,27 @@ async fn no_write_needs_no_download_folder() {
         ..spec(vec![file], std::path::Path::new(""))
     };
 
-    let outcome = quick_job(&mock.base, &events).run(spec).await.unwrap();
+    let outcome = quick_job(&sandbox.api_url(), &events)
+        .run(spec)
+        .await
+        .unwrap();
 
     assert_eq!(outcome.listed_outputs.len(), 1);
 }
 
 #[tokio::test]
 async fn a_failed_update_still_fails_with_no_write() {
-    let mock = Mock::start().await;
-    mock.with(|s| {
-        s.final_result = Some(json!({"status": "FAILED", "message": "Row 7 matches no building."}));
-    });
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_fault(
+        Endpoint::Status,
+        Fault {
+            force_failed: Some(ForcedFailure {
+                status: "FAILED".into(),
+                message: "Row 7 matches no building.".into(),
+            }),
+            ..Fault::default()
+        },
+    );
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
@@ -169,7 +207,10 @@ async fn a_failed_update_still_fails_with_no_write() {
         ..spec(vec![file], dest.path())
     };
 
-    let failure = quick_job(&mock.base, &events).run(spec).await.unwrap_err();
+    let failure = quick_job(&sandbox.api_url(), &events)
+        .run(spec)
+        .await
+        .unwrap_err();
 
     assert_eq!(failure.step, Step::Process);
     assert!(matches!(failure.error.kind(), ErrorKind::JobFailed { .. }));

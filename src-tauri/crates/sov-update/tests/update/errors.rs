@@ -3,13 +3,35 @@
 
 use std::time::Duration;
 
-use crate::support::mock::{Fault, Mock, SOV_ID};
 use crate::support::{
-    client_for, client_with, fast_poll, list_dir, write_file, Events, CORRECTIONS,
+    client_for, client_with, fast_poll, list_dir, seed_update, start_sandbox, write_file, Events,
+    CORRECTIONS,
 };
-use serde_json::json;
 use sov_update::{ErrorKind, Job, JobError, JobSpec, Phase, StartRequest, Step, UpdateType};
+use sovfixer_sandbox::{
+    Endpoint, Fault, ForcedFailure, RunningSandbox, ScriptedStatus, SAMPLE_SOV_ID,
+};
 use tokio_util::sync::CancellationToken;
+
+/// The next `times` requests to `endpoint` each get `fault`.
+fn repeat_fault(sandbox: &RunningSandbox, endpoint: Endpoint, fault: Fault, times: usize) {
+    sandbox.control().queue_faults(endpoint, vec![fault; times]);
+}
+
+fn error_status(status: u16) -> Fault {
+    Fault {
+        error_status: Some(status),
+        ..Fault::default()
+    }
+}
+
+/// Nothing reached the sandbox, on any endpoint.
+fn assert_nothing_sent(sandbox: &RunningSandbox, why: &str) {
+    let control = sandbox.control();
+    let seen: usize = Endpoint::ALL.map(|e| control.count_seen(e)).iter().sum();
+    assert_eq!(seen, 0, "{why}");
+    assert!(control.requests().is_empty(), "{why}");
+}
 
 struct Run {
     error: JobError,
@@ -17,16 +39,12 @@ struct Run {
     dest: tempfile::TempDir,
 }
 
-async fn run_job(
-    _mock: &Mock,
-    client: sov_update::SovFixerClient,
-    adjust: impl FnOnce(&mut JobSpec),
-) -> Run {
+async fn run_job(client: sov_update::SovFixerClient, adjust: impl FnOnce(&mut JobSpec)) -> Run {
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
     let mut spec = JobSpec {
-        sov_id: SOV_ID.into(),
+        sov_id: SAMPLE_SOV_ID.into(),
         files: vec![file],
         start: StartRequest {
             output_formats: vec!["JSON".into()],
@@ -56,9 +74,9 @@ async fn run_job(
 
 #[tokio::test]
 async fn a_wrong_api_key_is_credentials_rejected() {
-    let mock = Mock::start().await;
-    let client = client_with(&mock.base, "wrong-key", Duration::from_secs(10));
-    let run = run_job(&mock, client, |_| {}).await;
+    let sandbox = start_sandbox().await;
+    let client = client_with(&sandbox.api_url(), "wrong-key", Duration::from_secs(10));
+    let run = run_job(client, |_| {}).await;
     assert_eq!(run.error.step, Step::Initiate);
     assert_eq!(run.error.error.code(), sov_error::Code::CredentialsRejected);
     assert!(run.error.error.message().contains("API key"));
@@ -68,8 +86,8 @@ async fn a_wrong_api_key_is_credentials_rejected() {
 
 #[tokio::test]
 async fn an_unknown_sov_is_not_found_naming_the_sov() {
-    let mock = Mock::start().await;
-    let run = run_job(&mock, client_for(&mock.base), |s| {
+    let sandbox = start_sandbox().await;
+    let run = run_job(client_for(&sandbox.api_url()), |s| {
         s.sov_id = "s-nope".into()
     })
     .await;
@@ -84,27 +102,27 @@ async fn an_unknown_sov_is_not_found_naming_the_sov() {
 
 #[tokio::test]
 async fn an_unknown_update_is_not_found_naming_the_update() {
-    let mock = Mock::start().await;
-    let error = client_for(&mock.base)
-        .status("s-test-sov-r999")
+    let sandbox = start_sandbox().await;
+    let error = client_for(&sandbox.api_url())
+        .status("s-demo-sample-r999")
         .await
         .unwrap_err();
     assert_eq!(error.code(), sov_error::Code::NotFound);
     assert!(error
         .message()
-        .contains("update with the id `s-test-sov-r999`"));
+        .contains("update with the id `s-demo-sample-r999`"));
 }
 
 #[tokio::test]
 async fn an_unknown_column_is_invalid_attribute_naming_column_and_file() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let bad = write_file(
         input.path(),
         "bad columns.csv",
         "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,House\n",
     );
-    let run = run_job(&mock, client_for(&mock.base), |s| {
+    let run = run_job(client_for(&sandbox.api_url()), |s| {
         s.files = vec![bad];
         // The pre-flight check would stop this file; the server's own answer is under test.
         s.override_preflight = true;
@@ -119,7 +137,7 @@ async fn an_unknown_column_is_invalid_attribute_naming_column_and_file() {
     );
     assert!(run.error.update_id.is_some());
     assert_eq!(
-        mock.count("start"),
+        sandbox.control().count_seen(Endpoint::Start),
         0,
         "a rejected file must not be started"
     );
@@ -127,9 +145,9 @@ async fn an_unknown_column_is_invalid_attribute_naming_column_and_file() {
 
 #[tokio::test]
 async fn uploading_or_starting_after_start_is_job_not_pending() {
-    let mock = Mock::start().await;
-    let client = client_for(&mock.base);
-    let update_id = mock.seed_update(true);
+    let sandbox = start_sandbox().await;
+    let client = client_for(&sandbox.api_url());
+    let update_id = seed_update(&sandbox, true).await;
     let input = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "c.csv", CORRECTIONS);
     let upload = sov_update::FileUpload::from_path(&file).unwrap();
@@ -151,8 +169,8 @@ async fn uploading_or_starting_after_start_is_job_not_pending() {
 
 #[tokio::test]
 async fn a_format_that_is_not_enabled_lists_the_allowed_ones() {
-    let mock = Mock::start().await;
-    let run = run_job(&mock, client_for(&mock.base), |s| {
+    let sandbox = start_sandbox().await;
+    let run = run_job(client_for(&sandbox.api_url()), |s| {
         s.start.output_formats = vec!["XLSX".into()];
     })
     .await;
@@ -160,16 +178,16 @@ async fn a_format_that_is_not_enabled_lists_the_allowed_ones() {
     assert_eq!(
         run.error.error.kind(),
         &ErrorKind::FormatNotEnabled {
-            allowed: vec!["JSON".into(), "CSV".into()]
+            allowed: vec!["JSON".into(), "DEBUGJSON".into(), "CSV".into()]
         }
     );
-    assert!(run.error.error.message().contains("JSON, CSV"));
+    assert!(run.error.error.message().contains("JSON, DEBUGJSON, CSV"));
 }
 
 #[tokio::test]
 async fn an_unknown_update_type_is_invalid_input_with_the_server_reason() {
-    let mock = Mock::start().await;
-    let run = run_job(&mock, client_for(&mock.base), |s| {
+    let sandbox = start_sandbox().await;
+    let run = run_job(client_for(&sandbox.api_url()), |s| {
         s.update_type = Some(UpdateType::Other("BOGUS".into()));
     })
     .await;
@@ -180,12 +198,18 @@ async fn an_unknown_update_type_is_invalid_input_with_the_server_reason() {
 
 #[tokio::test]
 async fn a_failed_update_is_job_failed_with_status_and_message() {
-    let mock = Mock::start().await;
-    mock.with(|s| {
-        s.final_result =
-            Some(json!({"status": "FAILED_TO_PROCESS", "message": "Row 7 matches no building."}));
-    });
-    let run = run_job(&mock, client_for(&mock.base), |_| {}).await;
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_fault(
+        Endpoint::Status,
+        Fault {
+            force_failed: Some(ForcedFailure {
+                status: "FAILED_TO_PROCESS".into(),
+                message: "Row 7 matches no building.".into(),
+            }),
+            ..Fault::default()
+        },
+    );
+    let run = run_job(client_for(&sandbox.api_url()), |_| {}).await;
     assert_eq!(run.error.step, Step::Process);
     assert_eq!(
         run.error.error.kind(),
@@ -204,44 +228,39 @@ async fn a_failed_update_is_job_failed_with_status_and_message() {
 
 #[tokio::test]
 async fn persistent_rate_limiting_is_rate_limited_after_bounded_retries() {
-    let mock = Mock::start().await;
-    for _ in 0..10 {
-        mock.fault(
-            "status",
-            Fault::Respond {
-                status: 429,
-                body: "{}".into(),
-                retry_after: Some(0),
-            },
-        );
-    }
-    let update_id = mock.seed_update(true);
-    let error = client_for(&mock.base).status(&update_id).await.unwrap_err();
+    let sandbox = start_sandbox().await;
+    let update_id = seed_update(&sandbox, true).await;
+    let too_many = Fault {
+        retry_after_s: Some(0),
+        ..error_status(429)
+    };
+    repeat_fault(&sandbox, Endpoint::Status, too_many, 10);
+    let error = client_for(&sandbox.api_url())
+        .status(&update_id)
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), sov_error::Code::RateLimited);
-    assert_eq!(mock.count("status"), 4, "max_attempts bounds the retries");
+    assert_eq!(
+        sandbox.control().count_requests(Endpoint::Status),
+        4,
+        "max_attempts bounds the retries"
+    );
 }
 
 #[tokio::test]
 async fn persistent_server_errors_are_server_error() {
-    let mock = Mock::start().await;
-    for _ in 0..10 {
-        mock.fault("status", crate::support::mock::html_502());
-    }
-    let run = run_job(&mock, client_for(&mock.base), |_| {}).await;
+    let sandbox = start_sandbox().await;
+    repeat_fault(&sandbox, Endpoint::Status, error_status(502), 10);
+    let run = run_job(client_for(&sandbox.api_url()), |_| {}).await;
     assert_eq!(run.error.step, Step::Process);
     assert_eq!(run.error.error.code(), sov_error::Code::ServerError);
     assert!(run.error.error.detail().contains("502 Bad Gateway"));
     let error500 = {
-        mock.fault(
-            "status",
-            Fault::Respond {
-                status: 500,
-                body: "oops".into(),
-                retry_after: None,
-            },
-        );
-        client_for(&mock.base)
-            .status(&mock.seed_update(true))
+        let update_id = seed_update(&sandbox, true).await;
+        sandbox.control().clear_faults();
+        repeat_fault(&sandbox, Endpoint::Status, error_status(500), 10);
+        client_for(&sandbox.api_url())
+            .status(&update_id)
             .await
             .unwrap_err()
     };
@@ -255,13 +274,7 @@ async fn an_unreachable_server_is_network_unreachable() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let mock = Mock::start().await;
-    let run = run_job(
-        &mock,
-        client_for(&format!("http://127.0.0.1:{port}")),
-        |_| {},
-    )
-    .await;
+    let run = run_job(client_for(&format!("http://127.0.0.1:{port}")), |_| {}).await;
     assert_eq!(run.error.step, Step::Initiate);
     assert_eq!(run.error.error.code(), sov_error::Code::NetworkUnreachable);
     assert!(run.error.error.message().contains("internet connection"));
@@ -269,23 +282,33 @@ async fn an_unreachable_server_is_network_unreachable() {
 
 #[tokio::test]
 async fn a_server_that_stops_answering_is_timed_out() {
-    let mock = Mock::start().await;
-    for _ in 0..4 {
-        mock.fault("status", Fault::Delay(Duration::from_secs(3)));
-    }
+    let sandbox = start_sandbox().await;
+    let update_id = seed_update(&sandbox, true).await;
+    let silent = Fault {
+        latency_ms: 3_000,
+        ..Fault::default()
+    };
+    repeat_fault(&sandbox, Endpoint::Status, silent, 4);
     let client = client_with(
-        &mock.base,
+        &sandbox.api_url(),
         crate::support::TOKEN,
         Duration::from_millis(300),
     );
-    let error = client.status(&mock.seed_update(true)).await.unwrap_err();
+    let error = client.status(&update_id).await.unwrap_err();
     assert_eq!(error.code(), sov_error::Code::TimedOut);
 }
 
 #[tokio::test]
 async fn polling_past_the_deadline_is_timed_out_and_keeps_the_update_id() {
-    let mock = Mock::start().await;
-    mock.with(|s| s.script = vec![("IN_PROGRESS", 10, "Working."); 10_000]);
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_status_script(Some(vec![
+        ScriptedStatus {
+            status: "IN_PROGRESS".into(),
+            pct_complete: Some(10),
+            health: "Working.".into(),
+        };
+        10_000
+    ]));
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "c.csv", CORRECTIONS);
@@ -293,13 +316,13 @@ async fn polling_past_the_deadline_is_timed_out_and_keeps_the_update_id() {
     poll.deadline = Some(Duration::from_millis(400));
     let events = Events::default();
     let job = Job::new(
-        client_for(&mock.base),
+        client_for(&sandbox.api_url()),
         poll,
         events.callback(),
         CancellationToken::new(),
     );
     let spec = JobSpec {
-        sov_id: SOV_ID.into(),
+        sov_id: SAMPLE_SOV_ID.into(),
         files: vec![file],
         download_dir: dest.path().to_owned(),
         ..JobSpec::default()
@@ -312,8 +335,8 @@ async fn polling_past_the_deadline_is_timed_out_and_keeps_the_update_id() {
 
 #[tokio::test]
 async fn bad_input_fails_validation_before_any_request() {
-    let mock = Mock::start().await;
-    let missing = run_job(&mock, client_for(&mock.base), |s| {
+    let sandbox = start_sandbox().await;
+    let missing = run_job(client_for(&sandbox.api_url()), |s| {
         s.files = vec!["/definitely/not/here.csv".into()];
     })
     .await;
@@ -321,16 +344,16 @@ async fn bad_input_fails_validation_before_any_request() {
     assert_eq!(missing.error.error.code(), sov_error::Code::FileError);
     assert!(missing.error.error.message().contains("here.csv"));
 
-    let empty_id = run_job(&mock, client_for(&mock.base), |s| s.sov_id = "  ".into()).await;
+    let empty_id = run_job(client_for(&sandbox.api_url()), |s| s.sov_id = "  ".into()).await;
     assert_eq!(empty_id.error.error.code(), sov_error::Code::InvalidInput);
     assert!(empty_id.error.error.message().contains("SOV id"));
 
-    let no_files = run_job(&mock, client_for(&mock.base), |s| s.files.clear()).await;
+    let no_files = run_job(client_for(&sandbox.api_url()), |s| s.files.clear()).await;
     assert_eq!(no_files.error.error.code(), sov_error::Code::InvalidInput);
 
     let input = tempfile::tempdir().unwrap();
     let empty = write_file(input.path(), "empty.csv", "");
-    let empty_file = run_job(&mock, client_for(&mock.base), |s| s.files = vec![empty]).await;
+    let empty_file = run_job(client_for(&sandbox.api_url()), |s| s.files = vec![empty]).await;
     assert_eq!(empty_file.error.error.code(), sov_error::Code::FileError);
     assert!(empty_file.error.error.message().contains("empty.csv"));
     assert_eq!(
@@ -338,22 +361,19 @@ async fn bad_input_fails_validation_before_any_request() {
         vec![Phase::Validating, Phase::Failed]
     );
 
-    assert!(
-        mock.requests().is_empty(),
-        "nothing may be sent for invalid input"
-    );
+    assert_nothing_sent(&sandbox, "nothing may be sent for invalid input");
 }
 
 #[tokio::test]
 async fn a_file_with_blocking_preflight_errors_is_refused_before_sending() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let bad = write_file(
         input.path(),
         "typo.csv",
         "sheet_name,sheet_row_numbah,bldg_name\nSheet1,2,House\n",
     );
-    let run = run_job(&mock, client_for(&mock.base), |s| s.files = vec![bad]).await;
+    let run = run_job(client_for(&sandbox.api_url()), |s| s.files = vec![bad]).await;
     assert_eq!(run.error.step, Step::Validate);
     assert_eq!(run.error.error.code(), sov_error::Code::PreflightBlocked);
     let message = run.error.error.message();
@@ -362,15 +382,12 @@ async fn a_file_with_blocking_preflight_errors_is_refused_before_sending() {
         "{message}"
     );
     assert!(run.error.error.detail().contains("sheet_row_numbah"));
-    assert!(
-        mock.requests().is_empty(),
-        "nothing may be sent for a blocked file"
-    );
+    assert_nothing_sent(&sandbox, "nothing may be sent for a blocked file");
 }
 
 #[tokio::test]
 async fn a_file_that_is_not_a_table_is_refused_even_with_override() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let pdf = input.path().join("scan.csv");
     std::fs::write(
@@ -378,7 +395,7 @@ async fn a_file_that_is_not_a_table_is_refused_even_with_override() {
         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
     )
     .unwrap();
-    let run = run_job(&mock, client_for(&mock.base), |s| {
+    let run = run_job(client_for(&sandbox.api_url()), |s| {
         s.files = vec![pdf];
         s.override_preflight = true;
     })
@@ -386,5 +403,8 @@ async fn a_file_that_is_not_a_table_is_refused_even_with_override() {
     assert_eq!(run.error.step, Step::Validate);
     assert_eq!(run.error.error.code(), sov_error::Code::PreflightBlocked);
     assert!(run.error.error.message().contains("scan.csv"));
-    assert!(mock.requests().is_empty());
+    assert_nothing_sent(
+        &sandbox,
+        "nothing may be sent for a file that is not a table",
+    );
 }

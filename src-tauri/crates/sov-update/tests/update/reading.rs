@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use sov_error::Code;
@@ -17,10 +16,7 @@ use sovfixer_sandbox::{Endpoint, Fault, RunningSandbox, SandboxConfig, SAMPLE_SO
 use tokio_util::sync::CancellationToken;
 
 async fn sandbox() -> RunningSandbox {
-    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let running = sovfixer_sandbox::start(SandboxConfig::default(), addr)
-        .await
-        .unwrap();
+    let running = sov_test_support::start_sandbox_with(SandboxConfig::default()).await;
     running
         .control()
         .set_output_delay(Duration::from_millis(300));
@@ -436,17 +432,24 @@ async fn current_data_of_unknown_failed_and_unfinished_sovs_are_plain_errors() {
     let unknown = source.fetch("s-no-such-sov", &cancel).await.unwrap_err();
     assert_eq!(unknown.code(), Code::NotFound);
     assert!(unknown.message().contains("s-no-such-sov"));
-    let failed = client
-        .list_activity(&ActivityQuery {
-            status: Some(SovStatus::Failed),
-            ..ActivityQuery::default()
-        })
-        .await
-        .unwrap();
-    let error = source
-        .fetch(&failed.results[0].id, &cancel)
-        .await
-        .unwrap_err();
+    // The first SOV the sandbox lists with `status`, fetched.
+    let fetch_first_with = |status: SovStatus| {
+        let (client, source, cancel) = (&client, &source, &cancel);
+        async move {
+            let listed = client
+                .list_activity(&ActivityQuery {
+                    status: Some(status),
+                    ..ActivityQuery::default()
+                })
+                .await
+                .unwrap();
+            source
+                .fetch(&listed.results[0].id, cancel)
+                .await
+                .unwrap_err()
+        }
+    };
+    let error = fetch_first_with(SovStatus::Failed).await;
     assert_eq!(error.code(), Code::JobFailed, "{error:?}");
     assert!(
         error
@@ -454,17 +457,7 @@ async fn current_data_of_unknown_failed_and_unfinished_sovs_are_plain_errors() {
             .contains("could not read this SOV's spreadsheet"),
         "{error}"
     );
-    let parsing = client
-        .list_activity(&ActivityQuery {
-            status: Some(SovStatus::InProgress),
-            ..ActivityQuery::default()
-        })
-        .await
-        .unwrap();
-    let error = source
-        .fetch(&parsing.results[0].id, &cancel)
-        .await
-        .unwrap_err();
+    let error = fetch_first_with(SovStatus::InProgress).await;
     assert!(
         error.message().contains("still reading this SOV"),
         "{error}"

@@ -2,11 +2,9 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::support::recorder::Recorder;
 use crate::support::{list_dir, sha256_hex, write_file, Events};
 use sov_update::{
     ApiToken, ClientConfig, Environment, Job, JobError, JobOutcome, JobSpec, OutputFile, Phase,
@@ -24,16 +22,11 @@ fn sample(name: &str) -> PathBuf {
 }
 
 async fn sandbox(config: SandboxConfig) -> RunningSandbox {
-    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    sovfixer_sandbox::start(
-        SandboxConfig {
-            processing: Duration::from_millis(800),
-            ..config
-        },
-        addr,
-    )
+    sov_test_support::start_sandbox_with(SandboxConfig {
+        processing: Duration::from_millis(800),
+        ..config
+    })
     .await
-    .unwrap()
 }
 
 fn client(sandbox: &RunningSandbox, token: &str) -> SovFixerClient {
@@ -89,6 +82,16 @@ async fn run(
     )
     .run(spec)
     .await
+}
+
+/// The sample corrections against the sample SOV, asking for `formats`, saved into a new temp folder.
+async fn run_sample(
+    sandbox: &RunningSandbox,
+    formats: &[&str],
+) -> (Result<JobOutcome, JobError>, tempfile::TempDir) {
+    let dest = tempfile::tempdir().unwrap();
+    let spec = spec(vec![sample("corrections.csv")], dest.path(), formats);
+    (run(sandbox, spec, &Events::default()).await, dest)
 }
 
 #[tokio::test]
@@ -302,14 +305,8 @@ async fn sandbox_faults_are_survived_without_duplicates() {
         .list_output_formats(Some(SAMPLE_SOV_ID))
         .await
         .unwrap();
-    let dest = tempfile::tempdir().unwrap();
-    let outcome = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &[]),
-        &Events::default(),
-    )
-    .await
-    .unwrap();
+    let (result, _dest) = run_sample(&sandbox, &[]).await;
+    let outcome = result.unwrap();
     assert_eq!(outcome.outputs.len(), 1);
     assert_eq!(control.jobs().len(), 1, "exactly one update job");
     assert_eq!(control.count_requests(Endpoint::Start), 1);
@@ -327,14 +324,8 @@ async fn a_download_the_sandbox_keeps_dropping_leaves_no_file() {
             ..Fault::default()
         },
     );
-    let dest = tempfile::tempdir().unwrap();
-    let error = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &[]),
-        &Events::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, dest) = run_sample(&sandbox, &[]).await;
+    let error = result.unwrap_err();
     assert_eq!(error.step, Step::Download);
     assert!(error.error.is_transient(), "{:?}", error.error);
     assert!(list_dir(dest.path()).is_empty());
@@ -343,23 +334,27 @@ async fn a_download_the_sandbox_keeps_dropping_leaves_no_file() {
 
 #[tokio::test]
 async fn sandbox_outputs_on_another_origin_never_get_the_token() {
-    let foreign = Recorder::start(b"{}").await;
-    let sandbox = sandbox(SandboxConfig {
-        output_url_base: Some(foreign.base.clone()),
-        ..SandboxConfig::default()
-    })
-    .await;
-    let dest = tempfile::tempdir().unwrap();
-    run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &[]),
-        &Events::default(),
-    )
-    .await
-    .unwrap();
-    let seen = foreign.seen();
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    // Output URLs point at the sandbox's second listener: another origin that serves them without a token.
+    sandbox
+        .control()
+        .set_output_url_base(Some(sandbox.output_origin_url()));
+    let (result, _dest) = run_sample(&sandbox, &[]).await;
+    result.unwrap();
+    let seen: Vec<_> = sandbox
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.origin == sovfixer_sandbox::RequestOrigin::Outputs)
+        .collect();
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].authorization, None);
+    assert_eq!(seen[0].status, 200, "the output was fetched there");
+    assert_eq!(seen[0].header("authorization"), None);
+    assert_eq!(
+        sandbox.control().count_seen(Endpoint::Download),
+        0,
+        "nor was it fetched from the API with the token"
+    );
     sandbox.shutdown().await;
 }
 
@@ -476,14 +471,8 @@ async fn watching_a_failed_update_returns_its_final_status_and_downloads_nothing
             ..Fault::default()
         },
     );
-    let dest = tempfile::tempdir().unwrap();
-    let failure = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
-        &Events::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, _dest) = run_sample(&sandbox, &["JSON"]).await;
+    let failure = result.unwrap_err();
     let update_id = failure.update_id.unwrap();
     let events = Events::default();
 
@@ -518,14 +507,8 @@ async fn initiate_is_never_repeated_after_a_502_that_came_after_the_work() {
             ..Fault::default()
         },
     );
-    let dest = tempfile::tempdir().unwrap();
-    let error = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
-        &Events::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, _dest) = run_sample(&sandbox, &["JSON"]).await;
+    let error = result.unwrap_err();
     assert_eq!(error.error.code(), sov_error::Code::ServerError);
     assert_eq!(
         control.count_requests(Endpoint::InitiateUpdate),
@@ -553,14 +536,8 @@ async fn a_lost_start_answer_on_a_queued_update_never_starts_twice() {
             ..Fault::default()
         },
     );
-    let dest = tempfile::tempdir().unwrap();
-    let outcome = run(
-        &sandbox,
-        spec(vec![sample("corrections.csv")], dest.path(), &["JSON"]),
-        &Events::default(),
-    )
-    .await
-    .unwrap();
+    let (result, _dest) = run_sample(&sandbox, &["JSON"]).await;
+    let outcome = result.unwrap();
     assert_eq!(control.count_requests(Endpoint::Start), 2);
     let jobs = control.jobs();
     assert_eq!(jobs.len(), 1, "one update job");

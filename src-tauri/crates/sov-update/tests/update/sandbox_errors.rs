@@ -1,8 +1,7 @@
-//! Error kinds as the sandbox produces them (the scripted mock in `errors.rs` covers the exact wire shapes): each
+//! Error kinds as the sandbox produces them (`errors.rs` covers the exact wire shapes): each
 //! reaches the caller as the right kind, with a plain message that says what to do next.
 #![allow(clippy::unwrap_used)]
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::support::client_with;
@@ -11,10 +10,7 @@ use sov_update::{ErrorKind, SovFixerClient, UpdateError};
 use sovfixer_sandbox::{Endpoint, Fault, RunningSandbox, SandboxConfig};
 
 async fn sandbox() -> RunningSandbox {
-    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    sovfixer_sandbox::start(SandboxConfig::default(), addr)
-        .await
-        .unwrap()
+    sov_test_support::start_sandbox_with(SandboxConfig::default()).await
 }
 
 fn client(sandbox: &RunningSandbox, read_timeout: Duration) -> SovFixerClient {

@@ -1,102 +1,94 @@
 //! The token stays on the API origin; server filenames cannot escape the destination folder.
 #![allow(clippy::unwrap_used)]
 
-use crate::support::mock::{Fault, Mock, Output, SOV_ID};
-use crate::support::recorder::Recorder;
 use crate::support::{
-    client_for, client_with, fast_poll, list_dir, write_file, Events, CORRECTIONS, TOKEN,
+    client_for, client_with, list_dir, run_corrections, scripted_output, start_sandbox, Events,
+    TOKEN,
 };
-use sov_update::{Job, JobOutcome, JobSpec};
-use tokio_util::sync::CancellationToken;
+use sov_update::JobOutcome;
+use sovfixer_sandbox::{
+    Endpoint, Fault, RequestOrigin, RequestRecord, RunningSandbox, ScriptedOutput,
+};
 
-async fn run(mock: &Mock, dest: &std::path::Path, events: &Events) -> JobOutcome {
-    let input = tempfile::tempdir().unwrap();
-    let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
-    let spec = JobSpec {
-        sov_id: SOV_ID.into(),
-        files: vec![file],
-        download_dir: dest.to_owned(),
-        ..JobSpec::default()
-    };
-    Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        events.callback(),
-        CancellationToken::new(),
-    )
-    .run(spec)
-    .await
-    .unwrap()
+fn scripted(filename: &str, content: &str, on_output_origin: bool) -> ScriptedOutput {
+    ScriptedOutput {
+        on_output_origin,
+        ..scripted_output(filename, content)
+    }
+}
+
+/// What reached the sandbox's second listener (the other origin).
+fn seen_on_output_origin(sandbox: &RunningSandbox) -> Vec<RequestRecord> {
+    sandbox
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.origin == RequestOrigin::Outputs)
+        .collect()
+}
+
+async fn run(sandbox: &RunningSandbox, dest: &std::path::Path, events: &Events) -> JobOutcome {
+    run_corrections(sandbox, dest, events).await
 }
 
 #[tokio::test]
 async fn an_output_on_another_origin_is_fetched_without_the_token() {
-    let mock = Mock::start().await;
-    let foreign = Recorder::start(b"foreign bytes").await;
-    mock.with(|s| {
-        s.outputs = vec![
-            Output {
-                filename: "local.json".into(),
-                url: None,
-                bytes: b"local".to_vec(),
-            },
-            Output {
-                filename: "elsewhere.json".into(),
-                url: Some(format!(
-                    "{}/bucket/elsewhere.json?signature=abc",
-                    foreign.base
-                )),
-                bytes: Vec::new(),
-            },
-        ];
-    });
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_scripted_outputs(Some(vec![
+        scripted("local.json", "local", false),
+        scripted("elsewhere.json", "foreign bytes", true),
+    ]));
     let dest = tempfile::tempdir().unwrap();
-    let outcome = run(&mock, dest.path(), &Events::default()).await;
+    let outcome = run(&sandbox, dest.path(), &Events::default()).await;
 
     assert_eq!(outcome.outputs.len(), 2);
     assert_eq!(
         std::fs::read(dest.path().join("elsewhere.json")).unwrap(),
         b"foreign bytes"
     );
-    let seen = foreign.seen();
+    let seen = seen_on_output_origin(&sandbox);
     assert_eq!(seen.len(), 1);
     assert_eq!(
-        seen[0].authorization, None,
+        seen[0].header("authorization"),
+        None,
         "the token must never reach a second origin"
     );
-    let local_download = mock
-        .requests()
-        .into_iter()
-        .find(|r| r.endpoint == "download")
-        .unwrap();
+    let local_download = &sandbox.control().requests_to(Endpoint::Download)[0];
     assert_eq!(
-        local_download.authorization.as_deref(),
+        local_download.header("authorization"),
         Some(&format!("Token {TOKEN}")[..])
     );
 }
 
 #[tokio::test]
 async fn a_redirect_to_another_origin_does_not_carry_the_token() {
-    let mock = Mock::start().await;
-    let foreign = Recorder::start(b"redirected bytes").await;
-    mock.fault(
-        "download",
-        Fault::Redirect(format!("{}/moved.json", foreign.base)),
+    let sandbox = start_sandbox().await;
+    sandbox.control().set_scripted_outputs(Some(vec![scripted(
+        "moved.json",
+        "redirected bytes",
+        false,
+    )]));
+    sandbox.control().set_fault(
+        Endpoint::Download,
+        Fault {
+            redirect_to: Some(format!("{}{{path}}", sandbox.output_origin_url())),
+            ..Fault::default()
+        },
     );
     let dest = tempfile::tempdir().unwrap();
-    let outcome = run(&mock, dest.path(), &Events::default()).await;
+    let outcome = run(&sandbox, dest.path(), &Events::default()).await;
     assert_eq!(
         std::fs::read(&outcome.outputs[0].path).unwrap(),
         b"redirected bytes"
     );
-    let seen = foreign.seen();
+    let seen = seen_on_output_origin(&sandbox);
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].authorization, None);
+    assert_eq!(seen[0].header("authorization"), None);
 }
 
 #[tokio::test]
 async fn hostile_output_filenames_stay_inside_the_destination() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let hostile = [
         "../../x.json".to_owned(),
         "..\\..\\win.json".to_owned(),
@@ -107,19 +99,15 @@ async fn hostile_output_filenames_stay_inside_the_destination() {
         "...".to_owned(),
         "Acme: Corp/CON 2026-12.json".to_owned(),
     ];
-    mock.with(|s| {
-        s.outputs = hostile
+    sandbox.control().set_scripted_outputs(Some(
+        hostile
             .iter()
-            .map(|name| Output {
-                filename: name.clone(),
-                url: None,
-                bytes: name.as_bytes().to_vec(),
-            })
-            .collect();
-    });
+            .map(|name| scripted(name, name, false))
+            .collect(),
+    ));
     let root = tempfile::tempdir().unwrap();
     let dest = root.path().join("outputs");
-    let outcome = run(&mock, &dest, &Events::default()).await;
+    let outcome = run(&sandbox, &dest, &Events::default()).await;
 
     assert_eq!(
         list_dir(root.path()),
@@ -157,21 +145,21 @@ async fn hostile_output_filenames_stay_inside_the_destination() {
 
 #[tokio::test]
 async fn the_token_never_appears_in_debug_output_errors_or_snapshots() {
-    let mock = Mock::start().await;
-    let client = client_for(&mock.base);
+    let sandbox = start_sandbox().await;
+    let client = client_for(&sandbox.api_url());
     assert!(!format!("{client:?}").contains(TOKEN));
     let events = Events::default();
     let dest = tempfile::tempdir().unwrap();
-    run(&mock, dest.path(), &events).await;
+    run(&sandbox, dest.path(), &events).await;
     let snapshots = serde_json::to_string(&events.all()).unwrap();
     assert!(!snapshots.contains(TOKEN));
 
     let rejected = client_with(
-        &mock.base,
+        &sandbox.api_url(),
         "bad-secret-key",
         std::time::Duration::from_secs(5),
     )
-    .status("s-test-sov-r001")
+    .status("s-demo-sample-r001")
     .await
     .unwrap_err();
     let shown = serde_json::to_string(&rejected).unwrap();

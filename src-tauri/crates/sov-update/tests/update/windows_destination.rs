@@ -5,40 +5,19 @@
 
 use std::path::Path;
 
-use crate::support::mock::{Mock, Output, SOV_ID};
-use crate::support::{client_for, fast_poll, list_dir, write_file, Events, CORRECTIONS};
-use sov_update::{Job, JobOutcome, JobSpec};
-use tokio_util::sync::CancellationToken;
+use crate::support::{list_dir, run_corrections, scripted_output, start_sandbox, Events};
+use sov_update::JobOutcome;
+use sovfixer_sandbox::RunningSandbox;
 
-async fn run(mock: &Mock, dest: &Path) -> JobOutcome {
-    let input = tempfile::tempdir().unwrap();
-    let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
-    let spec = JobSpec {
-        sov_id: SOV_ID.into(),
-        files: vec![file],
-        download_dir: dest.to_owned(),
-        ..JobSpec::default()
-    };
-    Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        Events::default().callback(),
-        CancellationToken::new(),
-    )
-    .run(spec)
-    .await
-    .unwrap()
+async fn run(sandbox: &RunningSandbox, dest: &Path) -> JobOutcome {
+    run_corrections(sandbox, dest, &Events::default()).await
 }
 
-fn one_output(mock: &Mock, name: &str, bytes: &[u8]) {
-    let (name, bytes) = (name.to_owned(), bytes.to_vec());
-    mock.with(move |s| {
-        s.outputs = vec![Output {
-            filename: name.clone(),
-            url: None,
-            bytes: bytes.clone(),
-        }];
-    });
+/// The sandbox's next update ends with this one output.
+fn one_output(sandbox: &RunningSandbox, name: &str, content: &str) {
+    sandbox
+        .control()
+        .set_scripted_outputs(Some(vec![scripted_output(name, content)]));
 }
 
 /// Opens `path` the way Excel holds a workbook it shows: written by it, shared with nobody.
@@ -52,14 +31,14 @@ fn hold_like_excel(path: &Path) -> std::fs::File {
 
 #[tokio::test]
 async fn an_output_whose_name_is_open_in_excel_is_saved_beside_it_untouched() {
-    let mock = Mock::start().await;
-    one_output(&mock, "Acme 2026-12.xlsx", b"new workbook");
+    let sandbox = start_sandbox().await;
+    one_output(&sandbox, "Acme 2026-12.xlsx", "new workbook");
     let dest = tempfile::tempdir().unwrap();
     let open_one = dest.path().join("Acme 2026-12.xlsx");
     std::fs::write(&open_one, b"last month's workbook").unwrap();
     let excel = hold_like_excel(&open_one);
 
-    let outcome = run(&mock, dest.path()).await;
+    let outcome = run(&sandbox, dest.path()).await;
 
     assert_eq!(outcome.outputs.len(), 1);
     assert_eq!(outcome.outputs[0].filename, "Acme 2026-12 (2).xlsx");
@@ -78,15 +57,15 @@ async fn an_output_whose_name_is_open_in_excel_is_saved_beside_it_untouched() {
 
 #[tokio::test]
 async fn outputs_are_saved_in_folders_deeper_than_260_characters() {
-    let mock = Mock::start().await;
-    one_output(&mock, "Acme Corp 2026-12.json", b"{\"ok\":true}");
+    let sandbox = start_sandbox().await;
+    one_output(&sandbox, "Acme Corp 2026-12.json", "{\"ok\":true}");
     let root = tempfile::tempdir().unwrap();
     let mut dest = root.path().to_owned();
     while dest.as_os_str().len() <= 300 {
         dest.push("Underwriting renewals 2026 - Acme Corporation");
     }
 
-    let outcome = run(&mock, &dest).await;
+    let outcome = run(&sandbox, &dest).await;
 
     let saved = &outcome.outputs[0];
     assert!(

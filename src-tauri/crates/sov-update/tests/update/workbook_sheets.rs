@@ -1,7 +1,6 @@
 //! The sheet a user picked in a workbook is the one the engine checks and sends.
 #![allow(clippy::unwrap_used)]
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -35,12 +34,11 @@ fn spec(dest: &std::path::Path, sheet: Option<&str>) -> JobSpec {
 
 #[tokio::test]
 async fn the_picked_sheet_is_checked_and_a_sheet_without_building_ids_is_stopped_before_sending() {
-    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let config = SandboxConfig {
+    let sandbox = sov_test_support::start_sandbox_with(SandboxConfig {
         processing: Duration::from_millis(200),
         ..SandboxConfig::default()
-    };
-    let sandbox = sovfixer_sandbox::start(config, addr).await.unwrap();
+    })
+    .await;
     let job = || {
         Job::new(
             client_with(

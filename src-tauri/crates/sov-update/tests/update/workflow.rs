@@ -1,19 +1,24 @@
-//! The whole update workflow against a scripted server: one file, several files, resume.
+//! The whole update workflow against the sandbox: one file, several files, resume.
 #![allow(clippy::unwrap_used)]
 
-use crate::support::mock::{Mock, SOV_ID};
+use crate::support::scripted_output;
 use crate::support::{
-    client_for, fast_poll, list_dir, sha256_hex, write_file, Events, CORRECTIONS, TOKEN,
+    client_for, fast_poll, list_dir, multipart_file, received_uploads, seed_update, sha256_hex,
+    start_sandbox, write_file, Events, CORRECTIONS, TOKEN,
 };
 use serde_json::json;
 use sov_update::{Job, JobSpec, Phase, ResumePoint, ResumeSpec, StartRequest, UpdateType};
+use sovfixer_sandbox::{Endpoint, RunningSandbox, ScriptedOutput, ScriptedStatus, SAMPLE_SOV_ID};
 use tokio_util::sync::CancellationToken;
+
+const OUTPUT_NAME: &str = "Acme Corp 2026-06.json";
+const OUTPUT: &str = r#"{"id": "s-demo-sample", "buildings": []}"#;
 
 fn spec(files: Vec<std::path::PathBuf>, dest: &std::path::Path) -> JobSpec {
     let mut extra = serde_json::Map::new();
     extra.insert("insured_name".into(), json!("Acme Corp"));
     JobSpec {
-        sov_id: SOV_ID.into(),
+        sov_id: SAMPLE_SOV_ID.into(),
         files,
         update_type: Some(UpdateType::Scrub),
         client_ref: Some("ticket-42".into()),
@@ -28,21 +33,75 @@ fn spec(files: Vec<std::path::PathBuf>, dest: &std::path::Path) -> JobSpec {
     }
 }
 
+fn status(status: &str, pct: u32, health: &str) -> ScriptedStatus {
+    ScriptedStatus {
+        status: status.into(),
+        pct_complete: Some(pct),
+        health: health.into(),
+    }
+}
+
+/// A sandbox whose jobs queue, progress in two steps and end with the one output `OUTPUT_NAME`, logging
+/// request bodies.
+async fn scripted_sandbox() -> RunningSandbox {
+    let sandbox = start_sandbox().await;
+    let control = sandbox.control();
+    control.set_record_bodies(true);
+    control.set_status_script(Some(vec![
+        status("PENDING", 0, "Queued."),
+        status("IN_PROGRESS", 30, "Priming enrichment cache."),
+        status("IN_PROGRESS", 70, "Writing outputs."),
+    ]));
+    control.set_scripted_outputs(Some(vec![scripted_output(OUTPUT_NAME, OUTPUT)]));
+    sandbox
+}
+
+fn job(sandbox: &RunningSandbox, events: &Events) -> Job {
+    Job::new(
+        client_for(&sandbox.api_url()),
+        fast_poll(),
+        events.callback(),
+        CancellationToken::new(),
+    )
+}
+
+/// Resumes `update_id` from `from` with a fresh job, saving into `dest`; it must succeed.
+async fn resume_into(
+    sandbox: &RunningSandbox,
+    update_id: &str,
+    from: ResumePoint,
+    dest: &std::path::Path,
+) -> sov_update::JobOutcome {
+    job(sandbox, &Events::default())
+        .resume(ResumeSpec {
+            sov_id: None,
+            update_id: update_id.to_owned(),
+            from,
+            download_dir: dest.to_owned(),
+            ..ResumeSpec::default()
+        })
+        .await
+        .unwrap()
+}
+
+/// No start request of this test was accepted (a started update stays started once).
+fn assert_never_started_again(sandbox: &RunningSandbox) {
+    let starts = sandbox.control().requests_to(Endpoint::Start);
+    assert!(starts.iter().all(|r| r.status != 201), "{starts:?}");
+}
+
 #[tokio::test]
 async fn one_file_goes_through_every_phase_and_is_saved_with_its_hash() {
-    let mock = Mock::start().await;
+    let sandbox = scripted_sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
     let events = Events::default();
-    let job = Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        events.callback(),
-        CancellationToken::new(),
-    );
 
-    let outcome = job.run(spec(vec![file], dest.path())).await.unwrap();
+    let outcome = job(&sandbox, &events)
+        .run(spec(vec![file], dest.path()))
+        .await
+        .unwrap();
 
     assert_eq!(
         events.phases(),
@@ -57,40 +116,55 @@ async fn one_file_goes_through_every_phase_and_is_saved_with_its_hash() {
             Phase::Done
         ]
     );
-    let expected = br#"{"id": "s-test-sov", "buildings": []}"#;
+    let expected = OUTPUT.as_bytes();
     assert_eq!(outcome.outputs.len(), 1);
     let saved = &outcome.outputs[0];
-    assert_eq!(saved.filename, "Acme Corp 2026-06.json");
-    assert_eq!(saved.path, dest.path().join("Acme Corp 2026-06.json"));
+    assert_eq!(saved.filename, OUTPUT_NAME);
+    assert_eq!(saved.path, dest.path().join(OUTPUT_NAME));
     assert_eq!(std::fs::read(&saved.path).unwrap(), expected);
     assert_eq!(saved.size, expected.len() as u64);
     assert_eq!(saved.sha256, sha256_hex(expected));
-    assert_eq!(list_dir(dest.path()), vec!["Acme Corp 2026-06.json"]);
+    assert_eq!(list_dir(dest.path()), vec![OUTPUT_NAME]);
 
     // What went over the wire.
-    assert_eq!(mock.count("initiate_update"), 1);
-    assert_eq!(mock.count("start"), 1);
-    let initiate = &mock.requests()[0];
-    let body: serde_json::Value = serde_json::from_slice(&initiate.body).unwrap();
+    let control = sandbox.control();
+    assert_eq!(control.count_requests(Endpoint::InitiateUpdate), 1);
+    assert_eq!(control.count_requests(Endpoint::Start), 1);
+    let initiate = &control.requests()[0];
+    assert_eq!(initiate.endpoint, Some(Endpoint::InitiateUpdate));
+    let body: serde_json::Value = serde_json::from_str(initiate.body.as_deref().unwrap()).unwrap();
     assert_eq!(
         body,
         json!({"update_type": "SCRUB", "client_ref": "ticket-42"})
     );
-    assert!(mock
+    assert!(control
         .requests()
         .iter()
-        .all(|r| r.authorization.as_deref() == Some(&format!("Token {TOKEN}")[..])));
-    let (uploads, starts, start_body) = mock.update(&outcome.update_id);
-    assert_eq!(starts, 1);
+        .all(|r| r.header("authorization") == Some(&format!("Token {TOKEN}")[..])));
+    let start = &control.requests_to(Endpoint::Start)[0];
     assert_eq!(
-        start_body.unwrap(),
+        serde_json::from_str::<serde_json::Value>(start.body.as_deref().unwrap()).unwrap(),
         json!({"extra_data": {"insured_name": "Acme Corp"}, "output_formats": ["JSON"]})
     );
+    let uploads = control.requests_to(Endpoint::AddLocations);
     assert_eq!(uploads.len(), 1);
-    assert_eq!(uploads[0].file_name.as_deref(), Some("corrections.csv"));
-    assert_eq!(uploads[0].content_type.as_deref(), Some("text/csv"));
-    assert_eq!(uploads[0].bytes, CORRECTIONS.as_bytes());
-    assert!(uploads[0].request_content_length.unwrap() > CORRECTIONS.len() as u64);
+    assert_eq!(
+        multipart_file(&uploads[0]),
+        ("corrections.csv".to_owned(), CORRECTIONS.to_owned())
+    );
+    let upload_body = uploads[0].body.as_deref().unwrap();
+    assert!(
+        upload_body
+            .to_ascii_lowercase()
+            .contains("filename=\"corrections.csv\"\r\ncontent-type: text/csv\r\n"),
+        "the file part says it is CSV: {upload_body}"
+    );
+    let content_length: u64 = uploads[0]
+        .header("content-length")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(content_length > CORRECTIONS.len() as u64);
 
     // The last snapshot is the full picture.
     let last = events.last();
@@ -112,7 +186,7 @@ async fn one_file_goes_through_every_phase_and_is_saved_with_its_hash() {
 
 #[tokio::test]
 async fn several_files_are_uploaded_in_order_with_cumulative_byte_counts() {
-    let mock = Mock::start().await;
+    let sandbox = scripted_sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let big_row = format!("Sheet1,3,{}\n", "x".repeat(300_000));
@@ -121,7 +195,7 @@ async fn several_files_are_uploaded_in_order_with_cumulative_byte_counts() {
         write_file(
             input.path(),
             "b.csv",
-            &format!("sheet_name,sheet_row_number,bldg_name\n{big_row}"),
+            format!("sheet_name,sheet_row_number,bldg_name\n{big_row}"),
         ),
         write_file(
             input.path(),
@@ -134,23 +208,17 @@ async fn several_files_are_uploaded_in_order_with_cumulative_byte_counts() {
         .map(|f| std::fs::metadata(f).unwrap().len())
         .collect();
     let events = Events::default();
-    let job = Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        events.callback(),
-        CancellationToken::new(),
-    );
 
-    let outcome = job.run(spec(files, dest.path())).await.unwrap();
+    let outcome = job(&sandbox, &events)
+        .run(spec(files, dest.path()))
+        .await
+        .unwrap();
 
-    let (uploads, starts, _) = mock.update(&outcome.update_id);
-    assert_eq!(starts, 1);
-    let names: Vec<_> = uploads
-        .iter()
-        .map(|u| u.file_name.clone().unwrap())
-        .collect();
+    assert_eq!(sandbox.control().count_requests(Endpoint::Start), 1);
+    let uploads = received_uploads(&sandbox, &outcome.update_id);
+    let names: Vec<_> = uploads.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names, vec!["a.csv", "b.csv", "c.csv"]);
-    assert_eq!(uploads[1].bytes.len() as u64, sizes[1]);
+    assert_eq!(uploads[1].1.len() as u64, sizes[1]);
 
     let uploads_seen: Vec<_> = events.all().into_iter().filter_map(|e| e.upload).collect();
     let total: u64 = sizes.iter().sum();
@@ -169,20 +237,14 @@ async fn several_files_are_uploaded_in_order_with_cumulative_byte_counts() {
 
 #[tokio::test]
 async fn resume_attaches_to_a_started_update_without_initiating_or_starting() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let dest = tempfile::tempdir().unwrap();
-    let update_id = mock.seed_update(true);
+    let update_id = seed_update(&sandbox, true).await;
     let events = Events::default();
-    let job = Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        events.callback(),
-        CancellationToken::new(),
-    );
 
-    let outcome = job
+    let outcome = job(&sandbox, &events)
         .resume(ResumeSpec {
-            sov_id: Some(SOV_ID.into()),
+            sov_id: Some(SAMPLE_SOV_ID.into()),
             update_id: update_id.clone(),
             from: ResumePoint::Poll,
             download_dir: dest.path().to_owned(),
@@ -193,65 +255,82 @@ async fn resume_attaches_to_a_started_update_without_initiating_or_starting() {
 
     assert_eq!(outcome.update_id, update_id);
     assert_eq!(outcome.outputs.len(), 1);
-    assert_eq!(mock.count("initiate_update"), 0);
-    assert_eq!(mock.count("add_locations"), 0);
-    assert_eq!(mock.count("start"), 0);
+    let control = sandbox.control();
+    assert_eq!(control.count_seen(Endpoint::InitiateUpdate), 0);
+    assert_eq!(control.count_seen(Endpoint::AddLocations), 0);
+    assert_eq!(control.count_seen(Endpoint::Start), 0);
     assert_eq!(events.last().phase, Phase::Done);
 }
 
 #[tokio::test]
 async fn resume_from_start_starts_once_then_downloads() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let dest = tempfile::tempdir().unwrap();
-    let update_id = mock.seed_update(false);
-    let events = Events::default();
-    let job = Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        events.callback(),
-        CancellationToken::new(),
-    );
+    let update_id = seed_update(&sandbox, false).await;
 
-    let outcome = job
-        .resume(ResumeSpec {
-            sov_id: None,
-            update_id: update_id.clone(),
-            from: ResumePoint::Start(StartRequest::default()),
-            download_dir: dest.path().to_owned(),
-            ..ResumeSpec::default()
-        })
-        .await
-        .unwrap();
+    let outcome = resume_into(
+        &sandbox,
+        &update_id,
+        ResumePoint::Start(StartRequest::default()),
+        dest.path(),
+    )
+    .await;
 
     assert_eq!(outcome.outputs.len(), 1);
-    assert_eq!(mock.update(&update_id).1, 1);
-    assert_eq!(mock.count("initiate_update"), 0);
+    let control = sandbox.control();
+    let starts = control.requests_to(Endpoint::Start);
+    assert_eq!(starts.len(), 1);
+    assert_eq!(starts[0].status, 201);
+    assert!(
+        control
+            .jobs()
+            .iter()
+            .any(|j| j.id == update_id && j.started),
+        "the update was started"
+    );
+    assert_eq!(control.count_seen(Endpoint::InitiateUpdate), 0);
 }
 
 #[tokio::test]
 async fn output_formats_and_history_are_typed() {
-    let mock = Mock::start().await;
-    let client = client_for(&mock.base);
-    let formats = client.list_output_formats(Some(SOV_ID)).await.unwrap();
+    let sandbox = start_sandbox().await;
+    let client = client_for(&sandbox.api_url());
+    let formats = client
+        .list_output_formats(Some(SAMPLE_SOV_ID))
+        .await
+        .unwrap();
     let names: Vec<_> = formats.iter().map(|f| f.output_format.as_str()).collect();
-    assert_eq!(names, vec!["JSON", "CSV"]);
+    assert_eq!(names, vec!["JSON", "DEBUGJSON", "CSV"]);
     assert!(formats.iter().all(|f| f.is_public));
-    assert!(mock.requests()[0].path.ends_with("/api/v1/output_formats"));
+    assert!(sandbox.control().requests()[0]
+        .path
+        .ends_with("/api/v1/output_formats"));
 
-    let update_id = mock.seed_update(true);
+    let update_id = seed_update(&sandbox, true).await;
+    // History lists an update once it finished.
+    job(&sandbox, &Events::default())
+        .resume(ResumeSpec {
+            sov_id: None,
+            update_id: update_id.clone(),
+            from: ResumePoint::Poll,
+            save_outputs: false,
+            ..ResumeSpec::default()
+        })
+        .await
+        .unwrap();
     let record = client.history(&update_id).await.unwrap();
     assert_eq!(record.sovid.as_deref(), Some(update_id.as_str()));
-    assert_eq!(record.original_sovid.as_deref(), Some(SOV_ID));
+    assert_eq!(record.original_sovid.as_deref(), Some(SAMPLE_SOV_ID));
     assert_eq!(record.outputs.len(), 1);
     assert_eq!(record.extra["record_type"], "API");
 }
 
 #[tokio::test]
 async fn a_job_reports_stalled_when_progress_does_not_move() {
-    let mock = Mock::start().await;
-    mock.with(|s| {
-        s.script = vec![("IN_PROGRESS", 40, "Geocoding."); 25];
-    });
+    let sandbox = start_sandbox().await;
+    sandbox
+        .control()
+        .set_status_script(Some(vec![status("IN_PROGRESS", 40, "Geocoding."); 25]));
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let file = write_file(input.path(), "corrections.csv", CORRECTIONS);
@@ -259,7 +338,7 @@ async fn a_job_reports_stalled_when_progress_does_not_move() {
     let mut poll = fast_poll();
     poll.stall_after = std::time::Duration::from_millis(300);
     let job = Job::new(
-        client_for(&mock.base),
+        client_for(&sandbox.api_url()),
         poll,
         events.callback(),
         CancellationToken::new(),
@@ -279,7 +358,7 @@ async fn a_job_reports_stalled_when_progress_does_not_move() {
 
 #[tokio::test]
 async fn a_large_file_is_sent_in_batches_each_with_the_header() {
-    let mock = Mock::start().await;
+    let sandbox = scripted_sandbox().await;
     let input = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
     let mut csv = String::from("sheet_name,sheet_row_number,bldg_name\n");
@@ -289,21 +368,15 @@ async fn a_large_file_is_sent_in_batches_each_with_the_header() {
     let file = write_file(input.path(), "many.csv", &csv);
     let mut job_spec = spec(vec![file], dest.path());
     job_spec.rows_per_batch = Some(2);
-    let job = Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        Events::default().callback(),
-        CancellationToken::new(),
-    );
 
-    let outcome = job.run(job_spec).await.unwrap();
+    let outcome = job(&sandbox, &Events::default())
+        .run(job_spec)
+        .await
+        .unwrap();
 
-    let (uploads, starts, _) = mock.update(&outcome.update_id);
-    assert_eq!(starts, 1);
-    let names: Vec<_> = uploads
-        .iter()
-        .map(|u| u.file_name.clone().unwrap())
-        .collect();
+    assert_eq!(sandbox.control().count_requests(Endpoint::Start), 1);
+    let uploads = received_uploads(&sandbox, &outcome.update_id);
+    let names: Vec<_> = uploads.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names,
         vec![
@@ -313,8 +386,7 @@ async fn a_large_file_is_sent_in_batches_each_with_the_header() {
         ]
     );
     let mut rows_seen = Vec::new();
-    for upload in &uploads {
-        let text = String::from_utf8(upload.bytes.clone()).unwrap();
+    for (_, text) in &uploads {
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some("sheet_name,sheet_row_number,bldg_name"));
         rows_seen.extend(lines.map(str::to_owned));
@@ -325,60 +397,34 @@ async fn a_large_file_is_sent_in_batches_each_with_the_header() {
 
 #[tokio::test]
 async fn resume_from_start_of_an_already_started_update_just_collects_the_outputs() {
-    let mock = Mock::start().await;
+    let sandbox = start_sandbox().await;
     let dest = tempfile::tempdir().unwrap();
-    let update_id = mock.seed_update(true);
-    let job = Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        Events::default().callback(),
-        CancellationToken::new(),
-    );
-    let outcome = job
-        .resume(ResumeSpec {
-            sov_id: None,
-            update_id: update_id.clone(),
-            from: ResumePoint::Start(StartRequest::default()),
-            download_dir: dest.path().to_owned(),
-            ..ResumeSpec::default()
-        })
-        .await
-        .unwrap();
+    let update_id = seed_update(&sandbox, true).await;
+    let outcome = resume_into(
+        &sandbox,
+        &update_id,
+        ResumePoint::Start(StartRequest::default()),
+        dest.path(),
+    )
+    .await;
     assert_eq!(outcome.outputs.len(), 1);
-    assert_eq!(mock.update(&update_id).1, 1, "never started a second time");
+    assert_never_started_again(&sandbox);
 }
 
 #[tokio::test]
 async fn an_output_listed_without_a_url_is_fetched_from_the_contract_path() {
-    let mock = Mock::start().await;
-    let update_id = mock.seed_update(true);
-    mock.with(|s| {
-        s.final_result = Some(json!({"status": "SUCCESS", "message": "Success.",
-            "outputs": [{"filename": "Acme Corp 2026-06.json", "description": "JSON"}]}));
-    });
+    let sandbox = start_sandbox().await;
+    sandbox
+        .control()
+        .set_scripted_outputs(Some(vec![ScriptedOutput {
+            listed_without_url: true,
+            ..scripted_output(OUTPUT_NAME, OUTPUT)
+        }]));
+    let update_id = seed_update(&sandbox, true).await;
     let dest = tempfile::tempdir().unwrap();
-    let job = Job::new(
-        client_for(&mock.base),
-        fast_poll(),
-        Events::default().callback(),
-        CancellationToken::new(),
-    );
-    let outcome = job
-        .resume(ResumeSpec {
-            sov_id: None,
-            update_id: update_id.clone(),
-            from: ResumePoint::Poll,
-            download_dir: dest.path().to_owned(),
-            ..ResumeSpec::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(outcome.outputs[0].filename, "Acme Corp 2026-06.json");
-    let download = mock
-        .requests()
-        .into_iter()
-        .find(|r| r.endpoint == "download")
-        .unwrap();
+    let outcome = resume_into(&sandbox, &update_id, ResumePoint::Poll, dest.path()).await;
+    assert_eq!(outcome.outputs[0].filename, OUTPUT_NAME);
+    let download = &sandbox.control().requests_to(Endpoint::Download)[0];
     assert_eq!(
         download.path,
         format!("/api/v1/sov/{update_id}/output/Acme%20Corp%202026-06.json")

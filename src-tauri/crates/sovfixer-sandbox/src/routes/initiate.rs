@@ -131,6 +131,7 @@ pub async fn initiate_update(
         completed_at: None,
         result: None,
         dir: state.files.path().join(&id),
+        script: None,
     };
     inner.jobs.insert(id.clone(), job);
     json_response(StatusCode::CREATED, json!({"message": "OK", "id": id}))

@@ -140,6 +140,7 @@ pub async fn start(
     };
     {
         let mut inner = state.lock();
+        let inner_script = inner.knobs.status_script.clone();
         let Some(job) = inner.jobs.get_mut(&id) else {
             return not_found();
         };
@@ -153,6 +154,7 @@ pub async fn start(
             );
         }
         job.start = Some(request);
+        job.script = inner_script.map(std::collections::VecDeque::from);
         job.status = JobStatus::Pending;
         job.pct_complete = Some(0);
         job.last_health_status = Some("Queued for processing.".to_string());

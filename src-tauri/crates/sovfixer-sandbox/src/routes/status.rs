@@ -6,7 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::UrlOrigin;
+use super::{client_origin, UrlOrigin};
+use crate::processing::next_scripted_status;
 use crate::responses::{json_response, not_found};
 use crate::state::SandboxState;
 use crate::status_body::status_body;
@@ -16,6 +17,7 @@ pub async fn status(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    next_scripted_status(&state, &id, client_origin(&state, &headers)).await;
     let origin = UrlOrigin::for_request(&state, &headers);
     let body = {
         let inner = state.lock();

@@ -644,3 +644,59 @@ async fn the_annotation_knob_writes_dagger_attributes_as_objects() {
         "other attributes stay plain"
     );
 }
+
+/// The types the OpenAPI file in `docs/openapi/` gives a paged answer's own keys (not its items, which are open).
+fn openapi_property_types(schema: &str) -> Vec<(String, String, bool)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../docs/openapi/sovfixer-update.openapi.json");
+    let document: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let properties = document["components"]["schemas"][schema]["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{schema} has no properties"));
+    properties
+        .iter()
+        .filter_map(|(key, property)| {
+            let kind = property["type"].as_str()?.to_owned();
+            Some((key.clone(), kind, property["nullable"] == true))
+        })
+        .collect()
+}
+
+fn has_type(value: &Value, kind: &str, nullable: bool) -> bool {
+    match value {
+        Value::Null => nullable,
+        Value::Number(n) if kind == "integer" => n.is_i64() || n.is_u64(),
+        Value::Number(_) => kind == "number",
+        Value::String(_) => kind == "string",
+        Value::Bool(_) => kind == "boolean",
+        Value::Array(_) => kind == "array",
+        Value::Object(_) => kind == "object",
+    }
+}
+
+#[tokio::test]
+async fn paged_answers_have_the_types_the_openapi_file_gives_them() {
+    let h = harness().await;
+    let (_, first) = get_json(&h, "/sov/activity?page_size=3").await;
+    let cursor = first["cursor_id"].as_str().unwrap().to_owned();
+    let (_, middle) = get_json(&h, &format!("/sov/activity?page_size=3&cursor_id={cursor}")).await;
+    let (_, history) = get_json(&h, "/sov/history?page_size=3").await;
+    let checks = [
+        ("ActivityResponse", &first),
+        ("ActivityResponse", &middle),
+        ("HistoryListResponse", &history),
+    ];
+    for (schema, page) in checks {
+        let types = openapi_property_types(schema);
+        assert!(!types.is_empty());
+        for (key, kind, nullable) in types {
+            let value = &page[key.as_str()];
+            assert!(
+                has_type(value, &kind, nullable),
+                "{schema}.{key} is typed {kind} (nullable: {nullable}) in docs/openapi, the sandbox sent {value}"
+            );
+        }
+    }
+    // The key this test was written for: a count, sent as a number.
+    assert_eq!(first["total_size_without_cursors"], first["total_count"]);
+}

@@ -6,14 +6,14 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader as _};
 use sov_workbook::attributes::AttributeChoice;
-use sov_workbook::reader::read_corrections_bytes;
+use sov_workbook::reader::{read_bytes, read_corrections_bytes, Keep};
 use sov_workbook::{corrections_workbook_bytes, Building, CorrectionsFile, Value, WorkbookSource};
 
 pub const SOV_ID: &str = "4242";
 pub const THIS_YEAR: i32 = 2026;
 
 pub fn building(row: u32, name: &str, year: f64, value: f64) -> Building {
-    let mut attributes = BTreeMap::new();
+    let mut attributes: BTreeMap<std::sync::Arc<str>, Value> = BTreeMap::new();
     attributes.insert("bldg_name".into(), Value::Text(name.to_owned()));
     attributes.insert("street".into(), Value::Text(format!("{row} Ocean Drive")));
     attributes.insert("const__bldg_year_built".into(), Value::Number(year));
@@ -28,7 +28,7 @@ pub fn building(row: u32, name: &str, year: f64, value: f64) -> Building {
         item_key: format!("i-{SOV_ID}!Locations!{row}"),
         sheet_name: "Locations".to_owned(),
         sheet_row_number: row,
-        attributes,
+        attributes: attributes.into_iter().collect(),
     }
 }
 
@@ -114,6 +114,12 @@ pub fn edit(bytes: &[u8], edits: &[(&str, &str, Option<Data>)]) -> Vec<u8> {
     out.save_to_buffer().unwrap()
 }
 
+/// Our workbook read as the preview reads it: only the edited cells kept.
 pub fn read(bytes: Vec<u8>) -> CorrectionsFile {
+    read_bytes("Acme corrections.xlsx", bytes, false, Keep::Edits).unwrap()
+}
+
+/// Our workbook read with every cell kept.
+pub fn read_everything(bytes: Vec<u8>) -> CorrectionsFile {
     read_corrections_bytes("Acme corrections.xlsx", bytes, false).unwrap()
 }

@@ -8,13 +8,10 @@ use std::time::Duration;
 use sov_history::{HistoryStore, InputFile, JobDetail, NewJob, TransitionKind};
 use sov_jobs::{Connection, JobRunner, Target};
 use sov_update::client::InitiateUpdateRequest;
-use sov_update::{
-    ApiToken, ClientConfig, Environment, FileUpload, JobSpec, PollConfig, RetryPolicy,
-    SovFixerClient, StartRequest,
-};
+use sov_update::{FileUpload, JobSpec, PollConfig, SovFixerClient, StartRequest};
 use sovfixer_sandbox::{RunningSandbox, SandboxConfig, SAMPLE_SOV_ID};
 
-pub const WAIT: Duration = Duration::from_secs(90);
+pub const WAIT: Duration = sov_test_support::PATIENCE;
 
 pub struct Setup {
     pub sandbox: RunningSandbox,
@@ -26,15 +23,11 @@ pub struct Setup {
 }
 
 pub async fn setup(processing: Duration) -> Setup {
-    let sandbox = sovfixer_sandbox::start(
-        SandboxConfig {
-            processing,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = sov_test_support::start_sandbox_with(SandboxConfig {
+        processing,
+        ..SandboxConfig::default()
+    })
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = HistoryStore::open(&dir.path().join("history")).unwrap();
     let store = Arc::new(store);
@@ -49,18 +42,9 @@ pub async fn setup(processing: Duration) -> Setup {
     }
 }
 
+/// A client for the sandbox at `api_url` (default token), trying twice in all.
 pub fn client_for(api_url: &str) -> SovFixerClient {
-    let mut config = ClientConfig::new(
-        Environment::custom(api_url).unwrap(),
-        ApiToken::new("sandbox-token"),
-    );
-    config.retry = RetryPolicy {
-        max_attempts: 2,
-        base_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(200),
-        max_retry_after: Duration::from_secs(1),
-    };
-    SovFixerClient::new(config).unwrap()
+    sov_test_support::client_for(api_url, "sandbox-token", Duration::from_secs(30), 2)
 }
 
 /// A connection to the sandbox at `api_url`, recorded as the demo.
@@ -78,6 +62,27 @@ pub fn runner_for(store: &Arc<HistoryStore>) -> JobRunner {
 }
 
 impl Setup {
+    /// A recorded job that uploaded its file and sent start, then stopped before start's answer.
+    pub async fn interrupted_after_start_sent(&self) -> (String, String) {
+        self.interrupted_job(
+            true,
+            &[
+                TransitionKind::UploadStarted { file_index: 0 },
+                TransitionKind::UploadAcknowledged { file_index: 0 },
+                TransitionKind::StartSent,
+            ],
+        )
+        .await
+    }
+
+    /// Runs the startup resume against the sandbox (recorded as the demo).
+    pub async fn resume(&self) -> sov_jobs::ResumeReport {
+        self.runner
+            .resume_unfinished(&self.connection, None)
+            .await
+            .unwrap()
+    }
+
     pub fn file(&self, name: &str, row: u32) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(

@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 use sov_history::{HistoryStore, JobDetail, Page};
 use sovfixer_sandbox::{Endpoint, RunningSandbox, SandboxConfig, SandboxControl};
 
-/// Generous: debug builds on a loaded 2-core machine.
-pub const LINE_WAIT: Duration = Duration::from_secs(90);
+/// How long a line of the runner may take to come (the shared test patience).
+pub const LINE_WAIT: Duration = sov_test_support::PATIENCE;
+
+pub use sov_test_support::list_dir;
 
 pub struct Harness {
     // Declared before the runtime so it is dropped while the runtime still runs.
@@ -29,15 +31,10 @@ impl Harness {
             .enable_all()
             .build()
             .unwrap();
-        let sandbox = runtime
-            .block_on(sovfixer_sandbox::start(
-                SandboxConfig {
-                    processing,
-                    ..SandboxConfig::default()
-                },
-                "127.0.0.1:0".parse().unwrap(),
-            ))
-            .unwrap();
+        let sandbox = runtime.block_on(sov_test_support::start_sandbox_with(SandboxConfig {
+            processing,
+            ..SandboxConfig::default()
+        }));
         Self {
             sandbox: Some(sandbox),
             runtime,
@@ -103,6 +100,23 @@ impl Harness {
         self.spawn(&args)
     }
 
+    /// Starts a job of the sample SOV with the sample corrections, asking for `formats`.
+    pub fn start_sample_job(&self, formats: &[&str]) -> RunnerProcess {
+        let file = self.sample_file();
+        self.start_job(sovfixer_sandbox::SAMPLE_SOV_ID, &file, formats)
+    }
+
+    /// Makes the sandbox sit on every request to `endpoint` for `ms` before acting on it.
+    pub fn hold(&self, endpoint: Endpoint, ms: u64) {
+        self.control().set_fault(
+            endpoint,
+            sovfixer_sandbox::Fault {
+                latency_ms: ms,
+                ..sovfixer_sandbox::Fault::default()
+            },
+        );
+    }
+
     /// Starts the runner in `--resume` mode.
     pub fn resume(&self) -> RunnerProcess {
         self.spawn(&["--resume".to_owned()])
@@ -160,19 +174,6 @@ impl Harness {
             "{endpoint:?}: {seen} of {count} requests arrived"
         );
     }
-}
-
-pub fn list_dir(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
 }
 
 /// The runner as a child process whose stdout is read line by line.

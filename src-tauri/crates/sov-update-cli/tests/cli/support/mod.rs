@@ -16,9 +16,7 @@ use sovfixer_sandbox::{RunningSandbox, SandboxConfig, SandboxControl};
 
 pub const TOKEN: &str = "cli-test-token-5f2a9c";
 pub const SOV: &str = "s-demo-sample";
-pub const CORRECTIONS: &str = "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\n";
-/// Long enough for a slow, loaded machine; a test only waits this long when it is failing.
-pub const PATIENCE: Duration = Duration::from_secs(90);
+pub use sov_test_support::{CORRECTIONS, PATIENCE};
 
 /// A sandbox served by its own runtime for the duration of a test.
 pub struct Sandbox {
@@ -104,12 +102,8 @@ impl Workspace {
 
     /// Every entry of the output folder, hidden temporary files included.
     pub fn out_entries(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.out())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
+        assert!(self.out().is_dir(), "no output folder");
+        sov_test_support::list_dir(&self.out())
     }
 
     /// `sov-update` with no token in its environment and this workspace as home and folder.
@@ -250,7 +244,7 @@ pub fn wait_with_patience(child: &mut Child) -> i32 {
     }
 }
 
+/// SHA-256 (lower-case hex) of the file at `path`.
 pub fn sha256_hex(path: &Path) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
+    sov_test_support::sha256_hex(&std::fs::read(path).unwrap())
 }

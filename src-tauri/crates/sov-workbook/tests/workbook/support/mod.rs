@@ -15,7 +15,7 @@ pub fn buildings(count: usize) -> Vec<Building> {
     (0..count)
         .map(|index| {
             let row = index as u32 + 2;
-            let mut attributes = BTreeMap::new();
+            let mut attributes: BTreeMap<std::sync::Arc<str>, Value> = BTreeMap::new();
             let mut set = |name: &str, value: Value| {
                 attributes.insert(name.into(), value);
             };
@@ -46,7 +46,7 @@ pub fn buildings(count: usize) -> Vec<Building> {
                 item_key: format!("i-{SOV_ID}!Locations!{row}"),
                 sheet_name: "Locations".into(),
                 sheet_row_number: row,
-                attributes,
+                attributes: attributes.into_iter().collect(),
             }
         })
         .collect()

@@ -1,0 +1,354 @@
+// Step 2's "Find your SOV": search as you type (insured, file name or id), pages of results newest first, a
+// pasted id or SOV Fixer link, and the chosen SOV's summary card. Choosing sets `store.sovId`; an SOV set from
+// elsewhere (the demo, a resumed job) gets its card too.
+import * as api from "../api.js";
+import { announce } from "../announcer.js";
+import { h } from "../dom.js";
+import { errorBox } from "../error-box.js";
+import { dateTime, plural } from "../format.js";
+import { isConnected, store } from "../store.js";
+
+// Long enough not to search on every key of a name being typed, short enough to feel immediate.
+export const SEARCH_DELAY_MS = 250;
+
+export function mountFindSov(container) {
+  const search = h("input", {
+    id: "sov-search",
+    type: "search",
+    autocomplete: "off",
+    spellcheck: "false",
+    role: "combobox",
+    "aria-autocomplete": "list",
+    "aria-expanded": "false",
+    "aria-controls": "sov-results",
+    "aria-describedby": "sov-search-hint",
+    placeholder: "For example Acme",
+    testid: "sov-search",
+  });
+  const status = h("p", { class: "find-status", id: "sov-search-status", testid: "sov-search-status" });
+  const errorArea = h("div", { class: "error-area", testid: "sov-search-error-area" });
+  const caption = h("p", { class: "visually-hidden", id: "sov-results-label" }, "SOVs found, newest first");
+  const list = h("ul", {
+    class: "find-results",
+    id: "sov-results",
+    role: "listbox",
+    "aria-labelledby": "sov-results-label",
+    tabindex: "-1",
+    testid: "sov-results",
+  });
+  const previous = h("button", { type: "button", class: "button button-small", testid: "sov-page-previous", text: "Previous" });
+  const next = h("button", { type: "button", class: "button button-small", testid: "sov-page-next", text: "Next" });
+  const pager = h("div", { class: "find-pager", role: "group", "aria-label": "Pages of results" }, previous, next);
+
+  const pasted = h("input", {
+    id: "sov-id",
+    type: "text",
+    autocomplete: "off",
+    spellcheck: "false",
+    placeholder: "s-… or https://…",
+    testid: "sov-id",
+    "aria-describedby": "sov-id-hint sov-id-problem",
+  });
+  const usePasted = h("button", { type: "button", class: "button", testid: "sov-id-use", text: "Use this SOV" });
+  const problem = h("div", { class: "field-problem", id: "sov-id-problem", testid: "sov-id-problem" });
+  const pasteBox = h(
+    "details",
+    { class: "find-paste", testid: "sov-paste" },
+    h("summary", { testid: "sov-paste-toggle" }, "I have the id or link"),
+    h("label", { for: "sov-id" }, "SOV id or SOV Fixer web address"),
+    h("div", { class: "inline-field" }, pasted, usePasted),
+    h("p", { class: "hint", id: "sov-id-hint" }, "Paste the id (like s-no-ping-hggcsk) or the address of the SOV's page in SOV Fixer."),
+    problem,
+  );
+  const finder = h(
+    "div",
+    { class: "find-sov", testid: "sov-finder" },
+    h("label", { for: "sov-search" }, "Search by insured, file name or id"),
+    search,
+    h("p", { class: "hint", id: "sov-search-hint" }, "Type part of the insured's name or of the spreadsheet's name. Use the arrow keys to move through the results and Enter to choose."),
+    status,
+    errorArea,
+    caption,
+    list,
+    pager,
+    pasteBox,
+  );
+  // The card's body is redrawn when SOV Fixer's answer arrives; "Change" stays, so focus on it is kept.
+  const cardBody = h("div", { class: "sov-card-body" });
+  const change = h("button", {
+    type: "button",
+    class: "button",
+    id: "sov-change",
+    testid: "sov-change",
+    text: "Change",
+    "aria-label": "Change the SOV",
+  });
+  const card = h("div", { class: "card sov-card", testid: "sov-card", hidden: true }, cardBody, h("div", { class: "actions" }, change));
+  container.append(finder, card);
+
+  let page = { results: [], next_cursor: null, previous_cursor: null, total: null };
+  let active = -1;
+  let searchSeq = 0;
+  let timer = null;
+  let lastQuery = null;
+  let shownId = "";
+  let connectionKey = "";
+
+  // `reveal`: scroll the option into view (only when the keyboard moved it; a new page never scrolls the window).
+  const setActive = (index, reveal = false) => {
+    const options = [...list.querySelectorAll("[role=option]")];
+    active = options.length === 0 ? -1 : Math.max(0, Math.min(index, options.length - 1));
+    options.forEach((option, i) => {
+      option.classList.toggle("is-active", i === active);
+      option.setAttribute("aria-selected", String(i === active));
+    });
+    const current = options[active];
+    if (current) {
+      search.setAttribute("aria-activedescendant", current.id);
+      if (reveal) current.scrollIntoView({ block: "nearest" });
+    } else search.removeAttribute("aria-activedescendant");
+  };
+
+  const choose = (sov) => {
+    if (sov.not_choosable_reason) {
+      status.textContent = sov.not_choosable_reason;
+      announce(sov.not_choosable_reason);
+      return;
+    }
+    showCard({ sov, revisions: null, last_outputs: null });
+    store.set({ sovId: sov.id, sovLabel: { id: sov.id, text: nameOf(sov) } });
+    announce(`Chosen: ${nameOf(sov)}.`);
+    // The search box is hidden now: keep the keyboard where the choice is shown.
+    change.focus();
+    loadDetails(sov.id);
+  };
+
+  const renderResults = () => {
+    list.replaceChildren(
+      ...page.results.map((sov, index) => {
+        const blocked = Boolean(sov.not_choosable_reason);
+        const option = h(
+          "li",
+          {
+            id: `sov-result-${index}`,
+            role: "option",
+            class: `find-result${blocked ? " is-blocked" : ""}`,
+            "aria-selected": "false",
+            "aria-disabled": blocked ? "true" : null,
+            testid: "sov-result",
+            "data-sov-id": sov.id,
+            onclick: () => {
+              setActive(index);
+              choose(sov);
+            },
+          },
+          h("span", { class: "find-result-insured", testid: "sov-result-insured" }, nameOf(sov)),
+          h("span", { class: "find-result-file", testid: "sov-result-file" }, sov.file_name || ""),
+          h("span", { class: "find-result-size" }, typeof sov.buildings === "number" ? plural(sov.buildings, "building", "buildings") : ""),
+          h("span", { class: "find-result-date" }, sov.last_updated ? `Updated ${dateTime(sov.last_updated)}` : ""),
+          h("span", { class: `badge ${blocked ? "badge-warning" : "badge-ok"}`, testid: "sov-result-status" }, sov.status_text),
+          blocked ? h("span", { class: "find-result-reason", testid: "sov-result-reason" }, sov.not_choosable_reason) : null,
+        );
+        return option;
+      }),
+    );
+    search.setAttribute("aria-expanded", String(page.results.length > 0));
+    previous.disabled = !page.previous_cursor;
+    next.disabled = !page.next_cursor;
+    pager.hidden = !page.previous_cursor && !page.next_cursor;
+    setActive(page.results.length > 0 ? 0 : -1);
+  };
+
+  // Stale answers are dropped: only the latest search's answer is shown.
+  const runSearch = async (query) => {
+    const seq = ++searchSeq;
+    lastQuery = query;
+    status.textContent = "Searching…";
+    errorArea.replaceChildren();
+    try {
+      const found = await api.findSovs(query);
+      if (seq !== searchSeq) return;
+      page = found;
+      renderResults();
+      const text = query.search.trim();
+      let words;
+      if (found.results.length === 0) {
+        words = text
+          ? `No SOV matches “${text}”. Try fewer letters, part of the insured's name, or the spreadsheet's name; or paste the id or link below.`
+          : "This account has no SOVs yet. Send a spreadsheet to SOV Fixer first.";
+      } else {
+        const count = found.total ?? found.results.length;
+        words = text ? `${plural(count, "SOV matches", "SOVs match")} “${text}”.` : `${plural(count, "SOV", "SOVs")}, newest first.`;
+        if (found.previous_cursor || found.next_cursor) words += ` Showing ${found.results.length} at a time.`;
+      }
+      status.textContent = words;
+      announce(words);
+    } catch (error) {
+      if (seq !== searchSeq) return;
+      page = { results: [], next_cursor: null, previous_cursor: null, total: null };
+      renderResults();
+      status.textContent = "";
+      const retry = h("button", { type: "button", class: "button button-small", testid: "sov-search-retry", text: "Try again", onclick: () => runSearch(query) });
+      errorArea.replaceChildren(errorBox(error, { testid: "sov-search-error", actions: [retry] }));
+    }
+  };
+
+  const searchSoon = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => runSearch({ search: search.value }), SEARCH_DELAY_MS);
+  };
+
+  const showCard = (details) => {
+    const { sov } = details;
+    shownId = sov.id;
+    finder.hidden = true;
+    card.hidden = false;
+    card.dataset.sovId = sov.id;
+    const facts = [
+      ["Insured", sov.insured || "Not given"],
+      ["File", sov.file_name || "Not given"],
+      ["Buildings", sov.buildings ?? "Not known"],
+      ["Revision", sov.revision === null || sov.revision === undefined ? "Not known" : revisionWords(sov.revision)],
+      ["Last update", sov.last_updated ? dateTime(sov.last_updated) : "Not known"],
+      ["Status", sov.status_text],
+      ["SOV id", sov.id],
+    ];
+    const more = [];
+    if (details.revisions) {
+      more.push(
+        h("h4", {}, "Revisions"),
+        h(
+          "ul",
+          { class: "sov-revisions", testid: "sov-card-revisions" },
+          ...details.revisions.map((rev) => {
+            const what = rev.revision === 0 ? rev.kind : `Revision ${rev.revision}: ${rev.kind}`;
+            return h("li", {}, `${what}${rev.at ? `, ${dateTime(rev.at)}` : ""}${rev.client_ref ? ` (${rev.client_ref})` : ""}`);
+          }),
+        ),
+      );
+    }
+    if (details.last_outputs && details.last_outputs.length > 0) {
+      more.push(
+        h("h4", {}, "Its last outputs"),
+        h("ul", { testid: "sov-card-outputs" }, ...details.last_outputs.map((out) => h("li", {}, out.file_name ? `${out.label}: ${out.file_name}` : out.label))),
+      );
+    }
+    cardBody.replaceChildren(
+      h("h3", { testid: "sov-card-title" }, nameOf(sov)),
+      h("dl", { class: "facts", testid: "sov-card-facts" }, ...facts.flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, String(value))])),
+      ...more,
+      h("div", { class: "sov-card-problem", testid: "sov-card-problem" }),
+    );
+  };
+
+  const loadDetails = async (reference) => {
+    try {
+      const details = await api.sovDetails(reference);
+      if (shownId !== details.sov.id && shownId !== reference) return;
+      showCard(details);
+      store.set({ sovLabel: { id: details.sov.id, text: nameOf(details.sov) } });
+    } catch (error) {
+      const area = card.querySelector("[data-testid=sov-card-problem]");
+      if (area && shownId === reference) area.replaceChildren(errorBox(error, { testid: "sov-card-error" }));
+    }
+  };
+
+  const usePastedText = async () => {
+    problem.replaceChildren();
+    pasted.setAttribute("aria-invalid", "false");
+    try {
+      const details = await api.sovDetails(pasted.value);
+      if (details.sov.not_choosable_reason) {
+        problem.replaceChildren(h("p", { testid: "sov-id-problem-text" }, details.sov.not_choosable_reason));
+        pasted.setAttribute("aria-invalid", "true");
+        return;
+      }
+      pasted.value = "";
+      showCard(details);
+      store.set({ sovId: details.sov.id, sovLabel: { id: details.sov.id, text: nameOf(details.sov) } });
+      announce(`Chosen: ${nameOf(details.sov)}.`);
+      change.focus();
+    } catch (error) {
+      pasted.setAttribute("aria-invalid", "true");
+      problem.replaceChildren(errorBox(error, { testid: "sov-id-error" }));
+    }
+  };
+
+  change.addEventListener("click", () => {
+    card.hidden = true;
+    finder.hidden = false;
+    search.focus();
+    if (!lastQuery) runSearch({ search: search.value });
+  });
+  search.addEventListener("input", searchSoon);
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      setActive(active < 0 ? 0 : active + (event.key === "ArrowDown" ? 1 : -1), true);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      const sov = page.results[active];
+      if (sov) choose(sov);
+    } else if (event.key === "Escape" && search.value) {
+      event.preventDefault();
+      search.value = "";
+      window.clearTimeout(timer);
+      runSearch({ search: "" });
+    }
+  });
+  previous.addEventListener("click", () => runSearch({ search: lastQuery?.search ?? "", before: page.previous_cursor }));
+  next.addEventListener("click", () => runSearch({ search: lastQuery?.search ?? "", after: page.next_cursor }));
+  usePasted.addEventListener("click", usePastedText);
+  pasted.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      usePastedText();
+    }
+  });
+  renderResults();
+
+  store.subscribe((state) => {
+    const connected = isConnected(state);
+    const settings = state.settings || {};
+    const key = connected ? `${settings.environment}|${settings.custom_url}|${settings.has_key}` : "";
+    if (key !== connectionKey) {
+      connectionKey = key;
+      lastQuery = null;
+      if (connected && !state.sovId) runSearch({ search: search.value });
+    }
+    // An SOV chosen elsewhere (the demo, a job picked up again, a cleared form) shows here too.
+    if (state.sovId !== shownId) {
+      if (state.sovId) {
+        showCard({ sov: placeholder(state.sovId), revisions: null, last_outputs: null });
+        if (connected) loadDetails(state.sovId);
+      } else {
+        shownId = "";
+        card.hidden = true;
+        finder.hidden = false;
+      }
+    }
+  });
+}
+
+function nameOf(sov) {
+  return sov.insured || sov.file_name || sov.id;
+}
+
+function revisionWords(revision) {
+  return revision === 0 ? "0 (the original spreadsheet)" : String(revision);
+}
+
+// What the card shows until SOV Fixer has answered for an SOV chosen outside this step.
+function placeholder(id) {
+  return {
+    id,
+    insured: null,
+    file_name: null,
+    last_updated: null,
+    readiness: "ready",
+    status_text: "Looking it up…",
+    not_choosable_reason: null,
+    revision: null,
+    buildings: null,
+  };
+}
