@@ -252,3 +252,66 @@ test("Download again from Recent updates never discards the files set up for a n
   assert.equal(await byTestId("file-card").count(), 1, "the file added before Download again is still there");
   assert.equal(await byTestId("start").isEnabled(), true);
 });
+
+test("Recent updates keeps what an update changed, says when a change did not take, and opens its report", async () => {
+  const changes = {
+    from_revision: 0,
+    to_revision: 1,
+    confirmed: 1,
+    not_applied: 1,
+    derived: 1,
+    untouched_buildings: 40,
+    summary: "1 requested change confirmed, 1 not applied. SOV Fixer changed 1 other value on its own. 40 buildings untouched.",
+    report_path: "/home/ann/Downloads/Acme Corp change report 2026-03-02.xlsx",
+    report_exists: true,
+  };
+  const entry = { ...fixtures.HISTORY[0], changes };
+  const app = await openApp({
+    handlers: {
+      list_history: () => [entry, fixtures.HISTORY[1]],
+      get_history: () => ({ ...fixtures.historyDetail("h-2"), changes }),
+    },
+  });
+  const { byTestId } = app;
+  await byTestId("nav-history").click();
+  await byTestId("history-row").first().waitFor();
+  const status = byTestId("history-row").nth(0).locator('[data-testid="history-status"]');
+  assert.equal(await status.innerText(), "Finished, 1 change not applied");
+  await byTestId("history-row").nth(0).locator('[data-testid="history-open"]').click();
+  const box = byTestId("history-what-changed");
+  await box.waitFor();
+  const text = await box.innerText();
+  assert.match(text, /What changed \(revision 0 → 1\)/);
+  assert.match(text, /1 change was not applied[\s\S]*40 buildings were left untouched/);
+  await byTestId("open-change-report").click();
+  await app.waitForCall("open_path");
+  assert.deepEqual(app.callsOf("open_path").map((call) => call.args), [{ path: changes.report_path }]);
+});
+
+test("an old entry whose change report was moved still says what changed", async () => {
+  const changes = {
+    from_revision: 2,
+    to_revision: 3,
+    confirmed: 3,
+    not_applied: 0,
+    derived: 0,
+    untouched_buildings: 9,
+    summary: "3 requested changes confirmed. 9 buildings untouched.",
+    report_path: "/home/ann/Downloads/Acme Corp change report 2026-03-02.xlsx",
+    report_exists: false,
+  };
+  const app = await openApp({
+    handlers: {
+      list_history: () => [{ ...fixtures.HISTORY[0], changes }, fixtures.HISTORY[1]],
+      get_history: () => ({ ...fixtures.historyDetail("h-2"), changes }),
+    },
+  });
+  const { byTestId } = app;
+  await byTestId("nav-history").click();
+  await byTestId("history-row").nth(0).locator('[data-testid="history-open"]').click();
+  const box = byTestId("history-what-changed");
+  await box.waitFor();
+  assert.match(await box.innerText(), /3 changes you asked for are confirmed/);
+  assert.equal(await byTestId("open-change-report").count(), 0);
+  assert.match(await byTestId("change-report-moved").innerText(), /“Acme Corp change report 2026-03-02\.xlsx”; it is no longer in that folder/);
+});

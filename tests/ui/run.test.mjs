@@ -336,3 +336,68 @@ test("closing the window during an update on SOV Fixer explains that the update 
   assert.match(await dialog.innerText(), /keeps working on the update[\s\S]*picks\s+the update up again/);
   assert.equal(await byTestId("close-confirm").innerText(), "Close anyway");
 });
+
+test("a finished update says what changed, confirmed against SOV Fixer's new data, and opens the change report", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  await app.push("start_job", fixtures.snapshot({ phase: "done", doneCount: 7, progress: 1 }));
+  await byTestId("run-phase").waitFor();
+  assert.equal(await byTestId("what-changed").count(), 0, "nothing is claimed before the check is done");
+  const changes = {
+    from_revision: 0,
+    to_revision: 1,
+    confirmed: 2,
+    not_applied: 0,
+    derived: 1,
+    untouched_buildings: 1,
+    summary: "2 requested changes confirmed. SOV Fixer changed 1 other value on its own. 1 building untouched.",
+    not_applied_changes: [],
+    report: "/home/user/Downloads/Sample Property Schedule change report 2026-12-06.xlsx",
+  };
+  await app.push("start_job", fixtures.snapshot({ phase: "done", doneCount: 7, progress: 1, overrides: { changes } }));
+  const box = byTestId("what-changed");
+  await box.waitFor();
+  const text = await box.innerText();
+  assert.match(text, /What changed \(revision 0 → 1\)/);
+  assert.match(text, /2 changes you asked for are confirmed in SOV Fixer's new data\./);
+  assert.match(text, /SOV Fixer changed 1 other value on its own/);
+  assert.match(text, /1 building was left untouched\./);
+  assert.doesNotMatch(text, /not applied/);
+  await byTestId("open-change-report").click();
+  await app.waitForCall("open_path");
+  assert.deepEqual(app.callsOf("open_path").map((call) => call.args), [{ path: changes.report }]);
+});
+
+test("a change SOV Fixer did not take is named with what to do, never as confirmed", async () => {
+  const app = await openApp();
+  const { page, byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  const changes = {
+    from_revision: 0,
+    to_revision: 1,
+    confirmed: 1,
+    not_applied: 1,
+    derived: 0,
+    untouched_buildings: 1,
+    summary: "1 requested change confirmed, 1 not applied. 1 building untouched.",
+    not_applied_changes: [
+      "Lincoln Road Tower (Sheet1 row 2), Year built: you sent 1972. SOV Fixer kept 1969. Check the value you sent, then send this correction again or ask SOV Fixer support.",
+    ],
+    report: null,
+  };
+  await app.push("start_job", fixtures.snapshot({ phase: "done", doneCount: 7, progress: 1, overrides: { changes } }));
+  const box = byTestId("what-changed");
+  await box.waitFor();
+  const text = await box.innerText();
+  assert.match(text, /1 change you asked for is confirmed/);
+  assert.match(text, /1 change was not applied: SOV Fixer kept its own value\./);
+  assert.match(text, /Lincoln Road Tower \(Sheet1 row 2\), Year built: you sent 1972\. SOV Fixer kept 1969\./);
+  assert.match(text, /What to do: check those values, then send only them again/);
+  assert.equal(await byTestId("open-change-report").count(), 0);
+  assert.match(await box.getAttribute("class"), /notice-warning/);
+  assert.equal(await byTestId("run-phase").innerText(), "Finished, but SOV Fixer did not apply 1 of your changes.");
+  assert.doesNotMatch(await page.locator("#run-summary").innerText(), /Done/);
+});

@@ -4,6 +4,9 @@
 //! `workbook-bench write DIR OUT.xlsx`: the corrections workbook of DIR/buildings.json, all attributes.
 //! `workbook-bench preview DIR WORKBOOK.xlsx`: the preview of WORKBOOK against DIR/buildings.json.
 //! `workbook-bench load DIR`: only reading DIR/buildings.json (the part of `preview` before the workbook).
+//! `workbook-bench revise DIR`: writes DIR/revision-1.json (buildings.json with year built and roof covering
+//! changed in every 100th building) and DIR/requested.json (the year-built changes: the ones "asked for").
+//! `workbook-bench compare DIR`: the change report's comparison of buildings.json and revision-1.json (issue 15).
 //! Each command prints one JSON line: what it did and the seconds of its main step.
 
 use std::error::Error;
@@ -38,7 +41,9 @@ fn main() -> Result<()> {
             Ok(())
         }
         ["preview", dir, workbook] => preview(Path::new(dir), Path::new(workbook)),
-        _ => Err("usage: workbook-bench generate DIR [BUILDINGS] [ATTRIBUTES] | write DIR OUT.xlsx | preview DIR WORKBOOK.xlsx | load DIR".into()),
+        ["revise", dir] => revise(Path::new(dir)),
+        ["compare", dir] => compare(Path::new(dir)),
+        _ => Err("usage: workbook-bench generate DIR [BUILDINGS] [ATTRIBUTES] | write DIR OUT.xlsx | preview DIR WORKBOOK.xlsx | load DIR | revise DIR | compare DIR".into()),
     }
 }
 
@@ -196,6 +201,61 @@ fn preview(dir: &Path, workbook: &Path) -> Result<()> {
     println!(
         "{}",
         serde_json::json!({"rows": file.rows.len(), "changes": result.changes.len(), "unchanged_rows": result.unchanged_rows.len(), "seconds": seconds})
+    );
+    Ok(())
+}
+
+/// The next revision: in every 100th building the year built moves on by one (asked for) and the roof covering is
+/// recomputed (SOV Fixer's own change); every other building is untouched.
+fn revise(dir: &Path) -> Result<()> {
+    let mut output: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("buildings.json"))?)?;
+    let mut requested = Vec::new();
+    let buildings = output["buildings"]
+        .as_array_mut()
+        .ok_or("buildings.json has no buildings")?;
+    for (index, building) in buildings
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, _)| i % 100 == 0)
+    {
+        let year = 1901 + index % 120;
+        building["const__bldg_year_built"]["value"] = year.into();
+        building["const__roof_covering"] = format!("Recomputed {index}").into();
+        requested.push(serde_json::json!({
+            "item_key": building["item_key"], "attribute": "const__bldg_year_built", "value": year
+        }));
+    }
+    std::fs::write(dir.join("revision-1.json"), serde_json::to_vec(&output)?)?;
+    std::fs::write(dir.join("requested.json"), serde_json::to_vec(&requested)?)?;
+    println!("{}", serde_json::json!({"requested": requested.len()}));
+    Ok(())
+}
+
+fn compare(dir: &Path) -> Result<()> {
+    let started = Instant::now();
+    let from = load_buildings(dir)?;
+    let to = buildings_from_data(std::io::BufReader::new(std::fs::File::open(
+        dir.join("revision-1.json"),
+    )?))?;
+    let asked: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.join("requested.json"))?)?;
+    let requested: Vec<sov_compare::RequestedChange> = asked
+        .iter()
+        .filter_map(|change| {
+            Some(sov_compare::RequestedChange {
+                item_key: change["item_key"].as_str()?.to_owned(),
+                attribute: change["attribute"].as_str()?.to_owned(),
+                value: sov_workbook::Value::from_json(&change["value"])?,
+            })
+        })
+        .collect();
+    let diff = sov_compare::compare_revisions(&from, &to, &requested);
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        serde_json::json!({"confirmed": diff.requested.len() - diff.not_applied(), "not_applied": diff.not_applied(),
+            "derived": diff.derived.len(), "untouched": diff.untouched_buildings, "seconds": seconds})
     );
     Ok(())
 }

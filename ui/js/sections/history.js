@@ -6,6 +6,7 @@ import { errorBox, showError } from "../error-box.js";
 import { dateTime, time } from "../format.js";
 import { store } from "../store.js";
 import { outputFolder, outputList } from "./output-list.js";
+import { changesBox } from "./changes-summary.js";
 import { followJob, placeholderJob, rowsNotAppliedBox } from "./run.js";
 
 const STATUS_TEXT = {
@@ -115,6 +116,11 @@ function statusBadge(entry) {
     const text = `Finished, ${rows.count} ${rows.count === 1 ? "row" : "rows"} not applied`;
     return h("span", { class: "badge badge-warning", testid: "history-status" }, text);
   }
+  const notApplied = entry.changes?.not_applied || 0;
+  if (status === "done" && notApplied > 0) {
+    const text = `Finished, ${notApplied} ${notApplied === 1 ? "change" : "changes"} not applied`;
+    return h("span", { class: "badge badge-warning", testid: "history-status" }, text);
+  }
   const tone = { done: "ok", failed: "error", interrupted: "warning", cancelled: "neutral", running: "info" }[status] || "neutral";
   return h("span", { class: `badge badge-${tone}`, testid: "history-status" }, STATUS_TEXT[status] || status);
 }
@@ -206,6 +212,7 @@ function detailCard(entry) {
     entry.status === "done" && entry.rows_not_applied
       ? rowsNotAppliedBox(entry.rows_not_applied, { testid: "history-rows-not-applied" })
       : null,
+    entry.status === "done" && entry.changes ? changesBox(entry.changes, { testid: "history-what-changed" }) : null,
     h("h3", {}, "Steps"),
     h(
       "ol",

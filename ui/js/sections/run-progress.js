@@ -33,6 +33,10 @@ export function phaseText(job) {
     const matched = of ? ` ${sent - rows.count}${of} rows were applied.` : "";
     return `Finished, but SOV Fixer did not apply ${rows.count}${of} ${rows.count === 1 && !of ? "row" : "rows"}.${matched}`;
   }
+  const notApplied = job?.changes?.not_applied || 0;
+  if (job?.phase === "done" && notApplied > 0) {
+    return `Finished, but SOV Fixer did not apply ${notApplied} of your changes.`;
+  }
   return PHASE_TEXT[job?.phase] || job?.phase || "";
 }
 
@@ -73,7 +77,10 @@ export function progressView(outcome) {
 
   function update(snapshot) {
     phase.textContent = phaseText(snapshot);
-    phase.classList.toggle("run-phase-warning", Boolean(snapshot.phase === "done" && snapshot.rows_not_applied));
+    phase.classList.toggle(
+      "run-phase-warning",
+      Boolean(snapshot.phase === "done" && (snapshot.rows_not_applied || snapshot.changes?.not_applied > 0)),
+    );
     const fraction = snapshot.phase === "done" ? 1 : snapshot.overall_progress || 0;
     overall.value = fraction;
     overall.setAttribute("aria-valuetext", percent(fraction));

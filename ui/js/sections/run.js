@@ -6,6 +6,7 @@ import { errorBox, revealBox, showError } from "../error-box.js";
 import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
 import { chosenHeaderRows, chosenMapping, hasUndecidedColumns } from "./mapping.js";
 import { confirmCancel } from "./cancel-dialog.js";
+import { changesBox } from "./changes-summary.js";
 import { dateProblem } from "./outputs.js";
 import { phaseText, progressView } from "./run-progress.js";
 
@@ -164,7 +165,7 @@ export function mountRun() {
       lastPhase = job.phase;
       announce(phaseText(job));
     }
-    const outcomeKey = `${job.job_id}|${job.phase}|${job.error?.code || ""}|${job.rows_not_applied?.count ?? ""}`;
+    const outcomeKey = `${job.job_id}|${job.phase}|${job.error?.code || ""}|${job.rows_not_applied?.count ?? ""}|${job.changes ? "changes" : ""}`;
     if (outcomeKey !== lastOutcomeKey) {
       lastOutcomeKey = outcomeKey;
       renderOutcome(outcome, job);
@@ -187,8 +188,11 @@ function renderOutcome(area, job) {
     revealBox(area, { focus: false });
     return;
   }
-  if (job.phase === "done" && job.rows_not_applied) {
-    area.replaceChildren(rowsNotAppliedBox(job.rows_not_applied));
+  if (job.phase === "done") {
+    // The changes arrive in one last snapshot, once SOV Fixer's new data has been checked.
+    area.replaceChildren(
+      ...[job.rows_not_applied ? rowsNotAppliedBox(job.rows_not_applied) : null, job.changes ? changesBox(job.changes) : null].filter(Boolean),
+    );
     return;
   }
   if (job.phase === "cancelled") {

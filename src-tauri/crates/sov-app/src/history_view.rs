@@ -46,6 +46,42 @@ pub struct HistoryEntry {
     pub formats: Vec<String>,
     /// Set for a finished job in which SOV Fixer did not apply every row: never shown as a plain "Done".
     pub rows_not_applied: Option<HistoryRowsNotApplied>,
+    /// What the update changed, checked against SOV Fixer's new data; kept even when the report was moved.
+    pub changes: Option<HistoryChanges>,
+}
+
+/// What a finished update changed: the revisions compared, the counts, the report saved beside the outputs.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct HistoryChanges {
+    pub from_revision: i64,
+    pub to_revision: i64,
+    pub confirmed: u64,
+    /// Requested values SOV Fixer's new data does not hold: never shown as a plain "Done".
+    pub not_applied: u64,
+    /// Values SOV Fixer changed on its own.
+    pub derived: u64,
+    pub untouched_buildings: u64,
+    pub summary: String,
+    /// The change report as saved; `report_exists` says whether it is still there.
+    pub report_path: Option<PathBuf>,
+    pub report_exists: bool,
+}
+
+fn changes_view(changes: &Option<sov_history::ChangeRecord>) -> Option<HistoryChanges> {
+    changes.as_ref().map(|changes| HistoryChanges {
+        from_revision: changes.from_revision,
+        to_revision: changes.to_revision,
+        confirmed: changes.confirmed,
+        not_applied: changes.not_applied,
+        derived: changes.derived,
+        untouched_buildings: changes.untouched_buildings,
+        summary: changes.summary.clone(),
+        report_path: changes.report_path.clone(),
+        report_exists: changes
+            .report_path
+            .as_ref()
+            .is_some_and(|path| path.is_file()),
+    })
 }
 
 /// The rows SOV Fixer did not apply in a finished job, as it named them.
@@ -127,6 +163,7 @@ fn entry(summary: &JobSummary, running_now: bool) -> HistoryEntry {
         files: summary.file_names.clone(),
         formats: summary.output_formats.clone(),
         rows_not_applied: rows_view(&summary.rows_not_applied),
+        changes: changes_view(&summary.changes),
     }
 }
 
@@ -207,6 +244,7 @@ fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
             files: job.input_files.iter().map(|f| f.name.clone()).collect(),
             formats: job.output_formats.clone(),
             rows_not_applied: rows_view(&job.rows_not_applied),
+            changes: changes_view(&job.changes),
         },
         steps: steps(&job.transitions, &job.input_files),
         outputs: job

@@ -4,7 +4,7 @@
 
 use crate::host::JobSubscriber;
 use crate::snapshot::{self, JobSnapshot};
-use sov_update::engine::JobProgress;
+use sov_update::engine::{JobProgress, UpdateChanges};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -49,6 +49,18 @@ impl FollowedJob {
         let view = snapshot::from_progress(job_id, self.file_count, progress);
         *lock(&self.latest) = Some(view.clone());
         // A subscriber whose page was reloaded is dropped; the new page attaches again.
+        lock(&self.subscribers).retain(|subscriber| subscriber.send(&view));
+    }
+}
+
+impl FollowedJob {
+    /// The finished job's changes, once checked: the latest snapshot again, with them.
+    pub(crate) fn publish_changes(&self, changes: UpdateChanges) {
+        let Some(mut view) = self.snapshot() else {
+            return;
+        };
+        view.changes = Some(changes);
+        *lock(&self.latest) = Some(view.clone());
         lock(&self.subscribers).retain(|subscriber| subscriber.send(&view));
     }
 }

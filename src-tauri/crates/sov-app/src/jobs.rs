@@ -241,15 +241,15 @@ impl AppState {
             Work::Start(spec) => Some(spec.download_dir.clone()),
             Work::Retry(_) | Work::Redownload(_) => None,
         };
-        let running = match self.run_followed(work, file_count, subscriber).await {
-            Ok(running) => running,
+        let (running, followed) = match self.run_followed(work, file_count, subscriber).await {
+            Ok(started) => started,
             Err(error) => {
                 remove_if_empty(run_folder.as_deref());
                 return Err(error);
             }
         };
         let job_id = running.job_id.clone();
-        self.announce_when_done(host, running, run_folder);
+        self.announce_when_done(host, running, run_folder, Some(followed));
         Ok(JobStarted { job_id })
     }
 
@@ -258,7 +258,7 @@ impl AppState {
         work: Work,
         file_count: usize,
         subscriber: Box<dyn JobSubscriber>,
-    ) -> AppResult<RunningJob> {
+    ) -> AppResult<(RunningJob, Arc<FollowedJob>)> {
         let connection = self.connection().await?;
         let history = self.history().ok_or_else(no_history)?;
         let followed = self
@@ -272,21 +272,29 @@ impl AppState {
                 self.hub.forget(&followed);
                 error.into()
             })
+            .map(|running| (running, followed))
     }
 
     /// Notifies the user (if they look elsewhere) once `running` ends; first removes `run_folder` if the run ended
     /// without saving anything in it (failed or cancelled before its files), so no empty folder is left to puzzle over.
+    /// The window following the job (`followed`) gets its checked changes in one last snapshot.
     pub(crate) fn announce_when_done(
         self: &Arc<Self>,
         host: Arc<dyn Host>,
         running: RunningJob,
         run_folder: Option<PathBuf>,
+        followed: Option<Arc<FollowedJob>>,
     ) {
         let state = Arc::clone(self);
         tokio::spawn(async move {
             let outcome = finished(running).await;
             if outcome.is_err() {
                 remove_if_empty(run_folder.as_deref());
+            }
+            if let (Ok(done), Some(followed)) = (&outcome, followed) {
+                if let Some(changes) = &done.changes {
+                    followed.publish_changes(changes.clone());
+                }
             }
             let enabled = state.prefs().notifications;
             announce_end(host.as_ref(), enabled, &outcome);

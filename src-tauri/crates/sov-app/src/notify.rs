@@ -20,6 +20,16 @@ pub fn notification_text(outcome: &JobResult) -> Option<(String, String)> {
                 None => String::new(),
             },
         )),
+        Ok(done) if done.changes.as_ref().is_some_and(|c| c.not_applied > 0) => Some((
+            "Your SOV update finished with changes not applied".to_owned(),
+            match done.changes.as_ref().map_or(0, |c| c.not_applied) {
+                1 => "SOV Fixer kept its own value for 1 of your changes. Open SOV Updater to see which."
+                    .to_owned(),
+                n => format!(
+                    "SOV Fixer kept its own values for {n} of your changes. Open SOV Updater to see which."
+                ),
+            },
+        )),
         Ok(done) => Some((
             "Your SOV update is ready".to_owned(),
             match done.outputs.len() {
@@ -70,10 +80,39 @@ mod tests {
             outputs: vec![saved("a"), saved("b")],
             listed_outputs: Vec::new(),
             rows_not_applied: None,
+            changes: None,
         });
         let (title, body) = notification_text(&outcome).unwrap();
         assert_eq!(title, "Your SOV update is ready");
         assert_eq!(body, "2 files were downloaded.");
+    }
+
+    #[test]
+    fn a_job_with_changes_not_applied_is_not_announced_as_ready() {
+        let outcome: JobResult = Ok(JobOutcome {
+            update_id: "u".into(),
+            outputs: vec![saved("a")],
+            listed_outputs: Vec::new(),
+            rows_not_applied: None,
+            changes: Some(sov_update::UpdateChanges {
+                from_revision: 0,
+                to_revision: 1,
+                confirmed: 1,
+                not_applied: 1,
+                derived: 0,
+                untouched_buildings: 1,
+                summary: "1 requested change confirmed, 1 not applied. 1 building untouched."
+                    .into(),
+                not_applied_changes: vec!["Lincoln Road Tower (Sheet1 row 2), Year built".into()],
+                report: None,
+            }),
+        });
+        let (title, body) = notification_text(&outcome).unwrap();
+        assert_eq!(title, "Your SOV update finished with changes not applied");
+        assert_eq!(
+            body,
+            "SOV Fixer kept its own value for 1 of your changes. Open SOV Updater to see which."
+        );
     }
 
     #[test]
@@ -89,6 +128,7 @@ mod tests {
                     .into(),
                 saved_to: None,
             }),
+            changes: None,
         });
         let (title, body) = notification_text(&outcome).unwrap();
         assert_eq!(title, "Your SOV update finished with rows not applied");

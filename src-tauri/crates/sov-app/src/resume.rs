@@ -63,7 +63,7 @@ impl AppState {
                     phase: phase_of(&resumed.action),
                 });
             }
-            self.announce_when_done(Arc::clone(&host), running, None);
+            self.announce_when_done(Arc::clone(&host), running, None, None);
         }
     }
 }

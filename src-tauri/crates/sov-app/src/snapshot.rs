@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use sov_error::AppError;
 use sov_update::download::SavedOutput;
-use sov_update::engine::{JobProgress, Phase, RowsNotApplied, Step};
+use sov_update::engine::{JobProgress, Phase, RowsNotApplied, Step, UpdateChanges};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, JsonSchema)]
@@ -57,6 +57,9 @@ pub struct JobSnapshot {
     pub output_folder: Option<PathBuf>,
     /// Set when the update finished but SOV Fixer did not apply every row: the window must not say plain "Done".
     pub rows_not_applied: Option<RowsNotApplied>,
+    /// What the update changed, checked against SOV Fixer's new data after the outputs were saved: set by one
+    /// last snapshot once the check is done (`None` before, and when it could not be made).
+    pub changes: Option<UpdateChanges>,
     pub error: Option<ErrorView>,
 }
 
@@ -175,6 +178,7 @@ pub fn from_progress(job_id: &str, file_count: usize, progress: &JobProgress) ->
             .and_then(|output| output.path.parent())
             .map(Path::to_path_buf),
         rows_not_applied: progress.rows_not_applied.clone(),
+        changes: None,
         error: progress.error.as_ref().map(|e| ErrorView {
             error: e.error.to_app_error(),
             step: Some(e.step),

@@ -77,7 +77,12 @@ impl AppState {
                 };
                 *self.notice() = notice;
                 let store = Arc::new(store);
-                let runner = Arc::new(JobRunner::new(Arc::clone(&store)));
+                // Finished jobs are checked against SOV Fixer's new data; fetched revisions are kept beside
+                // the history so none is downloaded twice.
+                let runner = Arc::new(
+                    JobRunner::new(Arc::clone(&store))
+                        .with_change_check(self.history_dir.join("current-data")),
+                );
                 Some(History { store, runner })
             })
             .as_ref()

@@ -35,7 +35,7 @@ mod transition;
 pub use error::{HistoryError, Result};
 pub use open::{Recovery, StoreOpenReport, DB_FILE_NAME};
 pub use records::{
-    InputFile, JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page,
+    ChangeRecord, InputFile, JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page,
     RowsNotApplied, SkippedRow, Transition,
 };
 pub use resume::{classify_resume, ResumePoint};

@@ -10,14 +10,14 @@ use sov_error::{AppError, Code};
 
 use crate::error::{HistoryError, Result};
 use crate::records::{
-    InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page, RowsNotApplied,
-    SkippedRow, Transition,
+    ChangeRecord, InputFile, JobDetail, JobStatus, JobSummary, Listing, OutputRecord, Page,
+    RowsNotApplied, SkippedRow, Transition,
 };
 use crate::transition::{JobStep, TransitionKind};
 
 const JOB_COLUMNS: &str = "job_id, created_at_ms, sov_id, update_id, environment_name, base_url, update_type,
     client_ref, callback_url, extra_data, output_formats, download_dir, status, step, error_code, error_message,
-    error_detail, rows_not_applied, column_mapping";
+    error_detail, rows_not_applied, column_mapping, changes";
 
 const INPUT_FILE_COLUMNS: &str = "name, path, size, sha256, sheet, header_row";
 
@@ -40,6 +40,7 @@ struct JobRow {
     last_error: Option<AppError>,
     rows_not_applied: Option<RowsNotApplied>,
     column_mapping: BTreeMap<String, String>,
+    changes: Option<ChangeRecord>,
 }
 
 pub fn list_recent(conn: &Connection, page: Page) -> Result<Listing<JobSummary>> {
@@ -64,6 +65,7 @@ pub fn list_recent(conn: &Connection, page: Page) -> Result<Listing<JobSummary>>
             output_formats: job.output_formats,
             last_error: job.last_error,
             rows_not_applied: job.rows_not_applied,
+            changes: job.changes,
         });
     }
     Ok(Listing { items, skipped })
@@ -172,6 +174,7 @@ fn with_children(conn: &Connection, job: JobRow) -> Result<JobDetail> {
         last_error: job.last_error,
         rows_not_applied: job.rows_not_applied,
         column_mapping: job.column_mapping,
+        changes: job.changes,
         input_files,
         transitions,
         outputs,
@@ -272,6 +275,12 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
         None => BTreeMap::new(),
         Some(text) => serde_json::from_str(&text)
             .map_err(|err| format!("column_mapping is not a JSON object of column names: {err}"))?,
+    let changes = match field::<Option<String>>(row, "changes")? {
+        None => None,
+        Some(text) => Some(
+            serde_json::from_str(&text)
+                .map_err(|err| format!("changes is not valid JSON: {err}"))?,
+        ),
     };
     Ok(JobRow {
         job_id: field(row, "job_id")?,
@@ -293,6 +302,7 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
         last_error,
         rows_not_applied,
         column_mapping,
+        changes,
     })
 }
 

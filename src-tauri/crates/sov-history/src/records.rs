@@ -92,6 +92,25 @@ pub struct RowsNotApplied {
     pub server_message: String,
 }
 
+/// What a finished update changed, checked against the server's new data: kept so Recent updates still says
+/// it months later, even when the report file was moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    pub from_revision: i64,
+    pub to_revision: i64,
+    /// Requested changes the new revision holds.
+    pub confirmed: u64,
+    /// Requested changes it does not hold.
+    pub not_applied: u64,
+    /// Values SOV Fixer changed on its own (recomputed from the requested ones).
+    pub derived: u64,
+    pub untouched_buildings: u64,
+    /// The sentence a person reads ("2 requested changes confirmed. 1 building untouched.").
+    pub summary: String,
+    /// Where the change report was saved, when one was.
+    pub report_path: Option<PathBuf>,
+}
+
 /// One recorded transition, in the order it happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Transition {
@@ -118,6 +137,8 @@ pub struct JobSummary {
     pub last_error: Option<AppError>,
     /// `Some` when the job finished with rows the server did not apply.
     pub rows_not_applied: Option<RowsNotApplied>,
+    /// `Some` when the finished job's changes were checked (schema 5 on).
+    pub changes: Option<ChangeRecord>,
 }
 
 /// A job with everything recorded about it.
@@ -143,6 +164,8 @@ pub struct JobDetail {
     pub rows_not_applied: Option<RowsNotApplied>,
     /// See [`NewJob::column_mapping`]; empty also for jobs recorded before mappings were (schema 3 and older).
     pub column_mapping: BTreeMap<String, String>,
+    /// `Some` when the finished job's changes were checked (schema 5 on).
+    pub changes: Option<ChangeRecord>,
     pub input_files: Vec<InputFile>,
     pub transitions: Vec<Transition>,
     pub outputs: Vec<OutputRecord>,

@@ -8,17 +8,20 @@
 //! or the job was recorded before verdicts were).
 //! Migration 4 adds the column mapping: the header row picked per input file and the job's column choices
 //! (both `NULL` for older jobs: headers found by looking, no choices).
+//! Migration 5 adds what an update changed, checked against the server's new data: revisions compared, counts
+//! and the change report's path (`NULL`: not compared, or recorded before comparisons were).
 
 use rusqlite::{Connection, TransactionBehavior};
 
 type Migration = fn(&Connection) -> rusqlite::Result<()>;
 
 /// `MIGRATIONS[n]` upgrades schema `n` to `n + 1`. Append only; never edit a released one.
-const MIGRATIONS: [Migration; 4] = [
+const MIGRATIONS: [Migration; 5] = [
     migrate_0_to_1,
     migrate_1_to_2,
     migrate_2_to_3,
     migrate_3_to_4,
+    migrate_4_to_5,
 ];
 
 /// The newest schema this build understands.
@@ -169,8 +172,15 @@ const ADDED_IN_V4: &[(&str, &str, &str)] = &[
     ("jobs", "column_mapping", "TEXT"),
 ];
 
+/// Columns added by schema 5: the JSON `ChangeRecord` of a finished job whose changes were checked.
+const ADDED_IN_V5: &[(&str, &str, &str)] = &[("jobs", "changes", "TEXT")];
+
 fn migrate_3_to_4(conn: &Connection) -> rusqlite::Result<()> {
     add_columns(conn, ADDED_IN_V4)
+}
+
+fn migrate_4_to_5(conn: &Connection) -> rusqlite::Result<()> {
+    add_columns(conn, ADDED_IN_V5)
 }
 
 fn add_columns(conn: &Connection, added: &[(&str, &str, &str)]) -> rusqlite::Result<()> {

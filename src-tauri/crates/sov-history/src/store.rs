@@ -10,7 +10,8 @@ use crate::error::{HistoryError, Result};
 use crate::open::{open_store, StoreOpenReport};
 use crate::read;
 use crate::records::{
-    JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page, RowsNotApplied,
+    ChangeRecord, JobDetail, JobStatus, JobSummary, Listing, NewJob, OutputRecord, Page,
+    RowsNotApplied,
 };
 use crate::schema::CURRENT_VERSION;
 use crate::timestamp::now_ms;
@@ -165,6 +166,20 @@ impl HistoryStore {
                 params![job_id, json],
             )
             .map_err(HistoryError::db("record that the job finished"))?;
+            Ok(())
+        })
+    }
+
+    /// Keeps what a finished job changed (its changes checked after the outputs were saved).
+    pub fn record_changes(&self, job_id: &str, changes: &ChangeRecord) -> Result<()> {
+        // Numbers, strings and a path: serializing cannot fail.
+        let json = serde_json::to_string(changes).unwrap_or_default();
+        self.write("record what the job changed", |tx| {
+            tx.execute(
+                "UPDATE jobs SET changes = ?2 WHERE job_id = ?1",
+                params![job_id, json],
+            )
+            .map_err(HistoryError::db("record what the job changed"))?;
             Ok(())
         })
     }

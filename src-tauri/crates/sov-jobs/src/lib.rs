@@ -28,6 +28,7 @@
 //! Retry follows the same rule; where only a new job can succeed (`interrupted`, `job_failed`, `not_found`,
 //! nothing reached the server) it checks every recorded input file (size and SHA-256) before sending.
 
+mod changes;
 mod error;
 mod inputs;
 mod outputs;

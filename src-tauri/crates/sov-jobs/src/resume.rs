@@ -369,6 +369,7 @@ mod tests {
             last_error: error.map(|code| AppError::new(code, "what happened", "")),
             rows_not_applied: None,
             column_mapping: Default::default(),
+            changes: None,
             input_files: vec![InputFile {
                 name: "a.csv".into(),
                 path: PathBuf::from("a.csv"),

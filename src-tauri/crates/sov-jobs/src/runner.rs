@@ -1,6 +1,7 @@
 //! [`JobRunner`]: what the app and the tests use to run jobs that are recorded as they happen.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use sov_history::{HistoryError, HistoryStore, JobDetail, JobStatus};
@@ -11,6 +12,7 @@ use sov_update::{
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::changes::ChangeCheck;
 use crate::error::JobsError;
 use crate::recorder::JobRecorder;
 use crate::request;
@@ -38,6 +40,8 @@ pub struct JobRunner {
     store: Arc<HistoryStore>,
     poll: PollConfig,
     running: Arc<Mutex<HashMap<String, CancellationToken>>>,
+    /// Where revisions fetched for the change check are kept; `None`: new jobs are not checked.
+    change_cache: Option<PathBuf>,
 }
 
 impl JobRunner {
@@ -46,7 +50,16 @@ impl JobRunner {
             store,
             poll: PollConfig::default(),
             running: Arc::new(Mutex::new(HashMap::new())),
+            change_cache: None,
         }
+    }
+
+    /// Checks every new job that saves its outputs against SOV Fixer's new data once it has finished: the
+    /// counts go into the job's outcome and the history, the change report beside the outputs. Revisions are
+    /// kept in `cache_dir` so none is downloaded twice.
+    pub fn with_change_check(mut self, cache_dir: impl Into<PathBuf>) -> Self {
+        self.change_cache = Some(cache_dir.into());
+        self
     }
 
     pub fn with_poll(mut self, poll: PollConfig) -> Self {
@@ -97,7 +110,26 @@ impl JobRunner {
             callback,
             cancel.clone(),
         );
-        Ok(self.spawn(job_id, recorder, cancel, async move { job.run(spec).await }))
+        let check = self
+            .change_cache
+            .clone()
+            .filter(|_| spec.save_outputs)
+            .map(|cache_dir| ChangeCheck {
+                client: connection.client.clone(),
+                cache_dir,
+                poll: self.poll.clone(),
+                store: Arc::clone(&self.store),
+                job_id: job_id.clone(),
+                spec: spec.clone(),
+                cancel: cancel.clone(),
+            });
+        Ok(self.spawn(job_id, recorder, cancel, async move {
+            let mut outcome = job.run(spec).await?;
+            if let Some(check) = check {
+                outcome.changes = check.run(&outcome).await;
+            }
+            Ok(outcome)
+        }))
     }
 
     /// Downloads a finished job's outputs again from the server: the ones whose local file is gone

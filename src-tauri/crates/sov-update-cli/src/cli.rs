@@ -118,6 +118,8 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Find SOVs by insured, file name or id, most recent first.
     Find(FindArgs),
+    /// Compare two revisions of an SOV: what changed between them (default: the latest and the one before).
+    Diff(DiffArgs),
     /// Show an SOV (file, insured, buildings, revisions); --buildings writes what it holds now.
     Show(ShowArgs),
     /// Write a corrections workbook (.xlsx) of the SOV's current data, to edit in Excel.
@@ -180,6 +182,9 @@ pub struct RunArgs {
     /// Return as soon as the update is started (prints its id).
     #[arg(long)]
     pub nowait: bool,
+    /// Do not check the new revision against the corrections sent, and save no change report.
+    #[arg(long)]
+    pub no_report: bool,
     /// Stop waiting for processing after this long (e.g. 90s, 10m, 2h); the update keeps running.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub deadline: Option<Duration>,
@@ -341,6 +346,24 @@ pub struct ShowArgs {
     pub buildings: Option<BuildingsFormat>,
     /// With --buildings: write to this file (never replacing one) instead of stdout.
     #[arg(long, value_name = "FILE", requires = "buildings")]
+    pub out: Option<PathBuf>,
+    /// Where fetched data is kept between runs (default: the user's cache folder).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The SOV id (e.g. s-no-ping-hggcsk).
+    pub sov_id: String,
+    /// The earlier revision (0 is the original; default: the one before --to).
+    #[arg(long, value_name = "REV")]
+    pub from: Option<i64>,
+    /// The later revision (default: the latest).
+    #[arg(long, value_name = "REV")]
+    pub to: Option<i64>,
+    /// Save the comparison as this Excel file (never replacing one: "name (2).xlsx" instead).
+    #[arg(long, value_name = "FILE.xlsx")]
     pub out: Option<PathBuf>,
     /// Where fetched data is kept between runs (default: the user's cache folder).
     #[arg(long, value_name = "DIR", hide = true)]

@@ -2,6 +2,7 @@
 //! tracker that turns the engine's cumulative snapshots into events for what changed.
 
 use serde::Serialize;
+use sov_changes::Comparison;
 use sov_preflight::FileReport;
 use sov_update::{JobProgress, OutputFile, Phase, RowsNotApplied, SavedOutput, Step, UpdateError};
 
@@ -142,6 +143,9 @@ pub struct Summary {
     pub note: Option<String>,
     /// The rows SOV Fixer said it did not apply (outcome `done_with_rows_not_applied`, exit code 8).
     pub rows_not_applied: Option<RowsNotApplied>,
+    /// `run`: the new revision checked against the corrections sent (null with --no-report, --no-write, or
+    /// when it could not be checked: the note says why).
+    pub changes: Option<Comparison>,
 }
 
 impl Summary {
@@ -158,6 +162,7 @@ impl Summary {
             resume_command: None,
             note: None,
             rows_not_applied: None,
+            changes: None,
         }
     }
 }

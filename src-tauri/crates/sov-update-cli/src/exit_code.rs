@@ -1,5 +1,6 @@
 //! The documented exit codes (see `--help` and docs/cli.md) and which error gets which.
 
+use sov_error::Code;
 use sov_update::{ErrorKind, UpdateError};
 
 pub const DONE: u8 = 0;
@@ -14,6 +15,8 @@ pub const NETWORK: u8 = 7;
 pub const ROWS_NOT_APPLIED: u8 = 8;
 /// `run` of a corrections workbook whose values are all already on SOV Fixer: nothing was sent.
 pub const NOTHING_TO_SEND: u8 = 9;
+/// The update finished, but the new revision does not hold every value sent (the change report says which).
+pub const CHANGES_NOT_APPLIED: u8 = 10;
 pub const CANCELLED: u8 = 130;
 
 /// The exit code for an engine or client error. A `--deadline` that ran out is a timeout; a request
@@ -41,6 +44,25 @@ pub fn for_error(error: &UpdateError) -> u8 {
     }
 }
 
+/// The exit code for an error in the shared vocabulary (what `sov-changes` returns).
+pub fn for_code(code: Code) -> u8 {
+    match code {
+        Code::CredentialsRejected | Code::NoApiKey => CREDENTIALS,
+        Code::PreflightBlocked => PREFLIGHT_BLOCKED,
+        Code::NotFound
+        | Code::InvalidAttribute
+        | Code::JobNotPending
+        | Code::FormatNotEnabled
+        | Code::JobFailed => JOB_FAILED,
+        Code::TimedOut | Code::NetworkUnreachable | Code::ServerError | Code::RateLimited => {
+            NETWORK
+        }
+        Code::Cancelled | Code::Interrupted => CANCELLED,
+        Code::InvalidInput => USAGE,
+        _ => UNEXPECTED,
+    }
+}
+
 /// The word the JSON summary uses for an outcome with this exit code.
 pub fn outcome_word(code: u8) -> &'static str {
     match code {
@@ -53,6 +75,7 @@ pub fn outcome_word(code: u8) -> &'static str {
         NETWORK => "network_failure",
         ROWS_NOT_APPLIED => "done_with_rows_not_applied",
         NOTHING_TO_SEND => "nothing_to_send",
+        CHANGES_NOT_APPLIED => "done_with_changes_not_applied",
         CANCELLED => "cancelled",
         _ => "error",
     }

@@ -69,6 +69,7 @@ async fn run(cli: Cli) -> u8 {
         Command::Find(args) => {
             interruptible(&interrupt, &out, commands::find::find(global, args, &out)).await
         }
+        Command::Diff(args) => commands::diff::diff(global, args, &out, &interrupt).await,
         Command::Show(args) => commands::show::show(global, args, &out, &interrupt).await,
         Command::Template(args) => {
             commands::template::template(global, args, &out, &interrupt).await

@@ -28,5 +28,5 @@ pub mod engine;
 pub use download::{sanitize_filename, SavedOutput};
 pub use engine::{
     Job, JobError, JobOutcome, JobProgress, JobSpec, Phase, PollConfig, ProgressCallback,
-    ResumePoint, ResumeSpec, RowsNotApplied, Step,
+    ResumePoint, ResumeSpec, RowsNotApplied, Step, UpdateChanges,
 };

@@ -55,6 +55,27 @@ impl Recording {
             .await
             .unwrap()
     }
+
+    /// The snapshot that brings the finished job's checked changes.
+    async fn until_changes(&self) -> JobSnapshot {
+        let wait = async {
+            loop {
+                if let Some(last) = self
+                    .0
+                    .lock()
+                    .unwrap()
+                    .last()
+                    .filter(|s| s.changes.is_some())
+                {
+                    return last.clone();
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(120), wait)
+            .await
+            .unwrap()
+    }
 }
 
 fn app(dir: &tempfile::TempDir) -> Arc<AppState> {
@@ -424,4 +445,66 @@ async fn an_updates_details_list_its_files_newest_first_so_a_file_downloaded_aga
     assert_eq!(names[0], first_saved.filename, "newest first: {names:?}");
     assert!(detail.outputs.iter().all(|o| o.exists));
     assert_eq!(detail.output_folder, end.output_folder);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_update_changed_reaches_the_window_and_stays_in_recent_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = app(&dir);
+    let demo = state.start_demo().await.unwrap();
+    let corrections = dir.path().join("rename.csv");
+    std::fs::write(
+        &corrections,
+        "sheet_name,sheet_row_number,bldg_name,city\nSheet1,2,Normal House,Miami\n",
+    )
+    .unwrap();
+    let host = Arc::new(RecordingHost::default());
+    let request = serde_json::from_value(json!({
+        "sovId": demo.sov_id, "files": [corrections], "outputFormats": ["JSON"],
+        "downloadDir": dir.path().join("out")
+    }))
+    .unwrap();
+    let recording = Recording::default();
+    let started = state
+        .start_job(host, request, Box::new(recording.clone()))
+        .await
+        .unwrap();
+
+    let end = recording.until_changes().await;
+    assert_eq!(end.phase, Phase::Done);
+    let changes = end.changes.clone().unwrap();
+    assert_eq!(
+        (changes.confirmed, changes.not_applied),
+        (2, 0),
+        "{changes:?}"
+    );
+    assert_eq!(
+        changes.derived, 1,
+        "the address line recomputed from the city"
+    );
+    let report = changes.report.clone().expect("the report is saved");
+    let outputs_folder = end.outputs[0].path.parent().unwrap();
+    assert_eq!(
+        report.parent(),
+        Some(outputs_folder),
+        "beside the new files"
+    );
+
+    let recent = state.list_history().unwrap();
+    let entry = recent.iter().find(|e| e.id == started.job_id).unwrap();
+    let kept = entry
+        .changes
+        .as_ref()
+        .expect("Recent updates keeps what changed");
+    assert_eq!((kept.confirmed, kept.derived), (2, 1));
+    assert!(kept.report_exists);
+    std::fs::remove_file(&report).unwrap();
+    let recent = state.list_history().unwrap();
+    let entry = recent.iter().find(|e| e.id == started.job_id).unwrap();
+    let kept = entry.changes.as_ref().unwrap();
+    assert_eq!(
+        kept.confirmed, 2,
+        "still says what changed after the report was moved"
+    );
+    assert!(!kept.report_exists);
 }

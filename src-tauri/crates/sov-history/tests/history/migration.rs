@@ -2,7 +2,9 @@
 
 use std::fs;
 
-use crate::common::{downgrade_to_schema_1, downgrade_to_schema_3, job, open, output, raw};
+use crate::common::{
+    downgrade_to_schema_1, downgrade_to_schema_3, downgrade_to_schema_4, job, open, output, raw,
+};
 use rusqlite::Connection;
 use sov_history::{
     HistoryStore, JobStatus, JobStep, Page, TransitionKind, DB_FILE_NAME, SCHEMA_VERSION,
@@ -195,6 +197,51 @@ fn a_schema_3_store_is_upgraded_in_place_keeping_its_jobs_with_no_mapping_or_hea
         new.column_mapping.get("Notes").map(String::as_str),
         Some("-")
     );
+    let version: u32 = raw(dir.path())
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+#[test]
+fn a_schema_4_store_is_upgraded_keeping_its_jobs_and_then_records_what_a_job_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, _) = open(dir.path());
+        store
+            .create_job(&job("old-done", &["corrections.csv"]))
+            .unwrap();
+        store.mark_finished("old-done").unwrap();
+    }
+    downgrade_to_schema_4(dir.path());
+
+    let (store, report) = open(dir.path());
+
+    assert_eq!(report.migrated_from, Some(4));
+    assert_eq!(report.user_message(), None);
+    let old = store.get_job("old-done").unwrap();
+    assert!(old.skipped.is_empty(), "{:?}", old.skipped);
+    assert_eq!(old.status, JobStatus::Finished);
+    assert_eq!(old.changes, None, "not compared before schema 5");
+    let changes = sov_history::ChangeRecord {
+        from_revision: 0,
+        to_revision: 1,
+        confirmed: 2,
+        not_applied: 1,
+        derived: 1,
+        untouched_buildings: 40,
+        summary: "2 requested changes confirmed, 1 not applied.".into(),
+        report_path: Some("/out/Acme change report 2026-12-06.xlsx".into()),
+    };
+    store.record_changes("old-done", &changes).unwrap();
+    drop(store);
+    let (store, _) = open(dir.path());
+    assert_eq!(
+        store.get_job("old-done").unwrap().changes.as_ref(),
+        Some(&changes)
+    );
+    let recent = store.list_recent(Page::first(10)).unwrap().items;
+    assert_eq!(recent[0].changes.as_ref().map(|c| c.not_applied), Some(1));
     let version: u32 = raw(dir.path())
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();

@@ -1,8 +1,10 @@
 //! One module per command; each returns its exit code after printing its summary.
 
+pub mod changes;
 mod changes_only;
 pub mod check;
 mod corrections;
+pub mod diff;
 pub mod find;
 pub mod formats;
 pub mod preview;
@@ -79,6 +81,15 @@ pub fn wait_command(global: &GlobalOptions, update_id: &str) -> String {
         "sov-update{} status {} --wait",
         connection_flags(global),
         shell_quote(update_id)
+    )
+}
+
+/// `sov-update diff SOV_ID`, pointed at the same server.
+pub fn diff_command(global: &GlobalOptions, sov_id: &str) -> String {
+    format!(
+        "sov-update{} diff {}",
+        connection_flags(global),
+        shell_quote(sov_id.trim())
     )
 }
 

@@ -13,8 +13,9 @@ use sov_update::{
     UpdateError, UpdateType,
 };
 
+use super::changes::{check_changes, Sent};
 use super::changes_only::{as_is_mapping, changes_only, our_workbook};
-use super::{deadline_message, fail, resume_command, wait_command};
+use super::{deadline_message, diff_command, fail, resume_command, wait_command};
 use crate::cli::{GlobalOptions, RunArgs};
 use crate::connection::{connect, connection_flags, Failure};
 use crate::events::{ErrorInfo, Event, OutputInfo, Summary};
@@ -106,6 +107,12 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     } else {
         args.out.clone()
     };
+    let out_dir = download_dir.clone();
+    let plans_for_changes = (!args.no_report).then(|| {
+        upload_plans
+            .as_ref()
+            .map(|plans| plans.iter().map(|plan| Some(plan.clone())).collect())
+    });
     let spec = JobSpec {
         sov_id: args.sov_id.clone(),
         files: files.clone(),
@@ -147,9 +154,9 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
     ));
     let callback_watcher = watcher.clone();
     let callback: ProgressCallback = Arc::new(move |progress| callback_watcher.observe(progress));
+    let client = connection.client.clone();
     let job = Job::new(connection.client, poll, callback, cancel);
     let result = job.run(spec).await;
-    drop(to_send);
 
     let mut summary = Summary::new(COMMAND, "done", exit_code::DONE);
     summary.sov_id = Some(args.sov_id.clone());
@@ -184,9 +191,21 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
                     outcome.update_id
                 ),
             });
-            summary.update_id = Some(outcome.update_id);
             summary.outputs = outcome.outputs.iter().map(OutputInfo::from).collect();
-            super::record_rows_not_applied(&mut summary, outcome.rows_not_applied);
+            summary.update_id = Some(outcome.update_id.clone());
+            super::record_rows_not_applied(&mut summary, outcome.rows_not_applied.clone());
+            if let Some(plans) = plans_for_changes {
+                let sent = Sent {
+                    sov_id: &args.sov_id,
+                    files: &files,
+                    options: &options,
+                    plans,
+                    output_formats: &args.output_formats,
+                    out_dir: &out_dir,
+                    diff_command: diff_command(global, &args.sov_id),
+                };
+                check_changes(&client, sent, &outcome, &mut summary, out, interrupt).await;
+            }
         }
         Err(failure) if watcher.reached_nowait_stop() && !interrupt.was_pressed() => {
             let update_id = failure.update_id.unwrap_or_default();
@@ -206,6 +225,8 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
             &watcher,
         ),
     }
+    // The changes files made from a corrections workbook live until the change check has read them again.
+    drop(to_send);
     let code = summary.exit_code;
     out.finish(summary);
     code

@@ -1,5 +1,7 @@
 //! Plain-text rendering of events and summaries for people (and for logs of a pipeline).
 
+use sov_changes::Comparison;
+use sov_compare::Outcome;
 use sov_update::Phase;
 
 use super::preflight_text::report_lines;
@@ -115,6 +117,9 @@ pub fn summary_text(summary: &Summary, verbose: u8) -> (Vec<String>, Vec<String>
     if let Some(note) = &summary.note {
         stderr.push(note.clone());
     }
+    if let Some(changes) = &summary.changes {
+        stderr.extend(change_lines(changes));
+    }
     if let Some(command) = &summary.resume_command {
         let lead = if summary.outcome == "started" {
             "To wait for it and collect the outputs, run"
@@ -130,6 +135,33 @@ pub fn summary_text(summary: &Summary, verbose: u8) -> (Vec<String>, Vec<String>
     }
     stdout.extend(summary.outputs.iter().filter_map(|o| o.path.clone()));
     (stdout, stderr)
+}
+
+/// What changed, for people: the summary sentence, each change not applied, and the report's path.
+pub fn change_lines(changes: &Comparison) -> Vec<String> {
+    let mut lines = vec![format!(
+        "What changed (revision {} → {}): {}",
+        changes.from_revision, changes.to_revision, changes.diff.summary
+    )];
+    for change in &changes.diff.requested {
+        if change.outcome != Outcome::NotApplied {
+            continue;
+        }
+        let place = &change.place;
+        lines.push(format!(
+            "  Not applied: {} ({} row {}), {}: you sent {}. {}",
+            place.building,
+            place.sheet_name,
+            place.sheet_row_number,
+            place.label,
+            change.asked,
+            change.note.as_deref().unwrap_or_default()
+        ));
+    }
+    if let Some(report) = &changes.report {
+        lines.push(format!("Change report: {}", report.display()));
+    }
+    lines
 }
 
 pub fn human_bytes(bytes: u64) -> String {

@@ -1,5 +1,6 @@
 //! The update job: an explicit state machine from validation to saved outputs.
 
+mod changes;
 mod poll;
 mod progress;
 mod validate;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use sov_preflight::{ColumnMapping, UploadPlan};
 use tokio_util::sync::CancellationToken;
 
+pub use changes::UpdateChanges;
 pub use poll::PollConfig;
 pub use progress::{
     DownloadProgress, JobError, JobProgress, Phase, ProcessingProgress, ProgressCallback, Step,
@@ -143,6 +145,9 @@ pub struct JobOutcome {
     pub listed_outputs: Vec<OutputFile>,
     /// `Some` when the server finished but said some rows matched no building: not a clean success.
     pub rows_not_applied: Option<RowsNotApplied>,
+    /// What the update changed, when the caller checked it after the job (`sov-jobs` does); the engine
+    /// leaves it `None`.
+    pub changes: Option<UpdateChanges>,
 }
 
 /// What `poll_and_download` ends with.
@@ -159,6 +164,7 @@ impl Finished {
             outputs: self.outputs,
             listed_outputs: self.listed_outputs,
             rows_not_applied: self.rows_not_applied,
+            changes: None,
         }
     }
 }

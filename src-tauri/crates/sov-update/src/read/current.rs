@@ -47,6 +47,11 @@ impl CurrentDataSource {
         }
     }
 
+    /// The client it asks with.
+    pub fn client(&self) -> &SovFixerClient {
+        &self.client
+    }
+
     /// The file a revision is cached in.
     pub fn cached_path(&self, sov_id: &str, revision: i64) -> PathBuf {
         self.cache_dir
@@ -65,6 +70,75 @@ impl CurrentDataSource {
             () = cancel.cancelled() => Err(UpdateError::cancelled()),
             fetched = self.fetch_uncancelled(sov_id.trim(), cancel) => fetched,
         }
+    }
+
+    /// Revision `revision` of `sov_id` (0 = the original parse), from the cache or from the service: for
+    /// comparing a revision with an earlier one. Cancelling stops at once; nothing partial is left behind.
+    pub async fn fetch_revision(
+        &self,
+        sov_id: &str,
+        revision: i64,
+        cancel: &CancellationToken,
+    ) -> Result<PathBuf, UpdateError> {
+        let sov_id = sov_id.trim();
+        let path = self.cached_path(sov_id, revision);
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(path);
+        }
+        tokio::select! {
+            () = cancel.cancelled() => Err(UpdateError::cancelled()),
+            fetched = self.download_revision(sov_id, revision, &path, cancel) => fetched.map(|()| path),
+        }
+    }
+
+    /// Keeps a copy of a revision's JSON output that was saved elsewhere (an update's own JSON output), so
+    /// a later comparison reads it from the cache instead of downloading it again. Never replaces a cached file.
+    pub fn keep(&self, sov_id: &str, revision: i64, saved: &Path) -> Result<PathBuf, UpdateError> {
+        let path = self.cached_path(sov_id.trim(), revision);
+        if path.exists() {
+            return Ok(path);
+        }
+        let folder = path.parent().unwrap_or(&self.cache_dir);
+        let copy_error = |e: std::io::Error| {
+            UpdateError::new(
+                ErrorKind::FileError {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                },
+                format!("copying {} into the cache: {e}", saved.display()),
+            )
+        };
+        std::fs::create_dir_all(folder).map_err(copy_error)?;
+        let incoming = folder.join(format!("revision-{revision}.incoming.json"));
+        std::fs::copy(saved, &incoming).map_err(copy_error)?;
+        move_into_place(&incoming, &path)?;
+        Ok(path)
+    }
+
+    async fn download_revision(
+        &self,
+        sov_id: &str,
+        revision: i64,
+        path: &Path,
+        cancel: &CancellationToken,
+    ) -> Result<(), UpdateError> {
+        let answer = self
+            .client
+            .get_or_create_output(sov_id, &OutputRequest::json(revision))
+            .await?;
+        let result = wait_for_output(&self.client, answer, &self.poll, cancel).await?;
+        let url = result.url().unwrap_or_default().to_owned();
+        let folder = path.parent().unwrap_or(&self.cache_dir).to_path_buf();
+        let incoming = OutputFile {
+            filename: Some(format!("revision-{revision}.incoming.json")),
+            url,
+            description: None,
+        };
+        let saved = self
+            .client
+            .download_output(&incoming, &folder, None)
+            .await?;
+        move_into_place(&saved.path, path)
     }
 
     async fn fetch_uncancelled(
@@ -88,23 +162,8 @@ impl CurrentDataSource {
         }
         // The revision is asked for by number, not as -1, so the file matches the name it is kept under
         // even if an update completes meanwhile.
-        let answer = self
-            .client
-            .get_or_create_output(sov_id, &OutputRequest::json(revision))
+        self.download_revision(sov_id, revision, &path, cancel)
             .await?;
-        let result = wait_for_output(&self.client, answer, &self.poll, cancel).await?;
-        let url = result.url().unwrap_or_default().to_owned();
-        let folder = path.parent().unwrap_or(&self.cache_dir).to_path_buf();
-        let incoming = OutputFile {
-            filename: Some(format!("revision-{revision}.incoming.json")),
-            url,
-            description: None,
-        };
-        let saved = self
-            .client
-            .download_output(&incoming, &folder, None)
-            .await?;
-        move_into_place(&saved.path, &path)?;
         Ok(CurrentData {
             sov_id: sov_id.to_owned(),
             revision,

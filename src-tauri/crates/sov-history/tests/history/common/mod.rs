@@ -60,7 +60,15 @@ pub fn raw(folder: &Path) -> Connection {
 
 /// Turns the store in `folder` into a schema-3 file holding the same rows, as a build from before schema 4 would
 /// have left it: schema 4 only added the `header_row` and `column_mapping` columns.
+/// Turns the store in `folder` into a schema-4 file: schema 5 only added the `changes` column.
+pub fn downgrade_to_schema_4(folder: &Path) {
+    raw(folder)
+        .execute_batch("ALTER TABLE jobs DROP COLUMN changes; PRAGMA user_version = 4; VACUUM;")
+        .unwrap();
+}
+
 pub fn downgrade_to_schema_3(folder: &Path) {
+    downgrade_to_schema_4(folder);
     let conn = raw(folder);
     conn.execute_batch(
         "ALTER TABLE input_files DROP COLUMN header_row;

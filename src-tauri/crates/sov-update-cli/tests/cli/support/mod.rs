@@ -117,6 +117,9 @@ impl Workspace {
         command
             .env("HOME", self.path())
             .env("USERPROFILE", self.path())
+            // Fetched revisions are kept per SOV id; each test's sandbox starts the SOVs afresh.
+            .env("XDG_CACHE_HOME", self.path().join(".cache"))
+            .env("LOCALAPPDATA", self.path().join(".cache"))
             .current_dir(self.path())
             .stdin(Stdio::null());
         command
