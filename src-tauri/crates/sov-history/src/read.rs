@@ -275,6 +275,7 @@ fn decode_job(row: &Row) -> std::result::Result<JobRow, String> {
         None => BTreeMap::new(),
         Some(text) => serde_json::from_str(&text)
             .map_err(|err| format!("column_mapping is not a JSON object of column names: {err}"))?,
+    };
     let changes = match field::<Option<String>>(row, "changes")? {
         None => None,
         Some(text) => Some(
