@@ -37,6 +37,8 @@ test("the newest SOVs are offered before typing, and typing part of an insured's
   assert.equal(await byTestId("sov-result-insured").first().innerText(), "Acme Corp");
   assert.equal(await byTestId("sov-result-file").first().innerText(), "Acme 2026 SOV.xlsx");
   assert.match(await first.innerText(), /12 buildings[\s\S]*Updated [\s\S]*Ready/);
+  // Which revision it is now, in words (the book's Acme Corp has had two updates).
+  assert.match(await byTestId("sov-result-updated").first().innerText(), /^Updated .+, revision 2$/);
   assert.equal(await byTestId("sov-search-status").innerText(), "2 SOVs match “acme”.");
   // Screen readers hear the count.
   await page.waitForFunction(() => document.querySelector('[data-testid="announcer"]').textContent === "2 SOVs match “acme”.");

@@ -249,3 +249,21 @@ test("the mapping step works by keyboard alone and passes the accessibility audi
   assert.equal(await byTestId("start").isDisabled(), true, "Notes is still undecided");
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), "H4", "focus stays in the mapping step");
 });
+
+test("each column's choice sits on one line beside its header, and a narrow window stacks them without overflow", async () => {
+  const app = await friendlyApp();
+  await addFriendlyFile(app);
+  const row = app.page.locator('[data-testid="mapping-row"][data-header="Year Built"]');
+  const header = await row.locator(".mapping-header").boundingBox();
+  const select = await row.locator("select").boundingBox();
+  // Side by side: the choice starts to the right of the header and shares its line.
+  assert.ok(select.x > header.x + header.width, `select at x=${select.x}, header ends at ${header.x + header.width}`);
+  assert.ok(Math.abs(select.y + select.height / 2 - (header.y + header.height / 2)) < select.height, "header and choice share a line");
+
+  await app.page.setViewportSize({ width: 600, height: 780 });
+  const narrowHeader = await row.locator(".mapping-header").boundingBox();
+  const narrowSelect = await row.locator("select").boundingBox();
+  assert.ok(narrowSelect.y >= narrowHeader.y + narrowHeader.height - 1, "the choice goes below its header");
+  const overflow = await app.page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
+});

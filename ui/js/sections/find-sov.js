@@ -145,7 +145,7 @@ export function mountFindSov(container) {
           h("span", { class: "find-result-insured", testid: "sov-result-insured" }, nameOf(sov)),
           h("span", { class: "find-result-file", testid: "sov-result-file" }, sov.file_name || ""),
           h("span", { class: "find-result-size" }, typeof sov.buildings === "number" ? plural(sov.buildings, "building", "buildings") : ""),
-          h("span", { class: "find-result-date" }, sov.last_updated ? `Updated ${dateTime(sov.last_updated)}` : ""),
+          h("span", { class: "find-result-date", testid: "sov-result-updated" }, updatedWords(sov)),
           h("span", { class: `badge ${blocked ? "badge-warning" : "badge-ok"}`, testid: "sov-result-status" }, sov.status_text),
           blocked ? h("span", { class: "find-result-reason", testid: "sov-result-reason" }, sov.not_choosable_reason) : null,
         );
@@ -332,6 +332,14 @@ export function mountFindSov(container) {
 
 function nameOf(sov) {
   return sov.insured || sov.file_name || sov.id;
+}
+
+/** "Updated <when>, revision 3" for a result: which revision the underwriter would be correcting. */
+function updatedWords(sov) {
+  const when = sov.last_updated ? `Updated ${dateTime(sov.last_updated)}` : "";
+  if (typeof sov.revision !== "number") return when;
+  const which = sov.revision === 0 ? "the original spreadsheet" : `revision ${sov.revision}`;
+  return when ? `${when}, ${which}` : which[0].toUpperCase() + which.slice(1);
 }
 
 function revisionWords(revision) {
