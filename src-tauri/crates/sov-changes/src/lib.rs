@@ -67,26 +67,31 @@ impl Comparison {
             derived: self.counts.derived as u64,
             untouched_buildings: self.counts.untouched_buildings as u64,
             summary: self.diff.summary.clone(),
-            not_applied_changes: self
-                .diff
-                .requested
-                .iter()
-                .filter(|change| change.outcome == Outcome::NotApplied)
-                .map(|change| {
-                    let place = &change.place;
-                    format!(
-                        "{} ({} row {}), {}: you sent {}. {}",
-                        place.building,
-                        place.sheet_name,
-                        place.sheet_row_number,
-                        place.label,
-                        change.asked,
-                        change.note.as_deref().unwrap_or_default()
-                    )
-                })
-                .collect(),
+            not_applied_changes: self.not_applied_sentences(),
             report: self.report.clone(),
         }
+    }
+
+    /// Each requested change the new revision does not hold, in words: building, place, attribute, the value
+    /// sent and what to do. The window and the CLI say them alike.
+    pub fn not_applied_sentences(&self) -> Vec<String> {
+        self.diff
+            .requested
+            .iter()
+            .filter(|change| change.outcome == Outcome::NotApplied)
+            .map(|change| {
+                let place = &change.place;
+                format!(
+                    "{} ({} row {}), {}: you sent {}. {}",
+                    place.building,
+                    place.sheet_name,
+                    place.sheet_row_number,
+                    place.label,
+                    change.asked,
+                    change.note.as_deref().unwrap_or_default()
+                )
+            })
+            .collect()
     }
 }
 

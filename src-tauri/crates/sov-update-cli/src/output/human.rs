@@ -1,7 +1,6 @@
 //! Plain-text rendering of events and summaries for people (and for logs of a pipeline).
 
 use sov_changes::Comparison;
-use sov_compare::Outcome;
 use sov_update::Phase;
 
 use super::preflight_text::report_lines;
@@ -143,21 +142,12 @@ pub fn change_lines(changes: &Comparison) -> Vec<String> {
         "What changed (revision {} → {}): {}",
         changes.from_revision, changes.to_revision, changes.diff.summary
     )];
-    for change in &changes.diff.requested {
-        if change.outcome != Outcome::NotApplied {
-            continue;
-        }
-        let place = &change.place;
-        lines.push(format!(
-            "  Not applied: {} ({} row {}), {}: you sent {}. {}",
-            place.building,
-            place.sheet_name,
-            place.sheet_row_number,
-            place.label,
-            change.asked,
-            change.note.as_deref().unwrap_or_default()
-        ));
-    }
+    lines.extend(
+        changes
+            .not_applied_sentences()
+            .into_iter()
+            .map(|sentence| format!("  Not applied: {sentence}")),
+    );
     if let Some(report) = &changes.report {
         lines.push(format!("Change report: {}", report.display()));
     }
