@@ -4,6 +4,7 @@
 
 use crate::host::{Host, JobSubscriber};
 use crate::hub::FollowedJob;
+use crate::mapping::FileChoices;
 use crate::notify::announce_end;
 use crate::settings::default_download_dir;
 use crate::snapshot::JobSnapshot;
@@ -13,11 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sov_error::AppError;
 use sov_jobs::{JobEvents, JobResult, JobsError, RunningJob};
-use sov_preflight::ColumnMapping;
 use sov_update::download::{create_run_folder, local_now};
 use sov_update::engine::{JobProgress, JobSpec, Step};
 use sov_update::{StartRequest, UpdateType};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -41,15 +40,9 @@ pub struct JobRequest {
     pub download_dir: Option<PathBuf>,
     #[serde(default)]
     pub override_preflight: bool,
-    /// The sheet picked for a workbook among `files`, by path; other workbooks are read from their first sheet.
-    #[serde(default)]
-    pub sheets: BTreeMap<PathBuf, String>,
-    /// The header row picked for a file among `files` (Excel numbering), by path; the others have theirs found.
-    #[serde(default)]
-    pub header_rows: BTreeMap<PathBuf, u64>,
-    /// The user's column choices, by header text: the attribute the column is sent as, or `-` to leave it out.
-    #[serde(default)]
-    pub mapping: BTreeMap<String, String>,
+    /// The sheet, header row and column choices made in step 3, as the file check was given them.
+    #[serde(flatten)]
+    pub choices: FileChoices,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,11 +87,7 @@ impl JobRequest {
     }
 
     fn spec(&self, download_dir: PathBuf) -> AppResult<JobSpec> {
-        let mapping = ColumnMapping::from_text_choices(&self.mapping).map_err(|reason| {
-            AppError::invalid_input(format!(
-                "The column choices cannot be used: {reason} Choose the column's attribute again in step 3."
-            ))
-        })?;
+        let mapping = self.choices.column_mapping()?;
         // Empty optional fields from the form are left out rather than sent as "".
         let extra_data = self
             .extra_data
@@ -119,8 +108,8 @@ impl JobRequest {
             },
             download_dir,
             override_preflight: self.override_preflight,
-            sheets: self.sheets.clone(),
-            header_rows: self.header_rows.clone(),
+            sheets: self.choices.sheets.clone(),
+            header_rows: self.choices.header_rows.clone(),
             mapping,
             ..JobSpec::default()
         })

@@ -29,16 +29,20 @@ pub struct FileChoices {
 }
 
 impl FileChoices {
-    fn options(&self) -> AppResult<CheckOptions> {
-        let mapping = ColumnMapping::from_text_choices(&self.mapping).map_err(|reason| {
+    /// The column choices as pre-flight and the engine take them; a choice that is no attribute is refused.
+    pub(crate) fn column_mapping(&self) -> AppResult<ColumnMapping> {
+        ColumnMapping::from_text_choices(&self.mapping).map_err(|reason| {
             AppError::invalid_input(format!(
-                "The column choices cannot be used: {reason} Choose the column's attribute again."
+                "The column choices cannot be used: {reason} Choose the column's attribute again in step 3."
             ))
-        })?;
+        })
+    }
+
+    fn options(&self) -> AppResult<CheckOptions> {
         Ok(CheckOptions {
             sheet_for: self.sheets.clone(),
             header_row_for: self.header_rows.clone(),
-            mapping,
+            mapping: self.column_mapping()?,
             ..CheckOptions::default()
         })
     }
