@@ -1,9 +1,12 @@
 //! One attribute value as the JSON output, a spreadsheet cell or a CSV field holds it.
 
+use serde::de::{Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// A non-empty value. An empty cell or a JSON `null` is `None` wherever an `Option<Value>` appears.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read as an untagged enum would (a number, a bool or a string), by hand: the derived form buffers each value
+/// and tries the variants in turn, which made reading the hidden sheet's base rows several times slower.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Number(f64),
@@ -63,6 +66,46 @@ impl Value {
             Value::Bool(flag) => flag.to_string(),
             Value::Text(text) => text.clone(),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl Visitor<'_> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a number, true/false or text")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, flag: bool) -> Result<Value, E> {
+        Ok(Value::Bool(flag))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<Value, E> {
+        Ok(Value::Number(number as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<Value, E> {
+        Ok(Value::Number(number as f64))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<Value, E> {
+        Ok(Value::Number(number))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Value, E> {
+        Ok(Value::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Value, E> {
+        Ok(Value::Text(text))
     }
 }
 
@@ -146,6 +189,24 @@ mod tests {
         );
         assert_eq!(Value::from_json(&serde_json::json!(null)), None);
         assert_eq!(Value::from_json(&serde_json::json!({"value": null})), None);
+    }
+
+    #[test]
+    fn a_base_row_of_the_hidden_sheet_reads_back_as_it_was_written() {
+        let written = vec![
+            Some(Value::Number(1969.0)),
+            None,
+            Some(Value::Text("Built-up".into())),
+            Some(Value::Bool(true)),
+            Some(Value::Number(25.7617)),
+        ];
+        let json = serde_json::to_string(&written).unwrap();
+        let read: Vec<Option<Value>> = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, written);
+        let integer: Value = serde_json::from_str("-12").unwrap();
+        assert_eq!(integer, Value::Number(-12.0));
+        assert!(serde_json::from_str::<Value>("[1]").is_err());
+        assert!(serde_json::from_str::<Value>("{\"value\": 1}").is_err());
     }
 
     #[test]
