@@ -2,6 +2,7 @@
 //! sheet of a million rows is never held whole).
 
 use std::io::Cursor;
+use std::sync::Arc;
 
 use calamine::{Data, DataRef, Reader as _, Xlsx};
 
@@ -29,11 +30,15 @@ impl Cell {
 #[derive(Debug)]
 pub struct Unreadable(pub String);
 
+/// A workbook's bytes, shared so that trying to open it as xlsx first (and as any other format after) needs no
+/// second copy of a large file.
+type Bytes = Cursor<Arc<[u8]>>;
+
 /// A workbook open for reading, or a CSV file's bytes.
 pub enum Source {
     Csv(Vec<u8>),
-    Xlsx(Box<Xlsx<Cursor<Vec<u8>>>>),
-    Other(Box<calamine::Sheets<Cursor<Vec<u8>>>>),
+    Xlsx(Box<Xlsx<Bytes>>),
+    Other(Box<calamine::Sheets<Bytes>>),
 }
 
 impl Source {
@@ -42,9 +47,10 @@ impl Source {
         if is_csv {
             return Ok(Source::Csv(bytes));
         }
+        let bytes: Arc<[u8]> = Arc::from(bytes);
         if bytes.starts_with(b"PK") {
             if let Ok(xlsx) =
-                calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes.clone()))
+                calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(Arc::clone(&bytes)))
             {
                 return Ok(Source::Xlsx(Box::new(xlsx)));
             }
