@@ -124,7 +124,8 @@ impl<'de> Visitor<'de> for BuildingVisitor {
     }
 }
 
-pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+/// `item_key` or `sheet_name` as the output gives it: text (not blank), or a number written as text.
+pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     Ok(text_of(Value::deserialize(deserializer)?))
 }
 
@@ -137,9 +138,7 @@ fn text_of(value: Value) -> Option<String> {
 }
 
 /// A row number given as a number (`7`, `7.0`) or as text (`"7"`).
-pub(crate) fn row_number<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<u64>, D::Error> {
+pub fn row_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
     Ok(row_number_of(Value::deserialize(deserializer)?))
 }
 

@@ -30,6 +30,15 @@ pub fn for_each_building<R: Read>(
     scan(reader, |building: Building, _range| on_building(building))
 }
 
+/// As [`for_each_building`], each building read as the caller's own type: a reader that needs a few of the
+/// keys, or its own form of the values, skips building the general [`Building`] first.
+pub fn for_each_building_as<R: Read, T: DeserializeOwned>(
+    reader: R,
+    mut on_building: impl FnMut(T) -> Result<(), ReadError>,
+) -> Result<SovHeader, ReadError> {
+    scan(reader, |building: T, _range| on_building(building))
+}
+
 /// Where an element of `buildings[]` sits in the file: `start..end` in bytes.
 pub(crate) type ByteRange = std::ops::Range<u64>;
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::streamed::StreamedBuilding;
 use crate::value::Value;
 
 /// The keys of a building that are identity, not attributes an underwriter corrects.
@@ -100,7 +101,7 @@ impl Serialize for Attributes {
     }
 }
 
-fn is_identity_or_unused(key: &str) -> bool {
+pub(crate) fn is_identity_or_unused(key: &str) -> bool {
     IDENTITY_KEYS.contains(&key) || key == "custom_attrs"
 }
 
@@ -147,28 +148,18 @@ impl Building {
     }
 }
 
-/// Converts the reading side's buildings (`sov-data`) as they stream by, sharing attribute names between them.
-#[derive(Default)]
-pub struct FromData {
-    names: Names,
-}
-
-impl FromData {
+impl StreamedBuilding {
     /// `None` when the building lacks its item key, sheet or row (it cannot be corrected).
-    pub fn building(&mut self, building: &sov_data::Building) -> Option<Building> {
-        let attributes = building
+    fn into_building(self, names: &mut Names) -> Option<Building> {
+        let attributes = self
             .attributes
-            .iter()
-            .filter(|(name, _)| !is_identity_or_unused(name))
-            .filter_map(|(name, raw)| {
-                let value = Value::from_json(sov_data::Attribute::of(raw).value)?;
-                Some((intern(&mut self.names, name), value))
-            })
+            .into_iter()
+            .map(|(name, value)| (intern(names, &name), value))
             .collect();
         Some(Building {
-            item_key: building.item_key.clone()?,
-            sheet_name: building.sheet_name.clone()?,
-            sheet_row_number: u32::try_from(building.sheet_row_number?).ok()?,
+            item_key: self.item_key?,
+            sheet_name: self.sheet_name?,
+            sheet_row_number: u32::try_from(self.sheet_row_number?).ok()?,
             attributes,
         })
     }
@@ -183,14 +174,15 @@ pub fn buildings_from_output(json: &serde_json::Value) -> Vec<Building> {
 }
 
 /// Every building of a JSON output streamed from `reader` by `sov-data` (never the whole document in memory),
-/// converted as it goes by past; buildings lacking their identity are skipped.
+/// read straight into [`Building`]s as it goes by ([`StreamedBuilding`]); buildings lacking their identity are
+/// skipped, and attribute names are shared between buildings.
 pub fn buildings_from_data(
     reader: impl std::io::Read,
 ) -> Result<Vec<Building>, sov_data::ReadError> {
-    let mut from_data = FromData::default();
+    let mut names = Names::default();
     let mut buildings = Vec::new();
-    sov_data::for_each_building(reader, |building| {
-        buildings.extend(from_data.building(&building));
+    sov_data::for_each_building_as(reader, |building: StreamedBuilding| {
+        buildings.extend(building.into_building(&mut names));
         Ok(())
     })?;
     Ok(buildings)
@@ -263,21 +255,34 @@ mod tests {
     }
 
     #[test]
-    fn buildings_read_by_sov_data_convert_to_the_same_buildings() {
+    fn buildings_streamed_read_the_same_as_the_output_in_memory() {
         let json = serde_json::json!({"id": "42", "buildings": [
             {"item_key": "i-42!S!2", "sheet_name": "S", "sheet_row_number": 2, "building_counter": 1,
              "const__bldg_year_built": {"value": 1969, "confidence": 0.5}, "city": "Miami", "street": null},
-            {"item_key": "i-42!S!3", "city": "no sheet or row"}
+            {"item_key": "i-42!S!3", "city": "no sheet or row"},
+            {"item_key": "i-42!S!4", "sheet_name": "S", "sheet_row_number": 4, "zip": " ",
+             "limits__building_value": {"value": {"value": 2.5e6}}, "occupancy": {"code": "A1", "value": "Office"},
+             "tiv": {"confidence": 1.0}, "sprinklered": true, "codes": [1, "two", null], "custom_attrs": {"a": 1}}
         ]});
-        let mut from_data = FromData::default();
-        let mut converted = Vec::new();
-        sov_data::for_each_building(json.to_string().as_bytes(), |building| {
-            converted.extend(from_data.building(&building));
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(converted, buildings_from_output(&json));
-        assert_eq!(converted.len(), 1);
+        let streamed = buildings_from_data(json.to_string().as_bytes()).unwrap();
+        assert_eq!(streamed, buildings_from_output(&json));
+        assert_eq!(streamed.len(), 2);
+        let third = &streamed[1];
+        assert_eq!(third.value("zip"), None);
+        assert_eq!(third.value("tiv"), None);
+        assert_eq!(
+            third.value("limits__building_value"),
+            Some(&Value::Number(2.5e6))
+        );
+        assert_eq!(
+            third.value("occupancy"),
+            Some(&Value::Text("Office".into()))
+        );
+        assert_eq!(
+            third.value("codes"),
+            Some(&Value::Text(r#"[1,"two",null]"#.into()))
+        );
+        assert!(!third.attributes.contains_key("custom_attrs"));
     }
 
     #[test]
