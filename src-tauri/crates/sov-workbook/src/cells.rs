@@ -24,6 +24,17 @@ impl Cell {
             _ => None,
         }
     }
+
+    /// The value, leaving the cell empty.
+    pub fn take_value(&mut self) -> Option<Value> {
+        match std::mem::replace(self, Cell::Empty) {
+            Cell::Value(value) => Some(value),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
 }
 
 /// Why a source could not be read.
@@ -70,11 +81,12 @@ impl Source {
     }
 
     /// Calls `each_row(row_number, cells)` for every row with at least one cell, in order; `row_number` is
-    /// the 1-based row a spreadsheet program shows. Stops at the first error `each_row` returns.
+    /// the 1-based row a spreadsheet program shows. `each_row` may take the cells' values (the row is not used
+    /// again), so a value is never copied. Stops at the first error `each_row` returns.
     pub fn for_each_row<E>(
         &mut self,
         sheet: &str,
-        mut each_row: impl FnMut(u32, &[Cell]) -> Result<(), E>,
+        mut each_row: impl FnMut(u32, &mut [Cell]) -> Result<(), E>,
     ) -> Result<Result<(), E>, Unreadable> {
         match self {
             Source::Csv(bytes) => {
@@ -92,7 +104,7 @@ impl Source {
                         Err(error) => return Err(Unreadable(error.to_string())),
                     }
                     row_number += 1;
-                    let cells: Vec<Cell> = record
+                    let mut cells: Vec<Cell> = record
                         .iter()
                         .map(
                             |field| match Value::from_text(&String::from_utf8_lossy(field)) {
@@ -101,7 +113,7 @@ impl Source {
                             },
                         )
                         .collect();
-                    if let Err(error) = each_row(row_number, &cells) {
+                    if let Err(error) = each_row(row_number, &mut cells) {
                         return Ok(Err(error));
                     }
                 }
@@ -120,7 +132,7 @@ impl Source {
                     if let Some(row) = current_row {
                         if position.map(|(next_row, _)| next_row) != Some(row) {
                             if cells.iter().any(|cell| *cell != Cell::Empty) {
-                                if let Err(error) = each_row(row + 1, &cells) {
+                                if let Err(error) = each_row(row + 1, &mut cells) {
                                     return Ok(Err(error));
                                 }
                             }
@@ -151,7 +163,7 @@ impl Source {
                         continue;
                     }
                     let row_number = first_row + u32::try_from(offset).unwrap_or(u32::MAX) + 1;
-                    if let Err(error) = each_row(row_number, &cells) {
+                    if let Err(error) = each_row(row_number, &mut cells) {
                         return Ok(Err(error));
                     }
                 }

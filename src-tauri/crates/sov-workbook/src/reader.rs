@@ -205,7 +205,7 @@ fn keep_only_edits(row: &mut CorrectionRow, snapshot: &Snapshot, base_positions:
         .key
         .item_key
         .as_deref()
-        .and_then(|item_key| snapshot.base_row(item_key))
+        .and_then(|item_key| snapshot.base_values(item_key))
     else {
         return;
     };
@@ -215,7 +215,9 @@ fn keep_only_edits(row: &mut CorrectionRow, snapshot: &Snapshot, base_positions:
         };
         let made_with = base.get(*position).and_then(Option::as_ref);
         let untouched = match (&*entry, made_with) {
-            (Entry::Value(value), Some(made_with)) => value.same_as(made_with),
+            (Entry::Value(value), Some(made_with)) => {
+                value.borrowed().same_as(made_with.borrowed())
+            }
             (Entry::Empty, None) => true,
             _ => false,
         };
@@ -301,7 +303,7 @@ fn read_snapshot(
     let mut reader = snapshot::SnapshotReader::default();
     source
         .for_each_row(DATA_SHEET, |_, cells| -> Result<(), ()> {
-            reader.add_row(cells.iter().map(|cell| cell.value().cloned()).collect());
+            reader.add_row(cells.iter_mut().map(Cell::take_value).collect());
             Ok(())
         })?
         .ok();
@@ -397,7 +399,7 @@ fn read_header(
 
 fn read_row(
     row_number: u32,
-    cells: &[Cell],
+    cells: &mut [Cell],
     columns: &[ColumnUse],
     warnings: &mut Vec<String>,
 ) -> Option<CorrectionRow> {
@@ -410,8 +412,12 @@ fn read_row(
         .filter(|column| matches!(column, ColumnUse::Attribute(_)))
         .count();
     let mut values = vec![Entry::Empty; attribute_count];
+    let mut no_cell = Cell::Empty;
     for (index, column_use) in columns.iter().enumerate() {
-        let cell = cells.get(index).unwrap_or(&Cell::Empty);
+        let cell = match cells.get_mut(index) {
+            Some(cell) => cell,
+            None => &mut no_cell,
+        };
         if let Cell::Error(error) = cell {
             if let ColumnUse::Attribute(position) = column_use {
                 values[*position] = Entry::Unreadable;
@@ -437,8 +443,8 @@ fn read_row(
                     .map(|number| number as u32);
             }
             ColumnUse::Attribute(position) => {
-                if let Some(value) = value {
-                    values[*position] = Entry::Value(value.clone());
+                if let Some(value) = cell.take_value() {
+                    values[*position] = Entry::Value(value);
                 }
             }
             ColumnUse::Ignored => {}
