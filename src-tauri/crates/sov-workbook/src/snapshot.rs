@@ -76,7 +76,14 @@ pub struct Checksum(Sha256);
 impl Checksum {
     pub fn add_row(&mut self, cells: &[Option<&Value>]) {
         for cell in cells {
-            self.0.update(canonical(*cell).as_bytes());
+            // Text (most of the sheet: each base row's JSON) goes in as it is, without a formatted copy.
+            match cell {
+                Some(Value::Text(text)) => {
+                    self.0.update(b"t:");
+                    self.0.update(text.as_bytes());
+                }
+                other => self.0.update(canonical(*other).as_bytes()),
+            }
             self.0.update([0x1f]);
         }
         self.0.update([0x1e]);
@@ -182,9 +189,12 @@ impl SnapshotReader {
         let Some(Some(item_key)) = cells.next() else {
             return;
         };
-        let json: String = cells.flatten().map(|cell| cell.to_field()).collect();
+        // Usually one cell; a long row's JSON is cut into several (see the module's notes).
+        let mut parts = cells.flatten().map(Value::into_field);
+        let mut json = parts.next().unwrap_or_default();
+        parts.for_each(|part| json.push_str(&part));
         self.pending
-            .push((item_key.to_field(), json.into_boxed_str()));
+            .push((item_key.into_field(), json.into_boxed_str()));
     }
 
     pub fn finish(self) -> Result<Snapshot, SnapshotProblem> {

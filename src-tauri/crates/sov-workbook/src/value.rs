@@ -55,9 +55,16 @@ impl Value {
     /// The text written into a CSV field for SOV Fixer.
     pub fn to_field(&self) -> String {
         match self {
-            Value::Number(number) => format_number(*number),
-            Value::Bool(flag) => flag.to_string(),
             Value::Text(text) => text.clone(),
+            other => other.borrowed().to_field(),
+        }
+    }
+
+    /// [`Value::to_field`], keeping the text itself when it is text.
+    pub fn into_field(self) -> String {
+        match self {
+            Value::Text(text) => text,
+            other => other.borrowed().to_field(),
         }
     }
 }
@@ -71,6 +78,15 @@ pub enum ValueRef<'a> {
 }
 
 impl ValueRef<'_> {
+    /// The text written into a CSV field for SOV Fixer.
+    pub fn to_field(self) -> String {
+        match self {
+            ValueRef::Number(number) => format_number(number),
+            ValueRef::Bool(flag) => flag.to_string(),
+            ValueRef::Text(text) => text.to_owned(),
+        }
+    }
+
     /// The number this value is, when it is one or is text that is exactly a plain number ("1972", "33139").
     pub fn as_number(self) -> Option<f64> {
         match self {
