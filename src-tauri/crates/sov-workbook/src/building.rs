@@ -1,12 +1,11 @@
 //! The smallest building shape the workbook and the preview need, after the JSON output of §14.4 of the API
 //! contract. (A streaming reader of whole outputs lives elsewhere; `buildings_from_output` reads one in memory.)
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::streamed::StreamedBuilding;
+use crate::streamed::{read_building, Names};
 use crate::value::Value;
 
 /// The keys of a building that are identity, not attributes an underwriter corrects.
@@ -148,23 +147,6 @@ impl Building {
     }
 }
 
-impl StreamedBuilding {
-    /// `None` when the building lacks its item key, sheet or row (it cannot be corrected).
-    fn into_building(self, names: &mut Names) -> Option<Building> {
-        let attributes = self
-            .attributes
-            .into_iter()
-            .map(|(name, value)| (intern(names, &name), value))
-            .collect();
-        Some(Building {
-            item_key: self.item_key?,
-            sheet_name: self.sheet_name?,
-            sheet_row_number: u32::try_from(self.sheet_row_number?).ok()?,
-            attributes,
-        })
-    }
-}
-
 /// Every building of a JSON output document (top level `{id, buildings: [...]}`), in order.
 pub fn buildings_from_output(json: &serde_json::Value) -> Vec<Building> {
     json.get("buildings")
@@ -174,29 +156,22 @@ pub fn buildings_from_output(json: &serde_json::Value) -> Vec<Building> {
 }
 
 /// Every building of a JSON output streamed from `reader` by `sov-data` (never the whole document in memory),
-/// read straight into [`Building`]s as it goes by ([`StreamedBuilding`]); buildings lacking their identity are
-/// skipped, and attribute names are shared between buildings.
+/// read straight into [`Building`]s as it goes by (`streamed`); buildings lacking their identity are skipped, and
+/// attribute names are shared between buildings.
 pub fn buildings_from_data(
     reader: impl std::io::Read,
 ) -> Result<Vec<Building>, sov_data::ReadError> {
     let mut names = Names::default();
     let mut buildings = Vec::new();
-    sov_data::for_each_building_as(reader, |building: StreamedBuilding| {
-        buildings.extend(building.into_building(&mut names));
-        Ok(())
-    })?;
+    sov_data::for_each_building_parsed(
+        reader,
+        |json| read_building(json, &mut names),
+        |building| {
+            buildings.extend(building);
+            Ok(())
+        },
+    )?;
     Ok(buildings)
-}
-
-type Names = HashSet<Arc<str>>;
-
-fn intern(names: &mut Names, name: &str) -> Arc<str> {
-    if let Some(shared) = names.get(name) {
-        return Arc::clone(shared);
-    }
-    let shared: Arc<str> = Arc::from(name);
-    names.insert(Arc::clone(&shared));
-    shared
 }
 
 /// How a corrections row names its building: by item key, or by sheet and row (either may be missing).

@@ -1,64 +1,120 @@
-//! One element of an output's `buildings[]` read straight into what the workbook and the preview need: its
-//! identity and each attribute's value (the `value` of a `{value, confidence, …}` object), nothing else. Going
-//! through `sov_data::Building` first built a JSON tree of every attribute (and of every object's six keys) only
-//! to throw it away, which was a third of a 50,000-row preview's time.
+//! One element of an output's `buildings[]` read straight into a [`Building`]: its identity and each attribute's
+//! value (the `value` of a `{value, confidence, …}` object), names shared between buildings as they are read.
+//! Going through `sov_data::Building` first built a JSON tree of every attribute (and of every object's six keys)
+//! only to throw it away, which was a third of a 50,000-row preview's time.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+use crate::building::{is_identity_or_unused, Attributes, Building};
 use crate::value::Value;
 
-/// A building as streamed: attribute names not yet shared, identity not yet checked.
-pub struct StreamedBuilding {
-    pub item_key: Option<String>,
-    pub sheet_name: Option<String>,
-    pub sheet_row_number: Option<u64>,
-    /// (name, value) in file order; empty values left out, identity and unused keys too.
-    pub attributes: Vec<(String, Value)>,
+/// Attribute names met so far, so 50,000 buildings share one copy of each.
+pub type Names = HashSet<Arc<str>>;
+
+/// Reads one building's JSON; `None` when it lacks its item key, sheet or row (it cannot be corrected).
+pub fn read_building(
+    json: &[u8],
+    names: &mut Names,
+) -> Result<Option<Building>, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let building = BuildingSeed { names }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(building)
 }
 
-impl<'de> Deserialize<'de> for StreamedBuilding {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(BuildingVisitor)
+/// The shared copy of `name`.
+pub fn intern(names: &mut Names, name: &str) -> Arc<str> {
+    if let Some(shared) = names.get(name) {
+        return Arc::clone(shared);
+    }
+    let shared: Arc<str> = Arc::from(name);
+    names.insert(Arc::clone(&shared));
+    shared
+}
+
+struct BuildingSeed<'n> {
+    names: &'n mut Names,
+}
+
+impl<'de> DeserializeSeed<'de> for BuildingSeed<'_> {
+    type Value = Option<Building>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
     }
 }
 
-struct BuildingVisitor;
-
-impl<'de> Visitor<'de> for BuildingVisitor {
-    type Value = StreamedBuilding;
+impl<'de> Visitor<'de> for BuildingSeed<'_> {
+    type Value = Option<Building>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a building object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StreamedBuilding, A::Error> {
-        let mut building = StreamedBuilding {
-            item_key: None,
-            sheet_name: None,
-            sheet_row_number: None,
-            attributes: Vec::new(),
-        };
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "item_key" => building.item_key = map.next_value::<IdentityText>()?.0,
-                "sheet_name" => building.sheet_name = map.next_value::<IdentityText>()?.0,
-                "sheet_row_number" => {
-                    building.sheet_row_number = map.next_value::<IdentityRow>()?.0;
-                }
-                name if crate::building::is_identity_or_unused(name) => {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Building>, A::Error> {
+        let (mut item_key, mut sheet_name, mut sheet_row_number) = (None, None, None);
+        let mut attributes = Vec::new();
+        while let Some(name) = map.next_key_seed(NameSeed {
+            names: &mut *self.names,
+        })? {
+            match &*name {
+                "item_key" => item_key = map.next_value::<IdentityText>()?.0,
+                "sheet_name" => sheet_name = map.next_value::<IdentityText>()?.0,
+                "sheet_row_number" => sheet_row_number = map.next_value::<IdentityRow>()?.0,
+                other if is_identity_or_unused(other) => {
                     map.next_value::<IgnoredAny>()?;
                 }
                 _ => {
                     if let Some(value) = map.next_value::<OutputValue>()?.0 {
-                        building.attributes.push((key, value));
+                        attributes.push((name, value));
                     }
                 }
             }
         }
-        Ok(building)
+        let (Some(item_key), Some(sheet_name), Some(row)) =
+            (item_key, sheet_name, sheet_row_number)
+        else {
+            return Ok(None);
+        };
+        let Ok(sheet_row_number) = u32::try_from(row) else {
+            return Ok(None);
+        };
+        Ok(Some(Building {
+            item_key,
+            sheet_name,
+            sheet_row_number,
+            attributes: attributes.into_iter().collect::<Attributes>(),
+        }))
+    }
+}
+
+/// A key, as its shared copy (no allocation once the name was met).
+struct NameSeed<'n> {
+    names: &'n mut Names,
+}
+
+impl<'de> DeserializeSeed<'de> for NameSeed<'_> {
+    type Value = Arc<str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Arc<str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for NameSeed<'_> {
+    type Value = Arc<str>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Arc<str>, E> {
+        Ok(intern(self.names, name))
     }
 }
 
