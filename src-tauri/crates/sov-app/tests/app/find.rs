@@ -260,3 +260,28 @@ async fn an_unknown_id_and_pasted_garbage_are_refused_in_words() {
         garbage.message
     );
 }
+
+#[tokio::test]
+async fn a_server_that_cannot_be_reached_is_the_offline_error_not_a_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = Arc::new(AppState::new(
+        dir.path().join("config"),
+        Box::new(MemoryStore::default()),
+        None,
+        Box::new(|_| None),
+    ));
+    // A port nothing listens on: bound, then let go.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    state
+        .save_connection("custom", Some(format!("http://{closed}")))
+        .unwrap();
+    state.set_api_key("k-offline", true).unwrap();
+
+    let error = state.find_sovs(search("acme")).await.unwrap_err();
+    assert_eq!(error.code, Code::NetworkUnreachable, "{error:?}");
+    let details = state.sov_details("s-demo-sample").await.unwrap_err();
+    assert_eq!(details.code, Code::NetworkUnreachable, "{details:?}");
+}
