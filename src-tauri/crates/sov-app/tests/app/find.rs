@@ -285,3 +285,53 @@ async fn a_server_that_cannot_be_reached_is_the_offline_error_not_a_refusal() {
     let details = state.sov_details("s-demo-sample").await.unwrap_err();
     assert_eq!(details.code, Code::NetworkUnreachable, "{details:?}");
 }
+
+#[tokio::test]
+async fn the_status_filter_keeps_finished_processing_or_failed_sovs() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = demo_app(&dir).await;
+    let with_status = |status: &str| FindQuery {
+        status: Some(status.to_owned()),
+        ..FindQuery::default()
+    };
+    let everything = state.find_sovs(FindQuery::default()).await.unwrap();
+    let all = everything.total.unwrap();
+
+    let processing = state.find_sovs(with_status("processing")).await.unwrap();
+    let insureds: Vec<_> = processing
+        .results
+        .iter()
+        .map(|sov| sov.insured.clone().unwrap())
+        .collect();
+    assert_eq!(insureds, ["Blue Heron Resorts"], "{processing:?}");
+    assert_eq!(processing.total, Some(1));
+    assert_eq!(
+        (processing.next_cursor, processing.previous_cursor),
+        (None, None)
+    );
+    // The search still applies inside a status.
+    let none = state
+        .find_sovs(FindQuery {
+            search: "acme".to_owned(),
+            ..with_status("processing")
+        })
+        .await
+        .unwrap();
+    assert!(none.results.is_empty());
+
+    let finished = state.find_sovs(with_status("finished")).await.unwrap();
+    assert_eq!(
+        finished.total,
+        Some(all - 2),
+        "all but the failed and the unfinished one"
+    );
+    assert!(finished
+        .results
+        .iter()
+        .all(|sov| sov.readiness == SovReadiness::Ready));
+    let failed = state.find_sovs(with_status("failed")).await.unwrap();
+    assert!(failed
+        .results
+        .iter()
+        .all(|sov| sov.readiness == SovReadiness::Failed));
+}
