@@ -16,6 +16,7 @@ mod jobs;
 mod keys;
 mod mapping;
 mod notify;
+pub mod open_words;
 mod preferences;
 mod resume;
 mod secrets;
