@@ -106,7 +106,10 @@ test("a building shows every value with its plain label, where it came from on d
   assert.match(await year.innerText(), /^1987/);
   const more = year.locator('[data-testid="building-attribute-more"]');
   assert.equal(await more.locator("dd").first().isVisible(), false);
-  await more.locator("summary").click();
+  const toggle = more.locator('[data-testid="building-attribute-more-toggle"]');
+  // A screen reader hears which value it is about, not one "Where it came from" after another.
+  assert.equal(await toggle.getAttribute("aria-label"), "Where it came from: Year built");
+  await toggle.click();
   assert.match(await more.innerText(), /Where it came from\s+sov[\s\S]*In the insured's spreadsheet\s+1987 \(approx\)[\s\S]*Confidence\s+0\.9/);
   assert.match(await value("const__bldg_area").innerText(), /^12000/);
   assert.equal(await value("bldg_name").locator('[data-testid="building-attribute-more"]').count(), 0, "a plain value has nothing more");

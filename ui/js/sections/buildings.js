@@ -203,7 +203,12 @@ export function mountBuildings(container) {
           : h(
               "details",
               { class: "buildings-more", testid: "building-attribute-more" },
-              h("summary", {}, "Where it came from"),
+              // The label in the accessible name: a list of identical "Where it came from" says nothing on its own.
+              h(
+                "summary",
+                { testid: "building-attribute-more-toggle", "aria-label": `Where it came from: ${attribute.label}` },
+                "Where it came from",
+              ),
               h("dl", {}, ...extra.flatMap(([term, text]) => [h("dt", {}, term), h("dd", {}, text)])),
             );
       return [
