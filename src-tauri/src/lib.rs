@@ -8,6 +8,7 @@ mod web_process;
 
 /// Tauri commands: each adapts its arguments to one call of the app core. One module per part of the window.
 mod commands {
+    pub mod buildings;
     pub mod connection;
     pub mod desktop;
     pub mod files;
@@ -50,6 +51,10 @@ pub fn builder<R: tauri::Runtime>(
             commands::files::save_problem_list,
             commands::find::find_sovs,
             commands::find::sov_details,
+            commands::buildings::open_buildings,
+            commands::buildings::cancel_buildings,
+            commands::buildings::current_buildings,
+            commands::buildings::building_detail,
             commands::jobs::start_job,
             commands::jobs::attach_job,
             commands::jobs::cancel_job,

@@ -36,6 +36,25 @@ const SCREENS = {
       await app.byTestId("sov-id-error").waitFor();
     },
   },
+  buildings: {
+    options: { settings: { has_key: true, key_source: "keychain" } },
+    setup: async (app) => {
+      await chooseByInsured(app, "keyst");
+      await app.byTestId("buildings-open").click();
+      await app.byTestId("buildings-row").first().waitFor();
+      await app.byTestId("buildings-search").fill("Zebra tower");
+      await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="buildings-row"]').length === 0);
+    },
+  },
+  "building-detail": {
+    options: { settings: { has_key: true, key_source: "keychain" } },
+    setup: async (app) => {
+      await chooseByInsured(app, "keyst");
+      await app.byTestId("buildings-open").click();
+      await app.byTestId("buildings-row").nth(2).click();
+      await app.byTestId("building-attribute-more-toggle").first().click();
+    },
+  },
   "blocking-file": {
     options: { handlers: { pick_files: () => ["/home/ann/broken.csv", "/home/ann/corrections.csv"] } },
     setup: async (app) => {
@@ -173,6 +192,14 @@ const SCREENS = {
   },
 };
 
+// Chooses the first SOV the search for `text` finds.
+async function chooseByInsured(app, text) {
+  await app.byTestId("sov-search").fill(text);
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="sov-result"]').length === 1);
+  await app.byTestId("sov-result").first().click();
+  await app.byTestId("sov-card").waitFor();
+}
+
 // Every control a user can reach must be addressable by tests and by the end-to-end driver.
 function interactiveWithoutTestId(page) {
   return page.evaluate(() =>
@@ -208,7 +235,7 @@ for (const colorScheme of ["light", "dark"]) {
 }
 
 test("the smallest window (720×560) has no accessibility violations and no sideways scrolling", async () => {
-  for (const name of ["ready", "blocking-file", "workbook-sheets", "running", "done", "history", "history-detail"]) {
+  for (const name of ["ready", "buildings", "building-detail", "blocking-file", "workbook-sheets", "running", "done", "history", "history-detail"]) {
     const screen = SCREENS[name];
     const app = await openApp({ ...(screen.options || {}), viewport: SIZES["-small"] });
     await screen.setup(app);

@@ -172,19 +172,82 @@ test("the server refusing the search is shown in words with Try again", async ()
     ...CONNECTED,
     handlers: {
       find_sovs: ({ query }) => {
-        if (refuse) throw new CommandError(fixtures.appError("network_unreachable"));
+        if (refuse) throw new CommandError(fixtures.appError("server_error"));
         return fixtures.findSovs(query);
       },
     },
   });
   const { byTestId } = app;
   await byTestId("sov-search-error").waitFor();
-  assert.equal(await byTestId("sov-search-error-message").innerText(), fixtures.ERROR_CODES.network_unreachable);
+  assert.equal(await byTestId("sov-search-status").innerText(), "SOV Fixer refused the search.");
+  assert.equal(await byTestId("sov-search-error-message").innerText(), fixtures.ERROR_CODES.server_error);
   assert.equal(await byTestId("sov-result").count(), 0);
   refuse = false;
   await byTestId("sov-search-retry").click();
   await resultsAre(app, fixtures.SOV_BOOK.slice(0, 10).map((sov) => sov.id));
   assert.equal(await byTestId("sov-search-error").count(), 0);
+});
+
+test("offline, the search says SOV Fixer could not be reached and to check the connection, not that it refused", async () => {
+  let offline = true;
+  const app = await openApp({
+    ...CONNECTED,
+    handlers: {
+      find_sovs: ({ query }) => {
+        if (offline) throw new CommandError(fixtures.appError("network_unreachable"));
+        return fixtures.findSovs(query);
+      },
+    },
+  });
+  const { page, byTestId } = app;
+  await byTestId("sov-search-error").waitFor();
+  const words = await byTestId("sov-search-status").innerText();
+  assert.equal(
+    words,
+    "You seem to be offline: SOV Fixer could not be reached, so nothing was searched. Check this computer's internet connection (and VPN or proxy), then choose Try again.",
+  );
+  assert.doesNotMatch(words, /refused/);
+  assert.equal(await byTestId("sov-search-error-message").innerText(), fixtures.ERROR_CODES.network_unreachable);
+  // Screen readers hear it too.
+  await page.waitForFunction((said) => document.querySelector('[data-testid="announcer"]').textContent === said, words);
+  offline = false;
+  await byTestId("sov-search-retry").click();
+  await resultsAre(app, fixtures.SOV_BOOK.slice(0, 10).map((sov) => sov.id));
+  assert.equal(await byTestId("sov-search-error").count(), 0);
+});
+
+test("the status filter keeps finished, still-being-read or failed SOVs, with the search and across pages", async () => {
+  const app = await openApp(CONNECTED);
+  const { page, byTestId } = app;
+  await resultsAre(app, fixtures.SOV_BOOK.slice(0, 10).map((sov) => sov.id));
+  assert.deepEqual(
+    await byTestId("sov-status-filter").locator("option").allInnerTexts(),
+    ["All", "Finished", "Still being read", "Could not be read"],
+  );
+  await byTestId("sov-status-filter").selectOption("failed");
+  await resultsAre(app, ["s-atlas-freight"]);
+  assert.equal(app.callsOf("find_sovs").at(-1).args.query.status, "failed");
+  await byTestId("sov-status-filter").selectOption("processing");
+  await resultsAre(app, ["s-blue-heron"]);
+
+  await byTestId("sov-search").fill("acme");
+  await page.waitForFunction(() => document.querySelector('[data-testid="sov-search-status"]').textContent.startsWith("No SOV with"));
+  assert.equal(
+    await byTestId("sov-search-status").innerText(),
+    "No SOV with the status “Still being read” matches “acme”. Choose “All” under Status, or try fewer letters.",
+  );
+  assert.deepEqual(app.callsOf("find_sovs").at(-1).args.query, { search: "acme", status: "processing", after: null, before: null });
+
+  await byTestId("sov-search").fill("");
+  await byTestId("sov-status-filter").selectOption("finished");
+  const finished = fixtures.SOV_BOOK.filter((sov) => sov.readiness === "ready");
+  await resultsAre(app, finished.slice(0, 10).map((sov) => sov.id));
+  await byTestId("sov-page-next").click();
+  await resultsAre(app, finished.slice(10, 20).map((sov) => sov.id));
+  assert.equal(app.callsOf("find_sovs").at(-1).args.query.status, "finished", "the next page keeps the filter");
+
+  await byTestId("sov-status-filter").selectOption("");
+  await resultsAre(app, fixtures.SOV_BOOK.slice(0, 10).map((sov) => sov.id));
 });
 
 test("a slow answer to an earlier search never replaces the answer to a later one", async () => {

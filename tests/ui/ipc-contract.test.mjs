@@ -52,6 +52,13 @@ test("the history fixtures are HistoryEntries and HistoryDetails", () => {
   assertValid("HistoryDetail", { ...fixtures.historyDetail("h-1"), error: fixtures.appError("server_error") });
 });
 
+test("the buildings fixtures are BuildingsPages and BuildingDetails", () => {
+  assertValid("BuildingsPage", fixtures.buildingsPage({ sovId: "s-keystone" }));
+  assertValid("BuildingsPage", fixtures.buildingsPage({ sovId: "s-keystone", search: "nothing like this" }, { fromCache: true }));
+  const first = fixtures.buildingRows("s-keystone")[0];
+  assertValid("BuildingDetail", fixtures.buildingDetail("s-keystone", first.key));
+});
+
 test("the find-your-SOV fixtures are SovSearchPages and SovDetails", () => {
   assertValid("SovSearchPage", fixtures.findSovs({}));
   assertValid("SovSearchPage", fixtures.findSovs({ search: "nothing like this" }));

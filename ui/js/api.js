@@ -58,6 +58,14 @@ export const findSovs = ({ search = "", status = null, after = null, before = nu
   call("find_sovs", { query: { search, status, after, before } });
 // The summary card of the SOV an id or a SOV Fixer web address names.
 export const sovDetails = (reference) => call("sov_details", { reference });
+// What an SOV holds now: reads its latest revision (progress words over the channel) and gives the first page.
+export const openBuildings = (sovId, onProgress) => call("open_buildings", { sovId, onProgress: channel(onProgress) });
+export const cancelBuildings = () => call("cancel_buildings");
+// A page (from 0) of an opened SOV's buildings matching `search` (name, address, sheet, row).
+export const currentBuildings = ({ sovId, search = "", page = 0 }) =>
+  call("current_buildings", { query: { sovId, search, page } });
+// Every attribute of one building; `key` is a BuildingRow's key.
+export const buildingDetail = (sovId, key) => call("building_detail", { sovId, key });
 export const pickFiles = () => call("pick_files");
 export const pickFolder = () => call("pick_folder");
 // `sheets`: the sheet picked per workbook path; `headerRows`: the header row picked per path; `mapping`: the

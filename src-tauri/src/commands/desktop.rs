@@ -1,6 +1,6 @@
 //! Native dialogs and handing files to the desktop. Dialogs are asynchronous so the window never freezes.
 
-use sov_app::AppError;
+use sov_app::{open_words, AppError};
 use std::path::PathBuf;
 
 #[tauri::command]
@@ -33,34 +33,20 @@ fn existing(path: &std::path::Path) -> Result<(), AppError> {
     if path.exists() {
         Ok(())
     } else {
-        Err(AppError::file(
-            format!(
-                "“{}” is no longer there. It may have been moved or deleted; use “Download again” to fetch it.",
-                path.display()
-            ),
-            "file not found",
-        ))
+        Err(open_words::missing_path(path))
     }
 }
 
 #[tauri::command]
 pub fn open_path(path: PathBuf) -> Result<(), AppError> {
     existing(&path)?;
-    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|error| {
-        AppError::file(
-            "No program on this computer could open the file. Use “Show in folder” and open it from there.",
-            error,
-        )
-    })
+    tauri_plugin_opener::open_path(&path, None::<&str>)
+        .map_err(|error| open_words::open_failed(&path, error))
 }
 
 #[tauri::command]
 pub fn reveal_path(path: PathBuf) -> Result<(), AppError> {
     existing(&path)?;
-    tauri_plugin_opener::reveal_item_in_dir(&path).map_err(|error| {
-        AppError::file(
-            "The folder could not be shown. The file is at the path under “Show details”.",
-            format!("{}: {error}", path.display()),
-        )
-    })
+    tauri_plugin_opener::reveal_item_in_dir(&path)
+        .map_err(|error| open_words::reveal_failed(&path, error))
 }

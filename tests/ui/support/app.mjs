@@ -78,6 +78,14 @@ export function defaultHandlers(initialSettings = {}) {
       if (!sov) throw new CommandError(fixtures.appError("not_found"));
       return fixtures.sovDetails(sov);
     },
+    open_buildings: ({ sovId }) => fixtures.buildingsPage({ sovId }),
+    cancel_buildings: () => false,
+    current_buildings: ({ query }) => fixtures.buildingsPage(query),
+    building_detail: ({ sovId, key }) => {
+      const found = fixtures.buildingDetail(sovId, key);
+      if (!found) throw new CommandError(fixtures.appError("not_found"));
+      return found;
+    },
     pick_files: () => ["/home/ann/corrections.csv"],
     pick_folder: () => "/home/ann/Reports",
     check_files: ({ paths, sheets = {} }) =>

@@ -271,7 +271,7 @@ const BOOK_ROWS = [
   ["s-harborview", "Harborview Marina Holdings", "Harborview marinas.xlsx", 5, 0],
   ["s-ironwood", "Ironwood Data Centers", "Ironwood DC portfolio.xlsx", 7, 1],
   ["s-juniper", "Juniper Senior Living", "Juniper Senior Living SOV Q3.xlsx", 22, 0],
-  ["s-keystone", "Keystone Retail Partners", "Keystone Retail 2026 renewal.xlsx", 35, 2],
+  ["s-keystone", "Keystone Retail Partners", "Keystone Retail 2026 renewal.xlsx", 135, 2],
   ["s-lakeshore", "Lakeshore Community Church", "Lakeshore Church properties.xlsx", 3, 0],
   ["s-maple", "Maple Grove Offices", "Maple Grove SOV.xlsx", 11, 0],
   ["s-northwind", "Northwind Traders", "Northwind 2026.xlsx", 14, 1],
@@ -310,9 +310,16 @@ export const FIND_PAGE_SIZE = 10;
 
 // find_sovs over SOV_BOOK: a case-insensitive substring of insured, file name or id; cursors are the ids at the
 // page's edges, as the app's are opaque strings.
-export function findSovs({ search = "", after = null, before = null } = {}, book = SOV_BOOK) {
+// The window's status filter as the app applies it (sov-app's FindQuery): finished, processing or failed.
+const STATUS_READINESS = { finished: "ready", processing: "processing", failed: "failed" };
+
+export function findSovs({ search = "", status = null, after = null, before = null } = {}, book = SOV_BOOK) {
   const needle = search.trim().toLowerCase();
-  const matching = book.filter((sov) => [sov.insured, sov.file_name, sov.id].some((text) => text.toLowerCase().includes(needle)));
+  const matching = book.filter(
+    (sov) =>
+      [sov.insured, sov.file_name, sov.id].some((text) => text.toLowerCase().includes(needle)) &&
+      (!status || sov.readiness === STATUS_READINESS[status]),
+  );
   let start = 0;
   if (after) start = matching.findIndex((sov) => sov.id === after) + 1;
   else if (before) start = Math.max(0, matching.findIndex((sov) => sov.id === before) - FIND_PAGE_SIZE);
@@ -333,4 +340,68 @@ export function sovDetails(sov) {
   }
   revisions.push({ revision: 0, kind: "Original spreadsheet", at: "2026-10-01T09:00:00.000Z", file_name: sov.file_name, client_ref: null });
   return { sov, revisions, last_outputs: [{ label: "JSON", file_name: `${sov.insured} ${sov.revision}.json` }] };
+}
+
+// "See its buildings": an SOV's buildings as the app lists them (BuildingRow), `sov.buildings` of them on sheet
+// "Locations" from row 2, and pages of 50 (sov-app's BUILDINGS_PAGE_SIZE).
+export const BUILDINGS_PAGE_SIZE = 50;
+const CITIES = ["Miami, FL 33131", "Houston, TX 77002", "Savannah, GA 31401"];
+
+export function buildingRows(sovId) {
+  const sov = SOV_BOOK.find((item) => item.id === sovId);
+  return Array.from({ length: sov ? sov.buildings : 0 }, (_, index) => ({
+    key: `i-${sovId}!Locations!${index + 2}`,
+    item_key: `i-${sovId}!Locations!${index + 2}`,
+    name: `Building ${index + 1}`,
+    address: `${100 + index} Harbor Blvd, ${CITIES[index % CITIES.length]}`,
+    sheet_name: "Locations",
+    sheet_row_number: index + 2,
+  }));
+}
+
+// current_buildings over buildingRows: every word in name, address, sheet or key, or a number equal to the row.
+export function buildingsPage({ sovId, search = "", page = 0 }, { fromCache = false } = {}) {
+  const sov = SOV_BOOK.find((item) => item.id === sovId);
+  const rows = buildingRows(sovId);
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  const matching = rows.filter((row) =>
+    words.every(
+      (word) =>
+        [row.name, row.address, row.sheet_name, row.item_key].join("\u001f").toLowerCase().includes(word) ||
+        String(row.sheet_row_number) === word,
+    ),
+  );
+  const pageCount = Math.max(1, Math.ceil(matching.length / BUILDINGS_PAGE_SIZE));
+  const shown = Math.min(page, pageCount - 1);
+  return {
+    sov_id: sovId,
+    revision: sov ? sov.revision : 0,
+    from_cache: fromCache,
+    total: rows.length,
+    matching: matching.length,
+    page: shown,
+    page_count: pageCount,
+    page_size: BUILDINGS_PAGE_SIZE,
+    buildings: matching.slice(shown * BUILDINGS_PAGE_SIZE, (shown + 1) * BUILDINGS_PAGE_SIZE),
+  };
+}
+
+// building_detail: a plain name and address, and the values SOV Fixer annotates as {value, source, original, …}.
+export function buildingDetail(sovId, key) {
+  const row = buildingRows(sovId).find((item) => item.key === key);
+  if (!row) return null;
+  const plain = (name, label, value) => ({ name, label, value, units: null, source: null, original: null, confidence: null, comment: null });
+  return {
+    sov_id: sovId,
+    revision: SOV_BOOK.find((item) => item.id === sovId).revision,
+    building: row,
+    attributes: [
+      plain("bldg_name", "Building name", row.name),
+      plain("bldg_street_descriptor", "Full address", row.address),
+      plain("county", "County", ""),
+      { name: "const__bldg_year_built", label: "Year built", value: "1987", units: null, source: "sov", original: "1987 (approx)", confidence: "0.9", comment: null },
+      { name: "const__bldg_area", label: "Floor area", value: "12000", units: "sq ft", source: "update", original: "11,500", confidence: null, comment: "Set by an update" },
+      plain("custom_flag", "custom_flag", "yes"),
+    ],
+  };
 }

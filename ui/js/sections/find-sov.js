@@ -7,6 +7,19 @@ import { h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { dateTime, plural } from "../format.js";
 import { isConnected, store } from "../store.js";
+import { mountBuildings } from "./buildings.js";
+
+// The window's status filter: the API's statuses as a person names them ("processing" is any unfinished one).
+export const STATUS_CHOICES = [
+  ["", "All"],
+  ["finished", "Finished"],
+  ["processing", "Still being read"],
+  ["failed", "Could not be read"],
+];
+
+// Reaching SOV Fixer failed (no answer at all), as opposed to SOV Fixer answering with a refusal.
+const OFFLINE_CODES = ["network_unreachable", "timed_out"];
+const REFUSAL_CODES = ["credentials_rejected", "rate_limited", "server_error", "invalid_input", "not_found"];
 
 // Long enough not to search on every key of a name being typed, short enough to feel immediate.
 export const SEARCH_DELAY_MS = 250;
@@ -25,6 +38,11 @@ export function mountFindSov(container) {
     placeholder: "For example Acme",
     testid: "sov-search",
   });
+  const statusFilter = h(
+    "select",
+    { id: "sov-status-filter", testid: "sov-status-filter" },
+    ...STATUS_CHOICES.map(([value, label]) => h("option", { value }, label)),
+  );
   const status = h("p", { class: "find-status", id: "sov-search-status", testid: "sov-search-status" });
   const errorArea = h("div", { class: "error-area", testid: "sov-search-error-area" });
   const caption = h("p", { class: "visually-hidden", id: "sov-results-label" }, "SOVs found, newest first");
@@ -65,6 +83,7 @@ export function mountFindSov(container) {
     { class: "find-sov", testid: "sov-finder" },
     h("label", { for: "sov-search" }, "Search by insured, file name or id"),
     search,
+    h("div", { class: "find-filter" }, h("label", { for: "sov-status-filter" }, "Status"), statusFilter),
     h("p", { class: "hint", id: "sov-search-hint" }, "Type part of the insured's name or of the spreadsheet's name. Use the arrow keys to move through the results and Enter to choose."),
     status,
     errorArea,
@@ -83,7 +102,9 @@ export function mountFindSov(container) {
     text: "Change",
     "aria-label": "Change the SOV",
   });
-  const card = h("div", { class: "card sov-card", testid: "sov-card", hidden: true }, cardBody, h("div", { class: "actions" }, change));
+  const buildingsArea = h("div", { class: "sov-buildings" });
+  const card = h("div", { class: "card sov-card", testid: "sov-card", hidden: true }, cardBody, h("div", { class: "actions" }, change), buildingsArea);
+  mountBuildings(buildingsArea);
   container.append(finder, card);
 
   let page = { results: [], next_cursor: null, previous_cursor: null, total: null };
@@ -172,7 +193,9 @@ export function mountFindSov(container) {
       renderResults();
       const text = query.search.trim();
       let words;
-      if (found.results.length === 0) {
+      if (found.results.length === 0 && query.status) {
+        words = `No SOV with the status “${statusLabel(query.status)}”${text ? ` matches “${text}”` : ""}. Choose “All” under Status${text ? ", or try fewer letters" : ""}.`;
+      } else if (found.results.length === 0) {
         words = text
           ? `No SOV matches “${text}”. Try fewer letters, part of the insured's name, or the spreadsheet's name; or paste the id or link below.`
           : "This account has no SOVs yet. Send a spreadsheet to SOV Fixer first.";
@@ -187,15 +210,23 @@ export function mountFindSov(container) {
       if (seq !== searchSeq) return;
       page = { results: [], next_cursor: null, previous_cursor: null, total: null };
       renderResults();
-      status.textContent = "";
+      // Say first whether SOV Fixer was reached at all: offline needs the connection checked, a refusal does not.
+      status.textContent = OFFLINE_CODES.includes(error.code)
+        ? "You seem to be offline: SOV Fixer could not be reached, so nothing was searched. Check this computer's internet connection (and VPN or proxy), then choose Try again."
+        : REFUSAL_CODES.includes(error.code)
+          ? "SOV Fixer refused the search."
+          : "The search could not be done.";
+      announce(status.textContent);
       const retry = h("button", { type: "button", class: "button button-small", testid: "sov-search-retry", text: "Try again", onclick: () => runSearch(query) });
       errorArea.replaceChildren(errorBox(error, { testid: "sov-search-error", actions: [retry] }));
     }
   };
 
+  const currentQuery = () => ({ search: search.value, status: statusFilter.value || null });
+
   const searchSoon = () => {
     window.clearTimeout(timer);
-    timer = window.setTimeout(() => runSearch({ search: search.value }), SEARCH_DELAY_MS);
+    timer = window.setTimeout(() => runSearch(currentQuery()), SEARCH_DELAY_MS);
   };
 
   const showCard = (details) => {
@@ -278,7 +309,7 @@ export function mountFindSov(container) {
     card.hidden = true;
     finder.hidden = false;
     search.focus();
-    if (!lastQuery) runSearch({ search: search.value });
+    if (!lastQuery) runSearch(currentQuery());
   });
   search.addEventListener("input", searchSoon);
   search.addEventListener("keydown", (event) => {
@@ -293,11 +324,15 @@ export function mountFindSov(container) {
       event.preventDefault();
       search.value = "";
       window.clearTimeout(timer);
-      runSearch({ search: "" });
+      runSearch(currentQuery());
     }
   });
-  previous.addEventListener("click", () => runSearch({ search: lastQuery?.search ?? "", before: page.previous_cursor }));
-  next.addEventListener("click", () => runSearch({ search: lastQuery?.search ?? "", after: page.next_cursor }));
+  previous.addEventListener("click", () => runSearch({ search: lastQuery?.search ?? "", status: lastQuery?.status ?? null, before: page.previous_cursor }));
+  next.addEventListener("click", () => runSearch({ search: lastQuery?.search ?? "", status: lastQuery?.status ?? null, after: page.next_cursor }));
+  statusFilter.addEventListener("change", () => {
+    window.clearTimeout(timer);
+    runSearch(currentQuery());
+  });
   usePasted.addEventListener("click", usePastedText);
   pasted.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
@@ -314,7 +349,7 @@ export function mountFindSov(container) {
     if (key !== connectionKey) {
       connectionKey = key;
       lastQuery = null;
-      if (connected && !state.sovId) runSearch({ search: search.value });
+      if (connected && !state.sovId) runSearch(currentQuery());
     }
     // An SOV chosen elsewhere (the demo, a job picked up again, a cleared form) shows here too.
     if (state.sovId !== shownId) {
@@ -328,6 +363,10 @@ export function mountFindSov(container) {
       }
     }
   });
+}
+
+function statusLabel(value) {
+  return (STATUS_CHOICES.find(([choice]) => choice === value) || [value, value])[1];
 }
 
 function nameOf(sov) {

@@ -6,7 +6,7 @@ use crate::AppResult;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sov_error::AppError;
-use sov_update::read::{ActivityQuery, Cursor, SovStatus, SovSummary, UpdateData};
+use sov_update::read::{ActivityQuery, Cursor, SovStatus, SovSummary, UpdateData, MAX_PAGE_SIZE};
 
 /// Results per page in the window: enough to scan at a glance, few enough to fit without scrolling far.
 pub const FIND_PAGE_SIZE: u32 = 10;
@@ -87,7 +87,8 @@ pub struct SovDetails {
 pub struct FindQuery {
     #[serde(default)]
     pub search: String,
-    /// A status letter or word (`C`, `complete`, `failed`); empty = any.
+    /// A status letter or word of the API (`C`, `complete`, `failed`), or the window's `finished` (= complete)
+    /// and `processing` (any of the four unfinished statuses); empty = any.
     #[serde(default)]
     pub status: Option<String>,
     /// The page after this cursor (older SOVs).
@@ -98,16 +99,47 @@ pub struct FindQuery {
     pub before: Option<String>,
 }
 
+/// Which SOVs the status filter keeps: the API's own statuses, or "processing" (all four unfinished ones,
+/// which the API can only be asked for one at a time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StatusFilter {
+    Any,
+    One(SovStatus),
+    Processing,
+}
+
+/// The statuses of an SOV SOV Fixer is still reading.
+const PROCESSING: [SovStatus; 4] = [
+    SovStatus::Pending,
+    SovStatus::InProgress,
+    SovStatus::Enriching,
+    SovStatus::ReEnriching,
+];
+
+/// A page of the "processing" filter is a position in the merged list (`@20`), not a server cursor.
+const MERGED_CURSOR: char = '@';
+
 impl FindQuery {
-    fn activity_query(&self) -> AppResult<ActivityQuery> {
-        let status = match self.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(text) => Some(SovStatus::parse(text).ok_or_else(|| {
+    fn status_filter(&self) -> AppResult<StatusFilter> {
+        match self.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(StatusFilter::Any),
+            Some(text) if ["processing", "unfinished"].contains(&text.to_ascii_lowercase().as_str()) => {
+                Ok(StatusFilter::Processing)
+            }
+            Some(text) if text.eq_ignore_ascii_case("finished") => Ok(StatusFilter::One(SovStatus::Complete)),
+            Some(text) => SovStatus::parse(text).map(StatusFilter::One).ok_or_else(|| {
                 AppError::invalid_input(format!(
-                    "“{text}” is not a status SOV Fixer knows. Choose complete, failed, pending, in-progress, \
-                     enriching or re-enriching, or leave the status empty."
+                    "“{text}” is not a status SOV Fixer knows. Choose finished (complete), processing, failed, \
+                     pending, in-progress, enriching or re-enriching, or leave the status empty."
                 ))
-            })?),
+            }),
+        }
+    }
+
+    fn activity_query(&self) -> AppResult<ActivityQuery> {
+        let status = match self.status_filter()? {
+            StatusFilter::One(status) => Some(status),
+            StatusFilter::Any | StatusFilter::Processing => None,
         };
         let cursor = match (non_empty(&self.after), non_empty(&self.before)) {
             (Some(after), _) => Some(Cursor::After(after)),
@@ -123,6 +155,18 @@ impl FindQuery {
             ..ActivityQuery::default()
         })
     }
+
+    /// Where a page of the merged "processing" list starts.
+    fn merged_offset(&self) -> usize {
+        non_empty(&self.after)
+            .or_else(|| non_empty(&self.before))
+            .and_then(|cursor| {
+                cursor
+                    .strip_prefix(MERGED_CURSOR)
+                    .and_then(|n| n.parse().ok())
+            })
+            .unwrap_or(0)
+    }
 }
 
 fn non_empty(text: &Option<String>) -> Option<String> {
@@ -135,6 +179,9 @@ fn non_empty(text: &Option<String>) -> Option<String> {
 impl AppState {
     /// One page of the SOVs matching the window's search (insured, file name or id), newest first.
     pub async fn find_sovs(&self, query: FindQuery) -> AppResult<SovSearchPage> {
+        if query.status_filter()? == StatusFilter::Processing {
+            return self.find_processing(&query).await;
+        }
         let activity = query.activity_query()?;
         let connection = self.connection().await?;
         let page = connection.client.list_activity(&activity).await?;
@@ -143,6 +190,43 @@ impl AppState {
             next_cursor: page.has_more().then(|| page.cursor_id.clone()).flatten(),
             previous_cursor: page.prev_cursor_id.clone(),
             total: page.total_count,
+        })
+    }
+
+    /// The SOVs still being read, whatever their exact status: one request per status (the API filters by
+    /// one), merged newest first and paged here. Each status lists at most `MAX_PAGE_SIZE` SOVs; an account
+    /// with more unfinished ones than that shows the newest, and no total.
+    async fn find_processing(&self, query: &FindQuery) -> AppResult<SovSearchPage> {
+        let connection = self.connection().await?;
+        let search = query.search.trim();
+        let mut found: Vec<SovSummary> = Vec::new();
+        let mut complete = true;
+        for status in PROCESSING {
+            let activity = ActivityQuery {
+                search: (!search.is_empty()).then(|| search.to_owned()),
+                status: Some(status),
+                page_size: Some(MAX_PAGE_SIZE),
+                ..ActivityQuery::default()
+            };
+            let page = connection.client.list_activity(&activity).await?;
+            complete &= !page.has_more();
+            found.extend(page.results);
+        }
+        // Newest received first, as the API orders each page.
+        found.sort_by(|a, b| received(b).cmp(received(a)));
+        found.dedup_by(|a, b| a.id == b.id);
+        let size = FIND_PAGE_SIZE as usize;
+        let offset = query
+            .merged_offset()
+            .min(found.len().saturating_sub(1) / size * size);
+        let results = found.iter().skip(offset).take(size).map(listing).collect();
+        Ok(SovSearchPage {
+            results,
+            next_cursor: (offset + size < found.len())
+                .then(|| format!("{MERGED_CURSOR}{}", offset + size)),
+            previous_cursor: (offset > 0)
+                .then(|| format!("{MERGED_CURSOR}{}", offset.saturating_sub(size))),
+            total: complete.then(|| i64::try_from(found.len()).unwrap_or(i64::MAX)),
         })
     }
 
@@ -227,6 +311,15 @@ fn shortened(text: &str) -> String {
     }
     let cut: String = text.chars().take(LIMIT).collect();
     format!("{cut}…")
+}
+
+/// When SOV Fixer received the SOV (the activity list's order), else when it last changed.
+fn received(summary: &SovSummary) -> &str {
+    summary
+        .created_time
+        .as_deref()
+        .or_else(|| summary.last_updated())
+        .unwrap_or("")
 }
 
 fn listing(summary: &SovSummary) -> SovListing {

@@ -3,6 +3,7 @@
 //! the shell can do (notifications, events to the window, progress channels, the OS keychain) comes in through
 //! [`Host`], [`JobSubscriber`] and [`SecretStore`], so everything here is tested without a desktop.
 
+mod buildings;
 mod connection;
 mod demo;
 mod demo_server;
@@ -15,6 +16,7 @@ mod jobs;
 mod keys;
 mod mapping;
 mod notify;
+pub mod open_words;
 mod preferences;
 mod resume;
 mod secrets;
@@ -24,6 +26,9 @@ mod state;
 #[cfg(all(test, windows))]
 mod windows_downloads_tests;
 
+pub use buildings::{
+    AttributeView, BuildingDetail, BuildingRow, BuildingsPage, BuildingsQuery, BUILDINGS_PAGE_SIZE,
+};
 pub use connection::ConnectionCheck;
 pub use demo::{DemoSovView, DemoStarted};
 pub use demo_server::{DemoEndpoint, DemoSlot};

@@ -27,6 +27,8 @@ pub struct AppState {
     /// What happened when the history was opened (repaired, migrated, unreadable), for the window to show.
     history_notice: Mutex<Option<String>>,
     pub(crate) hub: JobHub,
+    /// SOVs whose buildings the window has read (see `buildings`).
+    pub(crate) buildings: crate::buildings::BuildingsCache,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             history: OnceLock::new(),
             history_notice: Mutex::new(None),
             hub: JobHub::default(),
+            buildings: crate::buildings::BuildingsCache::default(),
         }
     }
 
@@ -86,6 +89,11 @@ impl AppState {
                 Some(History { store, runner })
             })
             .as_ref()
+    }
+
+    /// Where the history (and the revisions fetched beside it) is kept.
+    pub(crate) fn history_dir(&self) -> &Path {
+        &self.history_dir
     }
 
     /// The history store, for tests and tools that look at what was recorded.

@@ -260,3 +260,78 @@ async fn an_unknown_id_and_pasted_garbage_are_refused_in_words() {
         garbage.message
     );
 }
+
+#[tokio::test]
+async fn a_server_that_cannot_be_reached_is_the_offline_error_not_a_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = Arc::new(AppState::new(
+        dir.path().join("config"),
+        Box::new(MemoryStore::default()),
+        None,
+        Box::new(|_| None),
+    ));
+    // A port nothing listens on: bound, then let go.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    state
+        .save_connection("custom", Some(format!("http://{closed}")))
+        .unwrap();
+    state.set_api_key("k-offline", true).unwrap();
+
+    let error = state.find_sovs(search("acme")).await.unwrap_err();
+    assert_eq!(error.code, Code::NetworkUnreachable, "{error:?}");
+    let details = state.sov_details("s-demo-sample").await.unwrap_err();
+    assert_eq!(details.code, Code::NetworkUnreachable, "{details:?}");
+}
+
+#[tokio::test]
+async fn the_status_filter_keeps_finished_processing_or_failed_sovs() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = demo_app(&dir).await;
+    let with_status = |status: &str| FindQuery {
+        status: Some(status.to_owned()),
+        ..FindQuery::default()
+    };
+    let everything = state.find_sovs(FindQuery::default()).await.unwrap();
+    let all = everything.total.unwrap();
+
+    let processing = state.find_sovs(with_status("processing")).await.unwrap();
+    let insureds: Vec<_> = processing
+        .results
+        .iter()
+        .map(|sov| sov.insured.clone().unwrap())
+        .collect();
+    assert_eq!(insureds, ["Blue Heron Resorts"], "{processing:?}");
+    assert_eq!(processing.total, Some(1));
+    assert_eq!(
+        (processing.next_cursor, processing.previous_cursor),
+        (None, None)
+    );
+    // The search still applies inside a status.
+    let none = state
+        .find_sovs(FindQuery {
+            search: "acme".to_owned(),
+            ..with_status("processing")
+        })
+        .await
+        .unwrap();
+    assert!(none.results.is_empty());
+
+    let finished = state.find_sovs(with_status("finished")).await.unwrap();
+    assert_eq!(
+        finished.total,
+        Some(all - 2),
+        "all but the failed and the unfinished one"
+    );
+    assert!(finished
+        .results
+        .iter()
+        .all(|sov| sov.readiness == SovReadiness::Ready));
+    let failed = state.find_sovs(with_status("failed")).await.unwrap();
+    assert!(failed
+        .results
+        .iter()
+        .all(|sov| sov.readiness == SovReadiness::Failed));
+}

@@ -1,5 +1,6 @@
-//! All of sov-app's integration tests in one binary: one link instead of 3.
+//! All of sov-app's integration tests in one binary: one link instead of several.
 
+mod buildings;
 mod find;
 mod ipc_contract;
 mod job_hub;

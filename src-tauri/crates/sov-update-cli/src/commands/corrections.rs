@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use sov_compare::Preview;
-use sov_update::read::{CurrentData, CurrentDataSource};
-use sov_update::{PollConfig, SovFixerClient, UpdateError};
+use sov_update::read::CurrentData;
+use sov_update::{SovFixerClient, UpdateError};
 use sov_workbook::{Building, CorrectionsFile};
 use tokio_util::sync::CancellationToken;
 
@@ -60,11 +60,7 @@ pub async fn fetch_current(
     interrupt: &Interrupt,
 ) -> Result<Current, Stop> {
     let cancel = CancellationToken::new();
-    let source = CurrentDataSource::new(
-        client,
-        cache_dir.unwrap_or_else(super::show::default_cache_dir),
-        PollConfig::default(),
-    );
+    let source = super::show::current_data_source(client, cache_dir);
     out.note("Getting the SOV's current data from SOV Fixer…");
     let fetched = tokio::select! {
         fetched = source.fetch(sov_id, &cancel) => fetched,

@@ -5,9 +5,10 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use sov_changes::server_cache_dir;
 use sov_data::{for_each_building, Attribute, Building, ReadError};
 use sov_update::read::{CurrentDataSource, SovSummary};
-use sov_update::PollConfig;
+use sov_update::{PollConfig, SovFixerClient};
 use tokio_util::sync::CancellationToken;
 
 use super::find::{status_word, FoundSov};
@@ -94,11 +95,7 @@ pub async fn show(
         return exit_code::DONE;
     };
     let cancel = CancellationToken::new();
-    let source = CurrentDataSource::new(
-        connection.client.clone(),
-        args.cache_dir.clone().unwrap_or_else(default_cache_dir),
-        PollConfig::default(),
-    );
+    let source = current_data_source(connection.client.clone(), args.cache_dir.clone());
     out.note("Getting the SOV's current data from SOV Fixer…");
     let current = tokio::select! {
         current = source.fetch(&args.sov_id, &cancel) => current,
@@ -202,6 +199,19 @@ fn print_summary(sov: &SovSummary, out: &Output) {
     for line in table::lines(&["Revision", "Kind", "Status", "Time", "File", "Id"], &rows) {
         out.result(&line);
     }
+}
+
+/// The SOV's current data, kept in `cache_dir` (or the default) per server, SOV and revision: the sandbox's
+/// and production's SOV ids can be the same, and their revisions must never be mistaken for each other.
+pub(crate) fn current_data_source(
+    client: SovFixerClient,
+    cache_dir: Option<PathBuf>,
+) -> CurrentDataSource {
+    let folder = server_cache_dir(
+        &cache_dir.unwrap_or_else(default_cache_dir),
+        client.api_base(),
+    );
+    CurrentDataSource::new(client, folder, PollConfig::default())
 }
 
 /// Where current data is kept between runs: the platform's per-user cache folder.

@@ -227,3 +227,44 @@ fn show_buildings_writes_current_values_as_csv_even_when_attributes_are_objects(
         stderr(&refused)
     );
 }
+
+#[test]
+fn show_buildings_never_takes_another_servers_saved_copy_of_the_same_sov_id() {
+    let first = Sandbox::start(QUICK);
+    let second = Sandbox::start(QUICK);
+    // The second server's SOV says something else for the same id and revision.
+    second.control().set_annotated_attributes(true);
+    let work = Workspace::new();
+    let cache_arg = work.path().join("cache").display().to_string();
+    let show = |sandbox: &Sandbox| {
+        work.run(
+            sandbox,
+            &[
+                "show",
+                SOV,
+                "--buildings",
+                "jsonl",
+                "--cache-dir",
+                &cache_arg,
+            ],
+        )
+    };
+    let from_first = show(&first);
+    assert_eq!(code(&from_first), 0, "{}", stderr(&from_first));
+    let from_second = show(&second);
+    assert_eq!(code(&from_second), 0, "{}", stderr(&from_second));
+    assert!(
+        !stderr(&from_second).contains("saved copy"),
+        "the other server's copy was used: {}",
+        stderr(&from_second)
+    );
+    let year = |output: &std::process::Output| {
+        json_lines(&stdout(output))[0]["const__bldg_year_built"].clone()
+    };
+    assert!(!year(&from_first).is_object(), "{}", year(&from_first));
+    assert!(year(&from_second).is_object(), "{}", year(&from_second));
+    // Each server's copy is still its own the next time.
+    let again = show(&first);
+    assert!(stderr(&again).contains("saved copy"), "{}", stderr(&again));
+    assert!(!year(&again).is_object(), "{}", year(&again));
+}
