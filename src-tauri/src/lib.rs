@@ -50,6 +50,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::files::save_problem_list,
             commands::find::find_sovs,
             commands::find::sov_details,
+            commands::find::compare_revisions,
+            commands::find::save_revision_report,
             commands::jobs::start_job,
             commands::jobs::attach_job,
             commands::jobs::cancel_job,

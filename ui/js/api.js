@@ -58,6 +58,11 @@ export const findSovs = ({ search = "", status = null, after = null, before = nu
   call("find_sovs", { query: { search, status, after, before } });
 // The summary card of the SOV an id or a SOV Fixer web address names.
 export const sovDetails = (reference) => call("sov_details", { reference });
+// Revisions `from` and `to` of an SOV compared: counts, a plain summary and the first changes.
+export const compareRevisions = (sovId, from, to) => call("compare_revisions", { sovId, from, to });
+// Asks where to save (native dialog) and writes the comparison's report; resolves to the path, or null if cancelled.
+export const saveRevisionReport = (sovId, from, to, suggestedName) =>
+  call("save_revision_report", { sovId, from, to, suggestedName });
 export const pickFiles = () => call("pick_files");
 export const pickFolder = () => call("pick_folder");
 // `sheets`: the sheet picked per workbook path; `headerRows`: the header row picked per path; `mapping`: the

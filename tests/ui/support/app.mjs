@@ -78,6 +78,8 @@ export function defaultHandlers(initialSettings = {}) {
       if (!sov) throw new CommandError(fixtures.appError("not_found"));
       return fixtures.sovDetails(sov);
     },
+    compare_revisions: ({ sovId, from, to }) => fixtures.revisionComparison(sovId, from, to),
+    save_revision_report: ({ suggestedName }) => `/home/ann/Documents/${suggestedName}`,
     pick_files: () => ["/home/ann/corrections.csv"],
     pick_folder: () => "/home/ann/Reports",
     check_files: ({ paths, sheets = {} }) =>

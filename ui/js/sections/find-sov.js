@@ -7,6 +7,7 @@ import { h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { dateTime, plural } from "../format.js";
 import { isConnected, store } from "../store.js";
+import { revisionCompare } from "./revision-compare.js";
 
 // Long enough not to search on every key of a name being typed, short enough to feel immediate.
 export const SEARCH_DELAY_MS = 250;
@@ -227,6 +228,8 @@ export function mountFindSov(container) {
         ),
       );
     }
+    const compare = revisionCompare(sov.id, details.revisions);
+    if (compare) more.push(compare);
     if (details.last_outputs && details.last_outputs.length > 0) {
       more.push(
         h("h4", {}, "Its last outputs"),
