@@ -55,6 +55,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::buildings::cancel_buildings,
             commands::buildings::current_buildings,
             commands::buildings::building_detail,
+            commands::find::compare_revisions,
+            commands::find::save_revision_report,
             commands::jobs::start_job,
             commands::jobs::attach_job,
             commands::jobs::cancel_job,

@@ -2,7 +2,7 @@
 // Also saves a screenshot of each screen to test-output/ui/.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CommandError, prepareDemoUpdate, useBrowser } from "./support/app.mjs";
+import { CommandError, pasteSov, prepareDemoUpdate, useBrowser } from "./support/app.mjs";
 import { axeViolations } from "./support/axe.mjs";
 import * as fixtures from "./support/fixtures.mjs";
 
@@ -53,6 +53,16 @@ const SCREENS = {
       await app.byTestId("buildings-open").click();
       await app.byTestId("buildings-row").nth(2).click();
       await app.byTestId("building-attribute-more-toggle").first().click();
+    },
+  },
+  "compare-revisions": {
+    options: { settings: { has_key: true, key_source: "keychain" } },
+    setup: async (app) => {
+      await pasteSov(app, "s-cedar-ridge");
+      await app.byTestId("sov-compare-toggle").click();
+      await app.byTestId("compare-run").click();
+      await app.byTestId("compare-save").click();
+      await app.byTestId("compare-saved").waitFor();
     },
   },
   "blocking-file": {
@@ -235,7 +245,7 @@ for (const colorScheme of ["light", "dark"]) {
 }
 
 test("the smallest window (720×560) has no accessibility violations and no sideways scrolling", async () => {
-  for (const name of ["ready", "buildings", "building-detail", "blocking-file", "workbook-sheets", "running", "done", "history", "history-detail"]) {
+  for (const name of ["ready", "buildings", "building-detail", "compare-revisions", "blocking-file", "workbook-sheets", "running", "done", "history", "history-detail"]) {
     const screen = SCREENS[name];
     const app = await openApp({ ...(screen.options || {}), viewport: SIZES["-small"] });
     await screen.setup(app);

@@ -315,3 +315,35 @@ test("an old entry whose change report was moved still says what changed", async
   assert.equal(await byTestId("open-change-report").count(), 0);
   assert.match(await byTestId("change-report-moved").innerText(), /“Acme Corp change report 2026-03-02\.xlsx”; it is no longer in that folder/);
 });
+
+test("an update's details list its change report among its files, opened like them", async () => {
+  const reportPath = `${fixtures.RUN_FOLDER}/Acme Corp change report 2026-11-29.xlsx`;
+  const changes = {
+    from_revision: 0,
+    to_revision: 1,
+    confirmed: 2,
+    not_applied: 0,
+    derived: 0,
+    untouched_buildings: 10,
+    summary: "2 requested changes confirmed. 10 buildings untouched.",
+    report_path: reportPath,
+    report_exists: true,
+  };
+  const detail = fixtures.historyDetail("h-2");
+  const report = { filename: "Acme Corp change report 2026-11-29.xlsx", description: "Change report", path: reportPath, size: 6120, exists: true };
+  const app = await openApp({
+    handlers: {
+      list_history: () => [{ ...fixtures.HISTORY[0], changes }, fixtures.HISTORY[1]],
+      get_history: () => ({ ...detail, changes, outputs: [report, ...detail.outputs] }),
+    },
+  });
+  const { byTestId } = app;
+  await byTestId("nav-history").click();
+  await byTestId("history-row").nth(0).locator('[data-testid="history-open"]').click();
+  const item = byTestId("history-detail").locator(`[data-testid="output-item"][data-file="${report.filename}"]`);
+  await item.waitFor();
+  assert.match(await item.locator('[data-testid="output-meta"]').innerText(), /^Change report · 6.1 KB$/);
+  await item.locator('[data-testid="output-open"]').click();
+  await app.waitForCall("open_path");
+  assert.deepEqual(app.callsOf("open_path").map((call) => call.args), [{ path: reportPath }]);
+});

@@ -65,6 +65,11 @@ test("the find-your-SOV fixtures are SovSearchPages and SovDetails", () => {
   for (const sov of fixtures.SOV_BOOK) assertValid("SovDetails", fixtures.sovDetails(sov));
 });
 
+test("the comparison fixtures are RevisionComparisons", () => {
+  assertValid("RevisionComparison", fixtures.revisionComparison("s-cedar-ridge", 0, 3));
+  assertValid("RevisionComparison", fixtures.revisionComparison("s-cedar-ridge", 2, 3));
+});
+
 test("the error catalogue has every code of the contract, each a real AppError", () => {
   const codes = schema.$defs.Code.oneOf.flatMap((variant) => variant.enum ?? [variant.const]);
   assert.ok(codes.includes("interrupted") && codes.includes("keychain_unavailable"), codes.join(", "));

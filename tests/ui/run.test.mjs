@@ -370,6 +370,52 @@ test("a finished update says what changed, confirmed against SOV Fixer's new dat
   assert.deepEqual(app.callsOf("open_path").map((call) => call.args), [{ path: changes.report }]);
 });
 
+test("the change report joins the list of new files once the check is done, opened like the others", async () => {
+  const app = await openApp();
+  const { page, byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  const done = { outputs: fixtures.OUTPUTS, output_folder: fixtures.RUN_FOLDER, overall_progress: 1 };
+  await app.push("start_job", fixtures.snapshot({ phase: "done", doneCount: 7, progress: 1, overrides: done }));
+  const files = byTestId("step-downloads");
+  await files.locator('[data-testid="output-item"]').nth(1).waitFor();
+  assert.equal(await files.locator('[data-testid="output-item"]').count(), 2);
+  const reportPath = `${fixtures.RUN_FOLDER}/Acme Corp change report 2026-12-06.xlsx`;
+  const report = {
+    filename: "Acme Corp change report 2026-12-06.xlsx",
+    description: "Change report",
+    path: reportPath,
+    size: 7342,
+    sha256: "ef",
+    url: "",
+  };
+  const changes = {
+    from_revision: 0,
+    to_revision: 1,
+    confirmed: 2,
+    not_applied: 0,
+    derived: 0,
+    untouched_buildings: 1,
+    summary: "2 requested changes confirmed. 1 building untouched.",
+    not_applied_changes: [],
+    report: reportPath,
+  };
+  await app.push(
+    "start_job",
+    fixtures.snapshot({ phase: "done", doneCount: 7, progress: 1, overrides: { ...done, outputs: [...fixtures.OUTPUTS, report], changes } }),
+  );
+  const item = files.locator(`[data-testid="output-item"][data-file="${report.filename}"]`);
+  await item.waitFor();
+  assert.match(await item.locator('[data-testid="output-meta"]').innerText(), /^Change report · 7.3 KB$/);
+  assert.match(await page.locator("#downloads-summary").innerText(), /3 files saved/);
+  await item.locator('[data-testid="output-open"]').click();
+  await app.waitForCall("open_path");
+  assert.deepEqual(app.callsOf("open_path").map((call) => call.args), [{ path: reportPath }]);
+  await item.locator('[data-testid="output-reveal"]').click();
+  await app.waitForCall("reveal_path");
+  assert.deepEqual(app.callsOf("reveal_path").map((call) => call.args), [{ path: reportPath }]);
+});
+
 test("a change SOV Fixer did not take is named with what to do, never as confirmed", async () => {
   const app = await openApp();
   const { page, byTestId } = app;

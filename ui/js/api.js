@@ -66,6 +66,11 @@ export const currentBuildings = ({ sovId, search = "", page = 0 }) =>
   call("current_buildings", { query: { sovId, search, page } });
 // Every attribute of one building; `key` is a BuildingRow's key.
 export const buildingDetail = (sovId, key) => call("building_detail", { sovId, key });
+// Revisions `from` and `to` of an SOV compared: counts, a plain summary and the first changes.
+export const compareRevisions = (sovId, from, to) => call("compare_revisions", { sovId, from, to });
+// Asks where to save (native dialog) and writes the comparison's report; resolves to the path, or null if cancelled.
+export const saveRevisionReport = (sovId, from, to, suggestedName) =>
+  call("save_revision_report", { sovId, from, to, suggestedName });
 export const pickFiles = () => call("pick_files");
 export const pickFolder = () => call("pick_folder");
 // `sheets`: the sheet picked per workbook path; `headerRows`: the header row picked per path; `mapping`: the

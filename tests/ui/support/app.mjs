@@ -86,6 +86,8 @@ export function defaultHandlers(initialSettings = {}) {
       if (!found) throw new CommandError(fixtures.appError("not_found"));
       return found;
     },
+    compare_revisions: ({ sovId, from, to }) => fixtures.revisionComparison(sovId, from, to),
+    save_revision_report: ({ suggestedName }) => `/home/ann/Documents/${suggestedName}`,
     pick_files: () => ["/home/ann/corrections.csv"],
     pick_folder: () => "/home/ann/Reports",
     check_files: ({ paths, sheets = {} }) =>

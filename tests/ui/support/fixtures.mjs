@@ -405,3 +405,37 @@ export function buildingDetail(sovId, key) {
     ],
   };
 }
+
+// compare_revisions for an SOV of SOV_BOOK: one value per revision between `from` and `to` (as the sandbox's seeded
+// updates change one each), the rest untouched.
+export function revisionComparison(sovId, from, to) {
+  const sov = SOV_BOOK.find((item) => item.id === sovId) || SOV_BOOK[0];
+  const changes = [];
+  for (let revision = from + 1; revision <= to; revision += 1) {
+    changes.push({
+      building: `Building ${revision}, ${100 + revision} Main St, Springfield`,
+      sheet_name: "Sheet1",
+      sheet_row_number: revision + 1,
+      label: "Year built",
+      before: String(1960 + revision),
+      after: String(1970 + revision),
+    });
+  }
+  const untouched = sov.buildings - changes.length;
+  const values = changes.length === 1 ? "1 value" : `${changes.length} values`;
+  const buildings = changes.length === 1 ? "1 building" : `${changes.length} buildings`;
+  return {
+    sov_id: sov.id,
+    insured: sov.insured,
+    from_revision: from,
+    to_revision: to,
+    changed_values: changes.length,
+    changed_buildings: changes.length,
+    untouched_buildings: untouched,
+    added_buildings: 0,
+    removed_buildings: 0,
+    summary: `${values} changed on ${buildings}. ${untouched} buildings untouched.`,
+    changes,
+    suggested_report_name: `${sov.insured} changes revision ${from} to ${to}.xlsx`,
+  };
+}

@@ -8,6 +8,7 @@ import { errorBox } from "../error-box.js";
 import { dateTime, plural } from "../format.js";
 import { isConnected, store } from "../store.js";
 import { mountBuildings } from "./buildings.js";
+import { revisionCompare } from "./revision-compare.js";
 
 // The window's status filter: the API's statuses as a person names them ("processing" is any unfinished one).
 export const STATUS_CHOICES = [
@@ -258,6 +259,8 @@ export function mountFindSov(container) {
         ),
       );
     }
+    const compare = revisionCompare(sov.id, details.revisions);
+    if (compare) more.push(compare);
     if (details.last_outputs && details.last_outputs.length > 0) {
       more.push(
         h("h4", {}, "Its last outputs"),

@@ -297,10 +297,10 @@ impl AppState {
         Ok(Arc::new(loaded))
     }
 
-    /// Revisions fetched for the window, beside the ones the change check keeps (same layout, so each revision
-    /// is downloaded once whichever asks first).
+    /// Revisions fetched for the window are the ones the change check and the comparison keep (same folder,
+    /// same layout), so each revision is downloaded once whichever asks first.
     fn current_data_dir(&self) -> PathBuf {
-        self.history_dir().join("current-data")
+        self.revision_cache_dir()
     }
 }
 

@@ -123,7 +123,8 @@ pub struct HistoryDetail {
     #[serde(flatten)]
     pub entry: HistoryEntry,
     pub steps: Vec<HistoryStep>,
-    /// Newest first: a file fetched again by "Download again" comes before the copy it replaces.
+    /// Newest first: a file fetched again by "Download again" comes before the copy it replaces; the change report
+    /// (description "Change report"), made once the outputs were saved, first of all.
     pub outputs: Vec<HistoryOutput>,
     /// The folder the update's files were saved in (its own folder since per-run folders); `None` when no file was.
     pub output_folder: Option<PathBuf>,
@@ -247,17 +248,20 @@ fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
             changes: changes_view(&job.changes),
         },
         steps: steps(&job.transitions, &job.input_files),
-        outputs: job
-            .outputs
-            .iter()
-            .map(|o| HistoryOutput {
-                filename: o.filename.clone(),
-                description: o.description.clone(),
-                path: o.local_path.clone(),
-                size: o.size,
-                exists: o.local_path.is_file(),
-            })
-            .rev()
+        outputs: change_report(job)
+            .into_iter()
+            .chain(
+                job.outputs
+                    .iter()
+                    .map(|o| HistoryOutput {
+                        filename: o.filename.clone(),
+                        description: o.description.clone(),
+                        path: o.local_path.clone(),
+                        size: o.size,
+                        exists: o.local_path.is_file(),
+                    })
+                    .rev(),
+            )
             .collect(),
         output_folder: (!job.outputs.is_empty()).then(|| job.download_dir.clone()),
         error: job
@@ -265,6 +269,20 @@ fn detail(job: &JobDetail, running_now: bool) -> HistoryDetail {
             .clone()
             .or_else(|| interruption(job, running_now)),
     }
+}
+
+/// The change report among the job's files, made after its outputs so listed first (newest first); a moved one is
+/// listed as no longer there, as a moved output is.
+fn change_report(job: &JobDetail) -> Option<HistoryOutput> {
+    let path = job.changes.as_ref()?.report_path.clone()?;
+    let size = std::fs::metadata(&path).map_or(0, |meta| meta.len());
+    Some(HistoryOutput {
+        filename: crate::snapshot::file_name(&path),
+        description: crate::snapshot::CHANGE_REPORT_DESCRIPTION.to_owned(),
+        exists: path.is_file(),
+        path,
+        size,
+    })
 }
 
 /// A job a stopped app left running, not yet picked up again: say honestly where it stopped and whether the

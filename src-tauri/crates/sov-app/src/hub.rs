@@ -59,7 +59,7 @@ impl FollowedJob {
         let Some(mut view) = self.snapshot() else {
             return;
         };
-        view.changes = Some(changes);
+        snapshot::add_changes(&mut view, changes);
         *lock(&self.latest) = Some(view.clone());
         lock(&self.subscribers).retain(|subscriber| subscriber.send(&view));
     }

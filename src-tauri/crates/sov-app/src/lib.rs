@@ -19,6 +19,7 @@ mod notify;
 pub mod open_words;
 mod preferences;
 mod resume;
+mod revisions;
 mod secrets;
 mod settings;
 mod snapshot;
@@ -48,6 +49,7 @@ pub use mapping::{
 };
 pub use notify::notification_text;
 pub use preferences::Preferences;
+pub use revisions::{RevisionChange, RevisionComparison, COMPARISON_LIST_LIMIT};
 pub use secrets::{MemoryStore, SecretError, SecretStore};
 pub use settings::Settings;
 pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};

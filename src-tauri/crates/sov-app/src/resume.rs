@@ -56,14 +56,16 @@ impl AppState {
             let Some(running) = resumed.running else {
                 continue;
             };
-            if self.hub.adopt(&resumed.job_id) {
+            // The window following the job gets its checked changes at the end, as for a job it started.
+            let followed = self.hub.adopt(&resumed.job_id).then(|| {
                 host.job_resumed(&JobResumed {
                     sov_id: sov_ids.get(&resumed.job_id).cloned().unwrap_or_default(),
                     job_id: resumed.job_id.clone(),
                     phase: phase_of(&resumed.action),
                 });
-            }
-            self.announce_when_done(Arc::clone(&host), running, None, None);
+                self.hub.current()
+            });
+            self.announce_when_done(Arc::clone(&host), running, None, followed.flatten());
         }
     }
 }

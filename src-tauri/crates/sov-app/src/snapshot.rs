@@ -63,6 +63,35 @@ pub struct JobSnapshot {
     pub error: Option<ErrorView>,
 }
 
+/// How the change report is described among a job's files ("Your new files", Recent updates).
+pub const CHANGE_REPORT_DESCRIPTION: &str = "Change report";
+
+/// The finished job's checked changes, and their report listed among its files, opened like the others.
+pub(crate) fn add_changes(view: &mut JobSnapshot, changes: UpdateChanges) {
+    if let Some(report) = &changes.report {
+        if !view.outputs.iter().any(|output| &output.path == report) {
+            // Only the size shows; a report that cannot be hashed is still listed.
+            let (size, sha256) = sov_jobs::hash_file(report).unwrap_or_default();
+            view.outputs.push(SavedOutput {
+                filename: file_name(report),
+                description: Some(CHANGE_REPORT_DESCRIPTION.to_owned()),
+                path: report.clone(),
+                size,
+                sha256,
+                url: String::new(),
+            });
+        }
+    }
+    view.changes = Some(changes);
+}
+
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
+}
+
 /// The order steps happen in; a step before the current one is done.
 const ORDER: [(&str, Phase); 7] = [
     ("validate", Phase::Validating),

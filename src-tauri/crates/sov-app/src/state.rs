@@ -83,17 +83,17 @@ impl AppState {
                 // Finished jobs are checked against SOV Fixer's new data; fetched revisions are kept beside
                 // the history so none is downloaded twice.
                 let runner = Arc::new(
-                    JobRunner::new(Arc::clone(&store))
-                        .with_change_check(self.history_dir.join("current-data")),
+                    JobRunner::new(Arc::clone(&store)).with_change_check(self.revision_cache_dir()),
                 );
                 Some(History { store, runner })
             })
             .as_ref()
     }
 
-    /// Where the history (and the revisions fetched beside it) is kept.
-    pub(crate) fn history_dir(&self) -> &Path {
-        &self.history_dir
+    /// Where revisions fetched from SOV Fixer are kept (one folder per server inside), shared by the change
+    /// check and the comparison of two revisions.
+    pub(crate) fn revision_cache_dir(&self) -> PathBuf {
+        self.history_dir.join("current-data")
     }
 
     /// The history store, for tests and tools that look at what was recorded.

@@ -2,6 +2,7 @@
 //! (read from the files as sent) confirmed or not applied, the values SOV Fixer derived, the buildings left
 //! untouched; saved as a change report beside the outputs. Also any two revisions of an SOV compared.
 
+mod comparison_words;
 mod requested;
 mod revisions;
 
@@ -18,6 +19,7 @@ use sov_update::{SavedOutput, UpdateChanges};
 use sov_workbook::file_name::write_new_file;
 use tokio_util::sync::CancellationToken;
 
+pub use comparison_words::comparison_summary;
 pub use requested::requested_changes;
 pub use revisions::{read_buildings, update_revision};
 
@@ -180,7 +182,8 @@ pub async fn compare_update(
     .await
 }
 
-/// Compares two revisions of an SOV (every change listed as made on SOV Fixer, since no request is known);
+/// Compares two revisions of an SOV (every change listed as made on SOV Fixer and said as a value that
+/// changed, since no request is known);
 /// `from` defaults to the one before `to`, `to` to the latest.
 pub async fn compare_two(
     source: &CurrentDataSource,
@@ -201,16 +204,32 @@ pub async fn compare_two(
             )));
         }
     }
-    let from_path = source.fetch_revision(sov_id, from_revision, cancel).await?;
-    let to_path = source.fetch_revision(sov_id, to_revision, cancel).await?;
-    let insured = insured_from(&summary);
-    let sov_id = sov_id.to_owned();
+    compare_revisions_of(source, &summary, from_revision, to_revision, cancel).await
+}
+
+/// Compares revisions `from_revision` and `to_revision` of the SOV `summary` describes, both known to exist
+/// (the caller says in its own words when one does not); each revision is downloaded once, then read from the
+/// cache.
+pub async fn compare_revisions_of(
+    source: &CurrentDataSource,
+    summary: &SovSummary,
+    from_revision: i64,
+    to_revision: i64,
+    cancel: &CancellationToken,
+) -> Result<Comparison, AppError> {
+    let sov_id = summary.id.trim().to_owned();
+    let from_path = source
+        .fetch_revision(&sov_id, from_revision, cancel)
+        .await?;
+    let to_path = source.fetch_revision(&sov_id, to_revision, cancel).await?;
+    let insured = insured_from(summary);
     blocking(move || {
-        let diff = compare_revisions(
+        let mut diff = compare_revisions(
             &read_buildings(&from_path)?,
             &read_buildings(&to_path)?,
             &[],
         );
+        diff.summary = comparison_summary(&diff);
         Ok(Comparison {
             sov_id,
             insured,

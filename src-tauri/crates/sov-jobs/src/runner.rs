@@ -54,9 +54,10 @@ impl JobRunner {
         }
     }
 
-    /// Checks every new job that saves its outputs against SOV Fixer's new data once it has finished: the
-    /// counts go into the job's outcome and the history, the change report beside the outputs. Revisions are
-    /// kept in `cache_dir` so none is downloaded twice.
+    /// Checks every job that saves its outputs against SOV Fixer's new data once it has finished (new, resumed,
+    /// retried or downloaded again): the counts go into the job's outcome and the history, the change report
+    /// beside the outputs (once: one still in place is kept). Revisions are kept in `cache_dir` so none is
+    /// downloaded twice.
     pub fn with_change_check(mut self, cache_dir: impl Into<PathBuf>) -> Self {
         self.change_cache = Some(cache_dir.into());
         self
@@ -122,6 +123,7 @@ impl JobRunner {
                 job_id: job_id.clone(),
                 spec: spec.clone(),
                 cancel: cancel.clone(),
+                recorded: None,
             });
         Ok(self.spawn(job_id, recorder, cancel, async move {
             let mut outcome = job.run(spec).await?;
@@ -235,8 +237,27 @@ impl JobRunner {
             callback,
             cancel.clone(),
         );
+        // Resumed, retried under its id or downloaded again: checked like a new job, from its record.
+        let check = self
+            .change_cache
+            .clone()
+            .filter(|_| spec.save_outputs)
+            .map(|cache_dir| {
+                ChangeCheck::for_recorded(
+                    connection.client.clone(),
+                    cache_dir,
+                    self.poll.clone(),
+                    Arc::clone(&self.store),
+                    detail,
+                    cancel.clone(),
+                )
+            });
         self.spawn(detail.job_id.clone(), recorder, cancel, async move {
-            job.resume(spec).await
+            let mut outcome = job.resume(spec).await?;
+            if let Some(check) = check {
+                outcome.changes = check.run(&outcome).await;
+            }
+            Ok(outcome)
         })
     }
 

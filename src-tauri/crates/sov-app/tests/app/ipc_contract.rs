@@ -8,7 +8,8 @@ use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 use sov_app::{
     AppError, AppState, BuildingDetail, BuildingsPage, Code, HistoryDetail, HistoryEntry,
-    JobSnapshot, MemoryStore, SecretError, SecretStore, Settings, SovDetails, SovSearchPage,
+    JobSnapshot, MemoryStore, RevisionComparison, SecretError, SecretStore, Settings, SovDetails,
+    SovSearchPage,
 };
 use sov_history::ResumePoint;
 use sov_jobs::{ChangedInput, InputProblem, JobsError};
@@ -50,6 +51,7 @@ fn the_committed_json_schema_matches_the_rust_types() {
     generator.subschema_for::<SovDetails>();
     generator.subschema_for::<BuildingsPage>();
     generator.subschema_for::<BuildingDetail>();
+    generator.subschema_for::<RevisionComparison>();
     let definitions = generator.take_definitions(true);
     for name in [
         "JobSnapshot",
@@ -62,6 +64,7 @@ fn the_committed_json_schema_matches_the_rust_types() {
         "SovDetails",
         "BuildingsPage",
         "BuildingDetail",
+        "RevisionComparison",
     ] {
         assert!(
             definitions.contains_key(name),

@@ -440,7 +440,12 @@ async fn an_updates_details_list_its_files_newest_first_so_a_file_downloaded_aga
         .unwrap();
     assert_eq!(again.until_final().await.phase, Phase::Done);
     let detail = state.get_history(&started.job_id).unwrap();
-    let names: Vec<&str> = detail.outputs.iter().map(|o| o.filename.as_str()).collect();
+    let names: Vec<&str> = detail
+        .outputs
+        .iter()
+        .filter(|o| o.description != "Change report")
+        .map(|o| o.filename.as_str())
+        .collect();
     assert_eq!(names.len(), 2, "{names:?}");
     assert_eq!(names[0], first_saved.filename, "newest first: {names:?}");
     assert!(detail.outputs.iter().all(|o| o.exists));
@@ -490,6 +495,20 @@ async fn what_the_update_changed_reaches_the_window_and_stays_in_recent_updates(
         "beside the new files"
     );
 
+    // Listed among the new files, opened like them.
+    let listed = end
+        .outputs
+        .iter()
+        .find(|output| output.path == report)
+        .expect("the report is among the job's files");
+    assert_eq!(listed.description.as_deref(), Some("Change report"));
+    assert_eq!(listed.size, std::fs::metadata(&report).unwrap().len());
+    assert_eq!(end.outputs.len(), 2, "the JSON output and the report");
+    let detail = state.get_history(&started.job_id).unwrap();
+    assert_eq!(detail.outputs[0].path, report, "newest first: {detail:?}");
+    assert_eq!(detail.outputs[0].description, "Change report");
+    assert!(detail.outputs[0].exists);
+
     let recent = state.list_history().unwrap();
     let entry = recent.iter().find(|e| e.id == started.job_id).unwrap();
     let kept = entry
@@ -507,4 +526,23 @@ async fn what_the_update_changed_reaches_the_window_and_stays_in_recent_updates(
         "still says what changed after the report was moved"
     );
     assert!(!kept.report_exists);
+    let detail = state.get_history(&started.job_id).unwrap();
+    assert!(!detail.outputs[0].exists, "listed as no longer there");
+
+    // "Download again" ends with the same changes in the window, the report made again beside the files.
+    let again = Recording::default();
+    state
+        .redownload(
+            Arc::new(RecordingHost::default()),
+            &started.job_id,
+            Box::new(again.clone()),
+        )
+        .await
+        .unwrap();
+    let end = again.until_changes().await;
+    let remade = end.changes.clone().unwrap();
+    assert_eq!(remade.summary, changes.summary);
+    let report = remade.report.unwrap();
+    assert!(report.is_file());
+    assert!(end.outputs.iter().any(|output| output.path == report));
 }

@@ -5,3 +5,4 @@ mod find;
 mod ipc_contract;
 mod job_hub;
 mod mapping_step;
+mod revisions;

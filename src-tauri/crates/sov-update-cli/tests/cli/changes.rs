@@ -232,6 +232,57 @@ fn no_report_skips_the_check_and_saves_no_report() {
 }
 
 #[test]
+fn no_write_saves_no_report_and_fetches_no_revision() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let corrections = work.file("year.csv", YEAR_AND_NAME);
+    let corrections = corrections.display().to_string();
+    // `--out` and `--no-write` exclude each other: the run saves into the current folder, which must stay as it was.
+    let before = sov_test_support::list_dir(work.path());
+    let output = work.run(
+        &sandbox,
+        &[
+            "--json",
+            "run",
+            SOV,
+            &corrections,
+            "-o",
+            "JSON",
+            "--no-write",
+        ],
+    );
+    let events = events(&stdout(&output));
+    let summary = summary(&events);
+
+    assert_eq!(code(&output), 0, "{summary}");
+    assert_eq!(summary["outcome"], "done");
+    // Nothing saved means no change report either, and no revision downloaded to compare.
+    assert_eq!(summary["changes"], Value::Null);
+    assert_eq!(sov_test_support::list_dir(work.path()), before);
+    let control = sandbox.control();
+    assert_eq!(
+        control.count_requests(sovfixer_sandbox::Endpoint::GetOrCreateOutput),
+        0
+    );
+    assert_eq!(
+        control.count_requests(sovfixer_sandbox::Endpoint::Download),
+        0
+    );
+    assert!(
+        !work.path().join(".cache").exists(),
+        "no revision was kept in the cache"
+    );
+    // The update itself did change the SOV: `diff` still says what it changed.
+    let diff = work.run(&sandbox, &["diff", SOV]);
+    assert_eq!(code_of(&diff), 0, "{}", stderr(&diff));
+    assert!(
+        stdout(&diff).contains("const__bldg_year_built\t1969\t1972"),
+        "{}",
+        stdout(&diff)
+    );
+}
+
+#[test]
 fn diff_compares_any_two_revisions_and_saves_the_report_without_overwriting() {
     let sandbox = Sandbox::start(QUICK);
     let work = Workspace::new();
