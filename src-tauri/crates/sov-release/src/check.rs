@@ -34,6 +34,8 @@ pub enum CheckOutcome {
     Refused(String),
     /// The server could not be reached or did not answer usefully.
     Unreachable(String),
+    /// This build names no update server (a developer build; releases get one from the release workflow).
+    NotConfigured,
 }
 
 /// Asks the update server whether a version newer than `current` is offered for this platform.

@@ -15,3 +15,5 @@ pub use check::{check, CheckOutcome, Offer, UpdateSource};
 pub use manifest::{current_target, Manifest, PlatformEntry};
 pub use notice::{install_blocked, notice, platform_installs, Origin, UpdateNotice};
 pub use signature::{verify, SignatureError};
+/// The manifest's address type, so callers need not depend on `url` themselves.
+pub use url::Url;

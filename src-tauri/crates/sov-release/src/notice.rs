@@ -12,7 +12,6 @@ pub enum Origin {
 
 /// What the window shows. `can_install` puts "Install and restart" beside the line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct UpdateNotice {
     pub line: String,
     pub version: Option<String>,
@@ -52,6 +51,9 @@ pub fn notice(outcome: &CheckOutcome, origin: Origin, can_install: bool) -> Opti
         )),
         (CheckOutcome::Unreachable(_), Origin::About) => Some(plain(
             "Could not check for a newer version (the update server did not answer). Try again later.",
+        )),
+        (CheckOutcome::NotConfigured, Origin::About) => Some(plain(
+            "This copy does not check for updates. Ask whoever gave it to you for newer versions.",
         )),
     }
 }

@@ -34,6 +34,7 @@ fn at_start_only_an_offer_is_shown() {
         CheckOutcome::UpToDate,
         CheckOutcome::Refused("bad signature".into()),
         CheckOutcome::Unreachable("connection refused".into()),
+        CheckOutcome::NotConfigured,
     ] {
         assert_eq!(notice(&outcome, Origin::Startup, true), None, "{outcome:?}");
     }
@@ -52,7 +53,13 @@ fn about_answers_every_outcome_without_offering_an_install() {
         "{}",
         unreachable.line
     );
-    assert!(![up_to_date, refused, unreachable]
+    let not_configured = notice(&CheckOutcome::NotConfigured, Origin::About, true).expect("shown");
+    assert!(
+        not_configured.line.contains("does not check for updates"),
+        "{}",
+        not_configured.line
+    );
+    assert!(![up_to_date, refused, unreachable, not_configured]
         .iter()
         .any(|n| n.can_install));
 }
@@ -69,4 +76,14 @@ fn a_deb_is_updated_by_the_package_manager_not_in_place() {
     assert!(platform_installs("macos", false));
     assert!(!platform_installs("linux", true));
     assert!(platform_installs("linux", false));
+}
+
+#[test]
+fn the_window_gets_the_notice_in_the_ipc_shape() {
+    // ui/js/sections/updates.js reads these three names.
+    let shown = notice(&offer(), Origin::Startup, true).expect("shown");
+    assert_eq!(
+        serde_json::to_value(&shown).expect("serialises"),
+        serde_json::json!({"line": "SOV Updater 0.2.0 is available.", "version": "0.2.0", "can_install": true})
+    );
 }
