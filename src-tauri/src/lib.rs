@@ -16,6 +16,7 @@ mod commands {
     pub mod history;
     pub mod jobs;
     pub mod settings;
+    pub mod updates;
 }
 
 pub use host::{channel_subscriber, desktop_host, JOB_RESUMED_EVENT};
@@ -73,6 +74,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::desktop::pick_folder,
             commands::desktop::open_path,
             commands::desktop::reveal_path,
+            commands::updates::check_for_update,
+            commands::updates::install_update,
         ])
 }
 
@@ -106,7 +109,11 @@ pub fn resume_at_startup<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
 
 /// Starts the desktop app.
 pub fn run() {
+    // Registered here, not in `builder`: the plugin needs tauri.conf.json's updater block, which the mock-runtime
+    // tests' context lacks.
     let app = builder(tauri::Builder::default(), default_state())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(commands::updates::UpdaterPlugin)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 web_process::reload_when_the_page_process_ends(&window);

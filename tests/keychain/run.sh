@@ -16,8 +16,8 @@ dbus-run-session -- bash -c '
   printf "%s" "scratch-keyring-password" |
     HOME="$1" XDG_DATA_HOME="$1/data" gnome-keyring-daemon --unlock --components=secrets >/dev/null
   shift
-  exec cargo test "$@" --workspace --lib secrets::tests::real_keychain_holds -- --include-ignored
+  exec cargo test "$@" --workspace --lib tests::real_keychain_holds -- --include-ignored
 ' keychain "$scratch" "$@"
 
 DBUS_SESSION_BUS_ADDRESS="unix:path=$scratch/no-session-bus" \
-  cargo test "$@" --workspace --lib secrets::tests::real_keychain_absent -- --include-ignored
+  cargo test "$@" --workspace --lib tests::real_keychain_absent -- --include-ignored

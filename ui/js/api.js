@@ -45,6 +45,8 @@ function channel(onSnapshot) {
 }
 
 export const appInfo = () => call("app_info");
+export const checkForUpdate = (fromAbout) => call("check_for_update", { fromAbout });
+export const installUpdate = () => call("install_update");
 export const getSettings = () => call("get_settings");
 export const saveConnection = (environment, customUrl) =>
   call("save_connection", { environment, customUrl });

@@ -5,6 +5,7 @@ import { errorBox } from "./error-box.js";
 import { mountDropTarget } from "./drop-target.js";
 import { mountLocks } from "./locks.js";
 import { mountAbout } from "./sections/about.js";
+import { checkAtStart } from "./sections/updates.js";
 import { mountCloseGuard } from "./sections/close-dialog.js";
 import { enterDemo, mountConnect } from "./sections/connect.js";
 import { addFiles, mountFiles } from "./sections/files.js";
@@ -77,6 +78,8 @@ async function boot() {
   }
   if (new URLSearchParams(window.location.search).get("restored") === "1") showRestored(snapshot);
   document.body.dataset.ready = "true";
+  // In the background: the window is usable while the update server answers (or does not).
+  checkAtStart();
 }
 
 // The app reloaded this page because its web process had ended (see the shell's web_process.rs).

@@ -48,6 +48,9 @@ export function defaultHandlers(initialSettings = {}) {
   let current = fixtures.settings(initialSettings);
   return {
     app_info: () => ({ version: "0.1.0", commit: "abc1234", demo_running: false }),
+    // No newer version: the app says nothing at start (sov-release's notice).
+    check_for_update: () => null,
+    install_update: () => null,
     get_settings: () => current,
     save_connection: ({ environment, customUrl }) => (current = { ...current, environment, custom_url: customUrl }),
     set_api_key: () => (current = { ...current, has_key: true, key_source: "keychain" }),

@@ -1,6 +1,7 @@
 // The About box: version and build, for support conversations.
 import * as api from "../api.js";
 import { byId, h } from "../dom.js";
+import { checkFromAbout } from "./updates.js";
 
 export function mountAbout() {
   const dialog = byId("about-dialog");
@@ -19,6 +20,8 @@ export function mountAbout() {
     }
     dialog.showModal();
     byId("about-close").focus();
+    // Not awaited: the box is usable while the update server answers.
+    checkFromAbout();
   });
   byId("about-close").addEventListener("click", () => dialog.close());
 }
