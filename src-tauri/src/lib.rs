@@ -48,6 +48,7 @@ pub fn builder<R: tauri::Runtime>(
             commands::files::remember_mapping,
             commands::files::forget_mapping,
             commands::files::save_problem_list,
+            commands::files::list_problem_rows,
             commands::find::find_sovs,
             commands::find::sov_details,
             commands::jobs::start_job,

@@ -65,6 +65,8 @@ export function mountFiles() {
               onUndo: () => undoRemembered(entry),
             },
             onSaveList: (finding) => saveList(entry, finding),
+            onLoadRows: (finding, offset, limit) => api.listProblemRows(problemOf(entry, finding), fileChoices(), offset, limit),
+            onRecheck: () => checkAgain(entry),
           }),
         ),
       );
@@ -249,18 +251,43 @@ async function undoRemembered(entry) {
   focusCard(entry.report.file_name, '[data-testid="mapping-step"] h4');
 }
 
+// "Check again" after the user changed the file outside the app: the whole set is checked again (a building
+// repeated across files is only found that way), and what the file is like now is said.
+async function checkAgain(entry) {
+  const rechecked = await check(store.get().files.map((item) => item.path), { quiet: true });
+  const report = store.get().files.find((item) => item.path === entry.path)?.report;
+  if (rechecked && report) {
+    announce(
+      report.blocking
+        ? `Checked ${report.file_name} again. It has problems to fix.`
+        : `Checked ${report.file_name} again. It looks ready.`,
+    );
+  }
+  focusCard(entry.report.file_name, '[data-testid="file-recheck"]');
+}
+
+// Every file checked again, quietly (Start found a file changed since its check).
+export async function recheckFiles() {
+  const paths = store.get().files.map((item) => item.path);
+  if (paths.length > 0) await check(paths, { quiet: true });
+}
+
+// The choices the cards show, as the row list and "Save the list" read the file with them.
+function fileChoices() {
+  const files = store.get().files;
+  return { sheets: pickedSheets(files), headerRows: chosenHeaderRows(files), mapping: chosenMapping(files) };
+}
+
+function problemOf(entry, finding) {
+  return { path: entry.path, code: finding.code, column: finding.column ?? null };
+}
+
 // "Save the list": every row of one kind of problem, as a CSV file where the user chooses.
 async function saveList(entry, finding) {
   showError(null);
-  const files = store.get().files;
-  const choices = { sheets: pickedSheets(files), headerRows: chosenHeaderRows(files), mapping: chosenMapping(files) };
   const stem = entry.report.file_name.replace(/\.[^.]+$/, "");
   try {
-    const saved = await api.saveProblemList(
-      { path: entry.path, code: finding.code, column: finding.column ?? null },
-      choices,
-      `${stem} - rows to check.csv`,
-    );
+    const saved = await api.saveProblemList(problemOf(entry, finding), fileChoices(), `${stem} - rows to check.csv`);
     if (saved) announce(`Saved the list of ${plural(finding.row_count || finding.rows?.length || 0, "row", "rows")} to ${saved}.`);
   } catch (error) {
     showError(error);

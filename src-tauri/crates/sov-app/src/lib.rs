@@ -16,6 +16,7 @@ mod keys;
 mod mapping;
 mod notify;
 mod preferences;
+mod recheck;
 mod resume;
 mod secrets;
 mod settings;
@@ -39,7 +40,8 @@ pub use host::{Host, JobResumed, JobSubscriber};
 pub use jobs::{JobRequest, JobStarted};
 pub use keys::{EnvLookup, KeyOrigin};
 pub use mapping::{
-    attribute_choices, save_problem_rows, AttributeChoice, FileChoices, ProblemRows,
+    attribute_choices, list_problem_rows, save_problem_rows, AttributeChoice, FileChoices,
+    ProblemRows, PROBLEM_ROWS_PAGE_LIMIT,
 };
 pub use notify::notification_text;
 pub use preferences::Preferences;

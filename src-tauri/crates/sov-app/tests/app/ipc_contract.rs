@@ -48,6 +48,7 @@ fn the_committed_json_schema_matches_the_rust_types() {
     generator.subschema_for::<AppError>();
     generator.subschema_for::<SovSearchPage>();
     generator.subschema_for::<SovDetails>();
+    generator.subschema_for::<sov_preflight::ProblemRowsPage>();
     let definitions = generator.take_definitions(true);
     for name in [
         "JobSnapshot",
@@ -58,6 +59,7 @@ fn the_committed_json_schema_matches_the_rust_types() {
         "AppError",
         "SovSearchPage",
         "SovDetails",
+        "ProblemRowsPage",
     ] {
         assert!(
             definitions.contains_key(name),
