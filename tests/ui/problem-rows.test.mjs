@@ -162,3 +162,57 @@ test("Start sends what each file was checked at; a file changed since and now bl
   await app.page.waitForFunction(() => /problems? to fix/.test(document.querySelector('[data-testid="file-status"]')?.textContent || ""));
   assert.equal(await byTestId("start").isDisabled(), true, "the file as it is now blocks Start");
 });
+
+test("“Check again” on a file deleted since says it cannot be read and what to do", async () => {
+  let deleted = false;
+  const gone = {
+    ...fixtures.yearsReport(0),
+    summary: { rows: 0, columns: 0, recognized_columns: 0, errors: 1, warnings: 0 },
+    header_row: null,
+    preview: { header: [], rows: [] },
+    blocking: true,
+    stamp: null,
+    findings: [
+      {
+        severity: "error",
+        code: "file_unreadable",
+        file: "years.csv",
+        row: null,
+        column: null,
+        value: null,
+        message: "`years.csv` could not be read: it does not exist (it may have been moved or renamed).",
+        suggestion: "Check the file is where you picked it and not open in another program, then pick it again.",
+        more_count: 0,
+        rows: [],
+        row_count: 0,
+      },
+    ],
+  };
+  const app = await yearsApp(30, { check_files: () => [deleted ? gone : fixtures.yearsReport(30)] });
+  const { byTestId, page } = app;
+  deleted = true;
+  await byTestId("file-recheck").click();
+  await app.waitForCall("check_files", 2);
+  await page.waitForFunction(() => /could not be read: it does not exist/.test(document.querySelector('[data-testid="finding-message"]')?.textContent || ""));
+  assert.match(await byTestId("finding").innerText(), /What to do: Check the file is where you picked it/);
+  assert.equal(await byTestId("finding-rows-toggle").count(), 0, "no row list for a file that cannot be read");
+  await page.waitForFunction(() => /Checked years\.csv again\. It has problems to fix\./.test(document.body.textContent));
+  assert.equal(await byTestId("start").isDisabled(), true);
+});
+
+test("a “Check again” that fails shows why, and the card stays as it was", async () => {
+  let failing = false;
+  const app = await yearsApp(30, {
+    check_files: () => {
+      if (failing) throw new CommandError(fixtures.appError("internal"));
+      return [fixtures.yearsReport(30)];
+    },
+  });
+  const { byTestId } = app;
+  failing = true;
+  await byTestId("file-recheck").click();
+  const error = byTestId("files-error");
+  await error.waitFor();
+  assert.ok((await error.innerText()).length > 0);
+  assert.equal(await byTestId("finding-rows-toggle").innerText(), "Show all 30 rows", "the last check still shows");
+});
