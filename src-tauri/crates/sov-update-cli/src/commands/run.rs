@@ -311,10 +311,11 @@ async fn preflight(
     }
     if all_sheets {
         // The engine would read a workbook's first sheet again for a sheet it has no plan for: a sheet
-        // that cannot be planned stops the command here instead.
+        // that cannot be planned stops the command here instead (a CSV file is planned again as usual).
         let unplanned = reports
             .iter()
             .zip(&plans)
+            .filter(|(report, _)| report.sheet.is_some())
             .find_map(|(report, plan)| plan.as_ref().err().map(|error| (report, error)));
         if let Some((report, error)) = unplanned {
             let error = ErrorInfo::local(
