@@ -49,6 +49,7 @@ pub fn builder<R: tauri::Runtime>(
             commands::files::forget_mapping,
             commands::files::save_problem_list,
             commands::files::list_problem_rows,
+            commands::files::changed_files,
             commands::find::find_sovs,
             commands::find::sov_details,
             commands::jobs::start_job,

@@ -216,3 +216,23 @@ test("a “Check again” that fails shows why, and the card stays as it was", a
   assert.ok((await error.innerText()).length > 0);
   assert.equal(await byTestId("finding-rows-toggle").innerText(), "Show all 30 rows", "the last check still shows");
 });
+
+test("coming back to the window after editing a file checks the changed file again and says so", async () => {
+  let edited = false;
+  const app = await yearsApp(30, {
+    check_files: () => [edited ? { ...fixtures.yearsReport(2), stamp: { size: 41000, modified_ms: 1796000200000 } } : fixtures.yearsReport(30)],
+    changed_files: ({ checked }) => Object.keys(checked).filter(() => edited),
+  });
+  const { byTestId, page } = app;
+  // Back without a change: nothing is read again.
+  await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+  const unchanged = await app.waitForCall("changed_files");
+  assert.deepEqual(unchanged.args.checked, { [YEARS]: { size: 40960, modified_ms: 1796000000000 } });
+  assert.equal(app.callsOf("check_files").length, 1);
+
+  edited = true;
+  await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+  await app.waitForCall("check_files", 2);
+  await page.waitForFunction(() => /years\.csv changed since it was checked, so it was checked again\./.test(document.body.textContent));
+  assert.equal(await byTestId("finding-rows-toggle").innerText(), "Show all 2 rows", "the card shows the file as it is now");
+});

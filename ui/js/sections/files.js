@@ -4,7 +4,7 @@ import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { plural } from "../format.js";
-import { pickedSheets, store } from "../store.js";
+import { jobIsRunning, pickedSheets, store } from "../store.js";
 import { fileCard } from "./file-card.js";
 import { attributes, chosenHeaderRows, chosenMapping, fileMapping, needsMapping } from "./mapping.js";
 
@@ -44,6 +44,7 @@ export function mountFiles() {
   const errorArea = h("div", { class: "error-area", id: "files-error" });
   const list = h("div", { class: "file-list", id: "file-list", testid: "file-list" });
   byId("files-body").append(dropZone, status, errorArea, list);
+  window.addEventListener("focus", () => noticeChangedFiles());
 
   let rendered = null;
   store.subscribe((state) => {
@@ -264,6 +265,32 @@ async function checkAgain(entry) {
     );
   }
   focusCard(entry.report.file_name, '[data-testid="file-recheck"]');
+}
+
+// Back in the window after editing a file in Excel: the files changed (or gone) since their check are found by their
+// stamps and the whole set is checked again, as "Check again" does; the user is told which changed.
+async function noticeChangedFiles() {
+  const state = store.get();
+  if (state.checkingFiles || jobIsRunning(state.job)) return;
+  const stamped = state.files.filter((entry) => entry.report.stamp);
+  if (stamped.length === 0) return;
+  let changed;
+  try {
+    changed = await api.changedFiles(Object.fromEntries(stamped.map((entry) => [entry.path, entry.report.stamp])));
+  } catch {
+    // Nothing to tell: Start compares the stamps again and refuses a file changed into a blocked one.
+    return;
+  }
+  const names = stamped.filter((entry) => changed.includes(entry.path)).map((entry) => entry.report.file_name);
+  if (names.length === 0) return;
+  const rechecked = await check(store.get().files.map((item) => item.path), { quiet: true });
+  if (rechecked) {
+    announce(
+      names.length === 1
+        ? `${names[0]} changed since it was checked, so it was checked again.`
+        : `${names.join(", ")} changed since they were checked, so they were checked again.`,
+    );
+  }
 }
 
 // Every file checked again, quietly (Start found a file changed since its check).

@@ -45,6 +45,7 @@ pub use mapping::{
 };
 pub use notify::notification_text;
 pub use preferences::Preferences;
+pub use recheck::changed_since_checked;
 pub use secrets::{MemoryStore, SecretError, SecretStore};
 pub use settings::Settings;
 pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};

@@ -1,14 +1,30 @@
 //! Start after the user edited a file outside the app: a file whose size or change time differs from
 //! when the window checked it is checked again before anything is sent. If it now has a blocking
 //! problem, Start is refused in words; if it is fine, the update goes ahead (the engine checks the
-//! files again as it reads them, so what is sent is what was checked last).
+//! files again as it reads them, so what is sent is what was checked last). The window also asks
+//! which files changed when the user comes back to it, and checks those again (`changed_since_checked`).
 
 use crate::jobs::JobRequest;
 use crate::state::AppState;
 use crate::AppResult;
 use sov_error::{AppError, Code};
 use sov_preflight::{FileReport, FileStamp, Severity};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The files of `checked` whose size or change time differs now from the stamp of their check (a
+/// file moved or deleted since included), in path order.
+pub fn changed_since_checked(checked: &BTreeMap<PathBuf, FileStamp>) -> Vec<PathBuf> {
+    checked
+        .iter()
+        .filter(|(path, stamp)| differs_from(path, stamp))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+fn differs_from(path: &Path, stamp: &FileStamp) -> bool {
+    FileStamp::of(path).as_ref() != Some(stamp)
+}
 
 impl AppState {
     pub(crate) async fn recheck_changed_files(&self, request: &JobRequest) -> AppResult<()> {
@@ -19,7 +35,7 @@ impl AppState {
                 request
                     .checked
                     .get(*path)
-                    .is_some_and(|stamp| FileStamp::of(path).as_ref() != Some(stamp))
+                    .is_some_and(|stamp| differs_from(path, stamp))
             })
             .collect();
         if changed.is_empty() || request.override_preflight {

@@ -187,3 +187,24 @@ async fn an_unchanged_file_is_not_checked_again_at_start() {
         .await;
     assert!(started.is_ok(), "{:?}", started.err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_learns_which_files_changed_or_went_away_since_their_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = friendly_file(dir.path());
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "sheet_name,sheet_row_number\nSheet1,2\n").unwrap();
+    let checked: std::collections::BTreeMap<_, _> = [file.clone(), other.clone()]
+        .into_iter()
+        .map(|path| (path.clone(), sov_preflight::FileStamp::of(&path).unwrap()))
+        .collect();
+    assert!(sov_app::changed_since_checked(&checked).is_empty());
+
+    std::fs::write(&file, "sheet_name,sheet_row_number\nSheet1,2\nSheet1,3\n").unwrap();
+    assert_eq!(
+        sov_app::changed_since_checked(&checked),
+        std::slice::from_ref(&file)
+    );
+    std::fs::remove_file(&other).unwrap();
+    assert_eq!(sov_app::changed_since_checked(&checked), [file, other]);
+}
