@@ -50,6 +50,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::files::remember_mapping,
             commands::files::forget_mapping,
             commands::files::save_problem_list,
+            commands::files::list_problem_rows,
+            commands::files::changed_files,
             commands::find::find_sovs,
             commands::find::sov_details,
             commands::buildings::open_buildings,

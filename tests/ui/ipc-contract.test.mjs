@@ -44,6 +44,8 @@ test("the pre-flight fixtures are FileReports", () => {
   assertValid("FileReport", fixtures.workbookReport());
   assertValid("FileReport", fixtures.workbookReport("corrections.xlsx", { sheet: "Notes" }));
   assertValid("FileReport", fixtures.fixedReport());
+  assertValid("FileReport", fixtures.yearsReport(30));
+  assertValid("ProblemRowsPage", fixtures.yearsRowsPage(30, 0, 100));
 });
 
 test("the history fixtures are HistoryEntries and HistoryDetails", () => {

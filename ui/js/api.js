@@ -90,6 +90,11 @@ export const forgetMapping = (header) => call("forget_mapping", { header });
 // Asks where to save (native dialog) and writes every row of one problem; resolves to the path, or null if cancelled.
 export const saveProblemList = (problem, choices, suggestedName) =>
   call("save_problem_list", { problem, choices, suggestedName });
+// The paths of `checked` ({path: stamp}) whose file changed or went away since that check.
+export const changedFiles = (checked) => call("changed_files", { checked });
+// A page of one problem's rows (`limit` from `offset`) with their values: {offset, total, rows}.
+export const listProblemRows = (problem, choices, offset, limit) =>
+  call("list_problem_rows", { problem, choices, offset, limit });
 export const applyFixes = (path, sheet = null) => call("apply_fixes", sheet ? { path, sheet } : { path });
 export const savePreferences = (prefs) => call("save_preferences", prefs);
 export const startJob = (request, onSnapshot) =>

@@ -1,8 +1,8 @@
 //! The corrections files: pre-flight check, one-click fixes, and the mapping step (column choices, remembered
-//! mappings, "Save the list").
+//! mappings, the row list of a problem, "Save the list").
 
 use sov_app::{AppError, AppState, AttributeChoice, FileChoices, FixedFile, ProblemRows};
-use sov_preflight::FileReport;
+use sov_preflight::{FileReport, FileStamp, ProblemRowsPage};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,6 +49,24 @@ pub fn forget_mapping(
     header: Vec<String>,
 ) -> Result<(), AppError> {
     state.forget_mapping(&header)
+}
+
+/// The files changed (or gone) since the window checked them, by their stamps: asked when the user
+/// comes back to the window, so a file edited in Excel meanwhile is checked again.
+#[tauri::command]
+pub fn changed_files(checked: BTreeMap<PathBuf, FileStamp>) -> Vec<PathBuf> {
+    sov_app::changed_since_checked(&checked)
+}
+
+/// A page of a problem's row list (the window's "Show all N rows").
+#[tauri::command]
+pub async fn list_problem_rows(
+    problem: ProblemRows,
+    choices: FileChoices,
+    offset: u64,
+    limit: u64,
+) -> Result<ProblemRowsPage, AppError> {
+    sov_app::list_problem_rows(problem, choices, offset, limit).await
 }
 
 /// "Save the list": asks where (the native save dialog), then writes the rows. `None` when cancelled.

@@ -439,3 +439,56 @@ export function revisionComparison(sovId, from, to) {
     suggested_report_name: `${sov.insured} changes revision ${from} to ${to}.xlsx`,
   };
 }
+
+// A file with `total` rows whose year built is in the future (rows 3, 5, 7, …), as the check reports it; `stamp` is
+// the size and change time it was checked at.
+export function yearsReport(total, { name = "years.csv", stamp = { size: 40960, modified_ms: 1796000000000 } } = {}) {
+  const rows = Array.from({ length: Math.min(total, 10000) }, (_, index) => 3 + 2 * index);
+  return {
+    path: `/home/ann/${name}`,
+    file_name: name,
+    kind: "csv",
+    summary: { rows: total * 2, columns: 3, recognized_columns: 3, errors: 0, warnings: total },
+    notices: [],
+    sheet: null,
+    sheets: [],
+    findings: [
+      {
+        severity: "warning",
+        code: "implausible_year",
+        file: name,
+        row: 3,
+        column: "const__bldg_year_built",
+        value: "3020",
+        message: "Row 3, column `const__bldg_year_built`: `3020` is in the future (it is 2026 now).",
+        suggestion: "Check the year built; a typing slip such as 3020 for 2020 is common.",
+        more_count: total - 1,
+        rows,
+        row_count: total,
+      },
+    ],
+    fixes: [],
+    preview: { header: ["sheet_name", "sheet_row_number", "const__bldg_year_built"], rows: [["Sheet1", "2", "1969"]] },
+    blocking: false,
+    stamp,
+  };
+}
+
+// What `list_problem_rows` answers for `yearsReport(total)`: the page from `offset`.
+export function yearsRowsPage(total, offset, limit) {
+  const count = Math.max(0, Math.min(limit, total - offset));
+  return {
+    offset,
+    total,
+    rows: Array.from({ length: count }, (_, index) => {
+      const row = 3 + 2 * (offset + index);
+      return {
+        row,
+        column: "const__bldg_year_built",
+        value: String(3000 + (row % 100)),
+        problem: `Row ${row}, column \`const__bldg_year_built\`: \`${3000 + (row % 100)}\` is in the future (it is 2026 now).`,
+        what_to_do: "Check the year built; a typing slip such as 3020 for 2020 is common.",
+      };
+    }),
+  };
+}

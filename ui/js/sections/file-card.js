@@ -2,10 +2,11 @@
 import { h } from "../dom.js";
 import { plainNames, plural } from "../format.js";
 import { cachedAttributes, mappingStep } from "./mapping.js";
+import { problemRows, rowCount } from "./problem-rows.js";
 
 const SEVERITY_TEXT = { error: "Must fix", warning: "Check", info: "Note" };
 
-export function fileCard(entry, { onFix, onRemove, onSheet, mapping, onSaveList }) {
+export function fileCard(entry, { onFix, onRemove, onSheet, mapping, onSaveList, onLoadRows, onRecheck }) {
   const { report } = entry;
   const summary = report.summary || {};
   const findings = report.findings || [];
@@ -40,12 +41,23 @@ export function fileCard(entry, { onFix, onRemove, onSheet, mapping, onSaveList 
     sheetPicker(report, titleId, onSheet),
     notices(report.notices || []),
     mapping ? mappingStep(report, cssSafe(report.path), mapping, cachedAttributes()) : null,
-    findingsList(findings, report, onSaveList),
+    findingsList(findings, report, onSaveList, onLoadRows),
     fixes(report, onFix),
     preview(report),
     h(
       "div",
       { class: "file-card-actions" },
+      onRecheck
+        ? h("button", {
+            type: "button",
+            class: "button button-small",
+            testid: "file-recheck",
+            "aria-label": `Check again: ${report.file_name}`,
+            title: "After you changed the file in Excel or another program",
+            text: "Check again",
+            onclick: onRecheck,
+          })
+        : null,
       h("button", {
         type: "button",
         class: "button button-small button-quiet",
@@ -95,13 +107,16 @@ function notices(list) {
   return h("ul", { class: "notices" }, ...list.map((text) => h("li", {}, plainNames(text))));
 }
 
-function findingsList(findings, report, onSaveList) {
+// Each kind of problem once, its count said once: a list of several rows has "Show all N rows" (every row, a page
+// at a time) and "Save the list"; "appears N more times" is left for a kind without rows to list.
+function findingsList(findings, report, onSaveList, onLoadRows) {
   if (findings.length === 0) return null;
   return h(
     "ul",
     { class: "findings", testid: "findings" },
-    ...findings.map((finding) =>
-      h(
+    ...findings.map((finding) => {
+      const listed = rowCount(finding) > 1;
+      return h(
         "li",
         { class: `finding finding-${finding.severity}`, testid: "finding", "data-severity": finding.severity },
         h("span", { class: "finding-severity" }, SEVERITY_TEXT[finding.severity] || "Note"),
@@ -111,31 +126,28 @@ function findingsList(findings, report, onSaveList) {
           where(finding) ? h("p", { class: "finding-where", testid: "finding-where" }, where(finding)) : null,
           h("p", { testid: "finding-message" }, plainNames(finding.message)),
           finding.suggestion ? h("p", { class: "finding-suggestion" }, `What to do: ${plainNames(finding.suggestion)}`) : null,
-          finding.more_count > 0
+          finding.more_count > 0 && !listed
             ? h(
                 "p",
                 { class: "hint", testid: "finding-more" },
                 `The same problem appears ${plural(finding.more_count, "more time", "more times")} in this file.`,
               )
             : null,
-          onSaveList && rowCount(finding) > 1
+          listed && onLoadRows ? problemRows(finding, report.file_name, (offset, limit) => onLoadRows(finding, offset, limit)) : null,
+          listed && onSaveList
             ? h("button", {
                 type: "button",
                 class: "button button-small button-quiet",
                 testid: "finding-save-list",
-                "aria-label": `Save the list of ${plural(rowCount(finding), "row", "rows")}: ${plainNames(finding.message)} (${report.file_name})`,
-                text: `Save the list (${plural(rowCount(finding), "row", "rows")})`,
+                "aria-label": `Save the list of rows as CSV: ${plainNames(finding.message)} (${report.file_name})`,
+                text: "Save the list",
                 onclick: () => onSaveList(finding),
               })
             : null,
         ),
-      ),
-    ),
+      );
+    }),
   );
-}
-
-function rowCount(finding) {
-  return finding.row_count ?? (finding.rows || []).length;
 }
 
 function where(finding) {

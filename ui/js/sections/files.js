@@ -4,7 +4,7 @@ import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
 import { errorBox } from "../error-box.js";
 import { plural } from "../format.js";
-import { pickedSheets, store } from "../store.js";
+import { jobIsRunning, pickedSheets, store } from "../store.js";
 import { fileCard } from "./file-card.js";
 import { attributes, chosenHeaderRows, chosenMapping, fileMapping, needsMapping } from "./mapping.js";
 
@@ -44,6 +44,7 @@ export function mountFiles() {
   const errorArea = h("div", { class: "error-area", id: "files-error" });
   const list = h("div", { class: "file-list", id: "file-list", testid: "file-list" });
   byId("files-body").append(dropZone, status, errorArea, list);
+  window.addEventListener("focus", () => noticeChangedFiles());
 
   let rendered = null;
   store.subscribe((state) => {
@@ -65,6 +66,8 @@ export function mountFiles() {
               onUndo: () => undoRemembered(entry),
             },
             onSaveList: (finding) => saveList(entry, finding),
+            onLoadRows: (finding, offset, limit) => api.listProblemRows(problemOf(entry, finding), fileChoices(), offset, limit),
+            onRecheck: () => checkAgain(entry),
           }),
         ),
       );
@@ -249,18 +252,69 @@ async function undoRemembered(entry) {
   focusCard(entry.report.file_name, '[data-testid="mapping-step"] h4');
 }
 
+// "Check again" after the user changed the file outside the app: the whole set is checked again (a building
+// repeated across files is only found that way), and what the file is like now is said.
+async function checkAgain(entry) {
+  const rechecked = await check(store.get().files.map((item) => item.path), { quiet: true });
+  const report = store.get().files.find((item) => item.path === entry.path)?.report;
+  if (rechecked && report) {
+    announce(
+      report.blocking
+        ? `Checked ${report.file_name} again. It has problems to fix.`
+        : `Checked ${report.file_name} again. It looks ready.`,
+    );
+  }
+  focusCard(entry.report.file_name, '[data-testid="file-recheck"]');
+}
+
+// Back in the window after editing a file in Excel: the files changed (or gone) since their check are found by their
+// stamps and the whole set is checked again, as "Check again" does; the user is told which changed.
+async function noticeChangedFiles() {
+  const state = store.get();
+  if (state.checkingFiles || jobIsRunning(state.job)) return;
+  const stamped = state.files.filter((entry) => entry.report.stamp);
+  if (stamped.length === 0) return;
+  let changed;
+  try {
+    changed = await api.changedFiles(Object.fromEntries(stamped.map((entry) => [entry.path, entry.report.stamp])));
+  } catch {
+    // Nothing to tell: Start compares the stamps again and refuses a file changed into a blocked one.
+    return;
+  }
+  const names = stamped.filter((entry) => changed.includes(entry.path)).map((entry) => entry.report.file_name);
+  if (names.length === 0) return;
+  const rechecked = await check(store.get().files.map((item) => item.path), { quiet: true });
+  if (rechecked) {
+    announce(
+      names.length === 1
+        ? `${names[0]} changed since it was checked, so it was checked again.`
+        : `${names.join(", ")} changed since they were checked, so they were checked again.`,
+    );
+  }
+}
+
+// Every file checked again, quietly (Start found a file changed since its check).
+export async function recheckFiles() {
+  const paths = store.get().files.map((item) => item.path);
+  if (paths.length > 0) await check(paths, { quiet: true });
+}
+
+// The choices the cards show, as the row list and "Save the list" read the file with them.
+function fileChoices() {
+  const files = store.get().files;
+  return { sheets: pickedSheets(files), headerRows: chosenHeaderRows(files), mapping: chosenMapping(files) };
+}
+
+function problemOf(entry, finding) {
+  return { path: entry.path, code: finding.code, column: finding.column ?? null };
+}
+
 // "Save the list": every row of one kind of problem, as a CSV file where the user chooses.
 async function saveList(entry, finding) {
   showError(null);
-  const files = store.get().files;
-  const choices = { sheets: pickedSheets(files), headerRows: chosenHeaderRows(files), mapping: chosenMapping(files) };
   const stem = entry.report.file_name.replace(/\.[^.]+$/, "");
   try {
-    const saved = await api.saveProblemList(
-      { path: entry.path, code: finding.code, column: finding.column ?? null },
-      choices,
-      `${stem} - rows to check.csv`,
-    );
+    const saved = await api.saveProblemList(problemOf(entry, finding), fileChoices(), `${stem} - rows to check.csv`);
     if (saved) announce(`Saved the list of ${plural(finding.row_count || finding.rows?.length || 0, "row", "rows")} to ${saved}.`);
   } catch (error) {
     showError(error);

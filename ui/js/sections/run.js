@@ -4,6 +4,7 @@ import { announce } from "../announcer.js";
 import { byId, h } from "../dom.js";
 import { errorBox, revealBox, showError } from "../error-box.js";
 import { isConnected, jobIsRunning, pickedSheets, sovIdIsValid, store } from "../store.js";
+import { recheckFiles } from "./files.js";
 import { chosenHeaderRows, chosenMapping, hasUndecidedColumns } from "./mapping.js";
 import { confirmCancel } from "./cancel-dialog.js";
 import { changesBox } from "./changes-summary.js";
@@ -251,7 +252,14 @@ function buildRequest(state) {
     downloadDir: state.settings?.download_dir || null,
     sheets: pickedSheets(state.files),
     ...columnChoices(state.files),
+    ...checkedStamps(state.files),
   };
+}
+
+// Each file's size and change time as checked, so the app notices a file edited since and checks it again.
+function checkedStamps(files) {
+  const checked = Object.fromEntries(files.filter((entry) => entry.report.stamp).map((entry) => [entry.path, entry.report.stamp]));
+  return Object.keys(checked).length > 0 ? { checked } : {};
 }
 
 // The header rows and column choices the cards show, sent only when there are any.
@@ -283,6 +291,8 @@ async function start() {
   } catch (error) {
     showError(errorArea, error, { testid: "start-error" });
     store.set({});
+    // A file changed since its check and now blocked: its card shows what it is like now.
+    if (error?.code === "preflight_blocked") await recheckFiles();
   }
 }
 

@@ -14,9 +14,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sov_error::AppError;
 use sov_jobs::{JobEvents, JobResult, JobsError, RunningJob};
+use sov_preflight::FileStamp;
 use sov_update::download::{create_run_folder, local_now};
 use sov_update::engine::{JobProgress, JobSpec, Step};
 use sov_update::{StartRequest, UpdateType};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,6 +45,10 @@ pub struct JobRequest {
     /// The sheet, header row and column choices made in step 3, as the file check was given them.
     #[serde(flatten)]
     pub choices: FileChoices,
+    /// Each file's size and change time when the window last checked it; a file that differs now
+    /// is checked again before anything is sent (`recheck.rs`). A file not named here is not compared.
+    #[serde(default)]
+    pub checked: BTreeMap<PathBuf, FileStamp>,
 }
 
 #[derive(Debug, Serialize)]
@@ -145,6 +151,7 @@ impl AppState {
         subscriber: Box<dyn JobSubscriber>,
     ) -> AppResult<JobStarted> {
         request.validate()?;
+        self.recheck_changed_files(&request).await?;
         let download_dir = request
             .download_dir
             .clone()

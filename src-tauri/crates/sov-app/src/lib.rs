@@ -18,6 +18,7 @@ mod mapping;
 mod notify;
 pub mod open_words;
 mod preferences;
+mod recheck;
 mod resume;
 mod revisions;
 mod secrets;
@@ -45,11 +46,13 @@ pub use host::{Host, JobResumed, JobSubscriber};
 pub use jobs::{JobRequest, JobStarted};
 pub use keys::{EnvLookup, KeyOrigin};
 pub use mapping::{
-    attribute_choices, save_problem_rows, AttributeChoice, FileChoices, ProblemRows,
+    attribute_choices, list_problem_rows, save_problem_rows, AttributeChoice, FileChoices,
+    ProblemRows, PROBLEM_ROWS_PAGE_LIMIT,
 };
 pub use notify::notification_text;
 pub use preferences::Preferences;
 pub use revisions::{RevisionChange, RevisionComparison, COMPARISON_LIST_LIMIT};
+pub use recheck::changed_since_checked;
 pub use secrets::{MemoryStore, SecretError, SecretStore};
 pub use settings::Settings;
 pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};

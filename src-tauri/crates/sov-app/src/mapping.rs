@@ -1,12 +1,14 @@
 //! The window's mapping step: check files with the user's header rows and column choices (and the
 //! choices remembered for files with the same headers), remember or forget a confirmed mapping, list the
-//! attributes a column can be sent as, and save a problem's full row list as CSV.
+//! attributes a column can be sent as, and list a problem's rows a page at a time or save them all as CSV.
 
 use crate::state::AppState;
 use crate::AppResult;
 use serde::{Deserialize, Serialize};
 use sov_error::{AppError, Code};
-use sov_preflight::{CheckOptions, ColumnMapping, FileReport, Finding, MappingStore};
+use sov_preflight::{
+    CheckOptions, ColumnMapping, FileReport, Finding, MappingStore, ProblemRowsPage, Severity,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -168,6 +170,38 @@ pub async fn save_problem_rows(
     .map_err(AppError::internal)?
 }
 
+/// Most rows one page of the window's row list may ask for (the page draws them all).
+pub const PROBLEM_ROWS_PAGE_LIMIT: u64 = 500;
+
+/// A page of the window's row list of `problem`: `limit` rows from position `offset`, with their
+/// values and words, and how many rows have it in all (the file is read again).
+pub async fn list_problem_rows(
+    problem: ProblemRows,
+    choices: FileChoices,
+    offset: u64,
+    limit: u64,
+) -> AppResult<ProblemRowsPage> {
+    let options = choices.options()?;
+    let limit = limit.clamp(1, PROBLEM_ROWS_PAGE_LIMIT);
+    tokio::task::spawn_blocking(move || {
+        let report = sov_preflight::check_file(&problem.path, &options);
+        let finding = report
+            .findings
+            .iter()
+            .find(|finding| finding.code == problem.code && finding.column == problem.column)
+            .ok_or_else(|| problem_gone(&problem, &report))?;
+        Ok(sov_preflight::problem_rows_page(
+            &problem.path,
+            &options,
+            finding,
+            offset,
+            limit,
+        ))
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
 fn write_rows(
     path: &Path,
     options: &CheckOptions,
@@ -187,12 +221,24 @@ fn write_rows(
 
 /// The file changed since it was checked and no longer has the problem.
 fn problem_gone(problem: &ProblemRows, report: &FileReport) -> AppError {
-    AppError::new(
-        Code::InvalidInput,
-        format!(
-            "{} no longer has this problem: it may have been changed since it was checked. Remove the file and add it again to see its problems now.",
+    // A file that cannot be read as a table now (moved, deleted, open elsewhere) says why.
+    let unreadable = report
+        .findings
+        .iter()
+        .find(|finding| report.header_row.is_none() && finding.severity == Severity::Error);
+    let message = match unreadable {
+        Some(finding) => format!(
+            "The rows cannot be listed: {} {}",
+            finding.message, finding.suggestion
+        ),
+        None => format!(
+            "{} no longer has this problem: it was changed since it was checked. Click “Check again” on its card to see its problems now.",
             report.file_name
         ),
+    };
+    AppError::new(
+        Code::InvalidInput,
+        message,
         format!("{} {:?}", problem.code, problem.column),
     )
 }

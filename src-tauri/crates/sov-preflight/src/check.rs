@@ -11,7 +11,9 @@ use crate::header::{self, Header};
 use crate::identity::{parse_sheet_row_number, Target};
 use crate::options::CheckOptions;
 use crate::plan_builder::PlanBuilder;
-use crate::report::{ColumnStatus, FileKind, FileReport, Fix, Preview, Severity, Summary};
+use crate::report::{
+    ColumnStatus, FileKind, FileReport, FileStamp, Fix, Preview, Severity, Summary,
+};
 use crate::source::{self, Layout, Source};
 use crate::upload::UploadPlan;
 use crate::values;
@@ -127,6 +129,8 @@ fn scan_with(
         fixes: Vec::new(),
         preview: Preview::default(),
         blocking: false,
+        // Taken before reading, so an edit made while the file is read is noticed too.
+        stamp: FileStamp::of(path),
     };
     let mut fix_plan = FixPlan {
         legacy_text,

@@ -14,6 +14,7 @@ mod detect;
 mod distance;
 mod duplicates;
 mod error;
+mod every_sheet;
 mod file_in_use;
 mod findings;
 mod fixes;
@@ -35,15 +36,17 @@ use std::path::{Path, PathBuf};
 
 pub use attributes::known_attributes;
 pub use error::PreflightError;
+pub use every_sheet::{check_and_plan_every_sheet, check_every_sheet, check_files_every_sheet};
 pub use file_in_use::is_file_in_use;
 pub use findings::ROW_LIST_LIMIT;
 pub use fixes::apply_fixes;
 pub use mapping::{mapping_csv, ColumnChoice, ColumnMapping, DONT_SEND};
 pub use mapping_store::{header_signature, MappingStore};
 pub use options::{CheckOptions, DEFAULT_ROWS_PER_BATCH};
-pub use problem_list::save_problem_rows;
+pub use problem_list::{problem_rows_page, save_problem_rows, ProblemRow, ProblemRowsPage};
 pub use report::{
-    ColumnReport, ColumnStatus, FileKind, FileReport, Finding, Fix, Preview, Severity, Summary,
+    ColumnReport, ColumnStatus, FileKind, FileReport, FileStamp, Finding, Fix, Preview, Severity,
+    Summary,
 };
 pub use upload::{plan_upload, UploadPart, UploadPlan};
 
@@ -83,6 +86,8 @@ fn check_job(
 /// One file of a job checked and planned in the same read.
 #[derive(Debug)]
 pub struct CheckedFile {
+    /// The file read (for a sheet of a workbook: the workbook; `report.sheet` names the sheet).
+    pub path: PathBuf,
     pub report: FileReport,
     /// Exactly what [`plan_upload`] gives for the file.
     pub plan: Result<UploadPlan, PreflightError>,
@@ -100,6 +105,7 @@ pub fn check_and_plan_files(
         .iter()
         .zip(check_job(paths, options, Some(batch)))
         .map(|(path, (report, plan))| CheckedFile {
+            path: path.clone(),
             report,
             plan: plan.unwrap_or_else(|| plan_upload(path, options, rows_per_batch)),
         })
@@ -137,36 +143,6 @@ pub fn check_files_remembering(
         }
     }
     reports
-}
-
-/// Checks every sheet of a workbook (a sheet per location group, say), each with its own header
-/// row and mapping columns, and buildings updated on two sheets; one report per sheet, in
-/// workbook order. A CSV file or a one-sheet workbook gives one report, as [`check_file`].
-/// To send a sheet, plan it with `options.sheet_for` naming it.
-pub fn check_every_sheet(path: &Path, options: &CheckOptions) -> Vec<FileReport> {
-    let first = check_file(path, options);
-    if first.sheets.len() < 2 {
-        return vec![first];
-    }
-    let mut job = check::JobTargets::default();
-    let sheets = first.sheets.clone();
-    let count = sheets.len();
-    sheets
-        .into_iter()
-        .enumerate()
-        .map(|(position, sheet)| {
-            let mut sheet_options = options.clone();
-            sheet_options
-                .sheet_for
-                .insert(path.to_path_buf(), sheet.clone());
-            let scan = check::scan(path, &sheet_options, &job, None);
-            if position + 1 < count {
-                let name = format!("{}` sheet `{sheet}", scan.report.file_name);
-                job.add(name, scan.targets.into_target_set());
-            }
-            scan.report
-        })
-        .collect()
 }
 
 /// Checks one file on its own.

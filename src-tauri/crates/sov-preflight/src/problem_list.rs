@@ -1,5 +1,6 @@
-//! "Save the list": every row with one kind of problem, written as a CSV file the user can open
-//! in Excel, however many there are (the file is read again; memory stays flat).
+//! "Save the list" and the window's row list: every row with one kind of problem, written as a CSV
+//! file the user can open in Excel or listed a page at a time, however many there are (the file is
+//! read again; memory stays flat).
 
 use std::io::{self, BufWriter, Seek, Write};
 use std::path::Path;
@@ -10,6 +11,7 @@ use crate::error::PreflightError;
 use crate::findings::{Detail, Tap, TapKey};
 use crate::options::CheckOptions;
 use crate::report::Finding;
+use serde::{Deserialize, Serialize};
 
 const HEADING: [&str; 5] = ["Row", "Column", "Value", "Problem", "What to do"];
 
@@ -114,5 +116,88 @@ impl Tap for CsvTap {
         if let Err(error) = result.and_then(|()| self.heading()) {
             self.error.get_or_insert(error);
         }
+    }
+}
+
+/// One row with a kind of problem, as the window's row list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProblemRow {
+    /// The row as Excel numbers it.
+    pub row: Option<u64>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub problem: String,
+    pub what_to_do: String,
+}
+
+/// A page of a problem's rows: `rows` from position `offset` (0 = the first row with it), and how
+/// many rows have the problem in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProblemRowsPage {
+    pub offset: u64,
+    pub total: u64,
+    pub rows: Vec<ProblemRow>,
+}
+
+/// The rows `offset..offset + limit` of `checked` with the problem of `finding` (its code and
+/// column), with their value and words, and the total. The file is read again, so the window can
+/// list every row of a long list a page at a time while memory stays flat.
+pub fn problem_rows_page(
+    checked: &Path,
+    options: &CheckOptions,
+    finding: &Finding,
+    offset: u64,
+    limit: u64,
+) -> ProblemRowsPage {
+    let mut tap = PageTap {
+        offset,
+        limit,
+        seen: 0,
+        rows: Vec::new(),
+    };
+    let key = TapKey {
+        code: finding.code.clone(),
+        column: finding.column.clone(),
+    };
+    let options = CheckOptions {
+        max_findings_per_kind: 1,
+        ..options.clone()
+    };
+    check::scan_tapped(checked, &options, key, &mut tap);
+    ProblemRowsPage {
+        offset,
+        total: tap.seen,
+        rows: tap.rows,
+    }
+}
+
+struct PageTap {
+    offset: u64,
+    limit: u64,
+    seen: u64,
+    rows: Vec<ProblemRow>,
+}
+
+impl Tap for PageTap {
+    fn occurrence(&mut self, row: Option<u64>, column: Option<&str>, detail: Detail) {
+        let position = self.seen;
+        self.seen += 1;
+        if position < self.offset || position - self.offset >= self.limit {
+            return;
+        }
+        self.rows.push(ProblemRow {
+            row,
+            column: column.map(str::to_owned),
+            value: detail.value,
+            problem: detail.message,
+            what_to_do: detail.suggestion,
+        });
+    }
+
+    fn restart(&mut self) {
+        self.seen = 0;
+        self.rows.clear();
     }
 }

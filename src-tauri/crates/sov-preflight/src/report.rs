@@ -168,6 +168,31 @@ pub struct FileReport {
     pub preview: Preview,
     /// True when at least one finding is an error: the file must not be uploaded as is.
     pub blocking: bool,
+    /// The file's size and last change when it was checked, so a file edited afterwards (in
+    /// Excel, say) is noticed before it is sent. `None` when the file could not be looked at.
+    #[serde(default)]
+    pub stamp: Option<FileStamp>,
+}
+
+/// A file's size and modification time (milliseconds since 1970, exact in JavaScript too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FileStamp {
+    pub size: u64,
+    pub modified_ms: u64,
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path` now; `None` when it cannot be looked at (gone, no access).
+    pub fn of(path: &std::path::Path) -> Option<FileStamp> {
+        let metadata = std::fs::metadata(path).ok()?;
+        let modified = metadata.modified().ok()?;
+        let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(FileStamp {
+            size: metadata.len(),
+            modified_ms: u64::try_from(since.as_millis()).ok()?,
+        })
+    }
 }
 
 impl FileReport {

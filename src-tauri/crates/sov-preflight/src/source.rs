@@ -421,6 +421,17 @@ fn text_reader(
     Ok(Box::new(DecodingReader::new(file, decoder)))
 }
 
+/// The sheets of the workbook at `path`, in order; `None` for a file that is not a readable workbook
+/// (a CSV file, say). A sheet listed may still fail to read.
+pub(crate) fn sheet_names(path: &Path) -> Option<Vec<String>> {
+    let Ok(Sniffed::MaybeWorkbook { .. }) = detect::sniff(path) else {
+        return None;
+    };
+    let bytes = std::fs::read(path).ok()?;
+    let workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).ok()?;
+    Some(workbook.sheet_names())
+}
+
 fn open_workbook(
     path: &Path,
     file_name: &str,

@@ -111,6 +111,21 @@ impl UploadPlan {
         &self.path
     }
 
+    /// The same plan with its parts named after `sheet` too ("Acme - North.csv", "Acme - North (part 1
+    /// of 2).csv"), for when several sheets of one workbook are sent.
+    pub(crate) fn named_after_sheet(mut self, sheet: &str) -> Self {
+        let stem = self.path.file_stem().map_or_else(
+            || "corrections".to_owned(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
+        for part in &mut self.parts {
+            if let Some(rest) = part.file_name.strip_prefix(stem.as_str()) {
+                part.file_name = format!("{stem} - {sheet}{rest}");
+            }
+        }
+        self
+    }
+
     pub fn parts(&self) -> &[UploadPart] {
         &self.parts
     }

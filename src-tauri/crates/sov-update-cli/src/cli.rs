@@ -139,6 +139,10 @@ pub struct RunArgs {
     /// files ignore it.
     #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub sheet: Option<String>,
+    /// Send every sheet of each workbook (a sheet per location group, say), each checked with its own
+    /// header row and columns and sent as a file of its own named after the sheet.
+    #[arg(long, conflicts_with = "sheet")]
+    pub all_sheets: bool,
     #[command(flatten)]
     pub mapping: MappingArgs,
     /// Output format to produce (repeatable; see `sov-update formats`).

@@ -52,6 +52,7 @@ fn the_committed_json_schema_matches_the_rust_types() {
     generator.subschema_for::<BuildingsPage>();
     generator.subschema_for::<BuildingDetail>();
     generator.subschema_for::<RevisionComparison>();
+    generator.subschema_for::<sov_preflight::ProblemRowsPage>();
     let definitions = generator.take_definitions(true);
     for name in [
         "JobSnapshot",
@@ -65,6 +66,7 @@ fn the_committed_json_schema_matches_the_rust_types() {
         "BuildingsPage",
         "BuildingDetail",
         "RevisionComparison",
+        "ProblemRowsPage",
     ] {
         assert!(
             definitions.contains_key(name),

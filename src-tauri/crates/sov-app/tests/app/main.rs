@@ -1,8 +1,10 @@
 //! All of sov-app's integration tests in one binary: one link instead of several.
 
 mod buildings;
+mod check_again;
 mod find;
 mod ipc_contract;
 mod job_hub;
 mod mapping_step;
 mod revisions;
+mod row_list;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-fn app(dir: &Path) -> Arc<AppState> {
+pub(crate) fn app(dir: &Path) -> Arc<AppState> {
     Arc::new(AppState::new(
         dir.join("config"),
         Box::new(MemoryStore::default()),
@@ -24,7 +24,7 @@ fn app(dir: &Path) -> Arc<AppState> {
 }
 
 /// Title row, blank row, then `Sheet,Row,Building Name,Year Built,TIV,# Stories,Notes` on row 3.
-fn friendly_file(dir: &Path) -> PathBuf {
+pub(crate) fn friendly_file(dir: &Path) -> PathBuf {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../samples/underwriter/friendly_headers.csv");
     let path = dir.join("Acme corrections.csv");
@@ -33,7 +33,7 @@ fn friendly_file(dir: &Path) -> PathBuf {
 }
 
 /// What the window sends after "Accept the suggestions" and "Skip this column" for Notes.
-fn accepted(report: &FileReport) -> BTreeMap<String, String> {
+pub(crate) fn accepted(report: &FileReport) -> BTreeMap<String, String> {
     report
         .columns
         .iter()
@@ -169,7 +169,7 @@ async fn save_the_list_writes_every_row_of_a_problem_and_says_when_the_problem_i
     );
 }
 
-struct QuietHost;
+pub(crate) struct QuietHost;
 
 impl Host for QuietHost {
     fn window_focused(&self) -> bool {
@@ -180,7 +180,7 @@ impl Host for QuietHost {
 }
 
 #[derive(Clone, Default)]
-struct Recording(Arc<Mutex<Vec<JobSnapshot>>>);
+pub(crate) struct Recording(pub(crate) Arc<Mutex<Vec<JobSnapshot>>>);
 
 impl JobSubscriber for Recording {
     fn send(&self, snapshot: &JobSnapshot) -> bool {

@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use sov_preflight::{check_file, save_problem_rows, CheckOptions, ROW_LIST_LIMIT};
+use sov_preflight::{
+    check_file, problem_rows_page, save_problem_rows, CheckOptions, ROW_LIST_LIMIT,
+};
 
 /// 40 buildings; rows 3, 5, 7, … (30 of them, some past row 40) have a year in the future or
 /// a stray letter, as a long list typed by hand does.
@@ -113,4 +115,63 @@ fn a_list_that_cannot_be_written_is_an_error_and_leaves_nothing() {
     let error = save_problem_rows(&path, &options, &report.findings[0], &out).unwrap_err();
     assert!(error.to_string().contains("rows.csv"), "{error}");
     assert!(!out.exists());
+}
+
+#[test]
+fn the_row_list_pages_through_every_row_with_its_value_and_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bad_rows) = thirty_problems(dir.path());
+    let options = CheckOptions::default();
+    let finding = check_file(&path, &options).findings.remove(0);
+    let first = problem_rows_page(&path, &options, &finding, 0, 20);
+    assert_eq!(first.total, 30);
+    assert_eq!(first.rows.len(), 20);
+    let second = problem_rows_page(&path, &options, &finding, 20, 20);
+    assert_eq!(second.offset, 20);
+    assert_eq!(second.rows.len(), 10, "the last page holds the rest");
+    let listed: Vec<u64> = first
+        .rows
+        .iter()
+        .chain(&second.rows)
+        .map(|row| row.row.unwrap())
+        .collect();
+    assert_eq!(listed, bad_rows, "every row, in file order, once");
+    let row = &second.rows[9];
+    assert_eq!(row.column.as_deref(), Some("const__bldg_year_built"));
+    assert_eq!(row.value.as_deref(), Some("3020"));
+    assert!(row.problem.starts_with("Row 61, column"), "{}", row.problem);
+    assert!(row.what_to_do.contains("year built"), "{}", row.what_to_do);
+    assert!(problem_rows_page(&path, &options, &finding, 30, 20)
+        .rows
+        .is_empty());
+}
+
+#[test]
+fn each_row_of_an_amount_list_says_its_own_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("amounts.csv");
+    std::fs::write(
+        &path,
+        "item_key,limits__building_value\nk1,\"$1,200,000\"\nk2,$3.5M\n",
+    )
+    .unwrap();
+    let options = CheckOptions::default();
+    let report = check_file(&path, &options);
+    let finding = report
+        .findings
+        .iter()
+        .find(|finding| finding.code == "amount_with_symbols")
+        .unwrap();
+    let page = problem_rows_page(&path, &options, finding, 0, 100);
+    assert_eq!(page.total, 2);
+    assert!(
+        page.rows[0].what_to_do.contains("1200000"),
+        "{:?}",
+        page.rows[0]
+    );
+    assert!(
+        page.rows[1].what_to_do.contains("3500000"),
+        "{:?}",
+        page.rows[1]
+    );
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use sov_preflight::{check_every_sheet, check_files, ColumnStatus};
+use sov_preflight::{check_files, check_files_every_sheet, ColumnStatus};
 
 use crate::cli::CheckArgs;
 use crate::exit_code;
@@ -22,10 +22,7 @@ pub async fn check(args: CheckArgs, out: &Output) -> u8 {
     let all_sheets = args.all_sheets;
     let reports = match tokio::task::spawn_blocking(move || {
         if all_sheets {
-            files
-                .iter()
-                .flat_map(|path| check_every_sheet(path, &options))
-                .collect()
+            check_files_every_sheet(&files, &options)
         } else {
             check_files(&files, &options)
         }

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sov_preflight::{
-    check_and_plan_files, CheckOptions, CheckedFile, ColumnChoice, Severity, UploadPlan,
+    check_and_plan_every_sheet, check_and_plan_files, CheckOptions, CheckedFile, ColumnChoice,
+    FileReport, Severity, UploadPlan,
 };
 use sov_update::download::{create_run_folder, local_now};
 use sov_update::{
@@ -84,11 +85,10 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
         Some(to_send) => to_send.files.clone(),
         None => args.files.clone(),
     };
-    let upload_plans =
-        match preflight(&files, &options, args.override_preflight, out, interrupt).await {
-            Ok(plans) => plans,
-            Err(blocked) => return blocked,
-        };
+    let (files, upload_plans) = match preflight(&files, &options, &args, out, interrupt).await {
+        Ok(Planned { files, plans }) => (files, plans),
+        Err(blocked) => return blocked,
+    };
     let download_dir = match download_dir(args.out.as_deref()) {
         Ok(dir) => dir,
         Err(failure) => return fail(out, COMMAND, failure.exit_code, failure.error),
@@ -133,7 +133,8 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
         upload_plans,
         delegate_to_team: args.delegate_to_team.clone(),
         save_outputs: !args.no_write,
-        // The same sheet for every file, should the engine read one again; CSV files ignore it.
+        // The same sheet for every file, should the engine read one again; CSV files ignore it. With
+        // --all-sheets every sheet has its plan (checked above), so the engine reads none again.
         sheets: match &args.sheet {
             Some(sheet) => files
                 .iter()
@@ -245,21 +246,34 @@ fn nothing_to_send(out: &Output, args: &RunArgs) -> u8 {
     code
 }
 
-/// Checks every file first, planning its upload in the same read; a blocking problem ends the
-/// command (with its exit code) before anything is sent, unless `override_blocking`. The plans go
-/// to the job; `None` when a file could not be planned, so the engine plans it again and reports why.
+/// What the job sends: a file per entry (with --all-sheets, a workbook once per sheet) and its plan.
+struct Planned {
+    files: Vec<PathBuf>,
+    /// `None` when a file could not be planned, so the engine plans it again and reports why.
+    plans: Option<Vec<Arc<UploadPlan>>>,
+}
+
+/// Checks every file (with --all-sheets, every sheet) first, planning its upload in the same read;
+/// a blocking problem ends the command (with its exit code) before anything is sent, unless
+/// --override-preflight. The plans go to the job.
 async fn preflight(
     files: &[PathBuf],
     options: &CheckOptions,
-    override_blocking: bool,
+    args: &RunArgs,
     out: &Output,
     interrupt: &Interrupt,
-) -> Result<Option<Vec<Arc<UploadPlan>>>, u8> {
+) -> Result<Planned, u8> {
     let paths = files.to_vec();
     let options = options.clone();
+    let all_sheets = args.all_sheets;
     // The job uses the default batch size too (`JobSpec::rows_per_batch` is `None`).
-    let checking =
-        tokio::task::spawn_blocking(move || check_and_plan_files(&paths, &options, None));
+    let checking = tokio::task::spawn_blocking(move || {
+        if all_sheets {
+            check_and_plan_every_sheet(&paths, &options, None)
+        } else {
+            check_and_plan_files(&paths, &options, None)
+        }
+    });
     let checked: Vec<CheckedFile> = tokio::select! {
         checked = checking => match checked {
             Ok(checked) => checked,
@@ -273,6 +287,7 @@ async fn preflight(
             return Err(fail(out, COMMAND, exit_code::CANCELLED, error));
         }
     };
+    let files: Vec<PathBuf> = checked.iter().map(|file| file.path.clone()).collect();
     let (reports, plans): (Vec<_>, Vec<_>) = checked
         .into_iter()
         .map(|file| (file.report, file.plan))
@@ -285,20 +300,51 @@ async fn preflight(
             });
         }
     }
+    if let Some(blocked) = reports.iter().find(|r| r.blocking) {
+        if !args.override_preflight {
+            return Err(refuse_blocked(blocked, all_sheets, out));
+        }
+        out.note(&format!(
+            "Sending {} anyway (--override-preflight): SOV Fixer decides whether to accept it.",
+            table_name(blocked, all_sheets)
+        ));
+    }
+    if all_sheets {
+        // The engine would read a workbook's first sheet again for a sheet it has no plan for: a sheet
+        // that cannot be planned stops the command here instead (a CSV file is planned again as usual).
+        let unplanned = reports
+            .iter()
+            .zip(&plans)
+            .filter(|(report, _)| report.sheet.is_some())
+            .find_map(|(report, plan)| plan.as_ref().err().map(|error| (report, error)));
+        if let Some((report, error)) = unplanned {
+            let error = ErrorInfo::local(
+                "file_error",
+                format!(
+                    "{} cannot be sent ({error}). Nothing was sent. Open the workbook in Excel, save it again, or send its other sheets with --sheet.",
+                    table_name(report, true)
+                ),
+            );
+            return Err(fail(out, COMMAND, exit_code::UNEXPECTED, error));
+        }
+    }
     let plans = plans
         .into_iter()
         .map(|plan| plan.ok().map(Arc::new))
         .collect();
-    let Some(blocked) = reports.iter().find(|r| r.blocking) else {
-        return Ok(plans);
-    };
-    if override_blocking {
-        out.note(&format!(
-            "Sending {} anyway (--override-preflight): SOV Fixer decides whether to accept it.",
-            blocked.file_name
-        ));
-        return Ok(plans);
+    Ok(Planned { files, plans })
+}
+
+/// "Acme.xlsx", or with --all-sheets "Acme.xlsx, sheet `South`" for a sheet of a workbook.
+fn table_name(report: &FileReport, all_sheets: bool) -> String {
+    match (&report.sheet, all_sheets) {
+        (Some(sheet), true) => format!("{}, sheet `{sheet}`", report.file_name),
+        _ => report.file_name.clone(),
     }
+}
+
+/// The command's end for a file with a blocking problem: its first errors, and exit code 3.
+fn refuse_blocked(blocked: &FileReport, all_sheets: bool, out: &Output) -> u8 {
     let problems: Vec<String> = blocked
         .findings
         .iter()
@@ -311,18 +357,18 @@ async fn preflight(
         .collect();
     let error = UpdateError::new(
         ErrorKind::PreflightBlocked {
-            file: blocked.file_name.clone(),
+            file: table_name(blocked, all_sheets),
             problems,
             fix_offered: blocked.problem_fixes().next().is_some(),
         },
         format!("pre-flight check of {} found blocking errors", blocked.path),
     );
-    Err(fail(
+    fail(
         out,
         COMMAND,
         exit_code::PREFLIGHT_BLOCKED,
         ErrorInfo::from_update_error(&error, None),
-    ))
+    )
 }
 
 /// The human line of an output listed but not saved: name, description and URL, tab-separated
