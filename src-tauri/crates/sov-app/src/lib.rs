@@ -51,8 +51,8 @@ pub use mapping::{
 };
 pub use notify::notification_text;
 pub use preferences::Preferences;
-pub use revisions::{RevisionChange, RevisionComparison, COMPARISON_LIST_LIMIT};
 pub use recheck::changed_since_checked;
+pub use revisions::{RevisionChange, RevisionComparison, COMPARISON_LIST_LIMIT};
 pub use secrets::{MemoryStore, SecretError, SecretStore};
 pub use settings::Settings;
 pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};
