@@ -17,7 +17,10 @@ async function running(app, snapshot) {
 
 const SCREENS = {
   connect: { setup: async () => {} },
-  "key-saved": { options: { settings: { has_key: true, key_source: "keychain" } }, setup: async () => {} },
+  "key-saved": {
+    options: { settings: { has_key: true, key_source: "keychain", recent_sov_ids: ["s-keystone", "s-cedar-ridge"] } },
+    setup: (app) => app.byTestId("sov-recent-choice").nth(1).waitFor(),
+  },
   ready: {
     setup: async (app) => {
       await prepareDemoUpdate(app);

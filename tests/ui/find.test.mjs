@@ -280,3 +280,27 @@ test("a slow answer to an earlier search never replaces the answer to a later on
   await app.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   assert.deepEqual(await shownIds(app), ["s-acme-2025", "s-acme-logistics"]);
 });
+
+test("the SOVs last updated from this computer are offered by name before typing, and one is chosen in a click", async () => {
+  const app = await openApp({
+    settings: { has_key: true, key_source: "keychain", recent_sov_ids: ["s-keystone", "s-no-longer-there", "s-atlas-freight", "s-cedar-ridge"] },
+  });
+  const { page, byTestId } = app;
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="sov-recent-choice"]').length === 2);
+  // One SOV Fixer no longer lists and one that cannot be chosen (its spreadsheet could not be read) are left out.
+  assert.deepEqual(await byTestId("sov-recent-choice").allInnerTexts(), [
+    "Keystone Retail Partners · Keystone Retail 2026 renewal.xlsx",
+    "Cedar Ridge Apartments LP · Cedar Ridge SOV 2026.xlsx",
+  ]);
+  assert.equal(await byTestId("sov-recent").locator("h3").innerText(), "Your recent SOVs");
+
+  // Typing hides them; clearing the search offers them again.
+  await byTestId("sov-search").fill("ced");
+  await byTestId("sov-recent").waitFor({ state: "hidden" });
+  await byTestId("sov-search").press("Escape");
+  await byTestId("sov-recent").waitFor({ state: "visible" });
+
+  await byTestId("sov-recent-choice").nth(1).click();
+  await waitForChosenSov(app, "s-cedar-ridge");
+  assert.equal(await byTestId("sov-card-title").innerText(), "Cedar Ridge Apartments LP");
+});

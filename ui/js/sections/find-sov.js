@@ -22,6 +22,9 @@ export const STATUS_CHOICES = [
 const OFFLINE_CODES = ["network_unreachable", "timed_out"];
 const REFUSAL_CODES = ["credentials_rejected", "rate_limited", "server_error", "invalid_input", "not_found"];
 
+// Recent SOVs offered before typing: each is one question to SOV Fixer, so only the latest few.
+const MAX_RECENT_SHOWN = 5;
+
 // Long enough not to search on every key of a name being typed, short enough to feel immediate.
 export const SEARCH_DELAY_MS = 250;
 
@@ -44,6 +47,15 @@ export function mountFindSov(container) {
     { id: "sov-status-filter", testid: "sov-status-filter" },
     ...STATUS_CHOICES.map(([value, label]) => h("option", { value }, label)),
   );
+  // The SOVs this person last sent updates for, offered before anything is typed.
+  const recentList = h("ul", { class: "find-recent-list" });
+  const recent = h(
+    "div",
+    { class: "find-recent", testid: "sov-recent", hidden: true },
+    h("h3", { id: "sov-recent-label", class: "find-recent-title" }, "Your recent SOVs"),
+    recentList,
+  );
+  recentList.setAttribute("aria-labelledby", "sov-recent-label");
   const status = h("p", { class: "find-status", id: "sov-search-status", testid: "sov-search-status" });
   const errorArea = h("div", { class: "error-area", testid: "sov-search-error-area" });
   const caption = h("p", { class: "visually-hidden", id: "sov-results-label" }, "SOVs found, newest first");
@@ -86,6 +98,7 @@ export function mountFindSov(container) {
     search,
     h("div", { class: "find-filter" }, h("label", { for: "sov-status-filter" }, "Status"), statusFilter),
     h("p", { class: "hint", id: "sov-search-hint" }, "Type part of the insured's name or of the spreadsheet's name. Use the arrow keys to move through the results and Enter to choose."),
+    recent,
     status,
     errorArea,
     caption,
@@ -115,6 +128,8 @@ export function mountFindSov(container) {
   let lastQuery = null;
   let shownId = "";
   let connectionKey = "";
+  let recentSeq = 0;
+  let recentKey = "";
 
   // `reveal`: scroll the option into view (only when the keyboard moved it; a new page never scrolls the window).
   const setActive = (index, reveal = false) => {
@@ -143,6 +158,36 @@ export function mountFindSov(container) {
     // The search box is hidden now: keep the keyboard where the choice is shown.
     change.focus();
     loadDetails(sov.id);
+  };
+
+  // Each recent id is asked about (its name, file and whether it can still be chosen); one SOV Fixer no longer
+  // lists, or that cannot be asked about now, is left out rather than shown as a bare id.
+  const loadRecent = async (ids) => {
+    const seq = ++recentSeq;
+    const answers = await Promise.allSettled(ids.slice(0, MAX_RECENT_SHOWN).map((id) => api.sovDetails(id)));
+    if (seq !== recentSeq) return;
+    const sovs = answers.filter((answer) => answer.status === "fulfilled" && !answer.value.sov.not_choosable_reason).map((answer) => answer.value.sov);
+    recentList.replaceChildren(
+      ...sovs.map((sov) =>
+        h(
+          "li",
+          {},
+          h("button", {
+            type: "button",
+            class: "button button-small find-recent-choice",
+            testid: "sov-recent-choice",
+            "data-sov-id": sov.id,
+            text: [nameOf(sov), sov.file_name].filter(Boolean).join(" · "),
+            onclick: () => choose(sov),
+          }),
+        ),
+      ),
+    );
+    showRecent();
+  };
+
+  const showRecent = () => {
+    recent.hidden = recentList.childElementCount === 0 || search.value.trim() !== "";
   };
 
   const renderResults = () => {
@@ -314,7 +359,10 @@ export function mountFindSov(container) {
     search.focus();
     if (!lastQuery) runSearch(currentQuery());
   });
-  search.addEventListener("input", searchSoon);
+  search.addEventListener("input", () => {
+    showRecent();
+    searchSoon();
+  });
   search.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
@@ -326,6 +374,7 @@ export function mountFindSov(container) {
     } else if (event.key === "Escape" && search.value) {
       event.preventDefault();
       search.value = "";
+      showRecent();
       window.clearTimeout(timer);
       runSearch(currentQuery());
     }
@@ -353,6 +402,14 @@ export function mountFindSov(container) {
       connectionKey = key;
       lastQuery = null;
       if (connected && !state.sovId) runSearch(currentQuery());
+    }
+    const recentIds = connected ? settings.recent_sov_ids || [] : [];
+    if (`${key}|${recentIds.join(",")}` !== recentKey) {
+      recentKey = `${key}|${recentIds.join(",")}`;
+      recentList.replaceChildren();
+      showRecent();
+      if (recentIds.length > 0) loadRecent(recentIds);
+      else recentSeq += 1;
     }
     // An SOV chosen elsewhere (the demo, a job picked up again, a cleared form) shows here too.
     if (state.sovId !== shownId) {
