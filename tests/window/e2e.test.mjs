@@ -1,6 +1,6 @@
 // Drives the real SOV Updater window (WebKitGTK through tauri-driver) as a person would, against the demo
 // server inside the app: native file dialog, native drag-and-drop, a blocked file, a workbook with friendly headers through the mapping step, a run to the end with the
-// files checked on disk, a failure with its details and Retry, Cancel, Recent updates, About, and closing the window. Needs an X display
+// changes confirmed against the new data and the files checked on disk, a failure with its details and Retry, Cancel, Recent updates, About, and closing the window. Needs an X display
 // (run under xvfb-run); saves a screenshot of each screen in test-output/window/.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -203,8 +203,18 @@ describe("the real window", () => {
     await screenshot(app, "04-running", { scrollTo: "step-run" });
 
     await waitFor(app, visible("step-downloads"), "the list of new files", RUN_WAIT_MS);
+    // Then each change asked for is checked against SOV Fixer's new data, and the report joins the new files.
+    await waitFor(app, visible("what-changed"), "what the update changed", RUN_WAIT_MS);
+    assert.match(await textOf(app, "what-changed"), /^What changed \(revision \d+ → \d+\)/);
+    assert.match(await textOf(app, "changes-confirmed"), /^[1-9]\d* changes? you asked for (is|are) confirmed in SOV Fixer's new data\.$/);
+    assert.equal(await app.session.execute(`return ${visible("changes-not-applied")};`), false, "a change shown as not applied");
+    await waitFor(app, visible("open-change-report"), "the change report");
     await screenshot(app, "05-done", { scrollTo: "step-downloads", block: "end" });
     await assertOutputsOnDiskAsShown();
+    const listed = await app.session.execute(
+      "return [...document.querySelectorAll('[data-testid=\"step-downloads\"] [data-testid=\"output-meta\"]')].map((n) => n.textContent);",
+    );
+    assert.ok(listed.some((meta) => meta.startsWith("Change report")), `the change report is not among the new files: ${listed.join(", ")}`);
   });
 
   windowTest("a failed download shows a plain message with details, and Retry finishes the job", async () => {

@@ -109,6 +109,9 @@ pub struct FinishedUpdate {
     pub output_formats: Vec<String>,
     /// Where the change report goes; `None` compares without saving one.
     pub report_folder: Option<PathBuf>,
+    /// The insured the update named (its `extra_data`), which names its outputs too, so the report sits beside
+    /// them under the same name; `None` takes SOV Fixer's.
+    pub insured_name: Option<String>,
 }
 
 /// Compares the revision `update` made with the one it was based on, against the corrections sent, and
@@ -137,7 +140,15 @@ pub async fn compare_update(
     let from_path = source
         .fetch_revision(&update.sov_id, from_revision, cancel)
         .await?;
-    let insured = insured_of(source, &update.sov_id).await;
+    let named = update
+        .insured_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty());
+    let insured = match named {
+        Some(name) => name.to_owned(),
+        None => insured_of(source, &update.sov_id).await,
+    };
     let update = update.clone();
     blocking(move || {
         let from = read_buildings(&from_path)?;

@@ -120,6 +120,13 @@ impl ChangeCheck {
             plans: self.plans().await?,
             saved_outputs: self.saved_outputs(outcome),
             output_formats: self.spec.start.output_formats.clone(),
+            insured_name: self
+                .spec
+                .start
+                .extra_data
+                .get("insured_name")
+                .and_then(|name| name.as_str())
+                .map(str::to_owned),
             report_folder: kept_report
                 .is_none()
                 .then(|| self.spec.download_dir.clone()),

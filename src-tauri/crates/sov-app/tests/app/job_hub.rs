@@ -241,7 +241,7 @@ async fn rows_the_server_did_not_apply_reach_the_window_the_notification_and_rec
     let host = Arc::new(RecordingHost::default());
     let request = serde_json::from_value(json!({
         "sovId": demo.sov_id, "files": [corrections], "outputFormats": ["JSON"],
-        "downloadDir": dir.path().join("out")
+        "extraData": {"insured_name": "Renamed Co"}, "downloadDir": dir.path().join("out")
     }))
     .unwrap();
     let recording = Recording::default();
@@ -466,7 +466,7 @@ async fn what_the_update_changed_reaches_the_window_and_stays_in_recent_updates(
     let host = Arc::new(RecordingHost::default());
     let request = serde_json::from_value(json!({
         "sovId": demo.sov_id, "files": [corrections], "outputFormats": ["JSON"],
-        "downloadDir": dir.path().join("out")
+        "extraData": {"insured_name": "Renamed Co"}, "downloadDir": dir.path().join("out")
     }))
     .unwrap();
     let recording = Recording::default();
@@ -493,6 +493,12 @@ async fn what_the_update_changed_reaches_the_window_and_stays_in_recent_updates(
         report.parent(),
         Some(outputs_folder),
         "beside the new files"
+    );
+    let report_name = report.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        report_name.starts_with("Renamed Co change report ")
+            && end.outputs[0].filename.starts_with("Renamed Co"),
+        "named after the insured the update named, as its outputs are: {report_name}"
     );
 
     // Listed among the new files, opened like them.

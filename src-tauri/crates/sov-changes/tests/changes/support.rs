@@ -112,6 +112,7 @@ pub async fn update(
         saved_outputs: outcome.outputs,
         output_formats: formats,
         report_folder: Some(out.to_owned()),
+        insured_name: None,
     }
 }
 

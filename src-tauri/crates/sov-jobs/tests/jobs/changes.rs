@@ -41,8 +41,8 @@ async fn a_finished_job_carries_and_records_what_changed_with_the_report_beside_
             .file_name()
             .unwrap()
             .to_string_lossy()
-            .starts_with("Harbor Point Properties LLC change report "),
-        "named after the SOV's insured: {report:?}"
+            .starts_with("Acme Corp change report "),
+        "named after the insured the update named, as its outputs are: {report:?}"
     );
 
     let recorded = setup.job(&job_id).changes.expect("the history keeps them");

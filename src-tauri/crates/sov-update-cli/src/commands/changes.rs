@@ -51,6 +51,7 @@ pub async fn check_changes(
         saved_outputs: outcome.outputs.clone(),
         output_formats: sent.output_formats.to_vec(),
         report_folder: Some(sent.out_dir.to_path_buf()),
+        insured_name: None,
     };
     let source = CurrentDataSource::new(
         client.clone(),
