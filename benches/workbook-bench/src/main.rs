@@ -109,6 +109,7 @@ fn generate(dir: &Path, count: usize, attribute_count: usize) -> Result<()> {
 }
 
 /// Changes three cells in every 100th row, re-sorts the rows (descending) and keeps the hidden sheet as it was.
+/// Saved with a shared string table, as Excel and LibreOffice save a workbook (not with inline strings).
 fn edit_like_a_user(bytes: &[u8], out: &Path) -> Result<usize> {
     let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))?;
     let mut output = rust_xlsxwriter::Workbook::new();
@@ -136,7 +137,7 @@ fn edit_like_a_user(bytes: &[u8], out: &Path) -> Result<usize> {
             rows.reverse();
             rows.insert(0, header);
         }
-        let sheet = output.add_worksheet_with_constant_memory()?;
+        let sheet = output.add_worksheet_with_low_memory()?;
         sheet.set_name(&name)?;
         sheet.set_hidden(sheet_index > 0);
         for (row, cells) in rows.iter().enumerate() {
