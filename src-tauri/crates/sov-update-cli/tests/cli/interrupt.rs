@@ -1,7 +1,8 @@
 //! Ctrl-C (SIGINT; SIGTERM alike) during upload, processing and download: exit 130, no partial files, the update
 //! id printed, and (once the update was started) `status --wait --download` completes the job.
 //! Unix only: each test signals one child process, which Windows has no way to do for Ctrl-C (a console control
-//! event reaches every process of the console, the test runner included); see `crate::support::interrupt`.
+//! event reaches every process of the console, the test runner included); see `crate::support::interrupt`. The
+//! Windows counterpart is tests/windows/ctrl-c.sh, which gives the CLI a console of its own and presses Ctrl-C there.
 #![cfg(unix)]
 #![allow(clippy::unwrap_used)]
 
