@@ -3,7 +3,9 @@
 //! the shell can do (notifications, events to the window, progress channels, the OS keychain) comes in through
 //! [`Host`], [`JobSubscriber`] and [`SecretStore`], so everything here is tested without a desktop.
 
+mod changes_upload;
 mod connection;
+mod current;
 mod demo;
 mod demo_server;
 mod files;
@@ -16,6 +18,7 @@ mod keys;
 mod mapping;
 mod notify;
 mod preferences;
+mod preview;
 mod resume;
 mod secrets;
 mod settings;
@@ -23,7 +26,9 @@ mod snapshot;
 mod state;
 #[cfg(all(test, windows))]
 mod windows_downloads_tests;
+mod workbook;
 
+pub use changes_upload::{KeepValue, StaleDecision};
 pub use connection::ConnectionCheck;
 pub use demo::{DemoSovView, DemoStarted};
 pub use demo_server::{DemoEndpoint, DemoSlot};
@@ -43,11 +48,15 @@ pub use mapping::{
 };
 pub use notify::notification_text;
 pub use preferences::Preferences;
+pub use preview::{
+    BuildingChanges, CellNote, ChangeView, FilePreview, SentAs, StaleView, UnmatchedView,
+};
 pub use secrets::{MemoryStore, SecretError, SecretStore};
 pub use settings::Settings;
 pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};
 pub use sov_error::{AppError, Code};
 pub use state::AppState;
+pub use workbook::{SavedWorkbook, WorkbookColumns};
 
 /// Every fallible operation here ends in the one error shape the window knows.
 pub type AppResult<T> = Result<T, AppError>;

@@ -81,11 +81,21 @@ impl AppState {
                 // the history so none is downloaded twice.
                 let runner = Arc::new(
                     JobRunner::new(Arc::clone(&store))
-                        .with_change_check(self.history_dir.join("current-data")),
+                        .with_change_check(self.current_data_dir()),
                 );
                 Some(History { store, runner })
             })
             .as_ref()
+    }
+
+    /// Where fetched revisions of SOVs are kept (one folder per server inside).
+    pub(crate) fn current_data_dir(&self) -> PathBuf {
+        self.history_dir.join("current-data")
+    }
+
+    /// Where the changes-only files Start sent are kept, so Retry can send them again.
+    pub(crate) fn sent_changes_dir(&self) -> PathBuf {
+        self.history_dir.join("sent-changes")
     }
 
     /// The history store, for tests and tools that look at what was recorded.

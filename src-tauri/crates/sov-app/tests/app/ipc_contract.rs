@@ -7,8 +7,8 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 use sov_app::{
-    AppError, AppState, Code, HistoryDetail, HistoryEntry, JobSnapshot, MemoryStore, SecretError,
-    SecretStore, Settings, SovDetails, SovSearchPage,
+    AppError, AppState, Code, FilePreview, HistoryDetail, HistoryEntry, JobSnapshot, MemoryStore,
+    SavedWorkbook, SecretError, SecretStore, Settings, SovDetails, SovSearchPage,
 };
 use sov_history::ResumePoint;
 use sov_jobs::{ChangedInput, InputProblem, JobsError};
@@ -48,6 +48,8 @@ fn the_committed_json_schema_matches_the_rust_types() {
     generator.subschema_for::<AppError>();
     generator.subschema_for::<SovSearchPage>();
     generator.subschema_for::<SovDetails>();
+    generator.subschema_for::<SavedWorkbook>();
+    generator.subschema_for::<FilePreview>();
     let definitions = generator.take_definitions(true);
     for name in [
         "JobSnapshot",
@@ -58,6 +60,8 @@ fn the_committed_json_schema_matches_the_rust_types() {
         "AppError",
         "SovSearchPage",
         "SovDetails",
+        "SavedWorkbook",
+        "FilePreview",
     ] {
         assert!(
             definitions.contains_key(name),

@@ -4,3 +4,4 @@ mod find;
 mod ipc_contract;
 mod job_hub;
 mod mapping_step;
+mod round_trip;
