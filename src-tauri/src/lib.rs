@@ -14,6 +14,7 @@ mod commands {
     pub mod find;
     pub mod history;
     pub mod jobs;
+    pub mod roundtrip;
     pub mod settings;
 }
 
@@ -66,6 +67,9 @@ pub fn builder<R: tauri::Runtime>(
             commands::desktop::pick_folder,
             commands::desktop::open_path,
             commands::desktop::reveal_path,
+            // The Excel round trip (issue 14).
+            commands::roundtrip::corrections_workbook,
+            commands::roundtrip::preview_files,
         ])
 }
 

@@ -7,6 +7,7 @@ import { plural } from "../format.js";
 import { pickedSheets, store } from "../store.js";
 import { fileCard } from "./file-card.js";
 import { attributes, chosenHeaderRows, chosenMapping, fileMapping, needsMapping } from "./mapping.js";
+import { mountPreview } from "./preview.js";
 
 export function mountFiles() {
   const chooseButton = h("button", {
@@ -44,6 +45,7 @@ export function mountFiles() {
   const errorArea = h("div", { class: "error-area", id: "files-error" });
   const list = h("div", { class: "file-list", id: "file-list", testid: "file-list" });
   byId("files-body").append(dropZone, status, errorArea, list);
+  mountPreview(byId("files-body"));
 
   let rendered = null;
   store.subscribe((state) => {
