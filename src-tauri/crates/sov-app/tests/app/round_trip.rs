@@ -530,3 +530,129 @@ async fn a_file_that_is_not_corrections_is_named_unreadable_in_the_preview() {
     assert!(message.contains("notes.csv"), "{message}");
     assert_eq!(preview.change_count, 0);
 }
+
+/// (sheet row, attribute, value) of every filled cell of the uploaded corrections CSV, sorted.
+fn sent_cells(body: &str) -> Vec<(String, String, String)> {
+    let mut lines = body
+        .lines()
+        .skip_while(|line| !line.starts_with("sheet_name,"));
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let mut cells: Vec<(String, String, String)> = lines
+        .take_while(|line| line.starts_with("Sheet1,"))
+        .flat_map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            let row = fields[1].to_owned();
+            header
+                .iter()
+                .zip(fields)
+                .skip(2)
+                .filter(|(_, value)| !value.is_empty())
+                .map(move |(attribute, value)| {
+                    (row.clone(), (*attribute).to_owned(), value.to_owned())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    cells.sort();
+    cells
+}
+
+/// Edits `input` in LibreOffice Calc (headless, Python-UNO; sov-compare's script) and returns the xlsx it saved.
+fn edit_in_libreoffice(input: &Path, out_dir: &Path, spec: &serde_json::Value) -> PathBuf {
+    let spec_path = out_dir.join("spec.json");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../sov-compare/tests/libreoffice/edit_workbook.py");
+    // Debian's Python is the one with the `uno` module.
+    let output = std::process::Command::new("/usr/bin/python3")
+        .arg(script)
+        .arg(input)
+        .arg(out_dir)
+        .arg(&spec_path)
+        .output()
+        .expect("LibreOffice and Python-UNO are installed by scripts/install-deps --test");
+    assert!(
+        output.status.success(),
+        "LibreOffice script failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out_dir.join("edited.xlsx")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs LibreOffice and Python-UNO (scripts/install-deps --test): run by scripts/test"]
+async fn three_cells_changed_in_libreoffice_are_exactly_what_the_preview_shows_and_start_sends() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo(&dir).await;
+    let control = demo.state.demo.control().await.unwrap();
+    control.set_record_bodies(true);
+    let made = demo
+        .state
+        .corrections_workbook(&demo.sov_id, WorkbookColumns::Default)
+        .await
+        .unwrap();
+    let office = dir.path().join("libreoffice");
+    std::fs::create_dir_all(&office).unwrap();
+    // As an underwriter would: three values corrected, the rows re-sorted, a column hidden.
+    let spec = json!({
+        "edits": [
+            {"item_key": ROW_2, "header": "Year built", "value": 1972},
+            {"item_key": ROW_2, "header": "Roof covering", "value": "Metal"},
+            {"item_key": ROW_3, "header": "Building value", "value": 250_000},
+        ],
+        "sort_by": "Row", "descending": true,
+        "hide": "Street",
+    });
+    let edited = edit_in_libreoffice(&made.path, &office, &spec);
+
+    let preview = &demo
+        .state
+        .preview_files(&demo.sov_id, std::slice::from_ref(&edited))
+        .await
+        .unwrap()[0];
+    assert_eq!(preview.sent_as, SentAs::ChangesOnly);
+    assert!(!preview.blocked && preview.flags.is_empty(), "{preview:?}");
+    assert_eq!(preview.summary, "2 buildings change, 3 values.");
+    let mut shown = changes(preview);
+    shown.sort();
+    let tower = "Lincoln Road Tower, 1111 Lincoln Rd, Miami Beach".to_owned();
+    let offices = "Capitol Hill Offices, 1600 Pennsylvania Ave SE, Washington".to_owned();
+    assert_eq!(
+        shown,
+        [
+            (
+                offices,
+                "Building value".into(),
+                Some("200000".into()),
+                "250000".into()
+            ),
+            (
+                tower.clone(),
+                "Roof covering".into(),
+                Some("Built-up".into()),
+                "Metal".into()
+            ),
+            (
+                tower,
+                "Year built".into(),
+                Some("1969".into()),
+                "1972".into()
+            ),
+        ]
+    );
+
+    let end = run(&demo, start_request(&demo, &[&edited], json!({}))).await;
+    assert_eq!(end.phase, Phase::Done, "{end:?}");
+    let bodies = uploaded(&demo).await;
+    assert_eq!(bodies.len(), 1, "one upload");
+    assert_eq!(
+        sent_cells(&bodies[0]),
+        [
+            ("2".into(), "const__bldg_year_built".into(), "1972".into()),
+            ("2".into(), "const__roof_covering".into(), "Metal".into()),
+            ("3".into(), "limits__building_value".into(), "250000".into()),
+        ],
+        "exactly the three changed cells are sent: {}",
+        bodies[0]
+    );
+}
