@@ -232,7 +232,7 @@ test("a preview that could not be made says so, blocks Start, and Try again make
   await byTestId("preview-error").waitFor();
   assert.equal(await byTestId("preview-error-message").innerText(), fixtures.appError("server_error").message);
   assert.equal(await byTestId("start").isDisabled(), true);
-  assert.match(await byTestId("start-reason").innerText(), /The preview of your changes could not be made\. Use “Try again” in step 3\./);
+  assert.match(await byTestId("start-reason").innerText(), /The preview of your changes could not be made\. Use “Try again” in step 3, or send the files as they are/);
 
   fail = false;
   await byTestId("preview-retry").click();
@@ -271,4 +271,21 @@ test("the preview is readable at the smallest window size and has no accessibili
   const overflow = await app.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(overflow, 0, "nothing pushes the window sideways");
   assert.deepEqual(await axeViolations(app.page), []);
+});
+
+test("the demo offers its SOV's corrections workbook in step 3, beside the sample file", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await byTestId("try-demo").click();
+  await waitForChosenSov(app, "s-demo-sample");
+  await byTestId("demo-workbook-offer").waitFor();
+  await app.screenshot("roundtrip-demo-offer");
+  await byTestId("demo-workbook-get").click();
+  assert.deepEqual((await app.waitForCall("corrections_workbook")).args, { sovId: "s-demo-sample", columns: "default" });
+  await app.waitForCall("open_path");
+  await byTestId("workbook-saved").waitFor();
+
+  await byTestId("choose-files").click();
+  await byTestId("file-card").waitFor();
+  assert.equal(await byTestId("demo-workbook-offer").isHidden(), true, "not offered once a file is added");
 });

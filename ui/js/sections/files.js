@@ -8,6 +8,7 @@ import { pickedSheets, store } from "../store.js";
 import { fileCard } from "./file-card.js";
 import { attributes, chosenHeaderRows, chosenMapping, fileMapping, needsMapping } from "./mapping.js";
 import { mountPreview } from "./preview.js";
+import { demoWorkbookOffer } from "./workbook.js";
 
 export function mountFiles() {
   const chooseButton = h("button", {
@@ -40,7 +41,7 @@ export function mountFiles() {
     hidden: true,
     onclick: () => addFiles(store.get().demoSampleFiles),
   });
-  dropZone.append(sampleButton);
+  dropZone.append(sampleButton, demoWorkbookOffer());
   const status = h("p", { class: "hint", role: "status", id: "files-status", testid: "files-status" });
   const errorArea = h("div", { class: "error-area", id: "files-error" });
   const list = h("div", { class: "file-list", id: "file-list", testid: "file-list" });

@@ -31,7 +31,7 @@ function wanted(state) {
 export function previewBlocker(state) {
   if (state.files.length === 0 || state.sendAsIs) return null;
   const previews = state.previews || IDLE_PREVIEWS;
-  if (previews.status === "error") return "The preview of your changes could not be made. Use “Try again” in step 3.";
+  if (previews.status === "error") return "The preview of your changes could not be made. Use “Try again” in step 3, or send the files as they are (Advanced, step 3).";
   if (previews.status !== "loaded" || previews.key !== previewKey(state)) {
     return "Please wait while your files are compared with the SOV's current data (step 3).";
   }

@@ -12,6 +12,9 @@ const COLUMN_CHOICES = [
   ["all", "Every attribute of the SOV"],
 ];
 
+// The box's own "Get a corrections workbook", for the demo's offer in step 3.
+let getWorkbook = null;
+
 export function workbookBox() {
   const radios = COLUMN_CHOICES.map(([value, label], index) => {
     const id = `workbook-columns-${value}`;
@@ -114,5 +117,32 @@ export function workbookBox() {
     );
   }
 
+  getWorkbook = async () => {
+    box.scrollIntoView({ block: "start" });
+    await makeWorkbook();
+    getButton.focus();
+  };
   return box;
+}
+
+// In the demo, step 3 offers the demo SOV's corrections workbook beside its sample file: the way to try the whole
+// round trip (change a few values in a spreadsheet program, add the file back, see the preview).
+export function demoWorkbookOffer() {
+  const offer = h(
+    "p",
+    { class: "hint demo-workbook-offer", testid: "demo-workbook-offer", hidden: true },
+    "Or try it the Excel way: ",
+    h("button", {
+      type: "button",
+      class: "button button-small",
+      testid: "demo-workbook-get",
+      text: "Get the demo SOV's corrections workbook",
+      onclick: () => getWorkbook?.(),
+    }),
+    " change a few values in it, save it, and add it here to see what it will change.",
+  );
+  store.subscribe((state) => {
+    offer.hidden = !(state.settings?.environment === "demo" && sovIdIsValid(state.sovId) && state.files.length === 0);
+  });
+  return offer;
 }
