@@ -166,14 +166,18 @@ pub fn preview(
         };
         first_row_of.insert(found, row.file_row);
         let building = index.building(found);
-        let base_row: Option<Vec<Option<Value>>> =
-            snapshot.and_then(|snapshot| snapshot.base_row(&building.item_key));
+        // A row read by `read_edits` keeps no cells when none was edited: nothing to look up for it.
+        let base_row: Option<Vec<Option<Value>>> = snapshot
+            .filter(|_| !row.values.is_empty())
+            .and_then(|snapshot| snapshot.base_row(&building.item_key));
         let changes_before = result.changes.len();
         for (index, (attribute, base_position)) in
             file.attributes.iter().zip(&base_positions).enumerate()
         {
-            // A row read by `read_edits` keeps no cells when none was edited.
             let entry = row.values.get(index).unwrap_or(&Entry::Unchanged);
+            if matches!(entry, Entry::Unreadable | Entry::Unchanged) {
+                continue;
+            }
             let current = building.value(attribute);
             // The value when the workbook was made, for the columns it was made with.
             let base = match (&base_row, base_position) {

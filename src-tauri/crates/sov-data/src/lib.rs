@@ -16,7 +16,8 @@ mod index;
 mod scanner;
 mod stream;
 
+pub use building::{row_number as identity_row_number, text as identity_text};
 pub use building::{Attribute, Building};
 pub use error::ReadError;
 pub use index::BuildingIndex;
-pub use stream::{for_each_building, SovHeader};
+pub use stream::{for_each_building, for_each_building_parsed, SovHeader};

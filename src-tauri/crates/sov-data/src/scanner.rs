@@ -123,45 +123,58 @@ impl<R: Read> Scanner<R> {
             let mut done = false;
             let mut newlines = 0;
             let mut last_newline = None;
-            for (index, &byte) in chunk.iter().enumerate() {
-                if scalar {
+            if scalar {
+                for (index, &byte) in chunk.iter().enumerate() {
                     if matches!(byte, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
                         done = true;
                         break;
                     }
                     taken = index + 1;
-                    continue;
                 }
-                taken = index + 1;
-                if byte == b'\n' {
-                    newlines += 1;
-                    last_newline = Some(index);
-                }
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if byte == b'\\' {
-                        escaped = true;
-                    } else if byte == b'"' {
-                        in_string = false;
-                        if depth == 0 {
-                            done = true;
-                            break;
+            } else {
+                while taken < chunk.len() {
+                    if in_string && !escaped {
+                        // Most of the file is text inside strings: jump to what ends or escapes it.
+                        match memchr::memchr3(b'"', b'\\', b'\n', &chunk[taken..]) {
+                            Some(offset) => taken += offset,
+                            None => {
+                                taken = chunk.len();
+                                break;
+                            }
                         }
                     }
-                    continue;
-                }
-                match byte {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            done = true;
-                            break;
-                        }
+                    let byte = chunk[taken];
+                    taken += 1;
+                    if byte == b'\n' {
+                        newlines += 1;
+                        last_newline = Some(taken - 1);
                     }
-                    _ => {}
+                    if in_string {
+                        if escaped {
+                            escaped = false;
+                        } else if byte == b'\\' {
+                            escaped = true;
+                        } else if byte == b'"' {
+                            in_string = false;
+                            if depth == 0 {
+                                done = true;
+                                break;
+                            }
+                        }
+                        continue;
+                    }
+                    match byte {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                done = true;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
                 }
             }
             if let Some(sink) = sink.as_deref_mut() {

@@ -30,12 +30,34 @@ pub fn for_each_building<R: Read>(
     scan(reader, |building: Building, _range| on_building(building))
 }
 
+/// As [`for_each_building`], each building's JSON parsed by `parse` into the caller's own type: a reader that
+/// needs only some keys, its own form of the values, or state kept from one building to the next (names shared
+/// between buildings) skips building the general [`Building`] first.
+pub fn for_each_building_parsed<R: Read, T>(
+    reader: R,
+    mut parse: impl FnMut(&[u8]) -> Result<T, serde_json::Error>,
+    mut on_building: impl FnMut(T) -> Result<(), ReadError>,
+) -> Result<SovHeader, ReadError> {
+    scan_parsed(reader, &mut parse, |building: T, _range| {
+        on_building(building)
+    })
+}
+
 /// Where an element of `buildings[]` sits in the file: `start..end` in bytes.
 pub(crate) type ByteRange = std::ops::Range<u64>;
 
 /// The pass itself, generic over what each building is read as (all of it, or its keys only).
 pub(crate) fn scan<R: Read, T: DeserializeOwned>(
     reader: R,
+    on_item: impl FnMut(T, ByteRange) -> Result<(), ReadError>,
+) -> Result<SovHeader, ReadError> {
+    scan_parsed(reader, &mut |bytes| serde_json::from_slice(bytes), on_item)
+}
+
+/// [`scan`] with each element's bytes parsed by `parse`.
+fn scan_parsed<R: Read, T>(
+    reader: R,
+    parse: &mut impl FnMut(&[u8]) -> Result<T, serde_json::Error>,
     mut on_item: impl FnMut(T, ByteRange) -> Result<(), ReadError>,
 ) -> Result<SovHeader, ReadError> {
     let mut scanner = Scanner::new(reader);
@@ -59,7 +81,8 @@ pub(crate) fn scan<R: Read, T: DeserializeOwned>(
             scanner.expect(b':', "`:` after a key")?;
             match name.as_str() {
                 "buildings" => {
-                    header.buildings_read = buildings(&mut scanner, &mut element, &mut on_item)?;
+                    header.buildings_read =
+                        buildings(&mut scanner, &mut element, parse, &mut on_item)?;
                     saw_buildings = true;
                 }
                 "id" | "source_filename" | "num_buildings" => {
@@ -99,9 +122,10 @@ pub(crate) fn scan<R: Read, T: DeserializeOwned>(
 }
 
 /// The elements of `buildings[]`, each parsed from its own bytes.
-fn buildings<R: Read, T: DeserializeOwned>(
+fn buildings<R: Read, T>(
     scanner: &mut Scanner<R>,
     element: &mut Vec<u8>,
+    parse: &mut impl FnMut(&[u8]) -> Result<T, serde_json::Error>,
     on_item: &mut impl FnMut(T, ByteRange) -> Result<(), ReadError>,
 ) -> Result<u64, ReadError> {
     scanner.expect(b'[', "a list of buildings, `[`")?;
@@ -118,8 +142,7 @@ fn buildings<R: Read, T: DeserializeOwned>(
         let start = scanner.offset();
         let position = scanner.position();
         scanner.value(Some(element))?;
-        let item: T =
-            serde_json::from_slice(element).map_err(|e| ReadError::from_json_at(&e, position))?;
+        let item: T = parse(element).map_err(|e| ReadError::from_json_at(&e, position))?;
         on_item(item, start..scanner.offset())?;
         count += 1;
         match scanner.peek_token()? {

@@ -1,11 +1,11 @@
 //! The smallest building shape the workbook and the preview need, after the JSON output of §14.4 of the API
 //! contract. (A streaming reader of whole outputs lives elsewhere; `buildings_from_output` reads one in memory.)
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::streamed::{read_building, Names};
 use crate::value::Value;
 
 /// The keys of a building that are identity, not attributes an underwriter corrects.
@@ -100,7 +100,7 @@ impl Serialize for Attributes {
     }
 }
 
-fn is_identity_or_unused(key: &str) -> bool {
+pub(crate) fn is_identity_or_unused(key: &str) -> bool {
     IDENTITY_KEYS.contains(&key) || key == "custom_attrs"
 }
 
@@ -131,46 +131,29 @@ impl Building {
 
     /// How a person recognises the building: its name and address, not its key.
     pub fn label(&self) -> String {
-        let parts: Vec<String> = ["bldg_name", "street", "city"]
+        // Written into one string: the preview labels every row of a 50,000-row file.
+        let mut label = String::new();
+        for value in ["bldg_name", "street", "city"]
             .iter()
-            .filter_map(|name| self.attributes.get(name).map(Value::to_field))
-            .collect();
-        if parts.is_empty() {
+            .filter_map(|name| self.attributes.get(name))
+        {
+            if !label.is_empty() {
+                label.push_str(", ");
+            }
+            match value {
+                Value::Text(text) => label.push_str(text),
+                other => label.push_str(&other.to_field()),
+            }
+        }
+        if label.is_empty() {
             format!("{} row {}", self.sheet_name, self.sheet_row_number)
         } else {
-            parts.join(", ")
+            label
         }
     }
 
     pub fn value(&self, attribute: &str) -> Option<&Value> {
         self.attributes.get(attribute)
-    }
-}
-
-/// Converts the reading side's buildings (`sov-data`) as they stream by, sharing attribute names between them.
-#[derive(Default)]
-pub struct FromData {
-    names: Names,
-}
-
-impl FromData {
-    /// `None` when the building lacks its item key, sheet or row (it cannot be corrected).
-    pub fn building(&mut self, building: &sov_data::Building) -> Option<Building> {
-        let attributes = building
-            .attributes
-            .iter()
-            .filter(|(name, _)| !is_identity_or_unused(name))
-            .filter_map(|(name, raw)| {
-                let value = Value::from_json(sov_data::Attribute::of(raw).value)?;
-                Some((intern(&mut self.names, name), value))
-            })
-            .collect();
-        Some(Building {
-            item_key: building.item_key.clone()?,
-            sheet_name: building.sheet_name.clone()?,
-            sheet_row_number: u32::try_from(building.sheet_row_number?).ok()?,
-            attributes,
-        })
     }
 }
 
@@ -183,28 +166,22 @@ pub fn buildings_from_output(json: &serde_json::Value) -> Vec<Building> {
 }
 
 /// Every building of a JSON output streamed from `reader` by `sov-data` (never the whole document in memory),
-/// converted as it goes by past; buildings lacking their identity are skipped.
+/// read straight into [`Building`]s as it goes by (`streamed`); buildings lacking their identity are skipped, and
+/// attribute names are shared between buildings.
 pub fn buildings_from_data(
     reader: impl std::io::Read,
 ) -> Result<Vec<Building>, sov_data::ReadError> {
-    let mut from_data = FromData::default();
+    let mut names = Names::default();
     let mut buildings = Vec::new();
-    sov_data::for_each_building(reader, |building| {
-        buildings.extend(from_data.building(&building));
-        Ok(())
-    })?;
+    sov_data::for_each_building_parsed(
+        reader,
+        |json| read_building(json, &mut names),
+        |building| {
+            buildings.extend(building);
+            Ok(())
+        },
+    )?;
     Ok(buildings)
-}
-
-type Names = HashSet<Arc<str>>;
-
-fn intern(names: &mut Names, name: &str) -> Arc<str> {
-    if let Some(shared) = names.get(name) {
-        return Arc::clone(shared);
-    }
-    let shared: Arc<str> = Arc::from(name);
-    names.insert(Arc::clone(&shared));
-    shared
 }
 
 /// How a corrections row names its building: by item key, or by sheet and row (either may be missing).
@@ -263,21 +240,34 @@ mod tests {
     }
 
     #[test]
-    fn buildings_read_by_sov_data_convert_to_the_same_buildings() {
+    fn buildings_streamed_read_the_same_as_the_output_in_memory() {
         let json = serde_json::json!({"id": "42", "buildings": [
             {"item_key": "i-42!S!2", "sheet_name": "S", "sheet_row_number": 2, "building_counter": 1,
              "const__bldg_year_built": {"value": 1969, "confidence": 0.5}, "city": "Miami", "street": null},
-            {"item_key": "i-42!S!3", "city": "no sheet or row"}
+            {"item_key": "i-42!S!3", "city": "no sheet or row"},
+            {"item_key": "i-42!S!4", "sheet_name": "S", "sheet_row_number": 4, "zip": " ",
+             "limits__building_value": {"value": {"value": 2.5e6}}, "occupancy": {"code": "A1", "value": "Office"},
+             "tiv": {"confidence": 1.0}, "sprinklered": true, "codes": [1, "two", null], "custom_attrs": {"a": 1}}
         ]});
-        let mut from_data = FromData::default();
-        let mut converted = Vec::new();
-        sov_data::for_each_building(json.to_string().as_bytes(), |building| {
-            converted.extend(from_data.building(&building));
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(converted, buildings_from_output(&json));
-        assert_eq!(converted.len(), 1);
+        let streamed = buildings_from_data(json.to_string().as_bytes()).unwrap();
+        assert_eq!(streamed, buildings_from_output(&json));
+        assert_eq!(streamed.len(), 2);
+        let third = &streamed[1];
+        assert_eq!(third.value("zip"), None);
+        assert_eq!(third.value("tiv"), None);
+        assert_eq!(
+            third.value("limits__building_value"),
+            Some(&Value::Number(2.5e6))
+        );
+        assert_eq!(
+            third.value("occupancy"),
+            Some(&Value::Text("Office".into()))
+        );
+        assert_eq!(
+            third.value("codes"),
+            Some(&Value::Text(r#"[1,"two",null]"#.into()))
+        );
+        assert!(!third.attributes.contains_key("custom_attrs"));
     }
 
     #[test]
@@ -319,6 +309,27 @@ mod tests {
             serde_json::to_value(&attributes).unwrap(),
             serde_json::json!({"city": "Tampa", "street": "2 Main St", "zip": "33139"})
         );
+    }
+
+    #[test]
+    fn a_building_is_labelled_by_its_name_and_address_or_else_its_sheet_and_row() {
+        let mut building = Building {
+            item_key: "i-42!Locations!7".into(),
+            sheet_name: "Locations".into(),
+            sheet_row_number: 7,
+            attributes: Attributes::default(),
+        };
+        assert_eq!(building.label(), "Locations row 7");
+        building
+            .attributes
+            .insert(Arc::from("city"), Value::Text("Miami".into()));
+        building
+            .attributes
+            .insert(Arc::from("street"), Value::Number(1200.0));
+        building
+            .attributes
+            .insert(Arc::from("bldg_name"), Value::Text("Ocean Tower".into()));
+        assert_eq!(building.label(), "Ocean Tower, 1200, Miami");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! sheet of a million rows is never held whole).
 
 use std::io::Cursor;
+use std::sync::Arc;
 
 use calamine::{Data, DataRef, Reader as _, Xlsx};
 
@@ -23,17 +24,32 @@ impl Cell {
             _ => None,
         }
     }
+
+    /// The value, leaving the cell empty.
+    pub fn take_value(&mut self) -> Option<Value> {
+        match std::mem::replace(self, Cell::Empty) {
+            Cell::Value(value) => Some(value),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
 }
 
 /// Why a source could not be read.
 #[derive(Debug)]
 pub struct Unreadable(pub String);
 
+/// A workbook's bytes, shared so that trying to open it as xlsx first (and as any other format after) needs no
+/// second copy of a large file.
+type Bytes = Cursor<Arc<[u8]>>;
+
 /// A workbook open for reading, or a CSV file's bytes.
 pub enum Source {
     Csv(Vec<u8>),
-    Xlsx(Box<Xlsx<Cursor<Vec<u8>>>>),
-    Other(Box<calamine::Sheets<Cursor<Vec<u8>>>>),
+    Xlsx(Box<Xlsx<Bytes>>),
+    Other(Box<calamine::Sheets<Bytes>>),
 }
 
 impl Source {
@@ -42,9 +58,10 @@ impl Source {
         if is_csv {
             return Ok(Source::Csv(bytes));
         }
+        let bytes: Arc<[u8]> = Arc::from(bytes);
         if bytes.starts_with(b"PK") {
             if let Ok(xlsx) =
-                calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes.clone()))
+                calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(Arc::clone(&bytes)))
             {
                 return Ok(Source::Xlsx(Box::new(xlsx)));
             }
@@ -64,11 +81,12 @@ impl Source {
     }
 
     /// Calls `each_row(row_number, cells)` for every row with at least one cell, in order; `row_number` is
-    /// the 1-based row a spreadsheet program shows. Stops at the first error `each_row` returns.
+    /// the 1-based row a spreadsheet program shows. `each_row` may take the cells' values (the row is not used
+    /// again), so a value is never copied. Stops at the first error `each_row` returns.
     pub fn for_each_row<E>(
         &mut self,
         sheet: &str,
-        mut each_row: impl FnMut(u32, &[Cell]) -> Result<(), E>,
+        mut each_row: impl FnMut(u32, &mut [Cell]) -> Result<(), E>,
     ) -> Result<Result<(), E>, Unreadable> {
         match self {
             Source::Csv(bytes) => {
@@ -86,7 +104,7 @@ impl Source {
                         Err(error) => return Err(Unreadable(error.to_string())),
                     }
                     row_number += 1;
-                    let cells: Vec<Cell> = record
+                    let mut cells: Vec<Cell> = record
                         .iter()
                         .map(
                             |field| match Value::from_text(&String::from_utf8_lossy(field)) {
@@ -95,7 +113,7 @@ impl Source {
                             },
                         )
                         .collect();
-                    if let Err(error) = each_row(row_number, &cells) {
+                    if let Err(error) = each_row(row_number, &mut cells) {
                         return Ok(Err(error));
                     }
                 }
@@ -114,7 +132,7 @@ impl Source {
                     if let Some(row) = current_row {
                         if position.map(|(next_row, _)| next_row) != Some(row) {
                             if cells.iter().any(|cell| *cell != Cell::Empty) {
-                                if let Err(error) = each_row(row + 1, &cells) {
+                                if let Err(error) = each_row(row + 1, &mut cells) {
                                     return Ok(Err(error));
                                 }
                             }
@@ -145,7 +163,7 @@ impl Source {
                         continue;
                     }
                     let row_number = first_row + u32::try_from(offset).unwrap_or(u32::MAX) + 1;
-                    if let Err(error) = each_row(row_number, &cells) {
+                    if let Err(error) = each_row(row_number, &mut cells) {
                         return Ok(Err(error));
                     }
                 }

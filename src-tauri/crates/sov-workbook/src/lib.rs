@@ -8,6 +8,7 @@ pub mod cells;
 pub mod file_name;
 pub mod reader;
 pub mod snapshot;
+mod streamed;
 pub mod value;
 pub mod writer;
 

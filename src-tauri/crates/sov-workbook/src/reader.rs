@@ -150,6 +150,8 @@ pub fn read_bytes(
     // Each attribute column's place in the hidden sheet's base rows, when only edits are kept.
     let mut base_positions: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
+    let mut pruning = Pruning::default();
+    let mut snapshot = snapshot;
     let outcome = source
         .for_each_row(&main_sheet, |row_number, cells| -> Result<(), AppError> {
             match &layout {
@@ -167,8 +169,9 @@ pub fn read_bytes(
                 }
                 Some(columns) => {
                     if let Some(mut row) = read_row(row_number, cells, columns, &mut warnings) {
-                        if let Some(snapshot) = snapshot.as_ref().filter(|_| keep == Keep::Edits) {
+                        if let Some(snapshot) = snapshot.as_mut().filter(|_| keep == Keep::Edits) {
                             keep_only_edits(&mut row, snapshot, &base_positions);
+                            pruning.after(&row, snapshot);
                         }
                         rows.push(row);
                     }
@@ -182,7 +185,6 @@ pub fn read_bytes(
         return Err(empty_file(file_name));
     }
     let attributes = attributes.unwrap_or_default();
-    let mut snapshot = snapshot;
     if let (Keep::Edits, Some(snapshot)) = (keep, snapshot.as_mut()) {
         forget_untouched_base_rows(snapshot, &rows);
     }
@@ -203,7 +205,7 @@ fn keep_only_edits(row: &mut CorrectionRow, snapshot: &Snapshot, base_positions:
         .key
         .item_key
         .as_deref()
-        .and_then(|item_key| snapshot.base_row(item_key))
+        .and_then(|item_key| snapshot.base_values(item_key))
     else {
         return;
     };
@@ -213,7 +215,9 @@ fn keep_only_edits(row: &mut CorrectionRow, snapshot: &Snapshot, base_positions:
         };
         let made_with = base.get(*position).and_then(Option::as_ref);
         let untouched = match (&*entry, made_with) {
-            (Entry::Value(value), Some(made_with)) => value.same_as(made_with),
+            (Entry::Value(value), Some(made_with)) => {
+                value.borrowed().same_as(made_with.borrowed())
+            }
             (Entry::Empty, None) => true,
             _ => false,
         };
@@ -223,6 +227,37 @@ fn keep_only_edits(row: &mut CorrectionRow, snapshot: &Snapshot, base_positions:
     }
     if row.values.iter().all(|entry| *entry == Entry::Unchanged) {
         row.values = Vec::new();
+    }
+}
+
+/// Lets the base values of untouched rows go while the rows are read, so a large workbook's hidden sheet is not
+/// held whole beside the rows (peak memory of a 50,000-row preview, docs/BENCHMARKS.md). A base
+/// row is kept while an edited row with its item key was seen, and nothing more is let go once an edited row
+/// without an item key is seen (it is matched by sheet and row, to a building whose key is not known yet). A
+/// later edited row whose base was let go repeats an untouched row's item key: the preview refuses it as a
+/// duplicate row, without needing its base.
+#[derive(Default)]
+struct Pruning {
+    edited: std::collections::HashSet<String>,
+    stopped: bool,
+}
+
+impl Pruning {
+    fn after(&mut self, row: &CorrectionRow, snapshot: &mut Snapshot) {
+        if self.stopped {
+            return;
+        }
+        match (&row.key.item_key, row.values.is_empty()) {
+            (Some(item_key), true) => {
+                if !self.edited.contains(item_key) {
+                    snapshot.base.remove(item_key.as_str());
+                }
+            }
+            (Some(item_key), false) => {
+                self.edited.insert(item_key.clone());
+            }
+            (None, _) => self.stopped = true,
+        }
     }
 }
 
@@ -268,7 +303,7 @@ fn read_snapshot(
     let mut reader = snapshot::SnapshotReader::default();
     source
         .for_each_row(DATA_SHEET, |_, cells| -> Result<(), ()> {
-            reader.add_row(cells.iter().map(|cell| cell.value().cloned()).collect());
+            reader.add_row(cells.iter_mut().map(Cell::take_value).collect());
             Ok(())
         })?
         .ok();
@@ -364,7 +399,7 @@ fn read_header(
 
 fn read_row(
     row_number: u32,
-    cells: &[Cell],
+    cells: &mut [Cell],
     columns: &[ColumnUse],
     warnings: &mut Vec<String>,
 ) -> Option<CorrectionRow> {
@@ -377,8 +412,12 @@ fn read_row(
         .filter(|column| matches!(column, ColumnUse::Attribute(_)))
         .count();
     let mut values = vec![Entry::Empty; attribute_count];
+    let mut no_cell = Cell::Empty;
     for (index, column_use) in columns.iter().enumerate() {
-        let cell = cells.get(index).unwrap_or(&Cell::Empty);
+        let cell = match cells.get_mut(index) {
+            Some(cell) => cell,
+            None => &mut no_cell,
+        };
         if let Cell::Error(error) = cell {
             if let ColumnUse::Attribute(position) = column_use {
                 values[*position] = Entry::Unreadable;
@@ -404,8 +443,8 @@ fn read_row(
                     .map(|number| number as u32);
             }
             ColumnUse::Attribute(position) => {
-                if let Some(value) = value {
-                    values[*position] = Entry::Value(value.clone());
+                if let Some(value) = cell.take_value() {
+                    values[*position] = Entry::Value(value);
                 }
             }
             ColumnUse::Ignored => {}

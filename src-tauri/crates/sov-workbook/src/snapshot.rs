@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::value::Value;
+use crate::value::{BaseValue, Value};
 
 pub const DATA_SHEET: &str = "SOV Updater data";
 pub const FORMAT: &str = "sov-updater-corrections/1";
@@ -48,6 +48,11 @@ impl Snapshot {
         serde_json::from_str(self.base.get(item_key)?).ok()
     }
 
+    /// As [`Snapshot::base_row`], with text read in place (nothing copied); for comparing many rows quickly.
+    pub fn base_values(&self, item_key: &str) -> Option<Vec<Option<BaseValue<'_>>>> {
+        serde_json::from_str(self.base.get(item_key)?).ok()
+    }
+
     /// One building's value of one attribute when the workbook was made.
     pub fn base_value(&self, item_key: &str, attribute: &str) -> Option<Value> {
         let index = self.attributes().position(|name| name == attribute)?;
@@ -71,7 +76,14 @@ pub struct Checksum(Sha256);
 impl Checksum {
     pub fn add_row(&mut self, cells: &[Option<&Value>]) {
         for cell in cells {
-            self.0.update(canonical(*cell).as_bytes());
+            // Text (most of the sheet: each base row's JSON) goes in as it is, without a formatted copy.
+            match cell {
+                Some(Value::Text(text)) => {
+                    self.0.update(b"t:");
+                    self.0.update(text.as_bytes());
+                }
+                other => self.0.update(canonical(*other).as_bytes()),
+            }
             self.0.update([0x1f]);
         }
         self.0.update([0x1e]);
@@ -177,9 +189,12 @@ impl SnapshotReader {
         let Some(Some(item_key)) = cells.next() else {
             return;
         };
-        let json: String = cells.flatten().map(|cell| cell.to_field()).collect();
+        // Usually one cell; a long row's JSON is cut into several (see the module's notes).
+        let mut parts = cells.flatten().map(Value::into_field);
+        let mut json = parts.next().unwrap_or_default();
+        parts.for_each(|part| json.push_str(&part));
         self.pending
-            .push((item_key.to_field(), json.into_boxed_str()));
+            .push((item_key.into_field(), json.into_boxed_str()));
     }
 
     pub fn finish(self) -> Result<Snapshot, SnapshotProblem> {

@@ -1,9 +1,12 @@
 //! One attribute value as the JSON output, a spreadsheet cell or a CSV field holds it.
 
+use serde::de::{Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// A non-empty value. An empty cell or a JSON `null` is `None` wherever an `Option<Value>` appears.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read as an untagged enum would (a number, a bool or a string), by hand: the derived form buffers each value
+/// and tries the variants in turn, which made reading the hidden sheet's base rows several times slower.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Number(f64),
@@ -33,36 +36,184 @@ impl Value {
 
     /// The number this value is, when it is one or is text that is exactly a plain number ("1972", "33139").
     pub fn as_number(&self) -> Option<f64> {
-        match self {
-            Value::Number(number) => Some(*number),
-            Value::Text(text) => parse_plain_number(text),
-            Value::Bool(_) => None,
-        }
+        self.borrowed().as_number()
     }
 
-    /// Whether two values mean the same to SOV Fixer: numbers equal (a number and its plain text too, since a
-    /// spreadsheet turns "33139" into 33139), text equal after trimming.
+    /// Whether two values mean the same to SOV Fixer: see [`ValueRef::same_as`].
     pub fn same_as(&self, other: &Value) -> bool {
-        match (self, other) {
-            (Value::Text(left), Value::Text(right)) => left.trim() == right.trim(),
-            (Value::Bool(left), Value::Bool(right)) => left == right,
-            (Value::Bool(flag), Value::Text(text)) | (Value::Text(text), Value::Bool(flag)) => text
-                .trim()
-                .eq_ignore_ascii_case(if *flag { "true" } else { "false" }),
-            _ => match (self.as_number(), other.as_number()) {
-                (Some(left), Some(right)) => numbers_equal(left, right),
-                _ => false,
-            },
+        self.borrowed().same_as(other.borrowed())
+    }
+
+    pub fn borrowed(&self) -> ValueRef<'_> {
+        match self {
+            Value::Number(number) => ValueRef::Number(*number),
+            Value::Bool(flag) => ValueRef::Bool(*flag),
+            Value::Text(text) => ValueRef::Text(text),
         }
     }
 
     /// The text written into a CSV field for SOV Fixer.
     pub fn to_field(&self) -> String {
         match self {
-            Value::Number(number) => format_number(*number),
-            Value::Bool(flag) => flag.to_string(),
             Value::Text(text) => text.clone(),
+            other => other.borrowed().to_field(),
         }
+    }
+
+    /// [`Value::to_field`], keeping the text itself when it is text.
+    pub fn into_field(self) -> String {
+        match self {
+            Value::Text(text) => text,
+            other => other.borrowed().to_field(),
+        }
+    }
+}
+
+/// A value without its own copy of its text: a cell's value, or one read from the hidden sheet's JSON in place.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    Number(f64),
+    Bool(bool),
+    Text(&'a str),
+}
+
+impl ValueRef<'_> {
+    /// The text written into a CSV field for SOV Fixer.
+    pub fn to_field(self) -> String {
+        match self {
+            ValueRef::Number(number) => format_number(number),
+            ValueRef::Bool(flag) => flag.to_string(),
+            ValueRef::Text(text) => text.to_owned(),
+        }
+    }
+
+    /// The number this value is, when it is one or is text that is exactly a plain number ("1972", "33139").
+    pub fn as_number(self) -> Option<f64> {
+        match self {
+            ValueRef::Number(number) => Some(number),
+            ValueRef::Text(text) => parse_plain_number(text),
+            ValueRef::Bool(_) => None,
+        }
+    }
+
+    /// Whether two values mean the same to SOV Fixer: numbers equal (a number and its plain text too, since a
+    /// spreadsheet turns "33139" into 33139), text equal after trimming.
+    pub fn same_as(self, other: ValueRef<'_>) -> bool {
+        match (self, other) {
+            (ValueRef::Text(left), ValueRef::Text(right)) => left.trim() == right.trim(),
+            (ValueRef::Bool(left), ValueRef::Bool(right)) => left == right,
+            (ValueRef::Bool(flag), ValueRef::Text(text))
+            | (ValueRef::Text(text), ValueRef::Bool(flag)) => text
+                .trim()
+                .eq_ignore_ascii_case(if flag { "true" } else { "false" }),
+            _ => match (self.as_number(), other.as_number()) {
+                (Some(left), Some(right)) => numbers_equal(left, right),
+                _ => false,
+            },
+        }
+    }
+}
+
+/// One value of a hidden-sheet base row as read from its JSON: text borrowed from the JSON where it has no
+/// escapes, so comparing a row's cells with it copies nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BaseValue<'a> {
+    Number(f64),
+    Bool(bool),
+    Text(std::borrow::Cow<'a, str>),
+}
+
+impl BaseValue<'_> {
+    pub fn borrowed(&self) -> ValueRef<'_> {
+        match self {
+            BaseValue::Number(number) => ValueRef::Number(*number),
+            BaseValue::Bool(flag) => ValueRef::Bool(*flag),
+            BaseValue::Text(text) => ValueRef::Text(text),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for BaseValue<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(BaseValueVisitor(std::marker::PhantomData))
+    }
+}
+
+struct BaseValueVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for BaseValueVisitor<'a> {
+    type Value = BaseValue<'a>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a number, true/false or text")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, flag: bool) -> Result<BaseValue<'a>, E> {
+        Ok(BaseValue::Bool(flag))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<BaseValue<'a>, E> {
+        Ok(BaseValue::Number(number as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<BaseValue<'a>, E> {
+        Ok(BaseValue::Number(number as f64))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<BaseValue<'a>, E> {
+        Ok(BaseValue::Number(number))
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<BaseValue<'a>, E> {
+        Ok(BaseValue::Text(std::borrow::Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<BaseValue<'a>, E> {
+        Ok(BaseValue::Text(std::borrow::Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<BaseValue<'a>, E> {
+        Ok(BaseValue::Text(std::borrow::Cow::Owned(text)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl Visitor<'_> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a number, true/false or text")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, flag: bool) -> Result<Value, E> {
+        Ok(Value::Bool(flag))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<Value, E> {
+        Ok(Value::Number(number as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<Value, E> {
+        Ok(Value::Number(number as f64))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<Value, E> {
+        Ok(Value::Number(number))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Value, E> {
+        Ok(Value::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Value, E> {
+        Ok(Value::Text(text))
     }
 }
 
@@ -146,6 +297,46 @@ mod tests {
         );
         assert_eq!(Value::from_json(&serde_json::json!(null)), None);
         assert_eq!(Value::from_json(&serde_json::json!({"value": null})), None);
+    }
+
+    #[test]
+    fn a_base_row_of_the_hidden_sheet_reads_back_as_it_was_written() {
+        let written = vec![
+            Some(Value::Number(1969.0)),
+            None,
+            Some(Value::Text("Built-up".into())),
+            Some(Value::Bool(true)),
+            Some(Value::Number(25.7617)),
+        ];
+        let json = serde_json::to_string(&written).unwrap();
+        let read: Vec<Option<Value>> = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, written);
+        let integer: Value = serde_json::from_str("-12").unwrap();
+        assert_eq!(integer, Value::Number(-12.0));
+        assert!(serde_json::from_str::<Value>("[1]").is_err());
+        assert!(serde_json::from_str::<Value>("{\"value\": 1}").is_err());
+    }
+
+    #[test]
+    fn a_base_row_read_in_place_compares_as_the_values_it_holds() {
+        let json = r#"[1969.0, null, "Built-up", "say \"hi\"", true, "33139"]"#;
+        let read: Vec<Option<BaseValue>> = serde_json::from_str(json).unwrap();
+        assert!(matches!(
+            read[2],
+            Some(BaseValue::Text(std::borrow::Cow::Borrowed("Built-up")))
+        ));
+        let owned: Vec<Option<Value>> = serde_json::from_str(json).unwrap();
+        for (base, value) in read.iter().zip(&owned) {
+            match (base, value) {
+                (Some(base), Some(value)) => assert!(base.borrowed().same_as(value.borrowed())),
+                (None, None) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(owned[3], Some(Value::Text("say \"hi\"".into())));
+        let zip = read[5].as_ref().unwrap().borrowed();
+        assert!(zip.same_as(Value::Number(33139.0).borrowed()));
+        assert!(!zip.same_as(Value::Text("33140".into()).borrowed()));
     }
 
     #[test]

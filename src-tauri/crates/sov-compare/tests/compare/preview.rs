@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use crate::support::{
-    building, csv_file, edit, read, read_everything, sov, workbook, SOV_ID, THIS_YEAR,
+    append_edited_copy, building, csv_file, edit, read, read_everything, sov, workbook, SOV_ID,
+    THIS_YEAR,
 };
 use calamine::Data;
 use sov_compare::flags::FlagKind;
@@ -245,6 +246,35 @@ fn keeping_only_the_edits_previews_exactly_what_reading_every_cell_does() {
         preview(SOV_ID, "rev-2", &now, &edits, THIS_YEAR),
         preview(SOV_ID, "rev-2", &now, &everything, THIS_YEAR)
     );
+}
+
+#[test]
+fn an_edited_copy_of_an_untouched_row_blocks_as_a_duplicate_whether_or_not_only_edits_are_kept() {
+    let buildings = sov();
+    let bytes = append_edited_copy(
+        &workbook(&buildings, "rev-1"),
+        "i-4242!Locations!3",
+        "Year built",
+        Data::Float(1990.0),
+    );
+    for file in [read(bytes.clone()), read_everything(bytes)] {
+        let result = preview(SOV_ID, "rev-1", &buildings, &file, THIS_YEAR);
+        assert!(result.blocked, "{}", result.summary);
+        let duplicates: Vec<(u32, UnmatchedReason)> = result
+            .unmatched_rows
+            .iter()
+            .map(|row| (row.file_row, row.reason))
+            .collect();
+        assert_eq!(duplicates, [(7, UnmatchedReason::DuplicateRow)]);
+        assert!(
+            result.unmatched_rows[0]
+                .message
+                .contains("same building as row 3"),
+            "{}",
+            result.unmatched_rows[0].message
+        );
+        assert!(result.changes.is_empty());
+    }
 }
 
 #[test]

@@ -62,6 +62,39 @@ pub fn workbook(buildings: &[Building], revision: &str) -> Vec<u8> {
 
 /// Sets the cell of the building `item_key` under `header` in the workbook's first sheet (`None` empties it).
 pub fn edit(bytes: &[u8], edits: &[(&str, &str, Option<Data>)]) -> Vec<u8> {
+    rewrite(bytes, |main| {
+        for (item_key, header, value) in edits {
+            let (row, column) = cell_of(main, item_key, header);
+            main[row][column] = value.clone().unwrap_or(Data::Empty);
+        }
+    })
+}
+
+/// Adds a copy of the building `item_key`'s row at the end of the first sheet, with its cell under `header` set to
+/// `value` (a user pasting a row twice and changing the copy).
+pub fn append_edited_copy(bytes: &[u8], item_key: &str, header: &str, value: Data) -> Vec<u8> {
+    rewrite(bytes, |main| {
+        let (row, column) = cell_of(main, item_key, header);
+        let mut copy = main[row].clone();
+        copy[column] = value;
+        main.push(copy);
+    })
+}
+
+fn cell_of(main: &[Vec<Data>], item_key: &str, header: &str) -> (usize, usize) {
+    let column = main[0]
+        .iter()
+        .position(|cell| matches!(cell, Data::String(text) if text == header))
+        .unwrap();
+    let row = main
+        .iter()
+        .position(|row| matches!(&row[0], Data::String(text) if text == item_key))
+        .unwrap();
+    (row, column)
+}
+
+/// The workbook saved again after `change` has edited its first sheet's grid (the other sheets kept as read).
+fn rewrite(bytes: &[u8], change: impl FnOnce(&mut Vec<Vec<Data>>)) -> Vec<u8> {
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).unwrap();
     let mut grids: Vec<(String, Vec<Vec<Data>>)> = workbook
         .sheet_names()
@@ -76,18 +109,7 @@ pub fn edit(bytes: &[u8], edits: &[(&str, &str, Option<Data>)]) -> Vec<u8> {
             (name, rows)
         })
         .collect();
-    let main = &mut grids[0].1;
-    for (item_key, header, value) in edits {
-        let column = main[0]
-            .iter()
-            .position(|cell| matches!(cell, Data::String(text) if text == header))
-            .unwrap();
-        let row = main
-            .iter()
-            .position(|row| matches!(&row[0], Data::String(text) if text == item_key))
-            .unwrap();
-        main[row][column] = value.clone().unwrap_or(Data::Empty);
-    }
+    change(&mut grids[0].1);
     let mut out = rust_xlsxwriter::Workbook::new();
     for (index, (name, rows)) in grids.iter().enumerate() {
         let sheet = out.add_worksheet();
