@@ -15,6 +15,7 @@ mod commands {
     pub mod find;
     pub mod history;
     pub mod jobs;
+    pub mod roundtrip;
     pub mod settings;
     pub mod updates;
 }
@@ -78,6 +79,9 @@ pub fn builder<R: tauri::Runtime>(
             commands::desktop::reveal_path,
             commands::updates::check_for_update,
             commands::updates::install_update,
+            // The Excel round trip (issue 14).
+            commands::roundtrip::corrections_workbook,
+            commands::roundtrip::preview_files,
         ])
 }
 

@@ -911,3 +911,47 @@ fn a_real_channel_receives_every_snapshot_of_the_job_in_order() {
         "the bar never goes back: {progress:?}"
     );
 }
+
+/// The Excel round trip's commands, as the window calls them: the workbook is saved in the download folder, its
+/// preview (nothing edited yet) changes nothing, and a call without an SOV says to choose one.
+#[test]
+fn the_corrections_workbook_is_saved_in_the_download_folder_and_previewed_through_ipc() {
+    let h = harness();
+    let started = demo(&h);
+    let downloads = h.dir.path().join("downloads");
+    invoke(&h, "save_preferences", json!({"downloadDir": downloads})).unwrap();
+
+    let saved = invoke(
+        &h,
+        "corrections_workbook",
+        json!({"sovId": started["sov_id"], "columns": "default"}),
+    )
+    .unwrap();
+    let path = std::path::PathBuf::from(saved["path"].as_str().unwrap());
+    assert_eq!(path.parent(), Some(downloads.as_path()));
+    assert!(path.is_file(), "{saved}");
+    assert!(
+        saved["file_name"].as_str().unwrap().ends_with(".xlsx"),
+        "{saved}"
+    );
+
+    let previews = invoke(
+        &h,
+        "preview_files",
+        json!({"sovId": started["sov_id"], "paths": [path]}),
+    )
+    .unwrap();
+    assert_eq!(previews[0]["sent_as"], "changes_only", "{previews}");
+    assert_eq!(previews[0]["change_count"], 0, "{previews}");
+    assert_eq!(previews[0]["blocked"], false, "{previews}");
+
+    let refused = invoke(&h, "corrections_workbook", json!({"sovId": ""})).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Choose the SOV first"),
+        "{refused}"
+    );
+}

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import Ajv2020 from "ajv/dist/2020.js";
 import * as fixtures from "./support/fixtures.mjs";
+import * as roundtrip from "./support/roundtrip-fixtures.mjs";
 
 const schema = JSON.parse(readFileSync(new URL("./support/ipc-schema.json", import.meta.url), "utf8"));
 
@@ -70,6 +71,20 @@ test("the find-your-SOV fixtures are SovSearchPages and SovDetails", () => {
 test("the comparison fixtures are RevisionComparisons", () => {
   assertValid("RevisionComparison", fixtures.revisionComparison("s-cedar-ridge", 0, 3));
   assertValid("RevisionComparison", fixtures.revisionComparison("s-cedar-ridge", 2, 3));
+});
+
+test("the round trip's fixtures are SavedWorkbooks and FilePreviews", () => {
+  assertValid("SavedWorkbook", roundtrip.savedWorkbook());
+  for (const preview of [
+    roundtrip.changesPreview(),
+    roundtrip.asIsPreview(),
+    roundtrip.blockedPreview(),
+    roundtrip.stalePreview(),
+    roundtrip.flaggedPreview(),
+    roundtrip.unreadablePreview(),
+  ]) {
+    assertValid("FilePreview", preview);
+  }
 });
 
 test("the error catalogue has every code of the contract, each a real AppError", () => {

@@ -109,6 +109,11 @@ export const listHistory = () => call("list_history");
 export const getHistory = (id) => call("get_history", { id });
 export const redownload = (id, onSnapshot) => call("redownload", { id, onEvent: channel(onSnapshot) });
 
+// The Excel round trip (issue 14): the chosen SOV's current data as a corrections workbook ("default" or "all"
+// attributes), saved in the download folder; and what each added file will change in that SOV.
+export const correctionsWorkbook = (sovId, columns = "default") => call("corrections_workbook", { sovId, columns });
+export const previewFiles = (sovId, paths) => call("preview_files", { sovId, paths });
+
 export const confirmClose = () => call("confirm_close");
 
 // The app asks before its window closes while an update runs (see close-dialog.js).

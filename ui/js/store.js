@@ -18,6 +18,11 @@ const state = {
   job: null, // latest JobSnapshot
   // What "Test connection" found for the current server and key: null (not tested), "ok", or "failed".
   connectionCheck: null,
+  // The preview of what the files change in the SOV (preview.js): {key, status, list: [FilePreview], error}, the
+  // value kept per stale cell ("item_key|attribute" → "yours" | "server_now" | "made_from"), and "send as is".
+  previews: { key: "", status: "idle", list: [], error: null },
+  staleChoices: {},
+  sendAsIs: false,
 };
 
 const listeners = new Set();

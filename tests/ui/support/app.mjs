@@ -7,6 +7,7 @@ import { after, afterEach, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import * as fixtures from "./fixtures.mjs";
+import * as roundtrip from "./roundtrip-fixtures.mjs";
 import { startStaticServer } from "./static-server.mjs";
 
 const FAKE_TAURI = fileURLToPath(new URL("./fake-tauri.js", import.meta.url));
@@ -122,6 +123,9 @@ export function defaultHandlers(initialSettings = {}) {
     list_history: () => fixtures.HISTORY,
     get_history: ({ id }) => fixtures.historyDetail(id),
     redownload: () => ({ job_id: "j-2" }),
+    // The Excel round trip (issue 14).
+    corrections_workbook: () => roundtrip.savedWorkbook(),
+    preview_files: ({ paths }) => roundtrip.previewsFor(paths),
   };
 }
 

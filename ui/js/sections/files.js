@@ -7,6 +7,8 @@ import { plural } from "../format.js";
 import { jobIsRunning, pickedSheets, store } from "../store.js";
 import { fileCard } from "./file-card.js";
 import { attributes, chosenHeaderRows, chosenMapping, fileMapping, needsMapping } from "./mapping.js";
+import { mountPreview } from "./preview.js";
+import { demoWorkbookOffer } from "./workbook.js";
 
 export function mountFiles() {
   const chooseButton = h("button", {
@@ -39,12 +41,13 @@ export function mountFiles() {
     hidden: true,
     onclick: () => addFiles(store.get().demoSampleFiles),
   });
-  dropZone.append(sampleButton);
+  dropZone.append(sampleButton, demoWorkbookOffer());
   const status = h("p", { class: "hint", role: "status", id: "files-status", testid: "files-status" });
   const errorArea = h("div", { class: "error-area", id: "files-error" });
   const list = h("div", { class: "file-list", id: "file-list", testid: "file-list" });
   byId("files-body").append(dropZone, status, errorArea, list);
   window.addEventListener("focus", () => noticeChangedFiles());
+  mountPreview(byId("files-body"));
 
   let rendered = null;
   store.subscribe((state) => {

@@ -10,6 +10,7 @@ import { confirmCancel } from "./cancel-dialog.js";
 import { changesBox } from "./changes-summary.js";
 import { dateProblem } from "./outputs.js";
 import { phaseText, progressView } from "./run-progress.js";
+import { chosenStale, previewBlocker, sendWords, startLabel } from "./preview.js";
 
 let channelToken = 0;
 
@@ -61,6 +62,8 @@ export function startBlocker(state) {
   const unmapped = state.files.filter((entry) => hasUndecidedColumns(entry.report)).map((entry) => entry.report.file_name);
   if (unmapped.length > 0) return `Choose what each column of ${unmapped.join(", ")} holds first (step 3).`;
   if (blocking.length > 0) return `Fix the problems in ${names} first (step 3): correct the file, then add it again.`;
+  const previewProblem = previewBlocker(state);
+  if (previewProblem) return previewProblem;
   if (state.formats.status === "error") return "The list of output files could not be loaded. Use Retry in step 4.";
   if (state.formats.status !== "loaded" || state.formats.sovId !== state.sovId) {
     return "Please wait while the list of output files loads (step 4).";
@@ -149,7 +152,9 @@ export function mountRun() {
     runPanel.hidden = !job;
     const blocker = startBlocker(state);
     startButton.disabled = Boolean(blocker);
-    reason.textContent = blocker || "Everything is ready. This usually takes a few minutes.";
+    const sending = sendWords(state);
+    reason.textContent = blocker || `Everything is ready${sending ? `: ${sending}` : ""}. This usually takes a few minutes.`;
+    startButton.textContent = startLabel(state);
     reason.classList.toggle("is-ready", !blocker);
     byId("run-summary").textContent = job ? phaseText(job) : blocker ? "Not ready yet" : "Ready to start";
     if (!job) {
@@ -253,6 +258,16 @@ function buildRequest(state) {
     sheets: pickedSheets(state.files),
     ...columnChoices(state.files),
     ...checkedStamps(state.files),
+    ...previewChoices(state),
+  };
+}
+
+// What the preview asked: the value kept for each cell SOV Fixer changed too, and "send as is"; only when set.
+function previewChoices(state) {
+  const staleChoices = chosenStale(state);
+  return {
+    ...(staleChoices.length > 0 ? { staleChoices } : {}),
+    ...(state.sendAsIs ? { sendAsIs: true } : {}),
   };
 }
 

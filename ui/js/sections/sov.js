@@ -2,6 +2,7 @@
 import { byId, h } from "../dom.js";
 import { sovIdIsValid, store } from "../store.js";
 import { mountFindSov } from "./find-sov.js";
+import { workbookBox } from "./workbook.js";
 
 export const UPDATE_TYPES = [
   ["API", "API reoutput", "Apply your corrections and make new output files. The usual choice."],
@@ -62,6 +63,7 @@ export function mountSov() {
   mountFindSov(finder);
   byId("sov-body").append(
     finder,
+    workbookBox(),
     h("div", { class: "field" }, h("label", { for: "update-type" }, "What should SOV Fixer do?"), updateType, description, allTypes),
     h(
       "div",

@@ -250,7 +250,7 @@ impl AppState {
         let revision = summary.latest_revision.unwrap_or(0).max(0);
         let source = CurrentDataSource::new(
             connection.client.clone(),
-            sov_changes::server_cache_dir(&self.current_data_dir(), connection.client.api_base()),
+            sov_changes::server_cache_dir(&self.revision_cache_dir(), connection.client.api_base()),
             PollConfig::default(),
         );
         let from_cache = source.cached_path(sov_id, revision).exists();
@@ -295,12 +295,6 @@ impl AppState {
         .await
         .map_err(AppError::internal)??;
         Ok(Arc::new(loaded))
-    }
-
-    /// Revisions fetched for the window are the ones the change check and the comparison keep (same folder,
-    /// same layout), so each revision is downloaded once whichever asks first.
-    fn current_data_dir(&self) -> PathBuf {
-        self.revision_cache_dir()
     }
 }
 

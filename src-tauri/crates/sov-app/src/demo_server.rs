@@ -63,6 +63,15 @@ impl DemoSlot {
         self.server.lock().await.as_ref().map(endpoint_of)
     }
 
+    /// The demo server's knobs and request log: tests check with it what was really sent.
+    pub async fn control(&self) -> Option<sovfixer_sandbox::SandboxControl> {
+        self.server
+            .lock()
+            .await
+            .as_ref()
+            .map(RunningSandbox::control)
+    }
+
     pub async fn is_running(&self) -> bool {
         self.server.lock().await.is_some()
     }

@@ -2,6 +2,7 @@
 //! `sov_jobs::JobRunner`, so it is recorded in the history as it happens and survives a restart; the window
 //! follows it through the hub.
 
+use crate::changes_upload::{add_workbook_columns, StaleDecision};
 use crate::host::{Host, JobSubscriber};
 use crate::hub::FollowedJob;
 use crate::mapping::FileChoices;
@@ -42,6 +43,12 @@ pub struct JobRequest {
     pub download_dir: Option<PathBuf>,
     #[serde(default)]
     pub override_preflight: bool,
+    /// "Send the file exactly as it is": our workbook goes whole instead of only its changes.
+    #[serde(default)]
+    pub send_as_is: bool,
+    /// For each cell changed both in the workbook and on SOV Fixer since: the value to keep.
+    #[serde(default)]
+    pub stale_choices: Vec<StaleDecision>,
     /// The sheet, header row and column choices made in step 3, as the file check was given them.
     #[serde(flatten)]
     pub choices: FileChoices,
@@ -152,6 +159,12 @@ impl AppState {
     ) -> AppResult<JobStarted> {
         request.validate()?;
         self.recheck_changed_files(&request).await?;
+        let mut request = request;
+        // Our workbook's plain headers are its attributes; then only its changes are sent, unless asked.
+        add_workbook_columns(&request.files, &mut request.choices.mapping);
+        if !request.send_as_is {
+            request.files = self.changes_to_send(&request).await?;
+        }
         let download_dir = request
             .download_dir
             .clone()

@@ -4,7 +4,9 @@
 //! [`Host`], [`JobSubscriber`] and [`SecretStore`], so everything here is tested without a desktop.
 
 mod buildings;
+mod changes_upload;
 mod connection;
+mod current;
 mod demo;
 mod demo_server;
 mod files;
@@ -19,6 +21,7 @@ mod notify;
 pub mod open_words;
 mod preferences;
 mod recheck;
+mod preview;
 mod resume;
 mod revisions;
 mod secrets;
@@ -27,10 +30,12 @@ mod snapshot;
 mod state;
 #[cfg(all(test, windows))]
 mod windows_downloads_tests;
+mod workbook;
 
 pub use buildings::{
     AttributeView, BuildingDetail, BuildingRow, BuildingsPage, BuildingsQuery, BUILDINGS_PAGE_SIZE,
 };
+pub use changes_upload::{KeepValue, StaleDecision};
 pub use connection::ConnectionCheck;
 pub use demo::{DemoSovView, DemoStarted};
 pub use demo_server::{DemoEndpoint, DemoSlot};
@@ -53,11 +58,15 @@ pub use notify::notification_text;
 pub use preferences::Preferences;
 pub use recheck::changed_since_checked;
 pub use revisions::{RevisionChange, RevisionComparison, COMPARISON_LIST_LIMIT};
+pub use preview::{
+    BuildingChanges, CellNote, ChangeView, FilePreview, SentAs, StaleView, UnmatchedView,
+};
 pub use secrets::{MemoryStore, SecretError, SecretStore};
 pub use settings::Settings;
 pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};
 pub use sov_error::{AppError, Code};
 pub use state::AppState;
+pub use workbook::{SavedWorkbook, WorkbookColumns};
 
 /// Every fallible operation here ends in the one error shape the window knows.
 pub type AppResult<T> = Result<T, AppError>;

@@ -105,6 +105,8 @@ impl AppState {
         if paths.is_empty() {
             return Ok(Vec::new());
         }
+        let mut choices = choices;
+        crate::changes_upload::add_workbook_columns(&paths, &mut choices.mapping);
         let options = choices.options()?;
         let store = self.mapping_store().ok();
         tokio::task::spawn_blocking(move || match store {

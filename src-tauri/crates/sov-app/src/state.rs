@@ -96,6 +96,11 @@ impl AppState {
         self.history_dir.join("current-data")
     }
 
+    /// Where the changes-only files Start sent are kept, so Retry can send them again.
+    pub(crate) fn sent_changes_dir(&self) -> PathBuf {
+        self.history_dir.join("sent-changes")
+    }
+
     /// The history store, for tests and tools that look at what was recorded.
     pub fn history_store(&self) -> Option<Arc<HistoryStore>> {
         self.history().map(|history| Arc::clone(&history.store))

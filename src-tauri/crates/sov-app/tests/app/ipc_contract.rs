@@ -7,9 +7,9 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 use sov_app::{
-    AppError, AppState, BuildingDetail, BuildingsPage, Code, HistoryDetail, HistoryEntry,
-    JobSnapshot, MemoryStore, RevisionComparison, SecretError, SecretStore, Settings, SovDetails,
-    SovSearchPage,
+    AppError, AppState, BuildingDetail, BuildingsPage, Code, FilePreview, HistoryDetail,
+    HistoryEntry, JobSnapshot, MemoryStore, RevisionComparison, SavedWorkbook, SecretError,
+    SecretStore, Settings, SovDetails, SovSearchPage,
 };
 use sov_history::ResumePoint;
 use sov_jobs::{ChangedInput, InputProblem, JobsError};
@@ -53,6 +53,8 @@ fn the_committed_json_schema_matches_the_rust_types() {
     generator.subschema_for::<BuildingDetail>();
     generator.subschema_for::<RevisionComparison>();
     generator.subschema_for::<sov_preflight::ProblemRowsPage>();
+    generator.subschema_for::<SavedWorkbook>();
+    generator.subschema_for::<FilePreview>();
     let definitions = generator.take_definitions(true);
     for name in [
         "JobSnapshot",
@@ -67,6 +69,8 @@ fn the_committed_json_schema_matches_the_rust_types() {
         "BuildingDetail",
         "RevisionComparison",
         "ProblemRowsPage",
+        "SavedWorkbook",
+        "FilePreview",
     ] {
         assert!(
             definitions.contains_key(name),

@@ -8,3 +8,4 @@ mod job_hub;
 mod mapping_step;
 mod revisions;
 mod row_list;
+mod round_trip;
