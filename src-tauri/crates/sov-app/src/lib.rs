@@ -20,8 +20,8 @@ mod mapping;
 mod notify;
 pub mod open_words;
 mod preferences;
-mod recheck;
 mod preview;
+mod recheck;
 mod resume;
 mod revisions;
 mod secrets;
@@ -56,11 +56,11 @@ pub use mapping::{
 };
 pub use notify::notification_text;
 pub use preferences::Preferences;
-pub use recheck::changed_since_checked;
-pub use revisions::{RevisionChange, RevisionComparison, COMPARISON_LIST_LIMIT};
 pub use preview::{
     BuildingChanges, CellNote, ChangeView, FilePreview, SentAs, StaleView, UnmatchedView,
 };
+pub use recheck::changed_since_checked;
+pub use revisions::{RevisionChange, RevisionComparison, COMPARISON_LIST_LIMIT};
 pub use secrets::{MemoryStore, SecretError, SecretStore};
 pub use settings::Settings;
 pub use snapshot::{ErrorView, JobSnapshot, ProcessingView, StepStatus, StepView};

@@ -7,5 +7,5 @@ mod ipc_contract;
 mod job_hub;
 mod mapping_step;
 mod revisions;
-mod row_list;
 mod round_trip;
+mod row_list;
