@@ -76,7 +76,7 @@ impl AppState {
         if files.iter().all(|(_, ours)| ours.is_none()) {
             return Ok(request.files.clone());
         }
-        let current = self.current_buildings(&request.sov_id).await?;
+        let current = self.current_workbook_buildings(&request.sov_id).await?;
         let decisions: HashMap<(String, String), StaleChoice> = request
             .stale_choices
             .iter()

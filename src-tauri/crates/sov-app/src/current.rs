@@ -15,7 +15,7 @@ pub(crate) struct Current {
 }
 
 impl AppState {
-    pub(crate) async fn current_buildings(&self, sov_id: &str) -> AppResult<Current> {
+    pub(crate) async fn current_workbook_buildings(&self, sov_id: &str) -> AppResult<Current> {
         let sov_id = sov_id.trim();
         if sov_id.is_empty() {
             return Err(AppError::invalid_input(

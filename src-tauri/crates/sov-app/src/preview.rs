@@ -116,7 +116,7 @@ impl AppState {
         sov_id: &str,
         paths: &[PathBuf],
     ) -> AppResult<Vec<FilePreview>> {
-        let current = self.current_buildings(sov_id).await?;
+        let current = self.current_workbook_buildings(sov_id).await?;
         let paths = paths.to_vec();
         tokio::task::spawn_blocking(move || {
             paths

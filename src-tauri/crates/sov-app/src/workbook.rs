@@ -35,7 +35,7 @@ impl AppState {
         sov_id: &str,
         columns: WorkbookColumns,
     ) -> AppResult<SavedWorkbook> {
-        let current = self.current_buildings(sov_id).await?;
+        let current = self.current_workbook_buildings(sov_id).await?;
         let folder = self
             .prefs()
             .download_dir
