@@ -3,7 +3,8 @@
 //! is still fine is sent as it is now.
 #![allow(clippy::unwrap_used)]
 
-use super::mapping_step::{accepted, app, friendly_file, QuietHost, Recording};
+use super::mapping_step::{accepted, app, friendly_file};
+use super::support::{QuietHost, Recording};
 use serde_json::json;
 use sov_app::{AppState, Code, FileChoices, JobRequest};
 use sov_preflight::FileReport;

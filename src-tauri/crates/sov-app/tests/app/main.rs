@@ -9,3 +9,4 @@ mod mapping_step;
 mod revisions;
 mod round_trip;
 mod row_list;
+mod support;

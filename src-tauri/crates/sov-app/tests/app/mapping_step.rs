@@ -3,16 +3,14 @@
 //! problem rows saved, and the job sent with the choices.
 #![allow(clippy::unwrap_used)]
 
+use super::support::{QuietHost, Recording};
 use serde_json::json;
-use sov_app::{
-    AppState, FileChoices, Host, JobResumed, JobSnapshot, JobSubscriber, MemoryStore, ProblemRows,
-};
+use sov_app::{AppState, FileChoices, MemoryStore, ProblemRows};
 use sov_preflight::{ColumnStatus, FileReport};
 use sov_update::engine::Phase;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 pub(crate) fn app(dir: &Path) -> Arc<AppState> {
     Arc::new(AppState::new(
@@ -169,26 +167,6 @@ async fn save_the_list_writes_every_row_of_a_problem_and_says_when_the_problem_i
     );
 }
 
-pub(crate) struct QuietHost;
-
-impl Host for QuietHost {
-    fn window_focused(&self) -> bool {
-        true
-    }
-    fn notify(&self, _title: &str, _body: &str) {}
-    fn job_resumed(&self, _resumed: &JobResumed) {}
-}
-
-#[derive(Clone, Default)]
-pub(crate) struct Recording(pub(crate) Arc<Mutex<Vec<JobSnapshot>>>);
-
-impl JobSubscriber for Recording {
-    fn send(&self, snapshot: &JobSnapshot) -> bool {
-        self.0.lock().unwrap().push(snapshot.clone());
-        true
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_update_is_sent_with_the_choices_of_the_mapping_step() {
     let dir = tempfile::tempdir().unwrap();
@@ -212,23 +190,7 @@ async fn the_demo_update_is_sent_with_the_choices_of_the_mapping_step() {
         .start_job(Arc::new(QuietHost), request, Box::new(progress.clone()))
         .await
         .unwrap();
-    let wait = async {
-        loop {
-            if let Some(last) = progress
-                .0
-                .lock()
-                .unwrap()
-                .last()
-                .filter(|s| s.phase.is_final())
-            {
-                return last.clone();
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    let end = tokio::time::timeout(Duration::from_secs(120), wait)
-        .await
-        .unwrap();
+    let end = progress.until_final().await;
     assert_eq!(end.phase, Phase::Done, "{end:?}");
     assert!(
         end.rows_not_applied.is_none(),

@@ -3,56 +3,17 @@
 //! saves it, previewed per building, and Start sends only its changes (the sandbox's request log shows it).
 #![allow(clippy::unwrap_used)]
 
+use super::support::{QuietHost, Recording};
 use calamine::{Data, Reader as _};
 use serde_json::json;
-use sov_app::{
-    AppState, Code, FilePreview, Host, JobResumed, JobSnapshot, JobSubscriber, MemoryStore, SentAs,
-    WorkbookColumns,
-};
+use sov_app::{AppState, Code, FilePreview, JobSnapshot, MemoryStore, SentAs, WorkbookColumns};
 use sov_update::engine::Phase;
 use sovfixer_sandbox::Endpoint;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 const ROW_2: &str = "i-s-demo-sample!Sheet1!2";
 const ROW_3: &str = "i-s-demo-sample!Sheet1!3";
-
-struct QuietHost;
-
-impl Host for QuietHost {
-    fn window_focused(&self) -> bool {
-        true
-    }
-    fn notify(&self, _title: &str, _body: &str) {}
-    fn job_resumed(&self, _resumed: &JobResumed) {}
-}
-
-#[derive(Clone, Default)]
-struct Recording(Arc<Mutex<Vec<JobSnapshot>>>);
-
-impl JobSubscriber for Recording {
-    fn send(&self, snapshot: &JobSnapshot) -> bool {
-        self.0.lock().unwrap().push(snapshot.clone());
-        true
-    }
-}
-
-impl Recording {
-    async fn until_final(&self) -> JobSnapshot {
-        let wait = async {
-            loop {
-                if let Some(last) = self.0.lock().unwrap().last().filter(|s| s.phase.is_final()) {
-                    return last.clone();
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(120), wait)
-            .await
-            .unwrap()
-    }
-}
 
 struct Demo {
     state: Arc<AppState>,
