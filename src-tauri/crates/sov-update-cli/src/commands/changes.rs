@@ -27,6 +27,8 @@ pub struct Sent<'a> {
     pub out_dir: &'a Path,
     /// `sov-update diff` with the run's connection flags, for a comparison that could not be made now.
     pub diff_command: String,
+    /// The insured given with `-E insured_name=…`: the report is named after it, else after SOV Fixer's.
+    pub insured_name: Option<String>,
 }
 
 /// Compares and records the result in `summary`. A comparison that cannot be made leaves the update
@@ -51,7 +53,7 @@ pub async fn check_changes(
         saved_outputs: outcome.outputs.clone(),
         output_formats: sent.output_formats.to_vec(),
         report_folder: Some(sent.out_dir.to_path_buf()),
-        insured_name: None,
+        insured_name: sent.insured_name.clone(),
     };
     let source = CurrentDataSource::new(
         client.clone(),

@@ -108,6 +108,8 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
         args.out.clone()
     };
     let out_dir = download_dir.clone();
+    // The change report is named after the insured the user gave, like the outputs SOV Fixer names after it.
+    let insured_name = given_insured_name(&extra_data).map(str::to_owned);
     let plans_for_changes = (!args.no_report).then(|| {
         upload_plans
             .as_ref()
@@ -204,6 +206,7 @@ pub async fn run(global: &GlobalOptions, args: RunArgs, out: &Output, interrupt:
                     output_formats: &args.output_formats,
                     out_dir: &out_dir,
                     diff_command: diff_command(global, &args.sov_id),
+                    insured_name: insured_name.clone(),
                 };
                 check_changes(&client, sent, &outcome, &mut summary, out, interrupt).await;
             }
@@ -399,13 +402,18 @@ fn resume(
 
 /// What `--run-folder` names the folder after: the insured given with -E, else the SOV id.
 fn run_label(extra_data: &serde_json::Map<String, serde_json::Value>, sov_id: &str) -> String {
+    given_insured_name(extra_data)
+        .unwrap_or(sov_id.trim())
+        .to_owned()
+}
+
+/// The insured given with `-E insured_name=…`, when it says something.
+fn given_insured_name(extra_data: &serde_json::Map<String, serde_json::Value>) -> Option<&str> {
     extra_data
         .get("insured_name")
         .and_then(serde_json::Value::as_str)
         .map(str::trim)
         .filter(|name| !name.is_empty())
-        .unwrap_or(sov_id.trim())
-        .to_owned()
 }
 
 fn make_run_folder(parent: &Path, label: &str) -> Result<PathBuf, Failure> {

@@ -353,3 +353,22 @@ fn diff_of_a_revision_the_sov_does_not_have_is_bad_usage_naming_the_range() {
         stderr(&output)
     );
 }
+
+#[test]
+fn the_report_is_named_after_the_insured_given_with_extra_data_not_after_sov_fixers_name() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let corrections = work.file("year.csv", YEAR_AND_NAME);
+    let (code, summary) = run_json(
+        &work,
+        &sandbox,
+        &corrections,
+        &["-E", "insured_name=Ridgeway Holdings"],
+    );
+
+    assert_eq!(code, 0, "{summary}");
+    let report = Path::new(summary["changes"]["report"].as_str().unwrap());
+    let name = report.file_name().unwrap().to_string_lossy();
+    assert!(name.starts_with("Ridgeway Holdings "), "{name}");
+    assert!(report.exists(), "{}", report.display());
+}
