@@ -2,7 +2,7 @@
 // and offers the few helpers the tests use: find by test id, bounded waits, screenshots, clean shutdown.
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,8 +30,11 @@ function freePort() {
 
 // The app must start as on a fresh machine: no key anywhere, so it opens in demo mode, and its settings,
 // history and downloads go to throw-away folders instead of the tester's own.
+// Handing a file to the desktop ("Open it", "Show in folder") runs `xdg-open` first (the opener crate tries it before
+// gio and the others); a stand-in at the head of PATH records what the app asked to open and opens nothing, so a
+// test never starts a spreadsheet program or file manager on the display, nor waits for one.
 function isolatedEnv(root) {
-  const env = { ...process.env };
+  const env = { ...process.env, PATH: `${join(root, "bin")}:${process.env.PATH || ""}` };
   for (const name of Object.keys(env)) {
     if (name.startsWith("SOVFIXER_")) delete env[name];
   }
@@ -106,9 +109,11 @@ export async function launchApp() {
   }
   const root = await mkdtemp(join(tmpdir(), "sov-window-test-"));
   const env = isolatedEnv(root);
-  for (const dir of [env.HOME, env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.XDG_RUNTIME_DIR, env.TMPDIR]) {
+  for (const dir of [env.HOME, env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.XDG_RUNTIME_DIR, env.TMPDIR, join(root, "bin")]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   }
+  const openedLog = join(root, "opened.txt");
+  await writeFile(join(root, "bin", "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${openedLog}'\n`, { mode: 0o755 });
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const port = await freePort();
   const nativePort = await freePort();
@@ -131,6 +136,8 @@ export async function launchApp() {
     session: null,
     driver,
     appPid: null,
+    // What the app handed to the desktop to open, in order (see isolatedEnv).
+    opened: () => readFile(openedLog, "utf8").then((text) => text.split("\n").filter(Boolean), () => []),
   };
   try {
     await Promise.race([waitForDriver(base, driver), spawnError]);
