@@ -1,8 +1,10 @@
-//! "See its buildings": what an SOV currently holds. Its latest revision's JSON output is fetched through
-//! get_or_create_output (kept on disk per server, SOV and revision, so a revision is downloaded once), read once
-//! into a list of buildings (name, address, sheet and row) and an index of where each building is in the file,
-//! then searched and paged in memory; one building's attributes are read from the file when it is opened.
+//! "See its buildings": what an SOV currently holds. Its latest revision's data comes from the app's one owner
+//! of current data (`current.rs`: fetched once per server, SOV and revision, shared with the workbook and the
+//! preview), is read once into a list of buildings (name, address, sheet and row) and an index of where each
+//! building is in the file, held with that data, then searched and paged in memory; one building's attributes
+//! are read from the file when it is opened.
 
+use crate::current::SovData;
 use crate::state::AppState;
 use crate::AppResult;
 use schemars::JsonSchema;
@@ -10,19 +12,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sov_data::{Attribute, Building, BuildingIndex};
 use sov_error::{AppError, Code};
-use sov_update::engine::PollConfig;
-use sov_update::read::{CurrentDataSource, SovStatus};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 /// Buildings per page in the window: a screenful to scan, and 5,000 buildings are a hundred pages.
 pub const BUILDINGS_PAGE_SIZE: usize = 50;
-
-/// SOVs kept read in memory at once (the one shown and the ones just before it); older ones are read again
-/// from the disk cache when asked for.
-const KEPT_IN_MEMORY: usize = 3;
 
 /// How often the words change while SOV Fixer prepares the data, so a long wait never looks frozen.
 const PROGRESS_EVERY: Duration = Duration::from_secs(3);
@@ -98,42 +95,24 @@ pub struct BuildingDetail {
     pub attributes: Vec<AttributeView>,
 }
 
-/// An SOV read into memory: the rows to list and search, and the index to open one building.
-struct Loaded {
-    server: String,
-    sov_id: String,
-    revision: i64,
-    from_cache: bool,
+/// An SOV revision's buildings as this view lists them: the rows to list and search, and the index to open one
+/// building. Made once per revision and held with its data (`current.rs`).
+pub(crate) struct Listing {
+    /// Whether the last opening found the data already on this computer (pages say what the opening said).
+    from_cache: AtomicBool,
     rows: Vec<BuildingRow>,
     /// Each row's text in lower case, for searching without allocating per keystroke.
     haystacks: Vec<String>,
     index: BuildingIndex,
 }
 
-/// The SOVs read so far and the load under way (so a new one, or Cancel, stops it).
+/// The load under way (so a new one, or Cancel, stops it).
 #[derive(Default)]
-pub(crate) struct BuildingsCache {
-    loaded: Mutex<Vec<Arc<Loaded>>>,
+pub(crate) struct BuildingsLoad {
     loading: Mutex<Option<CancellationToken>>,
 }
 
-impl BuildingsCache {
-    fn find(&self, server: &str, sov_id: &str) -> Option<Arc<Loaded>> {
-        self.loaded
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .find(|l| l.server == server && l.sov_id == sov_id)
-            .cloned()
-    }
-
-    fn keep(&self, loaded: Arc<Loaded>) {
-        let mut all = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
-        all.retain(|l| !(l.server == loaded.server && l.sov_id == loaded.sov_id));
-        all.insert(0, loaded);
-        all.truncate(KEPT_IN_MEMORY);
-    }
-
+impl BuildingsLoad {
     /// A token for a new load; the previous load, if any, is cancelled (the window shows one SOV at a time).
     fn start(&self) -> CancellationToken {
         let token = CancellationToken::new();
@@ -174,32 +153,31 @@ impl AppState {
         progress: &(dyn Fn(&str) + Send + Sync),
     ) -> AppResult<BuildingsPage> {
         let sov_id = crate::find::sov_id_from_text(sov_id)?;
-        let cancel = self.buildings.start();
+        let cancel = self.buildings_load.start();
         let loaded = tokio::select! {
             () = cancel.cancelled() => Err(AppError::new(Code::Cancelled, "Stopped. The buildings were not read.", "")),
             loaded = self.load_buildings(&sov_id, progress, &cancel) => loaded,
         };
-        let loaded = loaded?;
-        self.buildings.keep(Arc::clone(&loaded));
-        Ok(page_of(&loaded, "", 0))
+        let (data, listing) = loaded?;
+        Ok(page_of(&data, &listing, "", 0))
     }
 
     /// Stops reading an SOV's buildings; false when nothing was being read.
     pub fn cancel_buildings(&self) -> bool {
-        self.buildings.cancel()
+        self.buildings_load.cancel()
     }
 
     /// One page of the buildings of an SOV already opened (it is opened now, without progress words, if not).
     pub async fn current_buildings(&self, query: BuildingsQuery) -> AppResult<BuildingsPage> {
-        let loaded = self.loaded_or_open(&query.sov_id).await?;
-        Ok(page_of(&loaded, &query.search, query.page))
+        let (data, listing) = self.listed_or_open(&query.sov_id).await?;
+        Ok(page_of(&data, &listing, &query.search, query.page))
     }
 
     /// Every attribute of one building of an SOV (opened now if it was not).
     pub async fn building_detail(&self, sov_id: &str, key: &str) -> AppResult<BuildingDetail> {
-        let loaded = self.loaded_or_open(sov_id).await?;
+        let (data, listing) = self.listed_or_open(sov_id).await?;
         let key = key.trim().to_owned();
-        let reader = Arc::clone(&loaded);
+        let reader = Arc::clone(&listing);
         let found = tokio::task::spawn_blocking(move || read_building(&reader, &key))
             .await
             .map_err(AppError::internal)??;
@@ -208,31 +186,33 @@ impl AppState {
                 Code::NotFound,
                 format!(
                     "Revision {} of this SOV has no such building. Search the list again; it may have been read from an older revision.",
-                    loaded.revision
+                    data.revision
                 ),
                 "",
             ));
         };
         Ok(BuildingDetail {
-            sov_id: loaded.sov_id.clone(),
-            revision: loaded.revision,
+            sov_id: data.sov_id.clone(),
+            revision: data.revision,
             building: row,
             attributes: attribute_views(&building),
         })
     }
 
-    async fn loaded_or_open(&self, sov_id: &str) -> AppResult<Arc<Loaded>> {
+    /// The revision the window listed last (the pages of one list stay of one revision), else the SOV opened now.
+    async fn listed_or_open(&self, sov_id: &str) -> AppResult<(Arc<SovData>, Arc<Listing>)> {
         let sov_id = crate::find::sov_id_from_text(sov_id)?;
         let connection = self.connection().await?;
-        if let Some(loaded) = self
-            .buildings
-            .find(connection.client.api_base().as_str(), &sov_id)
-        {
-            return Ok(loaded);
+        let server = connection.client.api_base().as_str().to_owned();
+        if let Some(data) = self.current.listed(&server, &sov_id) {
+            if let Some(listing) = data.listing.get() {
+                return Ok((Arc::clone(&data), Arc::clone(listing)));
+            }
         }
         self.open_buildings(&sov_id, &|_| {}).await?;
-        self.buildings
-            .find(connection.client.api_base().as_str(), &sov_id)
+        self.current
+            .listed(&server, &sov_id)
+            .and_then(|data| data.listing.get().cloned().map(|listing| (data, listing)))
             .ok_or_else(|| AppError::internal("the buildings were read but not kept"))
     }
 
@@ -241,61 +221,62 @@ impl AppState {
         sov_id: &str,
         progress: &(dyn Fn(&str) + Send + Sync),
         cancel: &CancellationToken,
-    ) -> AppResult<Arc<Loaded>> {
-        let connection = self.connection().await?;
-        let server = connection.client.api_base().as_str().to_owned();
+    ) -> AppResult<(Arc<SovData>, Arc<Listing>)> {
         progress("Asking SOV Fixer which revision of the SOV is the latest…");
-        let summary = connection.client.sov_summary(sov_id).await?;
-        refuse_without_data(summary.status.as_deref())?;
-        let revision = summary.latest_revision.unwrap_or(0).max(0);
-        let source = CurrentDataSource::new(
-            connection.client.clone(),
-            sov_changes::server_cache_dir(&self.revision_cache_dir(), connection.client.api_base()),
-            PollConfig::default(),
-        );
-        let from_cache = source.cached_path(sov_id, revision).exists();
-        let which = revision_words(revision);
-        let path = if from_cache {
-            source.fetch_revision(sov_id, revision, cancel).await?
-        } else {
-            let started = Instant::now();
-            progress(&format!("SOV Fixer is preparing {which}…"));
-            let fetch = source.fetch_revision(sov_id, revision, cancel);
-            tokio::pin!(fetch);
-            let mut ticks = tokio::time::interval_at(
-                tokio::time::Instant::now() + PROGRESS_EVERY,
-                PROGRESS_EVERY,
-            );
-            loop {
-                tokio::select! {
-                    fetched = &mut fetch => break fetched?,
-                    _ = ticks.tick() => progress(&format!(
-                        "SOV Fixer is still preparing {which} ({} s so far; a large SOV takes a minute or two)…",
-                        started.elapsed().as_secs()
-                    )),
-                }
-            }
-        };
-        let count = summary
-            .num_buildings
-            .map_or_else(String::new, |n| format!(" {n}"));
-        progress(&format!("Reading the{count} buildings of {which}…"));
-        let sov_id = sov_id.to_owned();
-        let loaded = tokio::task::spawn_blocking(move || {
-            read_rows(path).map(|(rows, haystacks, index)| Loaded {
-                server,
-                sov_id,
-                revision,
-                from_cache,
-                rows,
-                haystacks,
-                index,
-            })
-        })
-        .await
-        .map_err(AppError::internal)??;
-        Ok(Arc::new(loaded))
+        let data = self.current_data(sov_id).await?;
+        let from_cache = data.on_disk();
+        let listing = data
+            .listing
+            .get_or_try_init(|| read_listing(&data, progress, cancel))
+            .await?;
+        listing.from_cache.store(from_cache, Ordering::Relaxed);
+        Ok((Arc::clone(&data), Arc::clone(listing)))
     }
+}
+
+/// Fetches the revision (unless this computer has it), with words while SOV Fixer prepares it, then lists it.
+async fn read_listing(
+    data: &SovData,
+    progress: &(dyn Fn(&str) + Send + Sync),
+    cancel: &CancellationToken,
+) -> AppResult<Arc<Listing>> {
+    let from_cache = data.on_disk();
+    let which = revision_words(data.revision);
+    let path = if from_cache {
+        data.file(cancel).await?
+    } else {
+        let started = Instant::now();
+        progress(&format!("SOV Fixer is preparing {which}…"));
+        let fetch = data.file(cancel);
+        tokio::pin!(fetch);
+        let mut ticks =
+            tokio::time::interval_at(tokio::time::Instant::now() + PROGRESS_EVERY, PROGRESS_EVERY);
+        loop {
+            tokio::select! {
+                fetched = &mut fetch => break fetched?,
+                _ = ticks.tick() => progress(&format!(
+                    "SOV Fixer is still preparing {which} ({} s so far; a large SOV takes a minute or two)…",
+                    started.elapsed().as_secs()
+                )),
+            }
+        }
+    };
+    let count = data
+        .summary
+        .num_buildings
+        .map_or_else(String::new, |n| format!(" {n}"));
+    progress(&format!("Reading the{count} buildings of {which}…"));
+    let listing = tokio::task::spawn_blocking(move || {
+        read_rows(path).map(|(rows, haystacks, index)| Listing {
+            from_cache: AtomicBool::new(from_cache),
+            rows,
+            haystacks,
+            index,
+        })
+    })
+    .await
+    .map_err(AppError::internal)??;
+    Ok(Arc::new(listing))
 }
 
 fn revision_words(revision: i64) -> String {
@@ -304,20 +285,6 @@ fn revision_words(revision: i64) -> String {
     } else {
         format!("revision {revision}")
     }
-}
-
-/// A failed or unfinished SOV has no buildings to show: say so instead of passing on SOV Fixer's refusal.
-fn refuse_without_data(status: Option<&str>) -> AppResult<()> {
-    let message = match status.and_then(SovStatus::parse) {
-        Some(SovStatus::Complete) | None => return Ok(()),
-        Some(SovStatus::Failed) => {
-            "SOV Fixer could not read this SOV's spreadsheet, so it holds no buildings. Send the spreadsheet to SOV Fixer again, then choose the new SOV."
-        }
-        Some(_) => {
-            "SOV Fixer is still reading this SOV's spreadsheet; its buildings can be seen once it is complete. Try again in a few minutes."
-        }
-    };
-    Err(AppError::invalid_input(message))
 }
 
 type Rows = (Vec<BuildingRow>, Vec<String>, BuildingIndex);
@@ -386,7 +353,7 @@ fn haystack(row: &BuildingRow) -> String {
 }
 
 /// The rows matching every word of `search` (in name, address, sheet or key; a number also matches the row).
-fn page_of(loaded: &Loaded, search: &str, page: usize) -> BuildingsPage {
+fn page_of(data: &SovData, loaded: &Listing, search: &str, page: usize) -> BuildingsPage {
     let words: Vec<String> = search.split_whitespace().map(str::to_lowercase).collect();
     let matching: Vec<&BuildingRow> = loaded
         .rows
@@ -411,9 +378,9 @@ fn page_of(loaded: &Loaded, search: &str, page: usize) -> BuildingsPage {
         .map(|row| (*row).clone())
         .collect();
     BuildingsPage {
-        sov_id: loaded.sov_id.clone(),
-        revision: loaded.revision,
-        from_cache: loaded.from_cache,
+        sov_id: data.sov_id.clone(),
+        revision: data.revision,
+        from_cache: loaded.from_cache.load(Ordering::Relaxed),
         total: loaded.rows.len(),
         matching: matching.len(),
         page,
@@ -423,7 +390,7 @@ fn page_of(loaded: &Loaded, search: &str, page: usize) -> BuildingsPage {
     }
 }
 
-fn read_building(loaded: &Loaded, key: &str) -> AppResult<Option<(BuildingRow, Building)>> {
+fn read_building(loaded: &Listing, key: &str) -> AppResult<Option<(BuildingRow, Building)>> {
     let position = match key.strip_prefix('#') {
         Some(number) => number.parse::<usize>().ok(),
         None => loaded

@@ -1,17 +1,19 @@
 //! What Start sends for a corrections workbook made by "Get a corrections workbook": only the values it changes
 //! (identifying columns plus the changed cells of the changed rows), built from the same preview the window
-//! showed, exactly as the CLI's `run` does. Other files, and every file under "Send the file exactly as it is",
-//! go as they are.
+//! showed (reused, not made again, while the file and the SOV's revision are unchanged), exactly as the CLI's
+//! `run` does. Other files, and every file under "Send the file exactly as it is", go as they are.
 
 use crate::jobs::JobRequest;
-use crate::preview::{is_our_workbook, preview_of, read_file};
+use crate::preview::{is_our_workbook, preview_of, read_file, Shown};
 use crate::state::AppState;
 use crate::AppResult;
 use serde::Deserialize;
 use sov_compare::upload::{changes_csv, StaleChoice};
 use sov_error::{AppError, Code};
+use sov_workbook::CorrectionsFile;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Which value to keep for a cell changed both in the workbook and on SOV Fixer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -31,14 +33,27 @@ pub struct StaleDecision {
     pub keep: KeepValue,
 }
 
+/// A file given to Start (or to the file check) as corrections: what it holds when it reads as corrections, and
+/// the preview the window showed of it when the file has not changed since.
+pub(crate) struct GivenFile {
+    path: PathBuf,
+    file: Option<Arc<CorrectionsFile>>,
+    shown: Option<Shown>,
+}
+
+impl GivenFile {
+    /// Our corrections workbook's contents; `None` for any other file.
+    fn ours(&self) -> Option<&CorrectionsFile> {
+        self.file
+            .as_deref()
+            .filter(|file| is_our_workbook(&self.path, file))
+    }
+}
+
 /// Our workbook's plain headers ("Year built", "Item key") under the attribute names they hold, added to the
 /// column choices so neither the file check nor "send as is" asks about them; the user's own choice wins.
-pub(crate) fn add_workbook_columns(paths: &[PathBuf], mapping: &mut BTreeMap<String, String>) {
-    for path in paths {
-        let Ok(file) = read_file(path) else { continue };
-        if !is_our_workbook(path, &file) {
-            continue;
-        }
+pub(crate) fn add_workbook_columns(files: &[GivenFile], mapping: &mut BTreeMap<String, String>) {
+    for file in files.iter().filter_map(GivenFile::ours) {
         let columns: Vec<(String, String)> = match &file.snapshot {
             Some(snapshot) => snapshot.columns.clone(),
             None => sov_workbook::snapshot::IDENTITY_COLUMNS
@@ -59,24 +74,58 @@ pub(crate) fn add_workbook_columns(paths: &[PathBuf], mapping: &mut BTreeMap<Str
 }
 
 impl AppState {
-    /// The files Start sends: each of our workbooks replaced by a CSV of its changes (kept beside the history,
-    /// so Retry finds it), others as they are. Refused, before anything is sent, when a row matches no building,
-    /// when a cell SOV Fixer also changed has no decision, or when nothing at all would change.
-    pub(crate) async fn changes_to_send(&self, request: &JobRequest) -> AppResult<Vec<PathBuf>> {
-        let files: Vec<_> = request
-            .files
+    /// Each file as corrections: from the preview the window showed when the file is unchanged since (same
+    /// size and change time), else read now.
+    pub(crate) async fn given_files(&self, paths: &[PathBuf]) -> AppResult<Vec<GivenFile>> {
+        let shown: Vec<Option<Shown>> = paths
             .iter()
-            .map(|path| {
-                let ours = read_file(path)
-                    .ok()
-                    .filter(|file| is_our_workbook(path, file));
-                (path.clone(), ours)
-            })
+            .map(|path| self.shown.unchanged(path))
             .collect();
-        if files.iter().all(|(_, ours)| ours.is_none()) {
+        let unread: Vec<PathBuf> = paths
+            .iter()
+            .zip(&shown)
+            .filter(|(_, shown)| shown.is_none())
+            .map(|(path, _)| path.clone())
+            .collect();
+        self.shown.count_reads(unread.len());
+        let mut read = tokio::task::spawn_blocking(move || {
+            unread
+                .iter()
+                .map(|path| read_file(path).ok().map(Arc::new))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(AppError::internal)?
+        .into_iter();
+        Ok(paths
+            .iter()
+            .zip(shown)
+            .map(|(path, shown)| GivenFile {
+                path: path.clone(),
+                file: match &shown {
+                    Some(shown) => Some(Arc::clone(&shown.file)),
+                    None => read.next().flatten(),
+                },
+                shown,
+            })
+            .collect())
+    }
+
+    /// The files Start sends: each of our workbooks replaced by a CSV of its changes (kept beside the history,
+    /// so Retry finds it), others as they are. The changes are the preview the window showed when the file and
+    /// the SOV's revision are as they were then, else a preview made now. Refused, before anything is sent, when
+    /// a row matches no building, when a cell SOV Fixer also changed has no decision, or when nothing at all
+    /// would change.
+    pub(crate) async fn changes_to_send(
+        &self,
+        request: &JobRequest,
+        files: &[GivenFile],
+    ) -> AppResult<Vec<PathBuf>> {
+        if files.iter().all(|given| given.ours().is_none()) {
             return Ok(request.files.clone());
         }
-        let current = self.current_workbook_buildings(&request.sov_id).await?;
+        // Asks SOV Fixer for the latest revision only; its buildings are read when a preview must be made.
+        let data = self.current_data(request.sov_id.trim()).await?;
         let decisions: HashMap<(String, String), StaleChoice> = request
             .stale_choices
             .iter()
@@ -94,12 +143,16 @@ impl AppState {
             .collect();
         let mut to_send = Vec::new();
         let mut folder: Option<PathBuf> = None;
-        for (path, ours) in files {
-            let Some(file) = ours else {
-                to_send.push(path);
+        for given in files {
+            let path = &given.path;
+            let Some(file) = given.ours() else {
+                to_send.push(path.clone());
                 continue;
             };
-            let preview = preview_of(&current, &file);
+            let preview = match &given.shown {
+                Some(shown) if shown.made_against(&data) => Arc::clone(&shown.preview),
+                _ => Arc::new(preview_of(&data, &data.buildings().await?, file)),
+            };
             if preview.blocked {
                 return Err(AppError::new(
                     Code::PreflightBlocked,
@@ -135,7 +188,7 @@ impl AppState {
                     made
                 }
             };
-            let name = format!("{} changes.csv", stem(&path));
+            let name = format!("{} changes.csv", stem(path));
             to_send.push(sov_workbook::file_name::write_new_file(
                 &folder, &name, &csv,
             )?);

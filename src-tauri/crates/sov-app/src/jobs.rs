@@ -161,9 +161,10 @@ impl AppState {
         self.recheck_changed_files(&request).await?;
         let mut request = request;
         // Our workbook's plain headers are its attributes; then only its changes are sent, unless asked.
-        add_workbook_columns(&request.files, &mut request.choices.mapping);
+        let given = self.given_files(&request.files).await?;
+        add_workbook_columns(&given, &mut request.choices.mapping);
         if !request.send_as_is {
-            request.files = self.changes_to_send(&request).await?;
+            request.files = self.changes_to_send(&request, &given).await?;
         }
         let download_dir = request
             .download_dir

@@ -106,7 +106,8 @@ impl AppState {
             return Ok(Vec::new());
         }
         let mut choices = choices;
-        crate::changes_upload::add_workbook_columns(&paths, &mut choices.mapping);
+        let given = self.given_files(&paths).await?;
+        crate::changes_upload::add_workbook_columns(&given, &mut choices.mapping);
         let options = choices.options()?;
         let store = self.mapping_store().ok();
         tokio::task::spawn_blocking(move || match store {

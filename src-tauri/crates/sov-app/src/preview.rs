@@ -3,16 +3,19 @@
 //! SOV Fixer also changed since the workbook was made (three values, the user chooses), values worth a second
 //! look. The same `sov_compare::preview` as the CLI's `preview`, turned into plain strings for the page.
 
-use crate::current::{this_year, Current};
+use crate::current::{this_year, SovData};
 use crate::state::AppState;
 use crate::AppResult;
 use schemars::JsonSchema;
 use serde::Serialize;
 use sov_compare::Preview;
+use sov_preflight::FileStamp;
 use sov_workbook::attributes::label_of;
 use sov_workbook::writer::CORRECTIONS_SHEET;
-use sov_workbook::{CorrectionsFile, Value};
+use sov_workbook::{Building, CorrectionsFile, Value};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// How a file will be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -109,29 +112,119 @@ pub struct FilePreview {
     pub unreadable: Option<String>,
 }
 
+/// Files whose preview is remembered at once (those the window shows, and a few it showed before).
+const PREVIEWS_KEPT: usize = 16;
+
+/// A preview the window showed: what Start sends from while the file is as it was then.
+#[derive(Clone)]
+pub(crate) struct Shown {
+    server: String,
+    sov_id: String,
+    revision: i64,
+    /// The file's size and change time, taken before it was read.
+    stamp: FileStamp,
+    pub(crate) file: Arc<CorrectionsFile>,
+    pub(crate) preview: Arc<Preview>,
+}
+
+impl Shown {
+    /// Whether this preview was made against `data` (same server, SOV and revision).
+    pub(crate) fn made_against(&self, data: &SovData) -> bool {
+        self.server == data.server && self.sov_id == data.sov_id && self.revision == data.revision
+    }
+}
+
+/// The previews the window showed, by file, most recent first; and how many times a corrections file was read.
+#[derive(Default)]
+pub(crate) struct ShownPreviews {
+    shown: Mutex<Vec<(PathBuf, Shown)>>,
+    reads: AtomicUsize,
+}
+
+impl ShownPreviews {
+    fn remember(&self, path: PathBuf, shown: Shown) {
+        let mut all = self.shown.lock().unwrap_or_else(|p| p.into_inner());
+        all.retain(|(kept, _)| *kept != path);
+        all.insert(0, (path, shown));
+        all.truncate(PREVIEWS_KEPT);
+    }
+
+    /// The preview shown for `path`, when the file has not changed since (same size and change time).
+    pub(crate) fn unchanged(&self, path: &Path) -> Option<Shown> {
+        let now = FileStamp::of(path)?;
+        self.shown
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .find(|(kept, shown)| kept == path && shown.stamp == now)
+            .map(|(_, shown)| shown.clone())
+    }
+
+    /// Counts corrections files about to be read.
+    pub(crate) fn count_reads(&self, files: usize) {
+        self.reads.fetch_add(files, Ordering::Relaxed);
+    }
+}
+
 impl AppState {
-    /// The preview of each file against the SOV's current data (fetched once for all of them).
+    /// The preview of each file against the SOV's current data (fetched once for all of them). Each preview is
+    /// remembered with the file's stamp, so Start sends from it while the file stays as it was.
     pub async fn preview_files(
         &self,
         sov_id: &str,
         paths: &[PathBuf],
     ) -> AppResult<Vec<FilePreview>> {
         let current = self.current_workbook_buildings(sov_id).await?;
+        let data = Arc::clone(&current.data);
         let paths = paths.to_vec();
-        tokio::task::spawn_blocking(move || {
+        self.shown.count_reads(paths.len());
+        let made = tokio::task::spawn_blocking(move || {
             paths
-                .iter()
-                .map(|path| match read_file(path) {
-                    Ok(file) => {
-                        let preview = preview_of(&current, &file);
-                        view(path, &file, &preview)
-                    }
-                    Err(message) => unreadable(path, &current, message),
+                .into_iter()
+                .map(|path| {
+                    // Taken before reading, so an edit saved while it is read is noticed at Start.
+                    let stamp = FileStamp::of(&path);
+                    let made = read_file(&path).map(|file| {
+                        let preview = preview_of(&current.data, &current.buildings, &file);
+                        (Arc::new(file), Arc::new(preview))
+                    });
+                    (path, stamp, made)
                 })
-                .collect()
+                .collect::<Vec<_>>()
         })
         .await
-        .map_err(sov_error::AppError::internal)
+        .map_err(sov_error::AppError::internal)?;
+        let mut previews = Vec::with_capacity(made.len());
+        for (path, stamp, made) in made {
+            let (file, preview) = match made {
+                Ok(made) => made,
+                Err(message) => {
+                    previews.push(unreadable(&path, &data, message));
+                    continue;
+                }
+            };
+            previews.push(view(&path, &file, &preview));
+            if let Some(stamp) = stamp {
+                self.shown.remember(
+                    path,
+                    Shown {
+                        server: data.server.clone(),
+                        sov_id: data.sov_id.clone(),
+                        revision: data.revision,
+                        stamp,
+                        file,
+                        preview,
+                    },
+                );
+            }
+        }
+        Ok(previews)
+    }
+
+    /// How many times a corrections file was read for a preview or for Start. Start sends from the preview the
+    /// window showed when the file has not changed since, so it does not read the file again; tests watch this.
+    pub fn corrections_reads(&self) -> usize {
+        self.shown.reads.load(Ordering::Relaxed)
     }
 }
 
@@ -139,11 +232,15 @@ pub(crate) fn read_file(path: &Path) -> Result<CorrectionsFile, String> {
     sov_workbook::read_edits(path).map_err(|error| error.message)
 }
 
-pub(crate) fn preview_of(current: &Current, file: &CorrectionsFile) -> Preview {
+pub(crate) fn preview_of(
+    data: &SovData,
+    buildings: &[Building],
+    file: &CorrectionsFile,
+) -> Preview {
     sov_compare::preview(
-        &current.data.sov_id,
-        &current.data.revision.to_string(),
-        &current.buildings,
+        &data.sov_id,
+        &data.revision.to_string(),
+        buildings,
         file,
         this_year(),
     )
@@ -159,8 +256,9 @@ pub(crate) fn is_our_workbook(path: &Path, file: &CorrectionsFile) -> bool {
     excel && (file.snapshot.is_some() || file.sheet == CORRECTIONS_SHEET)
 }
 
-fn shown(value: Option<&Value>) -> Option<String> {
-    value.map(Value::to_field)
+/// A value as the user sees it in the spreadsheet ("1972", not 1972.0); what is sent keeps `to_field`.
+fn shown(attribute: &str, value: Option<&Value>) -> Option<String> {
+    value.map(|value| value.shown_in(attribute))
 }
 
 fn file_name(path: &Path) -> String {
@@ -175,8 +273,8 @@ fn view(path: &Path, file: &CorrectionsFile, preview: &Preview) -> FilePreview {
         let entry = ChangeView {
             attribute: change.attribute.clone(),
             label: change.label.clone(),
-            old: shown(change.old.as_ref()),
-            new: change.new.to_field(),
+            old: shown(&change.attribute, change.old.as_ref()),
+            new: change.new.shown_in(&change.attribute),
             file_row: change.file_row,
         };
         match buildings.last_mut() {
@@ -205,9 +303,9 @@ fn view(path: &Path, file: &CorrectionsFile, preview: &Preview) -> FilePreview {
             file_row: cell.file_row,
             attribute: cell.attribute.clone(),
             label: label_of(&cell.attribute),
-            made_from: shown(cell.made_from.as_ref()),
-            server_now: shown(cell.server_now.as_ref()),
-            yours: cell.yours.to_field(),
+            made_from: shown(&cell.attribute, cell.made_from.as_ref()),
+            server_now: shown(&cell.attribute, cell.server_now.as_ref()),
+            yours: cell.yours.shown_in(&cell.attribute),
         })
         .collect();
     let flags = preview
@@ -268,12 +366,12 @@ fn view(path: &Path, file: &CorrectionsFile, preview: &Preview) -> FilePreview {
     }
 }
 
-fn unreadable(path: &Path, current: &Current, message: String) -> FilePreview {
+fn unreadable(path: &Path, data: &SovData, message: String) -> FilePreview {
     FilePreview {
         path: path.to_owned(),
         file_name: file_name(path),
-        sov_id: current.data.sov_id.clone(),
-        revision: current.data.revision.to_string(),
+        sov_id: data.sov_id.clone(),
+        revision: data.revision.to_string(),
         made_from_revision: None,
         stale_base: false,
         summary: String::new(),

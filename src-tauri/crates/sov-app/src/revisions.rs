@@ -5,10 +5,8 @@ use std::path::PathBuf;
 
 use schemars::JsonSchema;
 use serde::Serialize;
-use sov_changes::{compare_revisions_of, save_comparison, server_cache_dir, Comparison};
+use sov_changes::{compare_revisions_of, save_comparison, Comparison};
 use sov_error::AppError;
-use sov_update::read::CurrentDataSource;
-use sov_update::PollConfig;
 use tokio_util::sync::CancellationToken;
 
 use crate::find::sov_id_from_text;
@@ -103,11 +101,7 @@ impl AppState {
                  Choose the SOV again to see its revisions as they are now."
             )));
         }
-        let source = CurrentDataSource::new(
-            connection.client.clone(),
-            server_cache_dir(&self.revision_cache_dir(), connection.client.api_base()),
-            PollConfig::default(),
-        );
+        let source = self.current_data_source(&connection);
         let cancel = CancellationToken::new();
         compare_revisions_of(&source, &summary, from, to, &cancel).await
     }

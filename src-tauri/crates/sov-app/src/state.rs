@@ -27,8 +27,12 @@ pub struct AppState {
     /// What happened when the history was opened (repaired, migrated, unreadable), for the window to show.
     history_notice: Mutex<Option<String>>,
     pub(crate) hub: JobHub,
-    /// SOVs whose buildings the window has read (see `buildings`).
-    pub(crate) buildings: crate::buildings::BuildingsCache,
+    /// The buildings list being read, so a new one or Cancel stops it (see `buildings`).
+    pub(crate) buildings_load: crate::buildings::BuildingsLoad,
+    /// SOVs' current data, fetched and held once for every part of the window (see `current`).
+    pub(crate) current: crate::current::CurrentStore,
+    /// The previews the window showed, for Start to send from (see `preview`).
+    pub(crate) shown: crate::preview::ShownPreviews,
 }
 
 impl AppState {
@@ -49,7 +53,9 @@ impl AppState {
             history: OnceLock::new(),
             history_notice: Mutex::new(None),
             hub: JobHub::default(),
-            buildings: crate::buildings::BuildingsCache::default(),
+            buildings_load: crate::buildings::BuildingsLoad::default(),
+            current: crate::current::CurrentStore::default(),
+            shown: crate::preview::ShownPreviews::default(),
         }
     }
 

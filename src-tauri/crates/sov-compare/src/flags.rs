@@ -52,7 +52,7 @@ pub fn flag_value(
                 |number| {
                     format!(
                         "Did you mean {}?",
-                        sov_workbook::value::format_number(number)
+                        sov_workbook::value::format_shown(number)
                     )
                 },
             );
@@ -75,8 +75,8 @@ pub fn flag_value(
                     FlagKind::MoneyJump,
                     format!(
                         "{label} goes from {} to {}, {}. Check the number of zeros.",
-                        sov_workbook::value::format_number(before),
-                        sov_workbook::value::format_number(number),
+                        sov_workbook::value::format_shown(before),
+                        sov_workbook::value::format_shown(number),
                         if ratio > 1.0 {
                             "more than twice as much"
                         } else {
@@ -92,7 +92,7 @@ pub fn flag_value(
                 FlagKind::YearOutOfRange,
                 format!(
                     "{label} {} is {}.",
-                    sov_workbook::value::format_number(number),
+                    sov_workbook::value::format_shown(number),
                     if number > f64::from(this_year) {
                         "in the future"
                     } else {
@@ -107,19 +107,25 @@ pub fn flag_value(
                 FlagKind::TooManyStories,
                 format!(
                     "{label} {} is more than any building has (200).",
-                    sov_workbook::value::format_number(number)
+                    sov_workbook::value::format_shown(number)
                 ),
                 None,
             ))
         }
         AttributeKind::Latitude if number.abs() > 90.0 => Some((
             FlagKind::CoordinateOutOfRange,
-            format!("{label} {number} is outside −90 to 90."),
+            format!(
+                "{label} {} is outside −90 to 90.",
+                sov_workbook::value::format_shown(number)
+            ),
             None,
         )),
         AttributeKind::Longitude if number.abs() > 180.0 => Some((
             FlagKind::CoordinateOutOfRange,
-            format!("{label} {number} is outside −180 to 180."),
+            format!(
+                "{label} {} is outside −180 to 180.",
+                sov_workbook::value::format_shown(number)
+            ),
             None,
         )),
         _ => None,

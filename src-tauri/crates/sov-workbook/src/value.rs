@@ -60,6 +60,18 @@ impl Value {
         }
     }
 
+    /// The value as the preview shows it in `attribute`'s column. In a number column a number, or text that is
+    /// exactly one (SOV Fixer keeps values as text, so "1969" or "1969.0"), reads as the spreadsheet shows it:
+    /// "1969", "220000" (not 220000.00000000003). Anything else, a ZIP code "02134" included, as it is.
+    pub fn shown_in(&self, attribute: &str) -> String {
+        match self.as_number() {
+            Some(number) if crate::attributes::kind_of(attribute).is_number() => {
+                format_shown(number)
+            }
+            _ => self.to_field(),
+        }
+    }
+
     /// [`Value::to_field`], keeping the text itself when it is text.
     pub fn into_field(self) -> String {
         match self {
@@ -241,6 +253,22 @@ pub fn format_number(number: f64) -> String {
     }
 }
 
+/// A number as a spreadsheet program shows it: 15 significant digits at most (all a spreadsheet keeps), no
+/// trailing zeros, no ".0".
+pub fn format_shown(number: f64) -> String {
+    if !number.is_finite() || number == 0.0 {
+        return format_number(if number == 0.0 { 0.0 } else { number });
+    }
+    let magnitude = number.abs().log10().floor() as i32;
+    let decimals = usize::try_from(14 - magnitude).unwrap_or(0);
+    let text = format!("{number:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
 fn numbers_equal(left: f64, right: f64) -> bool {
     // Spreadsheet programs store 15 significant digits; closer than that is the same number.
     (left - right).abs() <= 1e-9 * left.abs().max(right.abs()).max(1.0)
@@ -286,6 +314,29 @@ pub fn suggest_number(text: &str) -> Option<f64> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn numbers_are_shown_as_a_spreadsheet_shows_them_and_codes_as_they_are() {
+        let year = "const__bldg_year_built";
+        assert_eq!(Value::Number(1972.0).shown_in(year), "1972");
+        assert_eq!(Value::Text("1969".into()).shown_in(year), "1969");
+        assert_eq!(Value::Text("1969.0".into()).shown_in(year), "1969");
+        let money = "limits__building_value";
+        assert_eq!(Value::Number(200_000.0 * 1.1).shown_in(money), "220000");
+        assert_eq!(Value::Number(1_234_567.89).shown_in(money), "1234567.89");
+        assert_eq!(Value::Text("$1.2M".into()).shown_in(money), "$1.2M");
+        assert_eq!(Value::Number(0.1 + 0.2).shown_in("latitude"), "0.3");
+        assert_eq!(
+            Value::Number(-80.123456).shown_in("longitude"),
+            "-80.123456"
+        );
+        assert_eq!(Value::Text("02134".into()).shown_in("zip"), "02134");
+        assert_eq!(Value::Text("12.0".into()).shown_in("bldg_name"), "12.0");
+        assert_eq!(format_shown(0.0), "0");
+        assert_eq!(format_shown(-0.0), "0");
+        assert_eq!(format_shown(1e20), "100000000000000000000");
+        assert_eq!(format_shown(0.000_012_5), "0.0000125");
+    }
 
     #[test]
     fn reads_plain_and_object_values_of_the_json_output() {

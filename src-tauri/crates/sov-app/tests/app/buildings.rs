@@ -322,3 +322,54 @@ async fn cancelling_stops_the_wait_and_a_failed_sov_says_it_has_no_buildings() {
         error.message
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_buildings_view_the_preview_and_the_workbook_share_one_fetch_of_the_sovs_data() {
+    let dir = tempfile::tempdir().unwrap();
+    // SOV Fixer takes a moment to prepare the data, so the list and the preview both wait for it at once.
+    let (state, sandbox) = connected_app(&dir, Duration::from_millis(400)).await;
+    let corrections = dir.path().join("corrections.csv");
+    std::fs::write(
+        &corrections,
+        "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Lincoln Road Tower East\n",
+    )
+    .unwrap();
+
+    let (listed, previewed) = tokio::join!(
+        state.open_buildings(SAMPLE_SOV_ID, &|_| {}),
+        state.preview_files(SAMPLE_SOV_ID, std::slice::from_ref(&corrections)),
+    );
+    let listed = listed.unwrap();
+    let previewed = previewed.unwrap();
+    assert_eq!((listed.total, listed.revision), (2, 0));
+    assert_eq!(previewed[0].change_count, 1, "{:?}", previewed[0]);
+
+    // Everything else the window does with this SOV's data uses the same copy.
+    let key = listed.buildings[0].key.clone();
+    state.building_detail(SAMPLE_SOV_ID, &key).await.unwrap();
+    state
+        .preview_files(SAMPLE_SOV_ID, std::slice::from_ref(&corrections))
+        .await
+        .unwrap();
+    state
+        .save_preferences(Some(dir.path().join("downloads")), None, None)
+        .unwrap();
+    let workbook = state
+        .corrections_workbook(SAMPLE_SOV_ID, sov_app::WorkbookColumns::Default)
+        .await
+        .unwrap();
+    assert_eq!(workbook.buildings, 2);
+
+    let control = sandbox.control();
+    assert_eq!(
+        control.count_seen(sovfixer_sandbox::Endpoint::GetOrCreateOutput),
+        1,
+        "the data is asked for once"
+    );
+    let downloads = control
+        .requests()
+        .iter()
+        .filter(|r| r.endpoint == Some(sovfixer_sandbox::Endpoint::Download))
+        .count();
+    assert_eq!(downloads, 1, "and downloaded once");
+}

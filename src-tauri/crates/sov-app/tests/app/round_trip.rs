@@ -270,6 +270,159 @@ async fn three_edited_cells_are_previewed_per_building_and_start_sends_only_thos
     );
 }
 
+/// The data rows (after the header) of the one CSV the sandbox received.
+async fn sent_rows(demo: &Demo) -> Vec<String> {
+    let bodies = uploaded(demo).await;
+    assert_eq!(bodies.len(), 1, "one upload");
+    bodies[0]
+        .lines()
+        .filter(|line| line.starts_with("sheet_name") || line.starts_with("Sheet1,"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_sends_the_preview_the_window_showed_without_reading_the_file_or_the_sov_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo(&dir).await;
+    let control = demo.state.demo.control().await.unwrap();
+    control.set_record_bodies(true);
+    let made = demo
+        .state
+        .corrections_workbook(&demo.sov_id, WorkbookColumns::Default)
+        .await
+        .unwrap();
+    let edited = dir.path().join("edited.xlsx");
+    edit(&made.path, &three_edits(), &edited);
+    let preview = &demo
+        .state
+        .preview_files(&demo.sov_id, std::slice::from_ref(&edited))
+        .await
+        .unwrap()[0];
+    assert_eq!(preview.change_count, 3);
+    let reads = demo.state.corrections_reads();
+    let fetches = control.count_seen(Endpoint::GetOrCreateOutput);
+
+    let end = run(&demo, start_request(&demo, &[&edited], json!({}))).await;
+
+    assert_eq!(end.phase, Phase::Done, "{end:?}");
+    assert_eq!(
+        demo.state.corrections_reads(),
+        reads,
+        "the file is not read again"
+    );
+    assert_eq!(
+        control.count_seen(Endpoint::GetOrCreateOutput),
+        fetches,
+        "the SOV's data is not fetched again"
+    );
+    assert_eq!(
+        sent_rows(&demo).await,
+        [
+            "sheet_name,sheet_row_number,const__bldg_year_built,const__roof_covering,limits__building_value",
+            "Sheet1,2,1972,Metal,",
+            "Sheet1,3,,,250000",
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_edited_after_its_preview_sends_its_new_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo(&dir).await;
+    let control = demo.state.demo.control().await.unwrap();
+    control.set_record_bodies(true);
+    let made = demo
+        .state
+        .corrections_workbook(&demo.sov_id, WorkbookColumns::Default)
+        .await
+        .unwrap();
+    let edited = dir.path().join("edited.xlsx");
+    edit(&made.path, &three_edits(), &edited);
+    demo.state
+        .preview_files(&demo.sov_id, std::slice::from_ref(&edited))
+        .await
+        .unwrap();
+    let reads = demo.state.corrections_reads();
+
+    // The user changes their mind in the spreadsheet and saves it again, without looking at the preview.
+    edit(
+        &made.path,
+        &[(ROW_3, "Number of stories", Data::Float(47.0))],
+        &edited,
+    );
+    let end = run(&demo, start_request(&demo, &[&edited], json!({}))).await;
+
+    assert_eq!(end.phase, Phase::Done, "{end:?}");
+    assert!(
+        demo.state.corrections_reads() > reads,
+        "the file is read again"
+    );
+    assert_eq!(
+        sent_rows(&demo).await,
+        [
+            "sheet_name,sheet_row_number,const__num_stories",
+            "Sheet1,3,47"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_shows_numbers_as_the_spreadsheet_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo(&dir).await;
+    // SOV Fixer keeps values as text, as they were sent: here "1980.0" from another tool.
+    let theirs = dir.path().join("theirs.csv");
+    std::fs::write(
+        &theirs,
+        "sheet_name,sheet_row_number,const__bldg_year_built\nSheet1,2,1980.0\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run(&demo, start_request(&demo, &[&theirs], json!({})))
+            .await
+            .phase,
+        Phase::Done
+    );
+    let made = demo
+        .state
+        .corrections_workbook(&demo.sov_id, WorkbookColumns::Default)
+        .await
+        .unwrap();
+    let edited = dir.path().join("edited.xlsx");
+    // A value worked out by a formula carries the float's noise (220000.00000000003); Excel shows 220000.
+    edit(
+        &made.path,
+        &[
+            (ROW_2, "Year built", Data::Float(1985.0)),
+            (ROW_3, "Building value", Data::Float(200_000.0 * 1.1)),
+        ],
+        &edited,
+    );
+
+    let preview = &demo
+        .state
+        .preview_files(&demo.sov_id, std::slice::from_ref(&edited))
+        .await
+        .unwrap()[0];
+
+    let shown: Vec<(String, Option<String>, String)> = changes(preview)
+        .into_iter()
+        .map(|(_, label, old, new)| (label, old, new))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Year built".into(), Some("1980".into()), "1985".into()),
+            (
+                "Building value".into(),
+                Some("200000".into()),
+                "220000".into()
+            ),
+        ]
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_as_is_sends_the_whole_workbook_under_its_attribute_names() {
     let dir = tempfile::tempdir().unwrap();

@@ -168,8 +168,8 @@ pub fn report_preview(out: &Output, file: &str, preview: &Preview) {
         out.result(&format!(
             "    {}: {} → {}",
             change.label,
-            shown(change.old.as_ref()),
-            change.new
+            shown(&change.attribute, change.old.as_ref()),
+            change.new.shown_in(&change.attribute)
         ));
     }
     for row in &preview.unmatched_rows {
@@ -183,9 +183,9 @@ pub fn report_preview(out: &Output, file: &str, preview: &Preview) {
             "  Row {}, {}: changed on SOV Fixer too. When the workbook was made: {}; on SOV Fixer now: {}; yours: {}",
             cell.file_row,
             sov_workbook::attributes::label_of(&cell.attribute),
-            shown(cell.made_from.as_ref()),
-            shown(cell.server_now.as_ref()),
-            cell.yours
+            shown(&cell.attribute, cell.made_from.as_ref()),
+            shown(&cell.attribute, cell.server_now.as_ref()),
+            cell.yours.shown_in(&cell.attribute)
         ));
     }
     for cell in &preview.cleared_cells {
@@ -199,6 +199,7 @@ pub fn report_preview(out: &Output, file: &str, preview: &Preview) {
     }
 }
 
-fn shown(value: Option<&sov_workbook::Value>) -> String {
-    value.map_or_else(|| "(empty)".to_owned(), ToString::to_string)
+/// A value as the user sees it in the spreadsheet ("1972", not 1972.0); `--json` keeps the value's own type.
+fn shown(attribute: &str, value: Option<&sov_workbook::Value>) -> String {
+    value.map_or_else(|| "(empty)".to_owned(), |value| value.shown_in(attribute))
 }

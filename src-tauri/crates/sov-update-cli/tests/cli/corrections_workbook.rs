@@ -124,6 +124,39 @@ fn preview_event(events: &[Value]) -> &Value {
 }
 
 #[test]
+fn the_preview_text_shows_numbers_as_the_spreadsheet_does_and_the_json_keeps_them_numbers() {
+    let sandbox = Sandbox::start(QUICK);
+    let work = Workspace::new();
+    let made = make_template(&work, &sandbox);
+    let edited = work.path().join("edited.xlsx");
+    // A value worked out by a formula carries the float's noise (220000.00000000003); Excel shows 220000.
+    edit(
+        &made,
+        &[
+            (ROW_2, "Year built", Data::Float(1972.0)),
+            (ROW_3, "Building value", Data::Float(200_000.0 * 1.1)),
+        ],
+        &edited,
+    );
+    let edited_arg = edited.display().to_string();
+
+    let human = run_cli(&work, &sandbox, &["preview", SOV, &edited_arg]);
+    let text = stdout(&human);
+    assert!(text.contains("Year built: 1969 → 1972"), "{text}");
+    assert!(text.contains("Building value: 200000 → 220000\n"), "{text}");
+
+    let output = run_cli(&work, &sandbox, &["preview", SOV, &edited_arg, "--json"]);
+    let events = events(&stdout(&output));
+    let changes = preview_event(&events)["changes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(changes[0]["old"], "1969", "SOV Fixer's text stays text");
+    assert!(changes[0]["new"].is_number(), "{}", changes[0]);
+    assert!(changes[1]["new"].is_number(), "{}", changes[1]);
+}
+
+#[test]
 fn three_edits_are_previewed_old_to_new_and_only_they_are_sent() {
     let sandbox = Sandbox::start(QUICK);
     let work = Workspace::new();
