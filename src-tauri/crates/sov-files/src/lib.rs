@@ -5,10 +5,13 @@
 //! open by Excel on Windows, is left untouched.
 //!
 //! One implementation for every file the app saves: downloaded outputs, the corrections workbook, the change
-//! report, reports of problems, and the CLI's `--out` files.
+//! report, reports of problems, and the CLI's `--out` files. [`name`] makes names from outside (an insured's, a
+//! server's) safe to save under on Windows and Unix.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+
+pub mod name;
 
 /// How many numbered names (`name (2).ext` …) are tried before giving up.
 pub const MAX_NAME_VARIANTS: u32 = 999;

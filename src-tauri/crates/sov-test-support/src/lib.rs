@@ -1,6 +1,6 @@
 //! Helpers the crates' integration tests share: files in temp folders, the project's sandbox on loopback, a
-//! client with quick retries, and how long a test may wait. Used only as a dev-dependency; the sandbox library
-//! itself never depends on it.
+//! client with quick retries, how long a test may wait, and a workbook re-saved as a spreadsheet program would
+//! ([`spreadsheet`]). Used only as a dev-dependency; the sandbox library itself never depends on it.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 use std::path::{Path, PathBuf};
@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use sov_update::{ApiToken, ClientConfig, Environment, RetryPolicy, SovFixerClient};
 use sovfixer_sandbox::{RunningSandbox, SandboxConfig};
+
+pub mod spreadsheet;
 
 /// One correction of the sandbox's sample SOV (`s-demo-sample`, Sheet1 rows 2–3).
 pub const CORRECTIONS: &str = "sheet_name,sheet_row_number,bldg_name\nSheet1,2,Normal House\n";

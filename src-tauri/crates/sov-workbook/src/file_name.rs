@@ -4,22 +4,14 @@ use std::path::{Path, PathBuf};
 
 use sov_error::AppError;
 
-/// "Acme Corp corrections 2026-12-03.xlsx": the insured's name made safe for every file system.
+/// "Acme Corp corrections 2026-12-03.xlsx": the insured's name made safe for every file system (separators and
+/// forbidden characters become spaces, runs of spaces one), "SOV" when nothing of it is left.
 pub fn plain_file_name(insured: &str, what: &str, date: &str, extension: &str) -> String {
-    let safe: String = insured
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let safe = sov_files::name::clean(insured, ' ');
     let safe = safe.split_whitespace().collect::<Vec<_>>().join(" ");
-    let safe = safe.trim_matches('.');
-    let name = if safe.is_empty() { "SOV" } else { safe };
-    format!("{name} {what} {date}.{extension}")
+    let name = if safe.is_empty() { "SOV" } else { &safe };
+    // Windows goes by the part before the first dot: an insured called "Con.Ed" would name a device.
+    sov_files::name::defuse_device_name(format!("{name} {what} {date}.{extension}"))
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`.
@@ -93,18 +85,21 @@ mod tests {
 
     #[test]
     fn names_are_plain_and_safe() {
-        assert_eq!(
-            plain_file_name("Acme Corp", "corrections", "2026-12-03", "xlsx"),
-            "Acme Corp corrections 2026-12-03.xlsx"
-        );
-        assert_eq!(
-            plain_file_name("A/B: \"Holdings\"", "corrections", "2026-12-03", "xlsx"),
-            "A B Holdings corrections 2026-12-03.xlsx"
-        );
-        assert_eq!(
-            plain_file_name("  ", "report", "2026-12-03", "xlsx"),
-            "SOV report 2026-12-03.xlsx"
-        );
+        for (insured, name) in [
+            ("Acme Corp", "Acme Corp"),
+            ("A/B: \"Holdings\"", "A B Holdings"),
+            ("  ", "SOV"),
+            (". Acme/./Corp .", "Acme Corp"),
+            // A device name only counts as the part before the first dot of the whole name.
+            ("CON", "CON"),
+            ("Con.Ed", "_Con.Ed"),
+        ] {
+            assert_eq!(
+                plain_file_name(insured, "corrections", "2026-12-03", "xlsx"),
+                format!("{name} corrections 2026-12-03.xlsx"),
+                "{insured}"
+            );
+        }
     }
 
     #[test]

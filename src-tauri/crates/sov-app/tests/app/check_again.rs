@@ -11,7 +11,6 @@ use sov_preflight::FileReport;
 use sov_update::engine::Phase;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The request the window sends at Start, with the stamp of the check the user saw.
 fn request(sov_id: &str, file: &Path, report: &FileReport, out: &Path) -> JobRequest {
@@ -90,18 +89,7 @@ async fn a_file_edited_after_the_check_but_still_fine_is_sent_as_it_is_now() {
         )
         .await
         .unwrap();
-    let wait = async {
-        loop {
-            let last = progress.0.lock().unwrap().last().cloned();
-            if let Some(last) = last.filter(|s| s.phase.is_final()) {
-                return last;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    let end = tokio::time::timeout(Duration::from_secs(120), wait)
-        .await
-        .unwrap();
+    let end = progress.until_final().await;
     assert_eq!(end.phase, Phase::Done, "{end:?}");
     let output = std::fs::read_to_string(&end.outputs[0].path).unwrap();
     assert!(

@@ -2,8 +2,9 @@
 //! stand where the shell puts notifications and the window's progress channel.
 #![allow(clippy::unwrap_used)]
 
+use super::support::Recording;
 use serde_json::json;
-use sov_app::{AppState, Host, JobResumed, JobSnapshot, JobSubscriber, MemoryStore};
+use sov_app::{AppState, Host, JobResumed, MemoryStore};
 use sov_update::engine::Phase;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,53 +29,6 @@ impl Host for RecordingHost {
     }
     fn job_resumed(&self, resumed: &JobResumed) {
         self.resumed.lock().unwrap().push(resumed.clone());
-    }
-}
-
-#[derive(Clone, Default)]
-struct Recording(Arc<Mutex<Vec<JobSnapshot>>>);
-
-impl JobSubscriber for Recording {
-    fn send(&self, snapshot: &JobSnapshot) -> bool {
-        self.0.lock().unwrap().push(snapshot.clone());
-        true
-    }
-}
-
-impl Recording {
-    async fn until_final(&self) -> JobSnapshot {
-        let wait = async {
-            loop {
-                if let Some(last) = self.0.lock().unwrap().last().filter(|s| s.phase.is_final()) {
-                    return last.clone();
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(120), wait)
-            .await
-            .unwrap()
-    }
-
-    /// The snapshot that brings the finished job's checked changes.
-    async fn until_changes(&self) -> JobSnapshot {
-        let wait = async {
-            loop {
-                if let Some(last) = self
-                    .0
-                    .lock()
-                    .unwrap()
-                    .last()
-                    .filter(|s| s.changes.is_some())
-                {
-                    return last.clone();
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(120), wait)
-            .await
-            .unwrap()
     }
 }
 

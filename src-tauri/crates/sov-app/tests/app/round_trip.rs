@@ -4,9 +4,10 @@
 #![allow(clippy::unwrap_used)]
 
 use super::support::{QuietHost, Recording};
-use calamine::{Data, Reader as _};
+use calamine::Data;
 use serde_json::json;
 use sov_app::{AppState, Code, FilePreview, JobSnapshot, MemoryStore, SentAs, WorkbookColumns};
+use sov_test_support::spreadsheet::resave_with_edits;
 use sov_update::engine::Phase;
 use sovfixer_sandbox::Endpoint;
 use std::path::{Path, PathBuf};
@@ -38,59 +39,6 @@ async fn demo(dir: &tempfile::TempDir) -> Demo {
         sov_id: started.sov_id,
         downloads,
     }
-}
-
-/// Rewrites the workbook as a spreadsheet program saves it, with `edits` applied: (item key, header, value).
-/// The hidden sheet is kept as it was.
-fn edit(workbook: &Path, edits: &[(&str, &str, Data)], out: &Path) {
-    let mut book = calamine::open_workbook_auto(workbook).unwrap();
-    let mut written = rust_xlsxwriter::Workbook::new();
-    for (index, name) in book.sheet_names().into_iter().enumerate() {
-        let range = book.worksheet_range(&name).unwrap();
-        let mut rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
-        if index == 0 {
-            // Rows are found by their item key as the workbook was made, so one edit may clear it.
-            let original = rows.clone();
-            let header = &original[0];
-            for (item_key, label, value) in edits {
-                let column = header
-                    .iter()
-                    .position(|cell| matches!(cell, Data::String(text) if text == label))
-                    .unwrap_or_else(|| panic!("no column {label}"));
-                let row = original
-                    .iter()
-                    .position(|row| matches!(&row[0], Data::String(text) if text == item_key))
-                    .unwrap_or_else(|| panic!("no row {item_key}"));
-                rows[row][column] = value.clone();
-            }
-        }
-        let sheet = written.add_worksheet();
-        sheet.set_name(&name).unwrap();
-        if index > 0 {
-            sheet.set_hidden(true);
-        }
-        for (row, cells) in rows.iter().enumerate() {
-            for (column, cell) in cells.iter().enumerate() {
-                let (row, column) = (row as u32, column as u16);
-                match cell {
-                    Data::Float(number) => {
-                        sheet.write_number(row, column, *number).unwrap();
-                    }
-                    Data::Int(number) => {
-                        sheet.write_number(row, column, *number as f64).unwrap();
-                    }
-                    Data::String(text) => {
-                        sheet.write_string(row, column, text).unwrap();
-                    }
-                    Data::Bool(flag) => {
-                        sheet.write_boolean(row, column, *flag).unwrap();
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    written.save(out).unwrap();
 }
 
 fn three_edits() -> Vec<(&'static str, &'static str, Data)> {
@@ -204,7 +152,7 @@ async fn three_edited_cells_are_previewed_per_building_and_start_sends_only_thos
         .await
         .unwrap();
     let edited = dir.path().join("edited.xlsx");
-    edit(&made.path, &three_edits(), &edited);
+    resave_with_edits(&made.path, &three_edits(), &edited);
 
     let previews = demo
         .state
@@ -435,7 +383,7 @@ async fn send_as_is_sends_the_whole_workbook_under_its_attribute_names() {
         .await
         .unwrap();
     let edited = dir.path().join("edited.xlsx");
-    edit(&made.path, &three_edits(), &edited);
+    resave_with_edits(&made.path, &three_edits(), &edited);
 
     let end = run(
         &demo,
@@ -464,7 +412,7 @@ async fn a_row_matching_no_building_blocks_the_preview_and_start_sends_nothing()
         .unwrap();
     // A row whose sheet and row name no building: rewritten as the user might, with a wrong row number.
     let edited = dir.path().join("edited.xlsx");
-    edit(
+    resave_with_edits(
         &made.path,
         &[
             (ROW_2, "Year built", Data::Float(1972.0)),
@@ -570,7 +518,7 @@ async fn a_cell_sov_fixer_changed_since_shows_three_values_and_is_sent_only_as_c
         Phase::Done
     );
     let edited = dir.path().join("edited.xlsx");
-    edit(&made.path, &three_edits(), &edited);
+    resave_with_edits(&made.path, &three_edits(), &edited);
     control.set_record_bodies(true);
 
     let preview = &demo

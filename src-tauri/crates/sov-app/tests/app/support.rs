@@ -29,9 +29,19 @@ impl JobSubscriber for Recording {
 impl Recording {
     /// The job's last snapshot once it has ended (done, failed or cancelled), within two minutes.
     pub(crate) async fn until_final(&self) -> JobSnapshot {
+        self.until(|snapshot| snapshot.phase.is_final()).await
+    }
+
+    /// The snapshot that brings the finished job's checked changes, within two minutes.
+    pub(crate) async fn until_changes(&self) -> JobSnapshot {
+        self.until(|snapshot| snapshot.changes.is_some()).await
+    }
+
+    /// The last snapshot once it is one that `wanted` accepts.
+    async fn until(&self, wanted: impl Fn(&JobSnapshot) -> bool) -> JobSnapshot {
         let wait = async {
             loop {
-                if let Some(last) = self.0.lock().unwrap().last().filter(|s| s.phase.is_final()) {
+                if let Some(last) = self.0.lock().unwrap().last().filter(|s| wanted(s)) {
                     return last.clone();
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;

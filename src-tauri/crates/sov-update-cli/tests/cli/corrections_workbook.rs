@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use calamine::{Data, Reader as _};
 use serde_json::Value;
+use sov_test_support::spreadsheet::resave_with_edits;
 
 use crate::support::*;
 
@@ -35,57 +36,6 @@ fn make_template(work: &Workspace, sandbox: &Sandbox) -> PathBuf {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stdout(&output).trim(), path.display().to_string());
     path
-}
-
-/// Rewrites the workbook as a spreadsheet program saves it, with `edits` applied: (item key, header, value).
-/// The hidden sheet is kept as it was.
-fn edit(workbook: &Path, edits: &[(&str, &str, Data)], out: &Path) {
-    let mut book = calamine::open_workbook_auto(workbook).unwrap();
-    let mut written = rust_xlsxwriter::Workbook::new();
-    for (index, name) in book.sheet_names().into_iter().enumerate() {
-        let range = book.worksheet_range(&name).unwrap();
-        let mut rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
-        if index == 0 {
-            let header = rows[0].clone();
-            for (item_key, label, value) in edits {
-                let column = header
-                    .iter()
-                    .position(|cell| matches!(cell, Data::String(text) if text == label))
-                    .unwrap_or_else(|| panic!("no column {label}"));
-                let row = rows
-                    .iter_mut()
-                    .find(|row| matches!(&row[0], Data::String(text) if text == item_key))
-                    .unwrap_or_else(|| panic!("no row {item_key}"));
-                row[column] = value.clone();
-            }
-        }
-        let sheet = written.add_worksheet();
-        sheet.set_name(&name).unwrap();
-        if index > 0 {
-            sheet.set_hidden(true);
-        }
-        for (row, cells) in rows.iter().enumerate() {
-            for (column, cell) in cells.iter().enumerate() {
-                let (row, column) = (row as u32, column as u16);
-                match cell {
-                    Data::Float(number) => {
-                        sheet.write_number(row, column, *number).unwrap();
-                    }
-                    Data::Int(number) => {
-                        sheet.write_number(row, column, *number as f64).unwrap();
-                    }
-                    Data::String(text) => {
-                        sheet.write_string(row, column, text).unwrap();
-                    }
-                    Data::Bool(flag) => {
-                        sheet.write_boolean(row, column, *flag).unwrap();
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    written.save(out).unwrap();
 }
 
 const ROW_2: &str = "i-s-demo-sample!Sheet1!2";
@@ -162,7 +112,7 @@ fn three_edits_are_previewed_old_to_new_and_only_they_are_sent() {
     let work = Workspace::new();
     let made = make_template(&work, &sandbox);
     let edited = work.path().join("edited.xlsx");
-    edit(
+    resave_with_edits(
         &made,
         &[
             (ROW_2, "Year built", Data::Float(1972.0)),
@@ -290,7 +240,7 @@ fn someone_elses_update_after_the_template_is_reported_and_not_overwritten() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     // The user changes the same cell, and the roof of row 3.
     let edited = work.path().join("edited.xlsx");
-    edit(
+    resave_with_edits(
         &made,
         &[
             (ROW_2, "Year built", Data::Float(1972.0)),

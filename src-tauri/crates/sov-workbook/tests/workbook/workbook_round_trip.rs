@@ -1,8 +1,9 @@
 //! The corrections workbook written from buildings and read back, as is and after the edits a user makes.
 #![allow(clippy::unwrap_used)]
 
-use crate::support::{buildings, column_of, read_grids, row_of, write_grids, SOV_ID};
+use crate::support::{buildings, SOV_ID};
 use calamine::{Data, Reader as _};
+use sov_test_support::spreadsheet::{column_of, read_grids, row_of, write_grids};
 use sov_workbook::attributes::AttributeChoice;
 use sov_workbook::reader::read_corrections_bytes;
 use sov_workbook::snapshot::DATA_SHEET;

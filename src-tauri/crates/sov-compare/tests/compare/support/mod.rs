@@ -2,9 +2,9 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
-use calamine::{Data, Reader as _};
+use calamine::Data;
+use sov_test_support::spreadsheet::{column_of, resave, row_of};
 use sov_workbook::attributes::AttributeChoice;
 use sov_workbook::reader::{read_bytes, read_corrections_bytes, Keep};
 use sov_workbook::{corrections_workbook_bytes, Building, CorrectionsFile, Value, WorkbookSource};
@@ -62,10 +62,10 @@ pub fn workbook(buildings: &[Building], revision: &str) -> Vec<u8> {
 
 /// Sets the cell of the building `item_key` under `header` in the workbook's first sheet (`None` empties it).
 pub fn edit(bytes: &[u8], edits: &[(&str, &str, Option<Data>)]) -> Vec<u8> {
-    rewrite(bytes, |main| {
+    resave(bytes, |main| {
         for (item_key, header, value) in edits {
-            let (row, column) = cell_of(main, item_key, header);
-            main[row][column] = value.clone().unwrap_or(Data::Empty);
+            let (row, column) = (row_of(main, item_key), column_of(main, header));
+            main.rows[row][column] = value.clone().unwrap_or(Data::Empty);
         }
     })
 }
@@ -73,67 +73,11 @@ pub fn edit(bytes: &[u8], edits: &[(&str, &str, Option<Data>)]) -> Vec<u8> {
 /// Adds a copy of the building `item_key`'s row at the end of the first sheet, with its cell under `header` set to
 /// `value` (a user pasting a row twice and changing the copy).
 pub fn append_edited_copy(bytes: &[u8], item_key: &str, header: &str, value: Data) -> Vec<u8> {
-    rewrite(bytes, |main| {
-        let (row, column) = cell_of(main, item_key, header);
-        let mut copy = main[row].clone();
-        copy[column] = value;
-        main.push(copy);
+    resave(bytes, |main| {
+        let mut copy = main.rows[row_of(main, item_key)].clone();
+        copy[column_of(main, header)] = value;
+        main.rows.push(copy);
     })
-}
-
-fn cell_of(main: &[Vec<Data>], item_key: &str, header: &str) -> (usize, usize) {
-    let column = main[0]
-        .iter()
-        .position(|cell| matches!(cell, Data::String(text) if text == header))
-        .unwrap();
-    let row = main
-        .iter()
-        .position(|row| matches!(&row[0], Data::String(text) if text == item_key))
-        .unwrap();
-    (row, column)
-}
-
-/// The workbook saved again after `change` has edited its first sheet's grid (the other sheets kept as read).
-fn rewrite(bytes: &[u8], change: impl FnOnce(&mut Vec<Vec<Data>>)) -> Vec<u8> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).unwrap();
-    let mut grids: Vec<(String, Vec<Vec<Data>>)> = workbook
-        .sheet_names()
-        .into_iter()
-        .map(|name| {
-            let rows = workbook
-                .worksheet_range(&name)
-                .unwrap()
-                .rows()
-                .map(<[Data]>::to_vec)
-                .collect();
-            (name, rows)
-        })
-        .collect();
-    change(&mut grids[0].1);
-    let mut out = rust_xlsxwriter::Workbook::new();
-    for (index, (name, rows)) in grids.iter().enumerate() {
-        let sheet = out.add_worksheet();
-        sheet.set_name(name).unwrap();
-        sheet.set_hidden(index > 0);
-        for (row, cells) in rows.iter().enumerate() {
-            for (column, cell) in cells.iter().enumerate() {
-                let (row, column) = (row as u32, column as u16);
-                match cell {
-                    Data::Float(number) => {
-                        sheet.write_number(row, column, *number).unwrap();
-                    }
-                    Data::Int(number) => {
-                        sheet.write_number(row, column, *number as f64).unwrap();
-                    }
-                    Data::String(text) => {
-                        sheet.write_string(row, column, text).unwrap();
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    out.save_to_buffer().unwrap()
 }
 
 /// Our workbook read as the preview reads it: only the edited cells kept.

@@ -1,11 +1,9 @@
-//! Buildings to make workbooks from, and a way to read and rewrite a workbook's sheets as a grid (what a user's
-//! spreadsheet program does to the file).
+//! Buildings to make workbooks from (reading and rewriting a workbook's sheets as a grid, what a user's spreadsheet
+//! program does to the file, is `sov_test_support::spreadsheet`).
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
-use calamine::{Data, Reader as _};
 use sov_workbook::{Building, Value};
 
 pub const SOV_ID: &str = "4242";
@@ -50,75 +48,4 @@ pub fn buildings(count: usize) -> Vec<Building> {
             }
         })
         .collect()
-}
-
-/// A sheet as a grid of cells (`Data::Empty` where nothing is), with whether it is hidden.
-#[derive(Debug, Clone)]
-pub struct Grid {
-    pub name: String,
-    pub rows: Vec<Vec<Data>>,
-}
-
-pub fn read_grids(bytes: &[u8]) -> Vec<Grid> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).unwrap();
-    workbook
-        .sheet_names()
-        .into_iter()
-        .map(|name| {
-            let range = workbook.worksheet_range(&name).unwrap();
-            Grid {
-                name,
-                rows: range.rows().map(|row| row.to_vec()).collect(),
-            }
-        })
-        .collect()
-}
-
-/// Writes the grids back as a plain xlsx (sheets after the first hidden, as ours is).
-pub fn write_grids(grids: &[Grid]) -> Vec<u8> {
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    for (index, grid) in grids.iter().enumerate() {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(&grid.name).unwrap();
-        if index > 0 {
-            sheet.set_hidden(true);
-        }
-        for (row, cells) in grid.rows.iter().enumerate() {
-            for (column, cell) in cells.iter().enumerate() {
-                let (row, column) = (row as u32, column as u16);
-                match cell {
-                    Data::Float(number) => {
-                        sheet.write_number(row, column, *number).unwrap();
-                    }
-                    Data::Int(number) => {
-                        sheet.write_number(row, column, *number as f64).unwrap();
-                    }
-                    Data::String(text) => {
-                        sheet.write_string(row, column, text).unwrap();
-                    }
-                    Data::Bool(flag) => {
-                        sheet.write_boolean(row, column, *flag).unwrap();
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    workbook.save_to_buffer().unwrap()
-}
-
-/// The column of `header` in the grid's first row.
-pub fn column_of(grid: &Grid, header: &str) -> usize {
-    grid.rows[0]
-        .iter()
-        .position(|cell| matches!(cell, Data::String(text) if text == header))
-        .unwrap_or_else(|| panic!("no column {header}"))
-}
-
-/// The grid row whose first column holds `item_key`.
-pub fn row_of(grid: &Grid, item_key: &str) -> usize {
-    grid.rows
-        .iter()
-        .position(|row| matches!(row.first(), Some(Data::String(text)) if text == item_key))
-        .unwrap_or_else(|| panic!("no row {item_key}"))
 }
