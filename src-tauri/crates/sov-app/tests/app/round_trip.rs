@@ -241,7 +241,7 @@ async fn start_sends_the_preview_the_window_showed_without_reading_the_file_or_t
         .await
         .unwrap();
     let edited = dir.path().join("edited.xlsx");
-    edit(&made.path, &three_edits(), &edited);
+    resave_with_edits(&made.path, &three_edits(), &edited);
     let preview = &demo
         .state
         .preview_files(&demo.sov_id, std::slice::from_ref(&edited))
@@ -286,7 +286,7 @@ async fn a_file_edited_after_its_preview_sends_its_new_edits() {
         .await
         .unwrap();
     let edited = dir.path().join("edited.xlsx");
-    edit(&made.path, &three_edits(), &edited);
+    resave_with_edits(&made.path, &three_edits(), &edited);
     demo.state
         .preview_files(&demo.sov_id, std::slice::from_ref(&edited))
         .await
@@ -294,7 +294,7 @@ async fn a_file_edited_after_its_preview_sends_its_new_edits() {
     let reads = demo.state.corrections_reads();
 
     // The user changes their mind in the spreadsheet and saves it again, without looking at the preview.
-    edit(
+    resave_with_edits(
         &made.path,
         &[(ROW_3, "Number of stories", Data::Float(47.0))],
         &edited,
@@ -339,7 +339,7 @@ async fn the_preview_shows_numbers_as_the_spreadsheet_shows_them() {
         .unwrap();
     let edited = dir.path().join("edited.xlsx");
     // A value worked out by a formula carries the float's noise (220000.00000000003); Excel shows 220000.
-    edit(
+    resave_with_edits(
         &made.path,
         &[
             (ROW_2, "Year built", Data::Float(1985.0)),

@@ -80,7 +80,7 @@ fn the_preview_text_shows_numbers_as_the_spreadsheet_does_and_the_json_keeps_the
     let made = make_template(&work, &sandbox);
     let edited = work.path().join("edited.xlsx");
     // A value worked out by a formula carries the float's noise (220000.00000000003); Excel shows 220000.
-    edit(
+    resave_with_edits(
         &made,
         &[
             (ROW_2, "Year built", Data::Float(1972.0)),
