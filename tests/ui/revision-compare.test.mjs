@@ -79,6 +79,31 @@ test("two revisions with nothing between them say no value changed, and a long l
   assert.equal(await byTestId("compare-more").innerText(), "…and 247 more values: the report lists every one.");
 });
 
+test("no building left untouched is said as every building changed, never as 0 untouched; one is said as one", async () => {
+  const base = fixtures.revisionComparison("s-cedar-ridge", 2, 3);
+  let answer = { ...base, untouched_buildings: 0 };
+  const app = await openApp({ ...CONNECTED, handlers: { compare_revisions: () => answer } });
+  const { page, byTestId } = app;
+  await openCompare(app);
+  await byTestId("compare-run").click();
+  await byTestId("compare-summary").waitFor();
+  assert.equal(await byTestId("compare-untouched").innerText(), "Every building changed.");
+  await page.waitForFunction(() => document.querySelector('[data-testid="announcer"]').textContent.includes("Every building changed."));
+  assert.doesNotMatch(await page.locator('[data-testid="announcer"]').textContent(), /0 buildings/);
+
+  // With buildings added or removed, "every building" would not be true of them: nothing is said.
+  answer = { ...base, untouched_buildings: 0, added_buildings: 1 };
+  await byTestId("compare-run").click();
+  await byTestId("compare-added").waitFor();
+  assert.equal(await byTestId("compare-untouched").count(), 0);
+  assert.doesNotMatch(await byTestId("compare-summary").innerText(), /untouched|Every building/);
+
+  answer = { ...base, untouched_buildings: 1 };
+  await byTestId("compare-run").click();
+  await byTestId("compare-untouched").waitFor();
+  assert.equal(await byTestId("compare-untouched").innerText(), "1 building was left untouched.");
+});
+
 test("the report is saved where the user chooses, under a plain name, and opened from there", async () => {
   const app = await openApp(CONNECTED);
   const { byTestId } = app;

@@ -107,7 +107,7 @@ test("an edited workbook shows each building's changes old → new, and Start se
     },
     {
       building: "Capitol Hill Offices, 1600 Pennsylvania Ave SE, Washington (Sheet1, row 3)",
-      changes: ["Building value → 200000 → 250000"],
+      changes: ["Building value → 200,000 → 250,000"],
     },
   ]);
   assert.match(await byTestId("preview-sent-as").innerText(), /Only the changed values are sent/);
@@ -131,7 +131,7 @@ test("the preview filters by attribute and searches buildings and values", async
 
   await byTestId("preview-filter").selectOption("Building value");
   assert.equal(await visibleChanges().count(), 1);
-  assert.match(await visibleChanges().first().innerText(), /Building value\s+200000\s+→\s+250000/);
+  assert.match(await visibleChanges().first().innerText(), /Building value\s+200,000\s+→\s+250,000/);
   assert.equal(await byTestId("preview-building").nth(0).isVisible(), false, "a building without a shown change is hidden");
 
   await byTestId("preview-filter").selectOption("");
@@ -142,6 +142,35 @@ test("the preview filters by attribute and searches buildings and values", async
   await byTestId("preview-search").fill("nothing like this");
   assert.equal(await visibleChanges().count(), 0);
   assert.match(await byTestId("preview-no-match").innerText(), /No change matches/);
+});
+
+test("money in the preview is shown with thousands separators and its exact amount kept; years are shown as they are", async () => {
+  const app = await openApp({ handlers: filesAre("/home/ann/edited.xlsx") });
+  const { page, byTestId } = app;
+  await demoWithFile(app, "/home/ann/edited.xlsx");
+  const row = (attribute) => page.locator(`[data-testid="preview-change"][data-attribute="${attribute}"]`);
+
+  const money = row("limits__building_value");
+  assert.equal(await money.locator('[data-testid="preview-old"]').innerText(), "200,000");
+  assert.equal(await money.locator('[data-testid="preview-new"]').innerText(), "250,000");
+  // The exact amount, as sent, for a screen reader or a pointer resting on it.
+  const amounts = money.locator('[data-testid="preview-amount"]');
+  assert.deepEqual(await amounts.evaluateAll((nodes) => nodes.map((node) => [node.tagName, node.getAttribute("value"), node.title])), [
+    ["DATA", "200000", "200000"],
+    ["DATA", "250000", "250000"],
+  ]);
+
+  const year = row("const__bldg_year_built");
+  assert.equal(await year.locator('[data-testid="preview-old"]').innerText(), "1969");
+  assert.equal(await year.locator('[data-testid="preview-new"]').innerText(), "1972");
+  assert.equal(await year.locator('[data-testid="preview-amount"]').count(), 0);
+
+  // Found by the amount as shown and as typed.
+  const visibleChanges = () => page.locator('[data-testid="preview-change"]:visible');
+  await byTestId("preview-search").fill("250,000");
+  assert.equal(await visibleChanges().count(), 1);
+  await byTestId("preview-search").fill("250000");
+  assert.equal(await visibleChanges().count(), 1);
 });
 
 test("a row matching no building is listed with its reason and blocks Start, unless the file is sent as it is", async () => {

@@ -370,6 +370,31 @@ test("a finished update says what changed, confirmed against SOV Fixer's new dat
   assert.deepEqual(app.callsOf("open_path").map((call) => call.args), [{ path: changes.report }]);
 });
 
+// One building left untouched ("1 building was left untouched.") is the test above.
+test("an update that left no building untouched says nothing about untouched buildings", async () => {
+  const app = await openApp();
+  const { byTestId } = app;
+  await prepareDemoUpdate(app);
+  await byTestId("start").click();
+  const changes = {
+    from_revision: 0,
+    to_revision: 1,
+    confirmed: 2,
+    not_applied: 0,
+    derived: 0,
+    untouched_buildings: 0,
+    summary: "2 requested changes confirmed.",
+    not_applied_changes: [],
+    report: null,
+  };
+  await app.push("start_job", fixtures.snapshot({ phase: "done", doneCount: 7, progress: 1, overrides: { changes } }));
+  await byTestId("what-changed").waitFor();
+  const text = await byTestId("what-changed").innerText();
+  assert.match(text, /2 changes you asked for are confirmed/);
+  assert.doesNotMatch(text, /untouched/);
+  assert.equal(await byTestId("changes-untouched").count(), 0);
+});
+
 test("the change report joins the list of new files once the check is done, opened like the others", async () => {
   const app = await openApp();
   const { page, byTestId } = app;

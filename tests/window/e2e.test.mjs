@@ -181,7 +181,10 @@ describe("the real window", () => {
     );
     if (!format.checked) await (await app.session.find(`label[for="${format.id}"]`)).click();
     await waitFor(app, `document.getElementById(${JSON.stringify(format.id)}).checked`, "the format to be ticked");
-    await (await byTestId(app, "extra-insured-name")).sendKeys("Acme Corp");
+    // The field is filled in with the demo SOV's insured: the user's own name replaces it.
+    const insuredName = await byTestId(app, "extra-insured-name");
+    await insuredName.clear();
+    await insuredName.sendKeys("Acme Corp");
     assert.match(await textOf(app, "start-reason"), /Everything is ready/);
     assert.equal(await textOf(app, "download-dir"), app.downloads);
 

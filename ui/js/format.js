@@ -48,3 +48,32 @@ export function plural(count, one, many) {
 export function plainNames(text) {
   return String(text ?? "").replace(/`([^`\n]*)`/g, "“$1”");
 }
+
+// The attributes that hold money: sov-attributes' "currency" ones, which the corrections workbook formats as
+// "#,##0". tests/ui/words.test.mjs checks this list against the attribute list's data file.
+export const MONEY_ATTRIBUTES = new Set([
+  "limits__building_limit",
+  "limits__building_value",
+  "limits__total_rp_and_bpp",
+  "limits__total_limit",
+  "limits__total_value",
+  "limits__bpp_limit",
+  "limits__bi_limit",
+  "limits__signs_and_other_limit",
+]);
+
+// A plain number written with thousands separators ("1234567.5" → "1,234,567.5"); anything else (text typed
+// into a money cell, an amount already written with symbols) is left as it is. Done on the digits, not through
+// a float, so no digit of the exact amount is lost or rounded.
+export function groupedNumber(text) {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(String(text ?? "").trim());
+  if (!match) return String(text ?? "");
+  const [, sign, whole, fraction = ""] = match;
+  return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`;
+}
+
+// An attribute's value as a person reads it: money with thousands separators, every other value (years, codes,
+// counts) exactly as SOV Fixer holds it.
+export function valueWords(attribute, value) {
+  return MONEY_ATTRIBUTES.has(attribute) ? groupedNumber(value) : String(value ?? "");
+}

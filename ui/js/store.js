@@ -5,7 +5,8 @@ const state = {
   demoSovs: [],
   demoSampleFiles: [], // corrections files the demo ships with, if start_demo offers them
   sovId: "",
-  // The chosen SOV in words ({id, text}: its insured or file name), for step 2's one-line summary.
+  // The chosen SOV in words ({id, text, insured}: text is its insured or file name, for step 2's one-line summary;
+  // insured is SOV Fixer's name for the insured, or null when it has none).
   sovLabel: null,
   updateType: "API",
   clientRef: "",
@@ -15,6 +16,9 @@ const state = {
   formats: { status: "idle", list: [], error: null, sovId: "" },
   selectedFormats: [],
   extraData: { insured_name: "", inception_date: "", expiration_date: "", sov_description: "" },
+  // Where extraData.insured_name came from: "sov" (filled in from the chosen SOV, replaced when another SOV is
+  // chosen) or "user" (typed, never replaced). Empty while the field is.
+  insuredNameFrom: "",
   job: null, // latest JobSnapshot
   // What "Test connection" found for the current server and key: null (not tested), "ok", or "failed".
   connectionCheck: null,

@@ -80,6 +80,11 @@ export class Element {
     return this.call("POST", "/click", {});
   }
 
+  // Empties a text field (W3C Element Clear), as sendKeys only adds to what is there.
+  clear() {
+    return this.call("POST", "/clear", {});
+  }
+
   sendKeys(text) {
     return this.call("POST", "/value", { text });
   }

@@ -20,7 +20,11 @@ export function changesBox(changes, { testid = "what-changed" } = {}) {
   if (changes.derived > 0) {
     lines.push(h("li", { testid: "changes-derived" }, `SOV Fixer changed ${plural(changes.derived, "other value", "other values")} on its own, such as an address line worked out from yours.`));
   }
-  lines.push(h("li", { testid: "changes-untouched" }, `${plural(changes.untouched_buildings, "building was", "buildings were")} left untouched.`));
+  // "0 buildings were left untouched" says nothing worth reading; the counts above do not say whether every
+  // building changed, so nothing is claimed about the rest.
+  if (changes.untouched_buildings > 0) {
+    lines.push(h("li", { testid: "changes-untouched" }, `${plural(changes.untouched_buildings, "building was", "buildings were")} left untouched.`));
+  }
   const notApplied = (changes.not_applied_changes || []).map((text) => h("li", {}, text));
   const problem = h("div", { class: "error-area" });
   // A job's snapshot names `report`; a Recent updates entry names `report_path` and whether it is still there.

@@ -153,7 +153,7 @@ export function mountFindSov(container) {
       return;
     }
     showCard({ sov, revisions: null, last_outputs: null });
-    store.set({ sovId: sov.id, sovLabel: { id: sov.id, text: nameOf(sov) } });
+    store.set({ sovId: sov.id, sovLabel: labelOf(sov) });
     announce(`Chosen: ${nameOf(sov)}.`);
     // The search box is hidden now: keep the keyboard where the choice is shown.
     change.focus();
@@ -325,7 +325,7 @@ export function mountFindSov(container) {
       const details = await api.sovDetails(reference);
       if (shownId !== details.sov.id && shownId !== reference) return;
       showCard(details);
-      store.set({ sovLabel: { id: details.sov.id, text: nameOf(details.sov) } });
+      store.set({ sovLabel: labelOf(details.sov) });
     } catch (error) {
       const area = card.querySelector("[data-testid=sov-card-problem]");
       if (area && shownId === reference) area.replaceChildren(errorBox(error, { testid: "sov-card-error" }));
@@ -344,7 +344,7 @@ export function mountFindSov(container) {
       }
       pasted.value = "";
       showCard(details);
-      store.set({ sovId: details.sov.id, sovLabel: { id: details.sov.id, text: nameOf(details.sov) } });
+      store.set({ sovId: details.sov.id, sovLabel: labelOf(details.sov) });
       announce(`Chosen: ${nameOf(details.sov)}.`);
       change.focus();
     } catch (error) {
@@ -431,6 +431,11 @@ function statusLabel(value) {
 
 function nameOf(sov) {
   return sov.insured || sov.file_name || sov.id;
+}
+
+// store.sovLabel: the SOV in words, and its insured as SOV Fixer knows it (step 4 fills in Insured name with it).
+function labelOf(sov) {
+  return { id: sov.id, text: nameOf(sov), insured: sov.insured || null };
 }
 
 /** "Updated <when>, revision 3" for a result: which revision the underwriter would be correcting. */

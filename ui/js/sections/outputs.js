@@ -43,6 +43,33 @@ const EXTRA_FIELDS = [
   ["sov_description", "Description (optional)", "text", "A short note carried into the files."],
 ];
 
+// Insured name is filled in from the chosen SOV (SOV Fixer knows its insured), so the new files and their folder are
+// named after the insured, as the corrections workbook is, even when nobody types it. A name the user typed is
+// theirs: choosing another SOV replaces only a filled-in one. The hint beside it says where it came from.
+function insuredSource(input, id) {
+  const source = h("p", { class: "hint", id: `${id}-source`, testid: `${id}-source`, hidden: true }, "Filled in from SOV Fixer's record of this SOV. Change it if the files should carry another name.");
+  input.setAttribute("aria-describedby", `${id}-hint ${id}-source`);
+  let seen = "";
+  store.subscribe((state) => {
+    const label = state.sovLabel && state.sovLabel.id === state.sovId ? state.sovLabel : null;
+    const key = label ? `${label.id}|${label.insured || ""}` : "";
+    if (key && key !== seen) {
+      seen = key;
+      if (state.insuredNameFrom !== "user") {
+        const insured = label.insured || "";
+        // Not from inside this notification: the other sections see this state first.
+        queueMicrotask(() => {
+          if (store.get().insuredNameFrom === "user") return;
+          store.set({ extraData: { ...store.get().extraData, insured_name: insured }, insuredNameFrom: insured ? "sov" : "" });
+        });
+      }
+    }
+    if (input.value.trim() !== state.extraData.insured_name) input.value = state.extraData.insured_name;
+    source.hidden = state.insuredNameFrom !== "sov";
+  });
+  return source;
+}
+
 export function mountOutputs() {
   const formatsArea = h("div", { class: "formats-area", id: "formats-area", testid: "formats-area" });
   const extraFields = EXTRA_FIELDS.map(([key, label, type, hint]) => {
@@ -59,8 +86,11 @@ export function mountOutputs() {
     });
     const problem = isDate ? h("p", { class: "field-problem", id: `${id}-problem`, testid: `${id}-problem` }) : null;
     if (problem) input.setAttribute("aria-describedby", `${id}-hint ${id}-problem`);
+    const source = key === "insured_name" ? insuredSource(input, id) : null;
     input.addEventListener("input", () => {
-      store.set({ extraData: { ...store.get().extraData, [key]: input.value.trim() } });
+      const value = input.value.trim();
+      const typed = key === "insured_name" ? { insuredNameFrom: value ? "user" : "" } : {};
+      store.set({ extraData: { ...store.get().extraData, [key]: value }, ...typed });
     });
     // Said beside the field once the user leaves it, not while they are still typing.
     input.addEventListener("change", () => {
@@ -72,6 +102,7 @@ export function mountOutputs() {
       h("label", { for: id }, label),
       input,
       hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
+      source,
       problem,
     );
   });

@@ -5,7 +5,7 @@ import * as api from "../api.js";
 import { announce } from "../announcer.js";
 import { h } from "../dom.js";
 import { errorBox } from "../error-box.js";
-import { plainNames, plural } from "../format.js";
+import { MONEY_ATTRIBUTES, plainNames, plural, valueWords } from "../format.js";
 import { isConnected, sovIdIsValid, store } from "../store.js";
 
 const KEEP_CHOICES = [
@@ -243,7 +243,7 @@ function staleChoice(preview, cell, index) {
       store.set({ staleChoices: { ...store.get().staleChoices, [staleKey(cell)]: value } });
       announce(`${cell.label} of ${cell.building}: ${label.toLowerCase()} is kept.`);
     });
-    return h("div", { class: "toggle-row" }, input, h("label", { for: id }, `${label}: `, h("strong", {}, shown === null || shown === "" ? "(empty)" : shown)));
+    return h("div", { class: "toggle-row" }, input, h("label", { for: id }, `${label}: `, h("strong", {}, shown === null || shown === "" ? "(empty)" : shownValue(cell.attribute, shown))));
   });
   return h(
     "fieldset",
@@ -287,11 +287,14 @@ function changesTable(preview) {
         "tr",
         { testid: "preview-change", "data-attribute": change.attribute },
         h("th", { scope: "row" }, change.label),
-        h("td", { class: "change-old", testid: "preview-old" }, change.old ?? "(empty)"),
+        h("td", { class: "change-old", testid: "preview-old" }, change.old === null || change.old === undefined ? "(empty)" : shownValue(change.attribute, change.old)),
         h("td", { class: "change-arrow", "aria-hidden": "true" }, "→"),
-        h("td", { class: "change-new", testid: "preview-new" }, change.new, ...marks.map((mark) => [" ", mark])),
+        h("td", { class: "change-new", testid: "preview-new" }, shownValue(change.attribute, change.new), ...marks.map((mark) => [" ", mark])),
       );
-      row.dataset.search = [building.building, change.label, change.old || "", change.new].join(" ").toLowerCase();
+      // Found by the amount as typed ("250000") and as shown ("250,000").
+      row.dataset.search = [building.building, change.label, change.old || "", change.new, valueWords(change.attribute, change.old), valueWords(change.attribute, change.new)]
+        .join(" ")
+        .toLowerCase();
       row.dataset.label = change.label;
       return row;
     });
@@ -355,4 +358,12 @@ function changesTable(preview) {
     ),
     noMatch,
   );
+}
+
+// A money value with thousands separators, as the workbook shows it; the exact amount stays in the element's value
+// and title. Other values (a year above all) are shown exactly as they are.
+function shownValue(attribute, value) {
+  const words = valueWords(attribute, value);
+  if (!MONEY_ATTRIBUTES.has(attribute) || words === String(value)) return words;
+  return h("data", { value: String(value), title: String(value), testid: "preview-amount" }, words);
 }

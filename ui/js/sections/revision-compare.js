@@ -33,7 +33,9 @@ export function revisionCompare(sovId, revisions) {
       try {
         const comparison = await api.compareRevisions(sovId, fromRev, toRev);
         result.replaceChildren(comparisonBox(comparison));
-        announce(`What changed from revision ${comparison.from_revision} to ${comparison.to_revision}: ${comparison.summary}`);
+        // The lines shown, not the app's one-sentence summary, so what is heard is what is read.
+        const words = summaryLines(comparison).map(([, text]) => text).join(" ");
+        announce(`What changed from revision ${comparison.from_revision} to ${comparison.to_revision}: ${words}`);
       } catch (error) {
         result.replaceChildren(errorBox(error, { testid: "compare-error" }));
       } finally {
@@ -63,19 +65,29 @@ function revisionName(rev) {
   return rev.revision === 0 ? `0: ${rev.kind}` : `${rev.revision}: ${rev.kind}${rev.client_ref ? ` (${rev.client_ref})` : ""}`;
 }
 
-function comparisonBox(comparison) {
+// The counts in plain words, as [testid, sentence].
+function summaryLines(comparison) {
   const lines = [
-    h("li", { testid: "compare-changed" }, comparison.changed_values === 0
-      ? "No value changed."
-      : `${plural(comparison.changed_values, "value", "values")} changed on ${plural(comparison.changed_buildings, "building", "buildings")}.`),
+    [
+      "compare-changed",
+      comparison.changed_values === 0
+        ? "No value changed."
+        : `${plural(comparison.changed_values, "value", "values")} changed on ${plural(comparison.changed_buildings, "building", "buildings")}.`,
+    ],
   ];
   if (comparison.added_buildings > 0) {
-    lines.push(h("li", { testid: "compare-added" }, `${plural(comparison.added_buildings, "building was", "buildings were")} added.`));
+    lines.push(["compare-added", `${plural(comparison.added_buildings, "building was", "buildings were")} added.`]);
   }
   if (comparison.removed_buildings > 0) {
-    lines.push(h("li", { testid: "compare-removed" }, `${plural(comparison.removed_buildings, "building was", "buildings were")} removed.`));
+    lines.push(["compare-removed", `${plural(comparison.removed_buildings, "building was", "buildings were")} removed.`]);
   }
-  lines.push(h("li", { testid: "compare-untouched" }, `${plural(comparison.untouched_buildings, "building was", "buildings were")} left untouched.`));
+  const untouched = untouchedWords(comparison);
+  if (untouched) lines.push(["compare-untouched", untouched]);
+  return lines;
+}
+
+function comparisonBox(comparison) {
+  const lines = summaryLines(comparison).map(([testid, text]) => h("li", { testid }, text));
   const listed = comparison.changes.length;
   const more = comparison.changed_values - listed;
   return h(
@@ -87,6 +99,16 @@ function comparisonBox(comparison) {
     more > 0 ? h("p", { testid: "compare-more" }, `…and ${plural(more, "more value", "more values")}: the report lists every one.`) : null,
     saveReport(comparison),
   );
+}
+
+// The buildings in both revisions whose values are all the same. None of them: every building changed, when no
+// building came or went (otherwise the lines above already say what happened to each kind), else nothing.
+function untouchedWords(comparison) {
+  if (comparison.untouched_buildings > 0) {
+    return `${plural(comparison.untouched_buildings, "building was", "buildings were")} left untouched.`;
+  }
+  const cameOrWent = comparison.added_buildings > 0 || comparison.removed_buildings > 0;
+  return comparison.changed_buildings > 0 && !cameOrWent ? "Every building changed." : null;
 }
 
 function changesTable(comparison) {
