@@ -26,10 +26,13 @@ pub fn comparison_summary(diff: &RevisionDiff) -> String {
             count(diff.removed_buildings.len(), "building", "buildings")
         ));
     }
-    sentences.push(format!(
-        "{} untouched.",
-        count(diff.untouched_buildings, "building", "buildings")
-    ));
+    // "0 buildings untouched." reads as a warning; when every building changed, the first sentence says enough.
+    if diff.untouched_buildings > 0 {
+        sentences.push(format!(
+            "{} untouched.",
+            count(diff.untouched_buildings, "building", "buildings")
+        ));
+    }
     sentences.join(" ")
 }
 
@@ -85,6 +88,14 @@ mod tests {
         assert_eq!(
             comparison_summary(&diff(0, 0, 12)),
             "No value changed. 12 buildings untouched."
+        );
+    }
+
+    #[test]
+    fn no_untouched_building_is_not_said() {
+        assert_eq!(
+            comparison_summary(&diff(4, 2, 0)),
+            "4 values changed on 2 buildings."
         );
     }
 

@@ -235,9 +235,12 @@ fn summary(diff: &RevisionDiff) -> String {
             plural(diff.derived.len(), "other value", "other values")
         ));
     }
-    sentences.push(format!(
-        "{} untouched.",
-        plural(diff.untouched_buildings, "building", "buildings")
-    ));
+    // "0 buildings untouched." reads as a warning; said only when some building was left as it was.
+    if diff.untouched_buildings > 0 {
+        sentences.push(format!(
+            "{} untouched.",
+            plural(diff.untouched_buildings, "building", "buildings")
+        ));
+    }
     sentences.join(" ")
 }

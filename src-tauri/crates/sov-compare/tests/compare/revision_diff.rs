@@ -144,3 +144,21 @@ fn the_report_read_back_says_what_the_comparison_said() {
         ["bldg_street_descriptor", "", "2 Ocean Drive, Miami Beach"].map(String::from)
     );
 }
+
+#[test]
+fn when_every_building_changed_the_summary_does_not_say_zero_untouched() {
+    let from = sov();
+    let mut to = from.clone();
+    for building in &mut to {
+        building
+            .attributes
+            .insert("const__roof_covering".into(), Value::Text("Metal".into()));
+    }
+    let diff = compare_revisions(&from, &to, &[]);
+    assert_eq!(diff.untouched_buildings, 0);
+    assert!(!diff.summary.contains("untouched"), "{}", diff.summary);
+    assert_eq!(
+        diff.summary,
+        format!("SOV Fixer changed {} other values on its own.", from.len())
+    );
+}
