@@ -75,8 +75,8 @@ pub fn flag_value(
                     FlagKind::MoneyJump,
                     format!(
                         "{label} goes from {} to {}, {}. Check the number of zeros.",
-                        sov_workbook::value::format_shown(before),
-                        sov_workbook::value::format_shown(number),
+                        sov_workbook::value::format_money(before),
+                        sov_workbook::value::format_money(number),
                         if ratio > 1.0 {
                             "more than twice as much"
                         } else {
@@ -186,6 +186,21 @@ mod tests {
         );
         assert_eq!(kind(value, Some(1e6), Value::Number(1.9e6)), None);
         assert_eq!(kind(value, None, Value::Number(1e9)), None);
+    }
+
+    #[test]
+    fn a_money_jump_is_said_with_thousands_separators_so_the_zeros_can_be_counted() {
+        let (_, message, _) = flag_value(
+            "limits__building_value",
+            Some(&Value::Number(200_000.0)),
+            &Value::Number(2_000_000.0),
+            2026,
+        )
+        .unwrap();
+        assert!(
+            message.contains("from 200,000 to 2,000,000, more than twice as much"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -9,9 +9,22 @@ use sov_error::AppError;
 pub fn plain_file_name(insured: &str, what: &str, date: &str, extension: &str) -> String {
     let safe = sov_files::name::clean(insured, ' ');
     let safe = safe.split_whitespace().collect::<Vec<_>>().join(" ");
-    let name = if safe.is_empty() { "SOV" } else { &safe };
+    let safe = shortened(&safe, INSURED_MAX_BYTES);
+    let name = if safe.is_empty() { "SOV" } else { safe };
     // Windows goes by the part before the first dot: an insured called "Con.Ed" would name a device.
     sov_files::name::defuse_device_name(format!("{name} {what} {date}.{extension}"))
+}
+
+/// File systems allow 255 bytes per name; the insured's part keeps room for " corrections 2026-12-03 (99).xlsx".
+const INSURED_MAX_BYTES: usize = 120;
+
+/// `text` cut to at most `max_bytes` at a character boundary, without a space or dot left at its end.
+fn shortened(text: &str, max_bytes: usize) -> &str {
+    let mut end = text.len().min(max_bytes);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].trim_end_matches([' ', '.'])
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`.
@@ -99,6 +112,25 @@ mod tests {
                 format!("{name} corrections 2026-12-03.xlsx"),
                 "{insured}"
             );
+        }
+    }
+
+    #[test]
+    fn a_very_long_insured_name_is_shortened_so_the_file_can_be_written() {
+        let folder = tempfile::tempdir().unwrap();
+        for insured in [
+            "A".repeat(400),
+            "Société Générale ".repeat(30),
+            "€".repeat(200),
+        ] {
+            let name = plain_file_name(&insured, "corrections", "2026-12-03", "xlsx");
+            assert!(name.len() <= 160, "{} bytes: {name}", name.len());
+            assert!(name.ends_with(" corrections 2026-12-03.xlsx"), "{name}");
+            assert!(insured.starts_with(name.split(" corrections").next().unwrap().trim_end()));
+            // Twice: the numbered second copy must fit as well.
+            write_new_file(folder.path(), &name, b"x").unwrap();
+            let second = write_new_file(folder.path(), &name, b"y").unwrap();
+            assert!(second.to_string_lossy().contains("(2)"));
         }
     }
 

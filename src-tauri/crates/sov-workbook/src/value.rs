@@ -269,6 +269,34 @@ pub fn format_shown(number: f64) -> String {
     }
 }
 
+/// An amount of money as a spreadsheet shows it with thousands separators ("2,500,000"; "1,234.5"), so a
+/// person can count its zeros.
+pub fn format_money(number: f64) -> String {
+    let shown = format_shown(number);
+    let (sign, digits) = match shown.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", shown.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    if !whole.bytes().all(|byte| byte.is_ascii_digit()) {
+        return shown; // "inf", "NaN", or an exponent: nothing to group
+    }
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 fn numbers_equal(left: f64, right: f64) -> bool {
     // Spreadsheet programs store 15 significant digits; closer than that is the same number.
     (left - right).abs() <= 1e-9 * left.abs().max(right.abs()).max(1.0)
@@ -314,6 +342,21 @@ pub fn suggest_number(text: &str) -> Option<f64> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn money_is_grouped_by_thousands_without_losing_a_digit() {
+        for (number, shown) in [
+            (0.0, "0"),
+            (999.0, "999"),
+            (1000.0, "1,000"),
+            (250_000.0, "250,000"),
+            (1_234_567.5, "1,234,567.5"),
+            (-2_500_000.0, "-2,500,000"),
+            (220_000.000_000_000_03, "220,000"),
+        ] {
+            assert_eq!(format_money(number), shown, "{number}");
+        }
+    }
 
     #[test]
     fn numbers_are_shown_as_a_spreadsheet_shows_them_and_codes_as_they_are() {
