@@ -129,7 +129,7 @@ describe("the corrections workbook's round trip in the real window", () => {
         ".sort((a, b) => a.building.localeCompare(b.building));",
     );
     assert.deepEqual(shown, [
-      { building: OFFICES, changes: ["Building value → 200000 → 250000"] },
+      { building: OFFICES, changes: ["Building value → 200,000 → 250,000"] },
       { building: TOWER, changes: ["Roof covering → Built-up → Metal", "Year built → 1969 → 1972"] },
     ]);
     assert.equal(await textOf(app, "preview-flags"), "", "a value was flagged");
@@ -173,6 +173,13 @@ describe("the corrections workbook's round trip in the real window", () => {
       "2 const__roof_covering Metal",
       "3 limits__building_value 250000",
     ]);
+    // Nobody typed an insured name: the one SOV Fixer knows was filled in, so the outputs are named as the workbook was.
+    assert.match(await textOf(app, "output-folder-name"), /^Harbor Point Properties LLC \d{4}-\d{2}-\d{2} /);
+    const names = await app.session.execute(
+      "return [...document.querySelectorAll('[data-testid=\"step-downloads\"] [data-testid=\"output-name\"]')].map((name) => name.textContent);",
+    );
+    assert.ok(names.length >= 1, "no output files were listed");
+    for (const name of names) assert.match(name, /^Harbor Point Properties LLC /);
     await screenshot(app, "12-roundtrip-done", { scrollTo: "what-changed" });
   });
 });
