@@ -78,6 +78,18 @@ fn start_request(demo: &Demo, files: &[&Path], extra: serde_json::Value) -> sov_
     serde_json::from_value(request).unwrap()
 }
 
+/// Start refused before anything is sent: the error the window shows.
+async fn refused(demo: &Demo, files: &[&Path]) -> sov_app::AppError {
+    demo.state
+        .start_job(
+            Arc::new(QuietHost),
+            start_request(demo, files, json!({})),
+            Box::new(Recording::default()),
+        )
+        .await
+        .unwrap_err()
+}
+
 async fn run(demo: &Demo, request: sov_app::JobRequest) -> JobSnapshot {
     let recording = Recording::default();
     demo.state
@@ -438,15 +450,7 @@ async fn a_row_matching_no_building_blocks_the_preview_and_start_sends_nothing()
         preview.summary
     );
 
-    let refused = demo
-        .state
-        .start_job(
-            Arc::new(QuietHost),
-            start_request(&demo, &[&edited], json!({})),
-            Box::new(Recording::default()),
-        )
-        .await
-        .unwrap_err();
+    let refused = refused(&demo, &[&edited]).await;
     assert_eq!(refused.code, Code::PreflightBlocked);
     assert!(
         refused.message.contains("edited.xlsx"),
@@ -477,15 +481,7 @@ async fn a_workbook_changing_nothing_is_not_sent() {
         .await
         .unwrap()[0];
     assert_eq!(preview.change_count, 0);
-    let refused = demo
-        .state
-        .start_job(
-            Arc::new(QuietHost),
-            start_request(&demo, &[&made.path], json!({})),
-            Box::new(Recording::default()),
-        )
-        .await
-        .unwrap_err();
+    let refused = refused(&demo, &[&made.path]).await;
     assert_eq!(refused.code, Code::InvalidInput);
     assert!(
         refused.message.starts_with("Nothing to send"),
@@ -546,15 +542,7 @@ async fn a_cell_sov_fixer_changed_since_shows_three_values_and_is_sent_only_as_c
         ("Year built", Some("1969"), Some("1980"), "1972")
     );
 
-    let undecided = demo
-        .state
-        .start_job(
-            Arc::new(QuietHost),
-            start_request(&demo, &[&edited], json!({})),
-            Box::new(Recording::default()),
-        )
-        .await
-        .unwrap_err();
+    let undecided = refused(&demo, &[&edited]).await;
     assert_eq!(undecided.code, Code::InvalidInput);
     assert!(
         undecided.message.contains("Choose which value to keep"),
