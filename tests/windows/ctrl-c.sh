@@ -12,23 +12,9 @@ cli="${1:-$target_dir/x86_64-pc-windows-gnu/debug/sov-update.exe}"
 cli="$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")"
 wine_run="$repo/scripts/windows/wine-run"
 
-work="$(mktemp -d)"
-sandbox_pid=""
-cleanup() {
-  if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=tests/windows/support.sh
+source "$repo/tests/windows/support.sh"
 
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-  local what="$1"; shift
-  if "$@" >"$work/check.out" 2>&1; then
-    passed=$((passed + 1)); echo "ok - $what"
-  else
-    failed=$((failed + 1)); echo "not ok - $what"; sed 's/^/  /' "$work/check.out"
-  fi
-}
 finish() {
   echo "ctrl-c checks: $passed passed, $failed failed"
   # In cargo's words too, so scripts/test counts these checks into its total.
@@ -36,27 +22,17 @@ finish() {
   [ "$failed" -eq 0 ]
   exit
 }
-# Polls FILE for a line matching PATTERN while PID lives (at most 3 minutes: a new wine prefix starts slowly).
-wait_for_line() { # wait_for_line FILE PATTERN PID
-  for _ in $(seq 1 1800); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 
 x86_64-w64-mingw32-gcc -O2 -o "$work/console-ctrl-c.exe" "$repo/tests/windows/console-ctrl-c.c"
 
 # Processing takes a minute, so Ctrl-C comes while the server works on the update.
-"$wine_run" "$cli" sandbox --port 0 --processing-ms 60000 >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-if ! wait_for_line "$work/sandbox.out" '^listening on ' "$sandbox_pid"; then
+# At most 3 minutes for each wait: a new wine prefix starts slowly.
+start_sandbox "$cli" 60000 1800
+if [ -z "$base" ]; then
   check "the sandbox starts under wine" false
   cat "$work/sandbox.err" >&2
   finish
 fi
-base="$(sed -n '1s/^listening on //p' "$work/sandbox.out" | tr -d '\r')"
 
 mkdir "$work/run"
 cp "$repo/samples/corrections.csv" "$work/run/corrections.csv"
@@ -64,7 +40,7 @@ cp "$repo/samples/corrections.csv" "$work/run/corrections.csv"
   --auth-token sandbox-token --json run s-demo-sample corrections.csv -o JSON --out outputs) \
   >"$work/run.out" 2>"$work/run.err" &
 run_pid=$!
-if wait_for_line "$work/run.out" '"phase":"processing"' "$run_pid"; then
+if wait_for_line "$work/run.out" '"phase":"processing"' "$run_pid" 1800; then
   touch "$work/trigger"
 else
   check "the update reaches processing" false

@@ -11,44 +11,21 @@ zip="${1:?usage: tests/windows/portable-zip.sh SOV-Updater-VERSION-windows-x64.z
 zip="$(cd "$(dirname "$zip")" && pwd)/$(basename "$zip")"
 wine_run="$repo/scripts/windows/wine-run"
 
-work="$(mktemp -d)"
-sandbox_pid=""
-cleanup() {
-  if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...: one line per check, the failing command's output after a failure
-  local what="$1"; shift
-  if "$@" >"$work/check.out" 2>&1; then
-    passed=$((passed + 1)); echo "ok - $what"
-  else
-    failed=$((failed + 1)); echo "not ok - $what"; sed 's/^/  /' "$work/check.out"
-  fi
-}
+# shellcheck source=tests/windows/support.sh
+source "$repo/tests/windows/support.sh"
 
 mkdir "$work/unzipped" "$work/run"
 unzip -q "$zip" -d "$work/unzipped"
 cli="$work/unzipped/sov-update.exe"
 check "the zip holds the CLI" test -f "$cli"
 
-# The sandbox, served by the zip's own CLI on a free port. Its first stdout line names the address.
-"$wine_run" "$cli" sandbox --port 0 --processing-ms 200 >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-base=""
-# The first start of a new wine prefix takes 20 to 40 s; wait for the line, not for a fixed time.
-for _ in $(seq 1 1200); do
-  base="$(sed -n '1s/^listening on //p' "$work/sandbox.out" | tr -d '\r')"
-  [ -n "$base" ] && break
-  if ! kill -0 "$sandbox_pid" 2>/dev/null; then break; fi
-  sleep 0.1
-done
+# The sandbox, served by the zip's own CLI on a free port. The first start of a new wine prefix takes 20 to 40 s:
+# wait for its address line (at most 2 minutes), not for a fixed time.
+start_sandbox "$cli" 200 1200
 check "the zip's CLI serves the sandbox under wine ($base)" test -n "$base"
 if [ -z "$base" ]; then
   cat "$work/sandbox.err" >&2
-  echo "portable zip checks: $passed passed, $((failed + 1)) failed"
+  echo "portable zip checks: $passed passed, $failed failed"
   exit 1
 fi
 
