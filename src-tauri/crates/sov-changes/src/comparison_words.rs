@@ -1,6 +1,7 @@
 //! Two revisions compared in one plain sentence. No request is known between them, so every difference is
 //! simply a value that changed (not "changed by SOV Fixer on its own", as after an update).
 
+use sov_compare::summary::{count, untouched_sentence};
 use sov_compare::RevisionDiff;
 
 /// "3 values changed on 2 buildings. 1 building added. 10 buildings untouched."
@@ -26,22 +27,8 @@ pub fn comparison_summary(diff: &RevisionDiff) -> String {
             count(diff.removed_buildings.len(), "building", "buildings")
         ));
     }
-    // "0 buildings untouched." reads as a warning; when every building changed, the first sentence says enough.
-    if diff.untouched_buildings > 0 {
-        sentences.push(format!(
-            "{} untouched.",
-            count(diff.untouched_buildings, "building", "buildings")
-        ));
-    }
+    sentences.extend(untouched_sentence(diff.untouched_buildings));
     sentences.join(" ")
-}
-
-fn count(number: usize, one: &str, many: &str) -> String {
-    if number == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{number} {many}")
-    }
 }
 
 #[cfg(test)]

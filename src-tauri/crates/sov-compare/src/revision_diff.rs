@@ -9,6 +9,7 @@ use sov_workbook::value::same_optional;
 use sov_workbook::{Building, Value};
 
 use crate::preview::Preview;
+use crate::summary::{count, untouched_sentence};
 
 /// A value the user asked SOV Fixer to set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -205,19 +206,12 @@ pub fn compare_revisions(
 }
 
 fn summary(diff: &RevisionDiff) -> String {
-    let plural = |count: usize, one: &str, many: &str| {
-        if count == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{count} {many}")
-        }
-    };
     let mut sentences = Vec::new();
     if !diff.requested.is_empty() {
         let not_applied = diff.not_applied();
         sentences.push(format!(
             "{} confirmed{}.",
-            plural(
+            count(
                 diff.requested.len() - not_applied,
                 "requested change",
                 "requested changes"
@@ -232,15 +226,9 @@ fn summary(diff: &RevisionDiff) -> String {
     if !diff.derived.is_empty() {
         sentences.push(format!(
             "SOV Fixer changed {} on its own.",
-            plural(diff.derived.len(), "other value", "other values")
+            count(diff.derived.len(), "other value", "other values")
         ));
     }
-    // "0 buildings untouched." reads as a warning; said only when some building was left as it was.
-    if diff.untouched_buildings > 0 {
-        sentences.push(format!(
-            "{} untouched.",
-            plural(diff.untouched_buildings, "building", "buildings")
-        ));
-    }
+    sentences.extend(untouched_sentence(diff.untouched_buildings));
     sentences.join(" ")
 }

@@ -2,12 +2,24 @@
 
 use crate::preview::Preview;
 
-fn count(number: usize, one: &str, many: &str) -> String {
+/// "1 building", "3 buildings": a count in words, for every sentence that says how many.
+pub fn count(number: usize, one: &str, many: &str) -> String {
     if number == 1 {
         format!("1 {one}")
     } else {
         format!("{number} {many}")
     }
+}
+
+/// "10 buildings untouched.", or nothing when none was: "0 buildings untouched." reads as a warning, and when
+/// every building changed the sentences before it say enough.
+pub fn untouched_sentence(untouched_buildings: usize) -> Option<String> {
+    (untouched_buildings > 0).then(|| {
+        format!(
+            "{} untouched.",
+            count(untouched_buildings, "building", "buildings")
+        )
+    })
 }
 
 /// "12 buildings change, 31 values. 3 rows change nothing. 1 row matches no building in this SOV."
