@@ -63,6 +63,15 @@ pub async fn api_gate(
     let api_path = path.strip_prefix(API_PREFIX).unwrap_or(&path).to_string();
     let endpoint = Endpoint::classify(&method, &api_path);
     let token_check = check_token(request.headers(), &state.token);
+    // The fault plan is taken before the request counts as seen: a test that waits until a request is seen, then
+    // changes the faults, must not race the very request it waited for.
+    let plan = endpoint.map(|endpoint| {
+        state
+            .lock()
+            .knobs
+            .faults
+            .plan(endpoint, rand::random::<f64>())
+    });
 
     state.note_seen(SeenRequest {
         method: method.clone(),
@@ -80,12 +89,7 @@ pub async fn api_gate(
     let response = async {
         let mut after_commit = None;
         let mut answer_delay = std::time::Duration::ZERO;
-        if let Some(endpoint) = endpoint {
-            let plan = state
-                .lock()
-                .knobs
-                .faults
-                .plan(endpoint, rand::random::<f64>());
+        if let Some(plan) = plan {
             if !plan.latency.is_zero() {
                 tokio::time::sleep(plan.latency).await;
             }
